@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every ActorChat test: builds the solution with warnings as errors, installs what the tests need
+# when it is missing (Chromium for the browser tests), then runs all test projects.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\n==> %s\n' "$*"; }
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "The .NET SDK (dotnet) is required: https://dot.net" >&2
+  exit 1
+fi
+
+if [ -d tests/ActorChat.Web.Tests ] && [ ! -x /usr/bin/chromium ]; then
+  say "Chromium is missing: installing Debian's chromium package for the browser tests (apt-get)"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  echo "installed: $(/usr/bin/chromium --version 2>/dev/null || echo chromium)"
+fi
+
+say "Building ActorChat.sln (Release, warnings as errors)"
+dotnet build ActorChat.sln -c Release -nologo -v quiet
+
+say "Running the tests"
+log=$(mktemp)
+status=0
+dotnet test ActorChat.sln -c Release --no-build -nologo 2>&1 | tee "$log" || status=$?
+
+# One closing line for the whole run, summed over the test projects.
+awk '
+  /(Passed|Failed)!/ {
+    for (i = 1; i <= NF; i++) {
+      gsub(",", "", $(i + 1))
+      if ($i == "Failed:") failed += $(i + 1)
+      if ($i == "Passed:") passed += $(i + 1)
+      if ($i == "Skipped:") skipped += $(i + 1)
+    }
+  }
+  END { printf "\nTests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }
+' "$log"
+rm -f "$log"
+exit $status

@@ -1,0 +1,38 @@
+namespace ActorChat.Connections;
+
+/// <summary>Per-connection limits, bound from the <c>ActorChat:Connections</c> configuration section.</summary>
+public sealed class ConnectionSettings
+{
+    public const string Section = "ActorChat:Connections";
+
+    /// <summary>Largest text frame a client may send, in bytes; a larger one closes the socket with 1009.</summary>
+    public int MaxFrameBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Frames waiting for a slow client before it is closed with 1013.</summary>
+    public int OutboxFrames { get; set; } = 1024;
+
+    /// <summary>Bytes waiting for a slow client before it is closed with 1013.</summary>
+    public long OutboxBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Frames a client may send per second on average.</summary>
+    public double FramesPerSecond { get; set; } = 20;
+
+    /// <summary>Frames a client may send in a burst above that average.</summary>
+    public int FrameBurst { get; set; } = 60;
+
+    /// <summary>Frames refused with <c>rate_limited</c> in a row before the socket is closed with 1008.</summary>
+    public int RateLimitStrikes { get; set; } = 100;
+
+    /// <summary>Interval of the server's WebSocket keep-alive pings.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public void Validate()
+    {
+        if (MaxFrameBytes < 1024)
+            throw new InvalidOperationException($"{Section}:{nameof(MaxFrameBytes)} must be at least 1024.");
+        if (OutboxFrames < 1 || OutboxBytes < MaxFrameBytes)
+            throw new InvalidOperationException($"{Section}: the outbound queue must hold at least one frame of {nameof(MaxFrameBytes)}.");
+        if (FramesPerSecond <= 0 || FrameBurst < 1 || RateLimitStrikes < 1)
+            throw new InvalidOperationException($"{Section}: rate limits must be positive.");
+    }
+}

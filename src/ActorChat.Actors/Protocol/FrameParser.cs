@@ -1,0 +1,132 @@
+using System.Text;
+using System.Text.Json;
+
+namespace ActorChat.Protocol;
+
+/// <summary>Turns one text frame into a typed, validated <see cref="ClientFrame"/>, or the precise error for it.</summary>
+public static class FrameParser
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
+
+    public static ClientFrame Parse(ReadOnlyMemory<byte> utf8)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8, DocumentOptions);
+        }
+        catch (JsonException)
+        {
+            return Reject(ErrorCodes.BadFrame, "frame is not valid JSON");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                return Reject(ErrorCodes.BadFrame, "frame must be a JSON object");
+            if (!root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+                return Reject(ErrorCodes.BadFrame, "field 'type' must be a string");
+
+            try
+            {
+                return type.GetString() switch
+                {
+                    "join" => ParseJoin(root),
+                    "leave" => new LeaveFrame(RoomOf(root)),
+                    "send" => ParseSend(root),
+                    "typing" => new TypingFrame(RoomOf(root)),
+                    "read" => new ReadFrame(RoomOf(root), RequiredCount(root, "seq", min: 0)),
+                    "history" => ParseHistory(root),
+                    "ping" => PingFrame.Instance,
+                    "refresh" => new RefreshFrame(RequiredString(root, "token")),
+                    var other => Reject(ErrorCodes.UnknownType, $"unknown frame type '{Truncate(other ?? "")}'"),
+                };
+            }
+            catch (FrameRejection rejection)
+            {
+                return new RejectedFrame(rejection.Error);
+            }
+        }
+    }
+
+    private static JoinFrame ParseJoin(JsonElement root) =>
+        new(RoomOf(root), OptionalCount(root, "since", min: 0));
+
+    private static HistoryFrame ParseHistory(JsonElement root)
+    {
+        var room = RoomOf(root);
+        var before = OptionalCount(root, "before", min: 1);
+        var limit = OptionalCount(root, "limit", min: 1, max: Limits.MaxHistoryLimit) ?? Limits.DefaultHistoryLimit;
+        return new HistoryFrame(room, before, (int)limit);
+    }
+
+    private static SendFrame ParseSend(JsonElement root)
+    {
+        var room = RoomOf(root);
+        var id = RequiredString(root, "id");
+        if (id.Length is 0 or > Limits.MaxClientIdLength)
+            throw new FrameRejection(ErrorCodes.BadFrame, $"field 'id' must be 1 to {Limits.MaxClientIdLength} characters", Truncate(id));
+        if (root.TryGetProperty("attachment", out var attachment) && attachment.ValueKind != JsonValueKind.Null)
+            throw new FrameRejection(ErrorCodes.Unavailable, "attachments are not enabled on this server", id);
+
+        var text = RequiredString(root, "text", id);
+        var length = CountCharacters(text);
+        if (length == 0)
+            throw new FrameRejection(ErrorCodes.BadFrame, "field 'text' must not be empty", id);
+        if (length > Limits.MaxTextLength)
+            throw new FrameRejection(ErrorCodes.TooLarge, $"field 'text' is longer than {Limits.MaxTextLength} characters", id);
+        return new SendFrame(room, id, text);
+    }
+
+    private static string RoomOf(JsonElement root)
+    {
+        var room = RequiredString(root, "room");
+        if (!Limits.IsValidRoom(room))
+            throw new FrameRejection(ErrorCodes.InvalidRoom, "room names are 1 to 64 characters of a-z 0-9 _ -", Truncate(room));
+        return room;
+    }
+
+    private static string RequiredString(JsonElement root, string name, string? reference = null)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+            throw new FrameRejection(ErrorCodes.BadFrame, $"field '{name}' must be a string", reference);
+        return value.GetString()!;
+    }
+
+    private static long RequiredCount(JsonElement root, string name, long min) =>
+        OptionalCount(root, name, min) ?? throw new FrameRejection(ErrorCodes.BadFrame, $"field '{name}' must be an integer");
+
+    private static long? OptionalCount(JsonElement root, string name, long min, long max = long.MaxValue)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number) || number < min || number > max)
+        {
+            var range = max == long.MaxValue ? $"at least {min}" : $"from {min} to {max}";
+            throw new FrameRejection(ErrorCodes.BadFrame, $"field '{name}' must be an integer {range}");
+        }
+        return number;
+    }
+
+    /// <summary>Text length in Unicode code points, so an emoji counts once whatever its UTF-16 size.</summary>
+    private static int CountCharacters(string text)
+    {
+        var count = 0;
+        foreach (var _ in text.EnumerateRunes())
+            count++;
+        return count;
+    }
+
+    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64];
+
+    private static RejectedFrame Reject(string code, string message) => new(new ProtocolError(code, message));
+
+    private sealed class FrameRejection(string code, string message, string? reference = null) : Exception(message)
+    {
+        public ProtocolError Error { get; } = new(code, message, reference);
+    }
+
+    /// <summary>True when the bytes are well-formed UTF-8 (the socket closes with 1007 otherwise).</summary>
+    public static bool IsValidUtf8(ReadOnlySpan<byte> bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
+}

@@ -1,0 +1,18 @@
+namespace ActorChat.Protocol;
+
+/// <summary>The error codes of the wire protocol, as they appear in <c>error</c> frames.</summary>
+public static class ErrorCodes
+{
+    public const string BadFrame = "bad_frame";
+    public const string UnknownType = "unknown_type";
+    public const string InvalidRoom = "invalid_room";
+    public const string NotJoined = "not_joined";
+    public const string TooLarge = "too_large";
+    public const string RateLimited = "rate_limited";
+    public const string Forbidden = "forbidden";
+    public const string Unavailable = "unavailable";
+    public const string Internal = "internal";
+}
+
+/// <summary>One failed request: a code from <see cref="ErrorCodes"/>, a human message, and what it concerns.</summary>
+public sealed record ProtocolError(string Code, string Message, string? Ref = null);

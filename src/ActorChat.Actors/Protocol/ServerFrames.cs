@@ -1,0 +1,133 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace ActorChat.Protocol;
+
+/// <summary>Writes server-to-client frames as UTF-8 JSON, once, into byte arrays that are shared by every recipient.</summary>
+public static class ServerFrames
+{
+    // Frames travel over a WebSocket, never inside HTML, so non-ASCII text can stay as it is.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static readonly byte[] Pong = Write(w => w.WriteString("type", "pong"));
+
+    public static byte[] Welcome(string user, string session) => Write(w =>
+    {
+        w.WriteString("type", "welcome");
+        w.WriteString("user", user);
+        w.WriteString("session", session);
+    });
+
+    /// <summary>The <c>message</c> frame; its bytes are also the message object inside <c>joined</c> and <c>history</c>.</summary>
+    public static byte[] Message(string room, ChatMessage message) => Write(w =>
+    {
+        w.WriteString("type", "message");
+        w.WriteString("room", room);
+        w.WriteNumber("seq", message.Seq);
+        w.WriteString("id", message.Id);
+        w.WriteString("from", message.From);
+        w.WriteString("text", message.Text);
+        w.WriteString("ts", FormatTimestamp(message.Timestamp));
+    });
+
+    public static byte[] Ack(string room, string id, long seq, DateTimeOffset timestamp) => Write(w =>
+    {
+        w.WriteString("type", "ack");
+        w.WriteString("room", room);
+        w.WriteString("id", id);
+        w.WriteNumber("seq", seq);
+        w.WriteString("ts", FormatTimestamp(timestamp));
+    });
+
+    public static byte[] Joined(string room, long seq, IEnumerable<string> members, IEnumerable<byte[]> messages, bool truncated) => Write(w =>
+    {
+        w.WriteString("type", "joined");
+        w.WriteString("room", room);
+        w.WriteNumber("seq", seq);
+        w.WriteStartArray("members");
+        foreach (var member in members)
+            w.WriteStringValue(member);
+        w.WriteEndArray();
+        WriteMessages(w, messages);
+        if (truncated)
+            w.WriteBoolean("truncated", true);
+    });
+
+    public static byte[] History(string room, IEnumerable<byte[]> messages, bool more) => Write(w =>
+    {
+        w.WriteString("type", "history");
+        w.WriteString("room", room);
+        WriteMessages(w, messages);
+        w.WriteBoolean("more", more);
+    });
+
+    public static byte[] Left(string room) => Write(w =>
+    {
+        w.WriteString("type", "left");
+        w.WriteString("room", room);
+    });
+
+    public static byte[] Presence(string room, string user, bool joined) => Write(w =>
+    {
+        w.WriteString("type", "presence");
+        w.WriteString("room", room);
+        w.WriteString("user", user);
+        w.WriteString("event", joined ? "join" : "leave");
+    });
+
+    public static byte[] Typing(string room, string user) => Write(w =>
+    {
+        w.WriteString("type", "typing");
+        w.WriteString("room", room);
+        w.WriteString("user", user);
+    });
+
+    public static byte[] Read(string room, string user, long seq) => Write(w =>
+    {
+        w.WriteString("type", "read");
+        w.WriteString("room", room);
+        w.WriteString("user", user);
+        w.WriteNumber("seq", seq);
+    });
+
+    public static byte[] Refreshed(DateTimeOffset expiresAt) => Write(w =>
+    {
+        w.WriteString("type", "refreshed");
+        w.WriteString("expiresAt", FormatTimestamp(expiresAt));
+    });
+
+    public static byte[] Error(ProtocolError error) => Write(w =>
+    {
+        w.WriteString("type", "error");
+        w.WriteString("code", error.Code);
+        w.WriteString("message", error.Message);
+        if (error.Ref is not null)
+            w.WriteString("ref", error.Ref);
+    });
+
+    /// <summary>ISO 8601 in UTC with milliseconds, as the protocol requires.</summary>
+    public static string FormatTimestamp(DateTimeOffset timestamp) =>
+        timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static void WriteMessages(Utf8JsonWriter w, IEnumerable<byte[]> messages)
+    {
+        w.WriteStartArray("messages");
+        foreach (var message in messages)
+            w.WriteRawValue(message, skipInputValidation: true);
+        w.WriteEndArray();
+    }
+
+    private static byte[] Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,63 @@
+using Akka.Actor;
+using Akka.Persistence;
+
+namespace ActorChat.Rooms;
+
+/// <summary>Remembers, durably, how far each user has read one room; a child of that room's <see cref="RoomActor"/>.</summary>
+public sealed class ReadMarkersActor : ReceivePersistentActor
+{
+    /// <summary>Store that <paramref name="User"/> has read up to <paramref name="Seq"/>.</summary>
+    public sealed record Remember(string User, long Seq);
+
+    /// <summary>Sent to the parent room once the markers are recovered.</summary>
+    public sealed record Recovered(IReadOnlyDictionary<string, long> Markers);
+
+    private readonly Dictionary<string, long> _markers = new(StringComparer.Ordinal);
+    private readonly int _snapshotEvery;
+    private int _sinceSnapshot;
+
+    public ReadMarkersActor(string room, int snapshotEvery)
+    {
+        PersistenceId = "reads-" + room;
+        _snapshotEvery = snapshotEvery;
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is ReadMarkersSnapshot snapshot)
+            {
+                foreach (var (user, seq) in snapshot.Markers)
+                    _markers[user] = seq;
+            }
+        });
+        Recover<ReadMarkerMoved>(Apply);
+        Recover<RecoveryCompleted>(_ => Context.Parent.Tell(new Recovered(new Dictionary<string, long>(_markers))));
+
+        Command<Remember>(remember =>
+        {
+            if (_markers.GetValueOrDefault(remember.User) >= remember.Seq)
+                return;
+            PersistAsync(new ReadMarkerMoved(remember.User, remember.Seq), moved =>
+            {
+                Apply(moved);
+                if (++_sinceSnapshot >= _snapshotEvery)
+                {
+                    _sinceSnapshot = 0;
+                    SaveSnapshot(new ReadMarkersSnapshot(new Dictionary<string, long>(_markers)));
+                }
+            });
+        });
+        Command<SaveSnapshotSuccess>(success =>
+            DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(_ => { });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+    }
+
+    public override string PersistenceId { get; }
+
+    private void Apply(ReadMarkerMoved moved)
+    {
+        if (moved.Seq > _markers.GetValueOrDefault(moved.User))
+            _markers[moved.User] = moved.Seq;
+    }
+}

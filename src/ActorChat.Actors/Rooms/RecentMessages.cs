@@ -1,0 +1,47 @@
+using ActorChat.Protocol;
+
+namespace ActorChat.Rooms;
+
+/// <summary>The newest messages of a room in seq order, each with its <c>message</c> frame serialized once.</summary>
+internal sealed class RecentMessages(int capacity)
+{
+    private readonly (ChatMessage Message, byte[] Frame)[] _ring = new (ChatMessage, byte[])[Math.Max(capacity, 1)];
+    private int _start;
+
+    public int Count { get; private set; }
+
+    /// <summary>The lowest seq still held, or one past the newest when empty.</summary>
+    public long FirstSeq { get; private set; } = 1;
+
+    public void Add(ChatMessage message, byte[] frame)
+    {
+        if (Count == _ring.Length)
+        {
+            _start = (_start + 1) % _ring.Length;
+            Count--;
+            FirstSeq++;
+        }
+        if (Count == 0)
+            FirstSeq = message.Seq;
+        _ring[(_start + Count) % _ring.Length] = (message, frame);
+        Count++;
+    }
+
+    /// <summary>True when every seq in [<paramref name="from"/>, newest] is held.</summary>
+    public bool Covers(long from) => from >= FirstSeq;
+
+    /// <summary>The frames of messages with seq in [<paramref name="from"/>, <paramref name="to"/>] that are held.</summary>
+    public IEnumerable<byte[]> Frames(long from, long to)
+    {
+        var first = Math.Max(from, FirstSeq);
+        var last = Math.Min(to, FirstSeq + Count - 1);
+        for (var seq = first; seq <= last; seq++)
+            yield return _ring[(_start + (int)(seq - FirstSeq)) % _ring.Length].Frame;
+    }
+
+    public IEnumerable<ChatMessage> Messages()
+    {
+        for (var i = 0; i < Count; i++)
+            yield return _ring[(_start + i) % _ring.Length].Message;
+    }
+}

@@ -1,0 +1,295 @@
+using ActorChat.Connections;
+using ActorChat.Protocol;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Persistence;
+using Akka.Persistence.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+
+namespace ActorChat.Rooms;
+
+/// <summary>
+/// One chat room, the single writer of its order: numbers and stores each message, acks the sender once it is
+/// durable, and fans the serialized frame out to every other member connection.
+/// </summary>
+public sealed class RoomActor : ReceivePersistentActor
+{
+    private readonly string _room;
+    private readonly RoomSettings _settings;
+    private readonly RecentMessages _recent;
+    private readonly SentIds _sentIds;
+    private readonly RoomMembers _members = new();
+    private readonly Dictionary<string, long> _readMarkers = new(StringComparer.Ordinal);
+    private readonly IActorRef _readMarkerStore;
+
+    // Sends that arrive while a write is in flight wait here and go to the journal together as one write.
+    private List<PendingPost> _waiting = [];
+    private readonly Dictionary<(string User, string Id), PendingPost> _unstored = [];
+    private bool _writing;
+    private long _seq;
+    private long _assignedSeq;
+    private long _snapshotSeq;
+
+    public RoomActor(string room, RoomSettings settings)
+    {
+        _room = room;
+        _settings = settings;
+        _recent = new RecentMessages(settings.ReplayLimit);
+        _sentIds = new SentIds(settings.DedupWindow);
+        PersistenceId = "room-" + room;
+        _readMarkerStore = Context.ActorOf(Props.Create(() => new ReadMarkersActor(room, settings.SnapshotEvery)), "reads");
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is RoomSnapshot snapshot)
+                RestoreFrom(snapshot, offer.Metadata.SequenceNr);
+        });
+        Recover<MessagePosted>(posted => Apply(posted));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            _assignedSeq = _seq;
+            ScheduleIdleStopIfEmpty();
+        });
+
+        Command<Join>(OnJoin);
+        Command<Leave>(leave => RemoveMember(Sender, answer: true));
+        Command<Terminated>(terminated => RemoveMember(terminated.ActorRef, answer: false));
+        Command<Post>(OnPost);
+        Command<Typing>(OnTyping);
+        Command<MarkRead>(OnMarkRead);
+        Command<GetHistory>(OnGetHistory);
+        Command<ReadMarkersActor.Recovered>(OnMarkersRecovered);
+        Command<ReceiveTimeout>(_ => StopWhenIdle());
+        Command<SaveSnapshotSuccess>(success =>
+            DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(_ => { });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+    }
+
+    public override string PersistenceId { get; }
+
+    public static Props PropsFor(string room, RoomSettings settings) =>
+        Props.Create(() => new RoomActor(room, settings));
+
+    private void OnJoin(Join join)
+    {
+        var connection = Sender;
+        if (!_members.Contains(connection))
+        {
+            Context.Watch(connection);
+            if (_members.Add(connection, join.User))
+                Broadcast(new Deliver(ServerFrames.Presence(_room, join.User, joined: true)), except: connection);
+        }
+        SetReceiveTimeout(null);
+
+        var (from, truncated) = ReplayStart(join.Since);
+        var joined = ServerFrames.Joined(_room, _seq, _members.Users, _recent.Frames(from, _seq), truncated);
+        connection.Tell(new JoinedRoom(_room, _seq, joined));
+
+        foreach (var user in _members.Users)
+        {
+            if (_readMarkers.TryGetValue(user, out var read))
+                connection.Tell(new Deliver(ServerFrames.Read(_room, user, read)));
+        }
+    }
+
+    /// <summary>Where a join's replay starts: the latest page without <c>since</c>, else everything after it up to the replay limit.</summary>
+    private (long From, bool Truncated) ReplayStart(long? since)
+    {
+        if (since is null)
+            return (Math.Max(1, _seq - Limits.JoinBacklog + 1), false);
+        var from = since.Value + 1;
+        var limitedFrom = Math.Max(from, _seq - _settings.ReplayLimit + 1);
+        var start = Math.Max(limitedFrom, _recent.FirstSeq);
+        return (start, start > from);
+    }
+
+    private void RemoveMember(IActorRef connection, bool answer)
+    {
+        if (answer)
+            connection.Tell(new LeftRoom(_room, ServerFrames.Left(_room)));
+        if (!_members.Contains(connection))
+            return;
+        Context.Unwatch(connection);
+        if (_members.Remove(connection) is { } lastOfUser)
+            Broadcast(new Deliver(ServerFrames.Presence(_room, lastOfUser, joined: false)), except: connection);
+        ScheduleIdleStopIfEmpty();
+    }
+
+    private void OnPost(Post post)
+    {
+        if (!_members.Contains(Sender))
+        {
+            Sender.Tell(new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.NotJoined, $"join room '{_room}' before sending", post.Id))));
+            return;
+        }
+        if (_sentIds.TryGet(post.User, post.Id, out var sent))
+        {
+            Sender.Tell(new DeliverSequenced(_room, sent.Seq, ServerFrames.Ack(_room, post.Id, sent.Seq, sent.Timestamp)));
+            return;
+        }
+        if (_unstored.TryGetValue((post.User, post.Id), out var pending))
+        {
+            pending.Senders.Add(Sender);
+            return;
+        }
+
+        var posted = new MessagePosted(++_assignedSeq, post.Id, post.User, post.Text, DateTimeOffset.UtcNow);
+        var waiting = new PendingPost(posted, [Sender]);
+        _unstored.Add((post.User, post.Id), waiting);
+        _waiting.Add(waiting);
+        if (!_writing)
+            WriteWaiting();
+    }
+
+    private void WriteWaiting()
+    {
+        var batch = _waiting;
+        _waiting = [];
+        _writing = true;
+        var remaining = batch.Count;
+        var index = 0;
+        PersistAllAsync(batch.Select(pending => pending.Event), posted =>
+        {
+            var pending = batch[index++];
+            var frame = Apply(posted);
+            _unstored.Remove((posted.From, posted.Id));
+
+            var ack = new DeliverSequenced(_room, posted.Seq, ServerFrames.Ack(_room, posted.Id, posted.Seq, posted.Timestamp));
+            foreach (var sender in pending.Senders)
+                sender.Tell(ack);
+            var delivery = new DeliverSequenced(_room, posted.Seq, frame);
+            foreach (var member in _members.Connections)
+            {
+                if (!pending.Senders.Contains(member))
+                    member.Tell(delivery);
+            }
+
+            if (--remaining == 0)
+                OnBatchStored();
+        });
+    }
+
+    private void OnBatchStored()
+    {
+        _writing = false;
+        if (_seq - _snapshotSeq >= _settings.SnapshotEvery)
+        {
+            _snapshotSeq = _seq;
+            SaveSnapshot(new RoomSnapshot(_seq, _recent.Messages().Select(MessagePosted.Of).ToList(), _sentIds.ToList()));
+        }
+        if (_waiting.Count > 0)
+            WriteWaiting();
+        else
+            ScheduleIdleStopIfEmpty();
+    }
+
+    private byte[] Apply(MessagePosted posted)
+    {
+        var message = posted.ToMessage();
+        var frame = ServerFrames.Message(_room, message);
+        _recent.Add(message, frame);
+        _sentIds.Add(new RoomSnapshot.SentId(posted.From, posted.Id, posted.Seq, posted.Timestamp));
+        _seq = posted.Seq;
+        return frame;
+    }
+
+    private void RestoreFrom(RoomSnapshot snapshot, long snapshotSequenceNr)
+    {
+        foreach (var sent in snapshot.SentIds)
+            _sentIds.Add(sent);
+        foreach (var posted in snapshot.Recent)
+        {
+            var message = posted.ToMessage();
+            _recent.Add(message, ServerFrames.Message(_room, message));
+        }
+        _seq = snapshot.Seq;
+        _snapshotSeq = snapshotSequenceNr;
+    }
+
+    private void OnTyping(Typing typing)
+    {
+        if (!_members.Contains(Sender))
+            return;
+        var frame = new Deliver(ServerFrames.Typing(_room, typing.User));
+        foreach (var (connection, user) in _members.All)
+        {
+            if (user != typing.User)
+                connection.Tell(frame);
+        }
+    }
+
+    private void OnMarkRead(MarkRead read)
+    {
+        if (!_members.Contains(Sender))
+            return;
+        var seq = Math.Min(read.Seq, _seq);
+        if (_readMarkers.GetValueOrDefault(read.User) >= seq)
+            return;
+        _readMarkers[read.User] = seq;
+        Broadcast(new Deliver(ServerFrames.Read(_room, read.User, seq)), except: Sender);
+        _readMarkerStore.Tell(new ReadMarkersActor.Remember(read.User, seq));
+    }
+
+    private void OnMarkersRecovered(ReadMarkersActor.Recovered recovered)
+    {
+        foreach (var (user, seq) in recovered.Markers)
+        {
+            if (seq > _readMarkers.GetValueOrDefault(user))
+                _readMarkers[user] = seq;
+        }
+    }
+
+    private void OnGetHistory(GetHistory request)
+    {
+        var before = Math.Min(request.Before ?? long.MaxValue, _seq + 1);
+        var from = Math.Max(1, before - request.Limit);
+        var to = before - 1;
+        var more = from > 1;
+        if (to < from || _recent.Covers(from))
+        {
+            Sender.Tell(new Deliver(ServerFrames.History(_room, _recent.Frames(from, to), more)));
+            return;
+        }
+
+        // Older than what the room keeps in memory: read that page from the journal, off the room's thread.
+        var room = _room;
+        PersistenceQuery.Get(Context.System)
+            .ReadJournalFor<ICurrentEventsByPersistenceIdQuery>(_settings.ReadJournalPluginId)
+            .CurrentEventsByPersistenceId(PersistenceId, from, to)
+            .Where(envelope => envelope.Event is MessagePosted posted && posted.Seq >= from && posted.Seq <= to)
+            .Select(envelope => (MessagePosted)envelope.Event)
+            .RunWith(Sink.Seq<MessagePosted>(), Context.Materializer())
+            .PipeTo(Sender,
+                success: page => new Deliver(ServerFrames.History(room, page.Select(posted => ServerFrames.Message(room, posted.ToMessage())), more)),
+                failure: _ => new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "history is unavailable right now", room))));
+    }
+
+    private void Broadcast(object frame, IActorRef except)
+    {
+        foreach (var connection in _members.Connections)
+        {
+            if (!connection.Equals(except))
+                connection.Tell(frame);
+        }
+    }
+
+    // Rooms stop themselves only when nobody is in them and nothing is being written; the shard's own
+    // idle passivation is off, because a quiet room with members must keep its member list.
+    private void ScheduleIdleStopIfEmpty()
+    {
+        if (_members.Count == 0 && !_writing)
+            SetReceiveTimeout(_settings.IdleTimeout);
+    }
+
+    private void StopWhenIdle()
+    {
+        SetReceiveTimeout(null);
+        if (_members.Count == 0 && !_writing)
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+    }
+
+    private sealed record PendingPost(MessagePosted Event, List<IActorRef> Senders);
+}

@@ -1,0 +1,22 @@
+namespace ActorChat.Rooms;
+
+/// <summary>A request addressed to one room; the room name is the shard entity id.</summary>
+public interface IRoomCommand
+{
+    string Room { get; }
+}
+
+/// <summary>The sending connection joins; with <paramref name="Since"/> it gets every later message replayed.</summary>
+public sealed record Join(string Room, string User, long? Since) : IRoomCommand;
+
+public sealed record Leave(string Room, string User) : IRoomCommand;
+
+/// <summary>Post a message; <paramref name="Id"/> is the client's own id for it, unique per user.</summary>
+public sealed record Post(string Room, string User, string Id, string Text) : IRoomCommand;
+
+public sealed record Typing(string Room, string User) : IRoomCommand;
+
+public sealed record MarkRead(string Room, string User, long Seq) : IRoomCommand;
+
+/// <summary>Ask for up to <paramref name="Limit"/> messages older than <paramref name="Before"/> (or the latest).</summary>
+public sealed record GetHistory(string Room, long? Before, int Limit) : IRoomCommand;

@@ -1,0 +1,25 @@
+using ActorChat.Protocol;
+using ActorChat.Serialization;
+
+namespace ActorChat.Rooms;
+
+/// <summary>Journal event: a message was stored in its room at <paramref name="Seq"/>.</summary>
+public sealed record MessagePosted(long Seq, string Id, string From, string Text, DateTimeOffset Timestamp) : IStoredRecord
+{
+    public ChatMessage ToMessage() => new(Seq, Id, From, Text, Timestamp);
+
+    public static MessagePosted Of(ChatMessage message) =>
+        new(message.Seq, message.Id, message.From, message.Text, message.Timestamp);
+}
+
+/// <summary>Journal event: a user has read a room up to <paramref name="Seq"/>.</summary>
+public sealed record ReadMarkerMoved(string User, long Seq) : IStoredRecord;
+
+/// <summary>Snapshot of a room: its numbering, the recent messages kept in memory and the ids that dedup retries.</summary>
+public sealed record RoomSnapshot(long Seq, IReadOnlyList<MessagePosted> Recent, IReadOnlyList<RoomSnapshot.SentId> SentIds) : IStoredRecord
+{
+    public sealed record SentId(string User, string Id, long Seq, DateTimeOffset Timestamp);
+}
+
+/// <summary>Snapshot of a room's read markers.</summary>
+public sealed record ReadMarkersSnapshot(IReadOnlyDictionary<string, long> Markers) : IStoredRecord;

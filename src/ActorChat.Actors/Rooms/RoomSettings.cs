@@ -1,0 +1,34 @@
+namespace ActorChat.Rooms;
+
+/// <summary>Limits and timings of rooms, bound from the <c>ActorChat:Rooms</c> configuration section.</summary>
+public sealed class RoomSettings
+{
+    public const string Section = "ActorChat:Rooms";
+
+    /// <summary>Most messages replayed in a <c>joined</c> answer to a join with <c>since</c>; also how many a room keeps in memory.</summary>
+    public int ReplayLimit { get; set; } = 1000;
+
+    /// <summary>How many of a room's newest messages are remembered to drop a repeated send with the same id.</summary>
+    public int DedupWindow { get; set; } = 10_000;
+
+    /// <summary>A snapshot is taken after this many new messages, so recovery does not replay the whole history.</summary>
+    public int SnapshotEvery { get; set; } = 1000;
+
+    /// <summary>A room with no members stops after this long, freeing its memory; the next join recovers it.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The Akka.Persistence query plugin that reads older history from the journal.</summary>
+    public string ReadJournalPluginId { get; set; } = "akka.persistence.query.journal.sql";
+
+    public void Validate()
+    {
+        if (ReplayLimit < Protocol.Limits.JoinBacklog)
+            throw new InvalidOperationException($"{Section}:{nameof(ReplayLimit)} must be at least {Protocol.Limits.JoinBacklog}.");
+        if (DedupWindow < ReplayLimit)
+            throw new InvalidOperationException($"{Section}:{nameof(DedupWindow)} must be at least {nameof(ReplayLimit)}.");
+        if (SnapshotEvery < 1)
+            throw new InvalidOperationException($"{Section}:{nameof(SnapshotEvery)} must be positive.");
+        if (IdleTimeout <= TimeSpan.Zero)
+            throw new InvalidOperationException($"{Section}:{nameof(IdleTimeout)} must be positive.");
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using ActorChat.Accounts;
+using ActorChat.Rooms;
+using Akka.Actor;
+using Akka.Serialization;
+using SerializationException = System.Runtime.Serialization.SerializationException;
+
+namespace ActorChat.Serialization;
+
+/// <summary>
+/// Serializes stored events and snapshots as JSON under stable manifests, so that renaming or moving a CLR type
+/// never breaks recovery of what is already in the journal.
+/// </summary>
+public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public const int SerializerId = 7301;
+
+    private static readonly Dictionary<Type, (string Manifest, JsonTypeInfo Info)> ByType = new()
+    {
+        [typeof(MessagePosted)] = ("message-posted.v1", StoredJsonContext.Default.MessagePosted),
+        [typeof(ReadMarkerMoved)] = ("read-marker-moved.v1", StoredJsonContext.Default.ReadMarkerMoved),
+        [typeof(RoomSnapshot)] = ("room-snapshot.v1", StoredJsonContext.Default.RoomSnapshot),
+        [typeof(ReadMarkersSnapshot)] = ("read-markers-snapshot.v1", StoredJsonContext.Default.ReadMarkersSnapshot),
+        [typeof(AccountRegistered)] = ("account-registered.v1", StoredJsonContext.Default.AccountRegistered),
+    };
+
+    private static readonly Dictionary<string, JsonTypeInfo> ByManifest =
+        ByType.Values.ToDictionary(entry => entry.Manifest, entry => entry.Info);
+
+    public override int Identifier => SerializerId;
+
+    public override string Manifest(object o) => Entry(o).Manifest;
+
+    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, Entry(obj).Info);
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        if (!ByManifest.TryGetValue(manifest, out var info))
+            throw new SerializationException($"unknown manifest '{manifest}'");
+        return JsonSerializer.Deserialize(bytes, info) ?? throw new SerializationException($"empty record for '{manifest}'");
+    }
+
+    private static (string Manifest, JsonTypeInfo Info) Entry(object o) =>
+        ByType.TryGetValue(o.GetType(), out var entry)
+            ? entry
+            : throw new ArgumentException($"{o.GetType()} is not a stored record of ActorChat", nameof(o));
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(MessagePosted))]
+[JsonSerializable(typeof(ReadMarkerMoved))]
+[JsonSerializable(typeof(RoomSnapshot))]
+[JsonSerializable(typeof(ReadMarkersSnapshot))]
+[JsonSerializable(typeof(AccountRegistered))]
+internal sealed partial class StoredJsonContext : JsonSerializerContext;

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using ActorChat.Connections;
+using ActorChat.Rooms;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+
+namespace ActorChat.Tests;
+
+/// <summary>TestKit base for room tests: an in-memory journal, and probes standing in for client connections.</summary>
+public abstract class ChatSpec(string? extraConfig = null) : TestKit(extraConfig + """
+
+    akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+    akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+    akka.loglevel = WARNING
+    """)
+{
+    protected static readonly RoomSettings Settings = new() { ReplayLimit = 100, DedupWindow = 200, SnapshotEvery = 1000 };
+
+    protected IActorRef StartRoom(string room, RoomSettings? settings = null) =>
+        Sys.ActorOf(RoomActor.PropsFor(room, settings ?? Settings));
+
+    /// <summary>A probe that joined <paramref name="roomName"/> as <paramref name="user"/>; returns it with its <c>joined</c> frame.</summary>
+    protected (TestProbe Connection, JsonElement Joined) Join(IActorRef room, string roomName, string user, long? since = null)
+    {
+        var connection = CreateTestProbe();
+        room.Tell(new Join(roomName, user, since), connection.Ref);
+        var joined = connection.ExpectMsg<JoinedRoom>();
+        return (connection, Json(joined.Frame));
+    }
+
+    /// <summary>The next frame a connection receives, whatever envelope it came in.</summary>
+    protected static JsonElement NextFrame(TestProbe connection, TimeSpan? within = null)
+    {
+        var message = connection.ExpectMsg<object>(within ?? TimeSpan.FromSeconds(3));
+        return message switch
+        {
+            Deliver deliver => Json(deliver.Frame),
+            DeliverSequenced sequenced => Json(sequenced.Frame),
+            JoinedRoom joined => Json(joined.Frame),
+            LeftRoom left => Json(left.Frame),
+            _ => throw new InvalidOperationException($"not a frame: {message}"),
+        };
+    }
+
+    /// <summary>The next frame of the given type, asserting that nothing else came first.</summary>
+    protected static JsonElement ExpectFrame(TestProbe connection, string type)
+    {
+        var frame = NextFrame(connection);
+        Assert.Equal(type, frame.GetProperty("type").GetString());
+        return frame;
+    }
+
+    protected static JsonElement Json(byte[] frame) => JsonDocument.Parse(frame).RootElement.Clone();
+
+    protected static IEnumerable<long> Seqs(JsonElement messages) =>
+        messages.EnumerateArray().Select(m => m.GetProperty("seq").GetInt64());
+}

@@ -1,0 +1,159 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using ActorChat.Accounts;
+using ActorChat.Connections;
+using ActorChat.Protocol;
+using ActorChat.Rooms;
+using Akka.Actor;
+using Akka.TestKit;
+
+namespace ActorChat.Tests.Connections;
+
+public sealed class ConnectionActorSpecs : ChatSpec
+{
+    private static readonly TokenService Tokens = new(new byte[32], TimeSpan.FromHours(1));
+    private static readonly ConnectionSettings Limits = new();
+
+    private (IActorRef Connection, Outbox Outbox, TestProbe Rooms) Connect(string user = "alice", Outbox? outbox = null, ConnectionSettings? settings = null)
+    {
+        outbox ??= new Outbox(64, 1 << 20);
+        var rooms = CreateTestProbe();
+        var ticket = Tokens.Validate(Tokens.Issue(user).Token)!;
+        var connection = Sys.ActorOf(ConnectionActor.PropsFor(ticket, "s1", outbox, rooms.Ref, Tokens, settings ?? Limits));
+        return (connection, outbox, rooms);
+    }
+
+    private static async Task<JsonElement> NextSent(Outbox outbox)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        var frame = await outbox.NextAsync(timeout.Token) ?? throw new InvalidOperationException("the outbox ended");
+        return JsonDocument.Parse(frame).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task The_first_frame_is_welcome_with_the_user_and_session()
+    {
+        var (_, outbox, _) = Connect("alice");
+
+        var welcome = await NextSent(outbox);
+
+        Assert.Equal("welcome", welcome.GetProperty("type").GetString());
+        Assert.Equal("alice", welcome.GetProperty("user").GetString());
+        Assert.Equal("s1", welcome.GetProperty("session").GetString());
+    }
+
+    [Fact]
+    public async Task Sending_before_joining_is_refused_with_not_joined_and_reaches_no_room()
+    {
+        var (connection, outbox, rooms) = Connect();
+        await NextSent(outbox);
+
+        connection.Tell(new SendFrame("lobby", "m1", "hi"));
+
+        var error = await NextSent(outbox);
+        Assert.Equal("not_joined", error.GetProperty("code").GetString());
+        Assert.Equal("m1", error.GetProperty("ref").GetString());
+        rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void Joining_then_sending_becomes_room_commands_for_the_user()
+    {
+        var (connection, _, rooms) = Connect("alice");
+
+        connection.Tell(new JoinFrame("lobby", Since: 4));
+        connection.Tell(new SendFrame("lobby", "m1", "hi"));
+
+        Assert.Equal(new Join("lobby", "alice", 4), rooms.ExpectMsg<Join>());
+        Assert.Equal(new Post("lobby", "alice", "m1", "hi"), rooms.ExpectMsg<Post>());
+    }
+
+    [Fact]
+    public async Task Ping_is_answered_with_pong()
+    {
+        var (connection, outbox, _) = Connect();
+        await NextSent(outbox);
+
+        connection.Tell(PingFrame.Instance);
+
+        Assert.Equal("pong", (await NextSent(outbox)).GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task A_client_that_cannot_keep_up_is_closed_with_1013()
+    {
+        var outbox = new Outbox(maxFrames: 3, maxBytes: 1 << 20);
+        var (connection, _, _) = Connect(outbox: outbox);
+        Watch(connection);
+
+        for (var i = 0; i < 5; i++)
+            connection.Tell(new Deliver(Encoding.UTF8.GetBytes("""{"type":"typing","room":"r","user":"bob"}""")));
+
+        ExpectTerminated(connection);
+        Assert.Equal((WebSocketCloseStatus)1013, outbox.Close?.Status);
+        Assert.Null(await outbox.NextAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public void A_room_that_stops_under_a_member_is_joined_again_from_the_last_seq_seen()
+    {
+        var (connection, _, rooms) = Connect("alice");
+        connection.Tell(new JoinFrame("lobby", null));
+        rooms.ExpectMsg<Join>();
+        var roomIncarnation = CreateTestProbe();
+        connection.Tell(new JoinedRoom("lobby", 3, Encoding.UTF8.GetBytes("{}")), roomIncarnation.Ref);
+        connection.Tell(new DeliverSequenced("lobby", 7, Encoding.UTF8.GetBytes("{}")), roomIncarnation.Ref);
+
+        Sys.Stop(roomIncarnation.Ref);
+
+        Assert.Equal(new Join("lobby", "alice", 7), rooms.ExpectMsg<Join>());
+    }
+
+    [Fact]
+    public async Task Frames_past_the_rate_limit_get_rate_limited_and_abuse_closes_with_1008()
+    {
+        var settings = new ConnectionSettings { FramesPerSecond = 0.001, FrameBurst = 2, RateLimitStrikes = 3 };
+        var (connection, outbox, _) = Connect(settings: settings);
+        Watch(connection);
+        await NextSent(outbox);
+
+        for (var i = 0; i < 2; i++)
+            connection.Tell(PingFrame.Instance);
+        connection.Tell(PingFrame.Instance);
+        Assert.Equal("pong", (await NextSent(outbox)).GetProperty("type").GetString());
+        Assert.Equal("pong", (await NextSent(outbox)).GetProperty("type").GetString());
+        Assert.Equal("rate_limited", (await NextSent(outbox)).GetProperty("code").GetString());
+
+        connection.Tell(PingFrame.Instance);
+        connection.Tell(PingFrame.Instance);
+        ExpectTerminated(connection);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, outbox.Close?.Status);
+    }
+
+    [Fact]
+    public async Task A_refresh_with_a_valid_token_of_the_same_user_is_answered_with_refreshed()
+    {
+        var (connection, outbox, _) = Connect("alice");
+        await NextSent(outbox);
+
+        connection.Tell(new RefreshFrame(Tokens.Issue("alice").Token));
+        Assert.Equal("refreshed", (await NextSent(outbox)).GetProperty("type").GetString());
+
+        connection.Tell(new RefreshFrame(Tokens.Issue("mallory").Token));
+        Assert.Equal("forbidden", (await NextSent(outbox)).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public void An_expired_token_closes_the_connection_with_1008()
+    {
+        var shortLived = new TokenService(new byte[32], TimeSpan.FromMilliseconds(300));
+        var outbox = new Outbox(64, 1 << 20);
+        var ticket = shortLived.Validate(shortLived.Issue("alice").Token)!;
+        var connection = Sys.ActorOf(ConnectionActor.PropsFor(ticket, "s1", outbox, CreateTestProbe().Ref, shortLived, Limits));
+        Watch(connection);
+
+        ExpectTerminated(connection, TimeSpan.FromSeconds(5));
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, outbox.Close?.Status);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text;
+using ActorChat.Protocol;
+
+namespace ActorChat.Tests.Protocol;
+
+public sealed class FrameParserSpecs
+{
+    private static ClientFrame Parse(string json) => FrameParser.Parse(Encoding.UTF8.GetBytes(json));
+
+    private static ProtocolError Rejected(string json) => Assert.IsType<RejectedFrame>(Parse(json)).Error;
+
+    [Theory]
+    [InlineData("not json", "bad_frame")]
+    [InlineData("[1,2]", "bad_frame")]
+    [InlineData("""{"room":"a"}""", "bad_frame")]
+    [InlineData("""{"type":7}""", "bad_frame")]
+    [InlineData("""{"type":"dance"}""", "unknown_type")]
+    [InlineData("""{"type":"join"}""", "bad_frame")]
+    [InlineData("""{"type":"join","room":"Lobby"}""", "invalid_room")]
+    [InlineData("""{"type":"join","room":""}""", "invalid_room")]
+    [InlineData("""{"type":"join","room":"a","since":"5"}""", "bad_frame")]
+    [InlineData("""{"type":"join","room":"a","since":-1}""", "bad_frame")]
+    [InlineData("""{"type":"send","room":"a","text":"hi"}""", "bad_frame")]
+    [InlineData("""{"type":"send","room":"a","id":"","text":"hi"}""", "bad_frame")]
+    [InlineData("""{"type":"send","room":"a","id":"1","text":""}""", "bad_frame")]
+    [InlineData("""{"type":"history","room":"a","limit":0}""", "bad_frame")]
+    [InlineData("""{"type":"history","room":"a","limit":201}""", "bad_frame")]
+    [InlineData("""{"type":"read","room":"a"}""", "bad_frame")]
+    [InlineData("""{"type":"refresh"}""", "bad_frame")]
+    public void Bad_frames_get_the_precise_error_code(string json, string code) =>
+        Assert.Equal(code, Rejected(json).Code);
+
+    [Fact]
+    public void Text_over_4000_characters_is_too_large_and_names_the_message()
+    {
+        var error = Rejected($$"""{"type":"send","room":"a","id":"big","text":"{{new string('x', 4001)}}"}""");
+
+        Assert.Equal("too_large", error.Code);
+        Assert.Equal("big", error.Ref);
+    }
+
+    [Fact]
+    public void Text_length_counts_characters_not_utf16_units()
+    {
+        var emoji = string.Concat(Enumerable.Repeat("😀", 4000));
+
+        Assert.IsType<SendFrame>(Parse($$"""{"type":"send","room":"a","id":"e","text":"{{emoji}}"}"""));
+    }
+
+    [Fact]
+    public void Well_formed_frames_become_typed_frames()
+    {
+        Assert.Equal(new JoinFrame("lobby", 12), Parse("""{"type":"join","room":"lobby","since":12}"""));
+        Assert.Equal(new JoinFrame("lobby", null), Parse("""{"type":"join","room":"lobby","since":null}"""));
+        Assert.Equal(new SendFrame("a-b_1", "c1", "<b>hi</b>"), Parse("""{"type":"send","room":"a-b_1","id":"c1","text":"<b>hi</b>","extra":true}"""));
+        Assert.Equal(new HistoryFrame("a", 40, 50), Parse("""{"type":"history","room":"a","before":40}"""));
+        Assert.Equal(new ReadFrame("a", 3), Parse("""{"type":"read","room":"a","seq":3}"""));
+        Assert.Same(PingFrame.Instance, Parse("""{"type":"ping"}"""));
+    }
+}

@@ -1,0 +1,99 @@
+using ActorChat.Rooms;
+using Akka.Actor;
+
+namespace ActorChat.Tests.Rooms;
+
+public sealed class RoomHistorySpecs : ChatSpec
+{
+    private void PostMany(IActorRef room, string roomName, int count, int firstSeq = 1)
+    {
+        var (writer, _) = Join(room, roomName, "writer");
+        for (var i = firstSeq; i < firstSeq + count; i++)
+            room.Tell(new Post(roomName, "writer", $"m{i}", $"text {i}"), writer.Ref);
+        for (var i = 0; i < count; i++)
+            ExpectFrame(writer, "ack");
+        room.Tell(new Leave(roomName, "writer"), writer.Ref);
+        ExpectFrame(writer, "left");
+    }
+
+    [Fact]
+    public void Joining_without_since_shows_the_latest_fifty_messages()
+    {
+        var room = StartRoom("backlog");
+        PostMany(room, "backlog", 70);
+
+        var (_, joined) = Join(room, "backlog", "alice");
+
+        Assert.Equal(70, joined.GetProperty("seq").GetInt64());
+        Assert.Equal(Enumerable.Range(21, 50).Select(i => (long)i), Seqs(joined.GetProperty("messages")));
+        Assert.False(joined.TryGetProperty("truncated", out _));
+    }
+
+    [Fact]
+    public void Joining_with_since_replays_exactly_the_missed_messages()
+    {
+        var room = StartRoom("resume");
+        PostMany(room, "resume", 30);
+
+        var (_, joined) = Join(room, "resume", "alice", since: 25);
+
+        Assert.Equal([26L, 27, 28, 29, 30], Seqs(joined.GetProperty("messages")));
+        var last = joined.GetProperty("messages")[4];
+        Assert.Equal("text 30", last.GetProperty("text").GetString());
+        Assert.Equal("writer", last.GetProperty("from").GetString());
+    }
+
+    [Fact]
+    public void A_replay_past_the_limit_gives_the_newest_messages_and_says_it_was_truncated()
+    {
+        var room = StartRoom("long-gone");
+        PostMany(room, "long-gone", 130);
+
+        var (_, joined) = Join(room, "long-gone", "alice", since: 0);
+
+        Assert.Equal(Enumerable.Range(31, 100).Select(i => (long)i), Seqs(joined.GetProperty("messages")));
+        Assert.True(joined.GetProperty("truncated").GetBoolean());
+    }
+
+    [Fact]
+    public void History_pages_backwards_in_seq_order_and_says_when_there_is_more()
+    {
+        var room = StartRoom("pages");
+        PostMany(room, "pages", 30);
+        var (alice, _) = Join(room, "pages", "alice");
+
+        room.Tell(new GetHistory("pages", Before: 21, Limit: 10), alice.Ref);
+        var page = ExpectFrame(alice, "history");
+        Assert.Equal(Enumerable.Range(11, 10).Select(i => (long)i), Seqs(page.GetProperty("messages")));
+        Assert.True(page.GetProperty("more").GetBoolean());
+
+        room.Tell(new GetHistory("pages", Before: 11, Limit: 50), alice.Ref);
+        var first = ExpectFrame(alice, "history");
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), Seqs(first.GetProperty("messages")));
+        Assert.False(first.GetProperty("more").GetBoolean());
+    }
+
+    [Fact]
+    public void A_restarted_room_recovers_its_numbering_history_and_sent_ids_from_the_journal()
+    {
+        var settings = new RoomSettings { ReplayLimit = 100, DedupWindow = 200, SnapshotEvery = 7 };
+        var room = StartRoom("durable", settings);
+        PostMany(room, "durable", 20);
+        Watch(room);
+        Sys.Stop(room);
+        ExpectTerminated(room);
+
+        var restarted = StartRoom("durable", settings);
+        var (alice, joined) = Join(restarted, "durable", "alice", since: 0);
+        Assert.Equal(20, joined.GetProperty("seq").GetInt64());
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), Seqs(joined.GetProperty("messages")));
+
+        var (writer, _) = Join(restarted, "durable", "writer");
+        ExpectFrame(alice, "presence");
+        restarted.Tell(new Post("durable", "writer", "m20", "a retry of an old one"), writer.Ref);
+        Assert.Equal(20, ExpectFrame(writer, "ack").GetProperty("seq").GetInt64());
+        restarted.Tell(new Post("durable", "writer", "new", "after restart"), writer.Ref);
+        Assert.Equal(21, ExpectFrame(writer, "ack").GetProperty("seq").GetInt64());
+        Assert.Equal(21, ExpectFrame(alice, "message").GetProperty("seq").GetInt64());
+    }
+}

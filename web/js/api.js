@@ -1,0 +1,38 @@
+// HTTP calls to the same-origin account API. Every call resolves (never throws):
+// { ok, status, data, error } where status 0 means the server could not be reached.
+
+async function request(method, path, body) {
+  const init = { method, credentials: 'same-origin', cache: 'no-store', headers: {} };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch {
+    return { ok: false, status: 0, data: null, error: 'network' };
+  }
+  let data = null;
+  try {
+    const text = await res.text();
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  const error = data && typeof data.error === 'string' ? data.error : null;
+  return { ok: res.ok, status: res.status, data, error };
+}
+
+export const register = (username, password) => request('POST', '/api/register', { username, password });
+export const login = (username, password) => request('POST', '/api/login', { username, password });
+export const logout = () => request('POST', '/api/logout');
+
+/** The cookie's session with a fresh token: 200 {username, token, expiresAt} or 401. */
+export const session = () => request('GET', '/api/session');
+
+/** ws(s)://same-host/ws?access_token=... */
+export function socketUrl(token) {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/ws?access_token=${encodeURIComponent(token)}`;
+}

@@ -1,0 +1,140 @@
+// Entry point: decides between the sign-in card and the chat, and wires the views
+// to the chat controller of the signed-in user.
+
+import * as api from './api.js';
+import { Chat } from './chat.js';
+import { createAuthView } from './ui/auth.js';
+import { createSidebar } from './ui/sidebar.js';
+import { createRoomHeader } from './ui/room.js';
+import { createMessageView } from './ui/messages.js';
+import { createComposer } from './ui/composer.js';
+import { createNotices } from './ui/notices.js';
+
+const REFRESH_BEFORE_MS = 60_000;
+const REFRESH_MIN_WAIT_MS = 30_000;
+
+const chatScreen = document.getElementById('chat-screen');
+let chat = null;
+let refreshTimer = null;
+let tokenExpiry = 0;
+
+// Views live for the whole page; their actions go to whichever chat is signed in.
+const ui = {
+  sidebar: createSidebar({
+    join: (name) => (chat ? chat.join(name) : 'Not signed in'),
+    select: (name) => chat?.select(name),
+    leave: (name) => chat?.leave(name),
+    signOut: () => signOut(),
+  }),
+  header: createRoomHeader(),
+  messages: createMessageView({
+    loadOlder: () => chat?.loadOlder(),
+    retry: (id) => chat?.retry(id),
+  }),
+  composer: createComposer({
+    send: (text) => (chat ? chat.send(text) : false),
+    typed: () => chat?.typed(),
+  }),
+  notices: createNotices(),
+};
+
+const auth = createAuthView({
+  async signIn(username, password) {
+    const res = await api.login(username, password);
+    if (!res.ok || !res.data?.token) return { ok: false, code: res.error, status: res.status };
+    enterChat(res.data);
+    return { ok: true };
+  },
+  async register(username, password) {
+    const res = await api.register(username, password);
+    if (!res.ok) return { ok: false, code: res.error, status: res.status };
+    return this.signIn(username, password);
+  },
+});
+
+/** A fresh token from the cookie's session, for reconnects and refreshes. */
+async function freshToken() {
+  const res = await api.session();
+  if (res.ok && res.data?.token) {
+    scheduleRefresh(res.data.expiresAt);
+    return { status: 'ok', token: res.data.token };
+  }
+  return { status: res.status === 401 ? 'unauthorized' : 'error' };
+}
+
+function enterChat(session) {
+  leaveChat();
+  auth.hide();
+  chatScreen.hidden = false;
+  document.body.dataset.screen = 'chat';
+  const username = session.username || '';
+  chat = new Chat(username, ui, {
+    getToken: freshToken,
+    onAuthLost: (reason) =>
+      showSignIn(
+        reason === 'expired'
+          ? 'Your session has expired — please sign in again.'
+          : 'You have been signed out — please sign in again.',
+      ),
+    onRefreshed: (expiresAt) => scheduleRefresh(expiresAt),
+  });
+  tokenExpiry = 0;
+  scheduleRefresh(session.expiresAt);
+  chat.start(session.token);
+}
+
+function leaveChat() {
+  clearTimeout(refreshTimer);
+  if (!chat) return;
+  chat.stop();
+  chat = null;
+  ui.sidebar.reset();
+  ui.header.reset();
+  ui.messages.render(null, '');
+  ui.composer.reset();
+  ui.notices.clear();
+}
+
+function showSignIn(message = '') {
+  leaveChat();
+  chatScreen.hidden = true;
+  document.body.dataset.screen = 'auth';
+  document.title = 'ActorChat';
+  auth.show(message);
+}
+
+async function signOut() {
+  leaveChat(); // closes the socket first, so nothing tries to reconnect
+  await api.logout();
+  showSignIn();
+}
+
+/** Swaps the live connection's token shortly before it expires (the `refresh` frame). */
+function scheduleRefresh(expiresAt) {
+  const at = Date.parse(expiresAt);
+  if (Number.isNaN(at) || at <= tokenExpiry) return; // nothing new to refresh to
+  tokenExpiry = at;
+  clearTimeout(refreshTimer);
+  const wait = Math.max(REFRESH_MIN_WAIT_MS, at - Date.now() - REFRESH_BEFORE_MS);
+  if (wait > 2 ** 31 - 1) return;
+  refreshTimer = setTimeout(async () => {
+    const current = chat;
+    const res = await api.session();
+    if (chat !== current || !current) return;
+    if (res.status === 401) {
+      showSignIn('Your session has expired — please sign in again.');
+      return;
+    }
+    const next = Date.parse(res.data?.expiresAt);
+    if (res.ok && res.data?.token && next > tokenExpiry) current.refreshToken(res.data.token);
+  }, wait);
+}
+
+async function boot() {
+  document.body.dataset.screen = 'checking';
+  const res = await api.session();
+  if (res.ok && res.data?.token) enterChat(res.data);
+  else showSignIn();
+}
+
+boot();

@@ -1,0 +1,301 @@
+// The chat controller: owns the rooms, the connection and the user's actions, and
+// batches rendering into one pass per task. Server frames are handled in frames.js.
+
+import { Room } from './store.js';
+import { Connection } from './connection.js';
+import { loadPrefs, savePrefs } from './storage.js';
+import { handleFrame } from './frames.js';
+import { ROOM_RE } from './validate.js';
+
+const TYPING_SEND_EVERY_MS = 2000;
+const TYPING_SHOW_MS = 3000;
+const READ_THROTTLE_MS = 1000;
+const GAP_WAIT_MS = 1500;
+const HISTORY_PAGE = 50;
+
+export class Chat {
+  /**
+   * @param {string} username
+   * @param {object} ui     { sidebar, header, messages, composer, notices }
+   * @param {object} hooks  { getToken, onAuthLost, onRefreshed }
+   */
+  constructor(username, ui, hooks) {
+    this.me = username;
+    this.ui = ui;
+    this.hooks = hooks;
+    this.rooms = new Map(); // insertion order is the sidebar order
+    this.current = null;
+    this.stopped = false;
+    this.dirty = null;
+    this.typingSentAt = 0;
+    this.typingRoom = null;
+    this.readTimer = null;
+    this.readAt = 0;
+    this.conn = new Connection({
+      getToken: hooks.getToken,
+      onWelcome: (frame) => this.#onWelcome(frame),
+      onFrame: (frame) => handleFrame(this, frame),
+      onDown: () => this.#onDown(),
+      onStatus: (state) => ui.sidebar.setStatus(state),
+      onAuthLost: (reason) => hooks.onAuthLost(reason),
+    });
+    this.onVisibility = () => {
+      const room = this.currentRoom();
+      if (document.visibilityState !== 'visible' || !room) return;
+      room.unread = 0;
+      this.invalidate();
+    };
+  }
+
+  start(token) {
+    const prefs = loadPrefs(this.me);
+    for (const name of prefs.rooms) this.rooms.set(name, new Room(name));
+    this.current = prefs.current ?? prefs.rooms[0] ?? null;
+    this.ui.sidebar.setUser(this.me);
+    document.addEventListener('visibilitychange', this.onVisibility);
+    this.invalidate({ forceBottom: true });
+    this.conn.start(token);
+  }
+
+  stop() {
+    this.stopped = true;
+    this.conn.stop();
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    clearTimeout(this.readTimer);
+    for (const room of this.rooms.values()) this.#forgetTimers(room);
+  }
+
+  currentRoom() {
+    return this.current ? this.rooms.get(this.current) ?? null : null;
+  }
+
+  /** Whether new messages in this room are in front of the user right now. */
+  isShown(room) {
+    return room.name === this.current && document.visibilityState === 'visible';
+  }
+
+  // ---- user actions -------------------------------------------------------
+
+  /** Joins (if new) and opens a room; returns '' or a problem to show. */
+  join(name) {
+    if (!ROOM_RE.test(name)) return 'Only a–z, 0–9, _ and - (1–64 characters)';
+    if (!this.rooms.has(name)) {
+      const room = new Room(name);
+      this.rooms.set(name, room);
+      this.sendJoin(room);
+    }
+    this.select(name);
+    return '';
+  }
+
+  select(name) {
+    const room = this.rooms.get(name);
+    if (!room) return;
+    this.current = name;
+    room.unread = 0;
+    this.#persist();
+    this.invalidate({ forceBottom: true });
+    this.ui.composer.focus();
+  }
+
+  leave(name) {
+    const room = this.rooms.get(name);
+    if (!room) return;
+    this.conn.send({ type: 'leave', room: name });
+    this.#forgetTimers(room);
+    this.rooms.delete(name);
+    if (this.current === name) this.current = this.rooms.keys().next().value ?? null;
+    this.#persist();
+    this.invalidate({ forceBottom: true });
+  }
+
+  /** Queues an own message and sends it when possible; true when accepted. */
+  send(text) {
+    const room = this.currentRoom();
+    if (!room) return false;
+    const msg = {
+      seq: null,
+      id: newClientId(),
+      from: this.me,
+      text,
+      ts: new Date().toISOString(),
+      own: true,
+      status: 'pending',
+      sentOn: 0,
+    };
+    room.addPending(msg);
+    this.transmit(room, msg);
+    this.typingRoom = null; // the next keystroke may announce typing again
+    this.invalidate({ forceBottom: true });
+    return true;
+  }
+
+  retry(id) {
+    for (const room of this.rooms.values()) {
+      const msg = room.byId.get(id);
+      if (msg && msg.status === 'failed') {
+        msg.status = 'pending';
+        msg.sentOn = 0;
+        this.transmit(room, msg);
+        this.invalidate();
+      }
+    }
+  }
+
+  loadOlder() {
+    const room = this.currentRoom();
+    if (!room || room.historyBusy || !room.canLoadOlder()) return;
+    if (this.conn.send({ type: 'history', room: room.name, before: room.minSeq, limit: HISTORY_PAGE })) {
+      room.historyBusy = true;
+      this.invalidate();
+    }
+  }
+
+  /** The user typed in the composer: tell the room at most once every 2 s. */
+  typed() {
+    const room = this.currentRoom();
+    if (!room || !room.joinedOnConn) return;
+    const now = Date.now();
+    if (this.typingRoom === room.name && now - this.typingSentAt < TYPING_SEND_EVERY_MS) return;
+    if (this.conn.send({ type: 'typing', room: room.name })) {
+      this.typingRoom = room.name;
+      this.typingSentAt = now;
+    }
+  }
+
+  refreshToken(token) {
+    this.conn.token = token;
+    this.conn.send({ type: 'refresh', token });
+  }
+
+  // ---- used by frames.js --------------------------------------------------
+
+  sendJoin(room) {
+    const frame = { type: 'join', room: room.name };
+    // `since` only once we hold a window of the room; the first join asks for the latest page.
+    if (room.loaded) frame.since = room.contiguousTop();
+    room.lastSince = frame.since ?? null;
+    this.conn.send(frame);
+  }
+
+  /** Sends an own message if the room is joined on this connection (else joined will). */
+  transmit(room, msg) {
+    if (!room.joinedOnConn || msg.status !== 'pending') return;
+    if (this.conn.send({ type: 'send', room: room.name, id: msg.id, text: msg.text })) {
+      msg.sentOn = this.conn.generation;
+    }
+  }
+
+  /** After a (re)join: everything still pending goes out again with its original id. */
+  resendPending(room) {
+    for (const msg of [...room.pending]) {
+      if (msg.sentOn !== this.conn.generation) this.transmit(room, msg);
+    }
+  }
+
+  /** A seq was skipped: give the missing ones a moment to arrive, else rejoin with since. */
+  checkGapSoon(room) {
+    if (room.gapCheck) return;
+    room.gapCheck = setTimeout(() => {
+      room.gapCheck = null;
+      if (this.rooms.get(room.name) === room && room.joinedOnConn && room.hasGap()) this.sendJoin(room);
+    }, GAP_WAIT_MS);
+  }
+
+  showTyping(room, user) {
+    clearTimeout(room.typing.get(user));
+    room.typing.set(
+      user,
+      setTimeout(() => {
+        room.typing.delete(user);
+        this.invalidate();
+      }, TYPING_SHOW_MS),
+    );
+    this.invalidate();
+  }
+
+  stopTyping(room, user) {
+    for (const [name, timer] of room.typing) {
+      if (name.toLowerCase() === String(user).toLowerCase()) {
+        clearTimeout(timer);
+        room.typing.delete(name);
+      }
+    }
+  }
+
+  // ---- rendering ----------------------------------------------------------
+
+  /** Marks the view dirty; one render runs at the end of the current task. */
+  invalidate(hint = {}) {
+    const first = !this.dirty;
+    this.dirty = this.dirty || {};
+    for (const [key, value] of Object.entries(hint)) this.dirty[key] = this.dirty[key] || value;
+    if (first) queueMicrotask(() => this.#render());
+  }
+
+  #render() {
+    const hint = this.dirty || {};
+    this.dirty = null;
+    if (this.stopped) return;
+    const room = this.currentRoom();
+    const rooms = [...this.rooms.values()];
+    this.ui.sidebar.renderRooms(rooms, this.current);
+    this.ui.header.render(room, this.me);
+    this.ui.messages.render(room, this.me, hint);
+    this.ui.composer.setRoom(room ? room.name : null);
+    const unread = rooms.reduce((sum, r) => sum + r.unread, 0);
+    document.title = unread ? `(${unread}) ActorChat` : 'ActorChat';
+    if (room && room.maxSeq > room.readSent) this.#markReadSoon();
+  }
+
+  #markReadSoon() {
+    if (this.readTimer) return;
+    const wait = Math.max(0, this.readAt + READ_THROTTLE_MS - Date.now());
+    this.readTimer = setTimeout(() => {
+      this.readTimer = null;
+      this.readAt = Date.now();
+      const room = this.currentRoom();
+      if (!room || !room.joinedOnConn || document.visibilityState !== 'visible') return;
+      const seq = room.maxSeq;
+      if (seq > room.readSent && this.conn.send({ type: 'read', room: room.name, seq })) room.readSent = seq;
+    }, wait);
+  }
+
+  #onWelcome(frame) {
+    if (typeof frame.user === 'string' && frame.user) {
+      this.me = frame.user;
+      this.ui.sidebar.setUser(this.me);
+    }
+    for (const room of this.rooms.values()) this.sendJoin(room);
+  }
+
+  #onDown() {
+    for (const room of this.rooms.values()) {
+      room.joinedOnConn = false;
+      room.historyBusy = false;
+      this.#forgetTimers(room);
+    }
+    this.invalidate();
+  }
+
+  #forgetTimers(room) {
+    for (const timer of room.typing.values()) clearTimeout(timer);
+    room.typing.clear();
+    clearTimeout(room.gapCheck);
+    room.gapCheck = null;
+  }
+
+  #persist() {
+    savePrefs(this.me, [...this.rooms.keys()], this.current);
+  }
+}
+
+/** crypto.randomUUID needs a secure context; fall back to getRandomValues (UUID v4). */
+function newClientId() {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,136 @@
+// Handlers for server frames (PROTOCOL.md, "Server to client"). Each one updates the
+// chat's state and asks for a render; none touches the DOM.
+
+import { sameUser } from './validate.js';
+
+const ERROR_TEXT = {
+  bad_frame: 'The server could not read a request',
+  unknown_type: 'The server did not understand a request',
+  invalid_room: 'Invalid room name',
+  not_joined: 'You are not in that room',
+  too_large: 'That was too large',
+  rate_limited: 'You are sending too fast — slow down a little',
+  forbidden: 'Not allowed',
+  unavailable: 'The server is busy — try again in a moment',
+  internal: 'Something went wrong on the server',
+};
+
+export function handleFrame(chat, frame) {
+  const handler = HANDLERS[frame.type];
+  if (handler) handler(chat, frame);
+}
+
+const roomOf = (chat, frame) => (typeof frame.room === 'string' ? chat.rooms.get(frame.room) : undefined);
+const list = (value) => (Array.isArray(value) ? value : []);
+
+const HANDLERS = {
+  joined(chat, f) {
+    const room = roomOf(chat, f);
+    if (!room) return; // left while the join was under way
+    const wasLoaded = room.loaded;
+    const messages = list(f.messages);
+    // A truncated replay that does not connect to what we hold: keep only the replay.
+    if (f.truncated && wasLoaded && messages.length && messages[0].seq > room.contiguousTop() + 1) {
+      room.clearSettled();
+    }
+    for (const m of messages) {
+      const added = room.addServerMessage(m, chat.me);
+      if (added && wasLoaded && !added.own && !chat.isShown(room)) room.unread++;
+    }
+    room.members = new Set(list(f.members).filter((u) => typeof u === 'string'));
+    room.loaded = true;
+    room.joinedOnConn = true;
+    chat.resendPending(room);
+    // Past the replay limit: keep asking from where we got to until the replay is complete.
+    if (f.truncated && room.contiguousTop() > (room.lastSince ?? -1)) chat.sendJoin(room);
+    chat.invalidate();
+  },
+
+  message(chat, f) {
+    const room = roomOf(chat, f);
+    if (!room) return;
+    const before = room.maxSeq;
+    const added = room.addServerMessage(f, chat.me);
+    if (!added) {
+      chat.invalidate(); // an own pending message may just have been settled
+      return;
+    }
+    chat.stopTyping(room, added.from);
+    if (!added.own && !chat.isShown(room)) room.unread++;
+    if (room.loaded && before && added.seq > before + 1) chat.checkGapSoon(room);
+    chat.invalidate();
+  },
+
+  ack(chat, f) {
+    const room = roomOf(chat, f);
+    if (!room) return;
+    const before = room.maxSeq;
+    if (room.ack(f.id, f.seq, f.ts) && room.loaded && before && f.seq > before + 1) chat.checkGapSoon(room);
+    chat.invalidate();
+  },
+
+  presence(chat, f) {
+    const room = roomOf(chat, f);
+    if (!room || typeof f.user !== 'string') return;
+    if (f.event === 'join') room.members.add(f.user);
+    else if (f.event === 'leave') {
+      room.members.delete(f.user);
+      chat.stopTyping(room, f.user);
+    }
+    chat.invalidate();
+  },
+
+  typing(chat, f) {
+    const room = roomOf(chat, f);
+    if (!room || typeof f.user !== 'string' || sameUser(f.user, chat.me)) return;
+    chat.showTyping(room, f.user);
+  },
+
+  read(chat, f) {
+    const room = roomOf(chat, f);
+    if (!room || typeof f.user !== 'string' || !Number.isInteger(f.seq) || sameUser(f.user, chat.me)) return;
+    if (f.seq > (room.reads.get(f.user) ?? 0)) {
+      room.reads.set(f.user, f.seq);
+      chat.invalidate();
+    }
+  },
+
+  history(chat, f) {
+    const room = roomOf(chat, f);
+    if (!room) return;
+    const messages = list(f.messages);
+    room.historyBusy = false;
+    for (const m of messages) room.addServerMessage(m, chat.me);
+    if (f.more === false || messages.length === 0) room.more = false;
+    chat.invalidate({ prepended: true });
+  },
+
+  refreshed(chat, f) {
+    chat.hooks.onRefreshed?.(f.expiresAt);
+  },
+
+  error(chat, f) {
+    const code = typeof f.code === 'string' ? f.code : 'internal';
+    const ref = typeof f.ref === 'string' ? f.ref : null;
+    const detail = typeof f.message === 'string' && f.message ? f.message : '';
+    let text = ERROR_TEXT[code] || `Error: ${code}`;
+    if (ref) {
+      for (const room of chat.rooms.values()) {
+        const msg = room.byId.get(ref);
+        if (msg && msg.seq == null) {
+          msg.status = 'failed';
+          text = `Message not sent: ${text}`;
+        }
+      }
+      const room = chat.rooms.get(ref);
+      if (room && !room.loaded && (code === 'invalid_room' || code === 'forbidden')) {
+        text = `Could not join #${ref}: ${text}`;
+        chat.leave(ref);
+      }
+      // A room whose join history stalled must not stay "Loading…" forever.
+      if (room) room.historyBusy = false;
+    }
+    chat.ui.notices.show(detail && detail !== text ? `${text} (${detail})` : text);
+    chat.invalidate();
+  },
+};

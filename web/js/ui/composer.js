@@ -1,0 +1,67 @@
+// The message composer: Enter sends, Shift+Enter adds a line, grows with its text.
+
+import { byTestId, setText } from './dom.js';
+import { MAX_TEXT } from '../validate.js';
+
+const COUNTER_FROM = MAX_TEXT - 500;
+
+/** @param {object} actions send(text) -> true when accepted, typed() */
+export function createComposer(actions) {
+  const form = document.querySelector('form.composer');
+  const box = byTestId('composer', form);
+  const sendButton = byTestId('send', form);
+  const counter = form.querySelector('.counter');
+  let enabled = false;
+
+  function refresh() {
+    const length = box.value.length;
+    sendButton.disabled = !enabled || box.value.trim() === '';
+    counter.hidden = length < COUNTER_FROM;
+    setText(counter, `${length}/${MAX_TEXT}`);
+    counter.classList.toggle('full', length >= MAX_TEXT);
+    box.style.height = 'auto';
+    box.style.height = `${Math.min(box.scrollHeight, 200)}px`;
+  }
+
+  function submit() {
+    const text = box.value.trim();
+    if (!enabled || !text || text.length > MAX_TEXT) return;
+    if (actions.send(text)) {
+      box.value = '';
+      refresh();
+    }
+    box.focus();
+  }
+
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    submit();
+  });
+  box.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing && ev.keyCode !== 229) {
+      ev.preventDefault();
+      submit();
+    }
+  });
+  box.addEventListener('input', () => {
+    refresh();
+    if (box.value.trim()) actions.typed();
+  });
+
+  return {
+    /** room name or null: enables the composer and sets its placeholder. */
+    setRoom(name) {
+      enabled = Boolean(name);
+      box.disabled = !enabled;
+      box.placeholder = name ? `Message #${name}` : 'Join a room to start chatting';
+      refresh();
+    },
+    focus() {
+      if (enabled && window.matchMedia('(pointer: fine)').matches) box.focus();
+    },
+    reset() {
+      box.value = '';
+      refresh();
+    },
+  };
+}

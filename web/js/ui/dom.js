@@ -1,0 +1,72 @@
+// Small DOM helpers. User-provided text only ever goes in through textContent / text nodes.
+
+/**
+ * el('li', { class: 'msg', dataset: { seq: 1 }, testid: 'x', on: { click } }, child, 'text')
+ * String children become text nodes; attributes are set with setAttribute.
+ */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value == null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = value;
+    else if (key === 'testid') node.dataset.testid = value;
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (key === 'on') for (const [type, fn] of Object.entries(value)) node.addEventListener(type, fn);
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children) {
+    if (child == null || child === false) continue;
+    node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+export const byTestId = (id, root = document) => root.querySelector(`[data-testid="${id}"]`);
+
+/** Sets textContent only when it changed (keeps screen readers and selection calm). */
+export function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+export function setData(node, key, value) {
+  if (value == null) {
+    if (key in node.dataset) delete node.dataset[key];
+  } else if (node.dataset[key] !== String(value)) {
+    node.dataset[key] = String(value);
+  }
+}
+
+const pad = (n) => String(n).padStart(2, '0');
+
+/** Local HH:MM for an ISO timestamp; '' when there is none. */
+export function timeOf(iso) {
+  const d = iso ? new Date(iso) : null;
+  if (!d || Number.isNaN(d.getTime())) return '';
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export function fullDateOf(iso) {
+  const d = iso ? new Date(iso) : null;
+  if (!d || Number.isNaN(d.getTime())) return '';
+  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** A stable pleasant hue per user name, for avatars. */
+export function hueOf(name) {
+  let h = 0;
+  for (const ch of String(name).toLowerCase()) h = (h * 31 + ch.codePointAt(0)) >>> 0;
+  return h % 360;
+}
+
+export function initialOf(name) {
+  const first = [...String(name)][0] || '?';
+  return first.toUpperCase();
+}
+
+export function avatar(name, extraClass = '') {
+  const node = el('span', { class: `avatar ${extraClass}`.trim(), 'aria-hidden': 'true' }, initialOf(name));
+  node.style.setProperty('--hue', String(hueOf(name)));
+  return node;
+}

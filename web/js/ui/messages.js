@@ -1,0 +1,191 @@
+// The message list: keyed rendering (one <li> per message, reused), scroll handling,
+// "Load older", the jump-to-latest button and "seen by" markers.
+
+import { el, byTestId, setText, setData, timeOf, fullDateOf, avatar } from './dom.js';
+import { sameUser } from '../validate.js';
+
+const GROUP_GAP_MS = 5 * 60_000;
+const BOTTOM_SLACK_PX = 48;
+const STATUS_LABEL = { pending: 'Sending…', sent: 'Sent', failed: 'Not sent' };
+
+/** @param {object} actions loadOlder(), retry(id) */
+export function createMessageView(actions) {
+  const scroller = document.querySelector('.scroller');
+  const list = byTestId('message-list');
+  const older = byTestId('load-older');
+  const empty = scroller.querySelector('.empty-state');
+  const jump = document.querySelector('.jump');
+  const nodes = new WeakMap(); // message object -> li
+  let shownRoom = null;
+  let lastShown = null;
+
+  older.addEventListener('click', () => actions.loadOlder());
+  jump.addEventListener('click', () => scrollToBottom(true));
+  scroller.addEventListener('scroll', () => {
+    if (isAtBottom()) jump.hidden = true;
+  });
+
+  function isAtBottom() {
+    return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= BOTTOM_SLACK_PX;
+  }
+
+  function scrollToBottom(smooth = false) {
+    scroller.scrollTo({ top: scroller.scrollHeight, behavior: smooth ? 'smooth' : 'auto' });
+    jump.hidden = true;
+  }
+
+  function build(msg, actionsForMsg) {
+    const from = el('span', { class: 'from', testid: 'message-from' });
+    const text = el('div', { class: 'text', testid: 'message-text' }, msg.text);
+    const time = el('time', { class: 'time' });
+    const foot = el('div', { class: 'foot' }, time);
+    if (msg.own) {
+      foot.append(el('span', { class: 'status', role: 'img' }));
+      const retry = el('button', { type: 'button', class: 'retry', testid: 'retry', hidden: true }, 'Retry');
+      retry.addEventListener('click', () => actionsForMsg.retry(msg.id));
+      foot.append(retry);
+    }
+    const bubble = el('div', { class: 'bubble' }, el('div', { class: 'meta' }, from), text, foot);
+    const day = el('div', { class: 'day', role: 'separator', hidden: true });
+    const seen = el('div', { class: 'seen', testid: 'seen-by', hidden: true });
+    const li = el('li', { class: msg.own ? 'msg own' : 'msg' }, day);
+    if (!msg.own) li.append(avatar(msg.from));
+    li.append(bubble, seen);
+    return li;
+  }
+
+  function sync(li, msg, prev, seenBy) {
+    setData(li, 'seq', msg.seq);
+    if (msg.own) {
+      setData(li, 'id', msg.id || null);
+      setData(li, 'status', msg.status);
+      const status = li.querySelector('.status');
+      setText(status, msg.status === 'sent' ? '✓' : msg.status === 'failed' ? '!' : '');
+      status.setAttribute('aria-label', STATUS_LABEL[msg.status] || '');
+      status.title = STATUS_LABEL[msg.status] || '';
+      li.querySelector('.retry').hidden = msg.status !== 'failed';
+    }
+    setText(li.querySelector('.from'), msg.from);
+    const time = li.querySelector('.time');
+    setText(time, timeOf(msg.ts));
+    if (msg.ts) {
+      time.dateTime = msg.ts;
+      time.title = fullDateOf(msg.ts);
+    }
+
+    const dayLabel = dayOf(msg.ts);
+    const newDay = Boolean(dayLabel) && (!prev || dayOf(prev.ts) !== dayLabel);
+    const day = li.querySelector('.day');
+    day.hidden = !newDay;
+    if (newDay) setText(day, dayLabel);
+    li.classList.toggle('cont', Boolean(prev) && !newDay && continues(prev, msg));
+
+    const seen = li.querySelector('.seen');
+    seen.hidden = !seenBy;
+    if (seenBy) setText(seen, `Seen by ${seenBy.join(', ')}`);
+  }
+
+  return {
+    isAtBottom,
+    scrollToBottom,
+
+    /**
+     * @param {Room|null} room
+     * @param {string} me
+     * @param {{prepended?:boolean, forceBottom?:boolean}} hint
+     */
+    render(room, me, hint = {}) {
+      const switched = room !== shownRoom;
+      const atBottom = isAtBottom();
+      const fromBottom = scroller.scrollHeight - scroller.scrollTop;
+      if (switched) {
+        list.replaceChildren();
+        shownRoom = room;
+        lastShown = null;
+        jump.hidden = true;
+      }
+      if (!room) {
+        older.hidden = true;
+        empty.hidden = true;
+        return;
+      }
+
+      const msgs = room.ordered();
+      const seen = seenMap(room, me);
+      let cursor = list.firstChild;
+      let prev = null;
+      for (const msg of msgs) {
+        let li = nodes.get(msg);
+        if (!li) {
+          li = build(msg, actions);
+          nodes.set(msg, li);
+        }
+        sync(li, msg, prev, seen.get(msg));
+        if (li === cursor) cursor = cursor.nextSibling;
+        else list.insertBefore(li, cursor);
+        prev = msg;
+      }
+      while (cursor) {
+        const next = cursor.nextSibling;
+        cursor.remove();
+        cursor = next;
+      }
+
+      older.hidden = !room.canLoadOlder();
+      older.disabled = room.historyBusy;
+      setText(older, room.historyBusy ? 'Loading…' : 'Load older messages');
+      empty.hidden = msgs.length > 0 || !room.loaded;
+      list.setAttribute('aria-busy', String(!room.loaded));
+
+      const last = msgs[msgs.length - 1] || null;
+      const grew = last !== lastShown;
+      lastShown = last;
+      if (switched || hint.forceBottom) scrollToBottom();
+      else if (hint.prepended) scroller.scrollTop = scroller.scrollHeight - fromBottom;
+      else if (atBottom) scrollToBottom();
+      else if (grew && last && !last.own) jump.hidden = false;
+    },
+  };
+}
+
+function continues(prev, msg) {
+  if (!sameUser(prev.from, msg.from) || prev.own !== msg.own) return false;
+  const a = Date.parse(prev.ts);
+  const b = Date.parse(msg.ts);
+  return Number.isNaN(a) || Number.isNaN(b) || b - a < GROUP_GAP_MS;
+}
+
+/** For each message, the other users whose latest read seq lands on it. */
+function seenMap(room, me) {
+  const result = new Map();
+  if (!room.reads.size || !room.list.length) return result;
+  for (const [user, seq] of room.reads) {
+    if (sameUser(user, me)) continue;
+    const msg = lastAtOrBefore(room.list, seq);
+    if (!msg) continue;
+    if (!result.has(msg)) result.set(msg, []);
+    result.get(msg).push(user);
+  }
+  return result;
+}
+
+function lastAtOrBefore(list, seq) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].seq <= seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? list[lo - 1] : null;
+}
+
+function dayOf(iso) {
+  const d = iso ? new Date(iso) : null;
+  if (!d || Number.isNaN(d.getTime())) return '';
+  const today = new Date();
+  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+  if (d.toDateString() === today.toDateString()) return 'Today';
+  if (d.toDateString() === yesterday.toDateString()) return 'Yesterday';
+  return d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+}

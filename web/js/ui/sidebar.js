@@ -1,0 +1,139 @@
+// Left column: who is signed in, connection state, sign-out, joining a room and the room list.
+
+import { el, byTestId, setText, setData, avatar } from './dom.js';
+import { normalizeRoom, roomProblem } from '../validate.js';
+
+const STATUS_TEXT = {
+  connecting: 'connecting…',
+  connected: 'connected',
+  reconnecting: 'reconnecting…',
+  offline: 'offline',
+};
+
+const JOIN_HINT = 'Lowercase letters, digits, _ and -';
+
+/** @param {object} actions join(name) -> error text or '', select(name), leave(name), signOut() */
+export function createSidebar(actions) {
+  const root = document.querySelector('.sidebar');
+  const meName = byTestId('current-user', root);
+  const meAvatar = root.querySelector('.me .avatar-slot');
+  const status = byTestId('connection-status', root);
+  const form = root.querySelector('form.join');
+  const input = byTestId('join-room-input', root);
+  const hint = document.getElementById('join-hint');
+  const list = byTestId('room-list', root);
+  const items = new Map(); // room name -> li
+
+  function showHint(text, isError) {
+    setText(hint, text || JOIN_HINT);
+    hint.classList.toggle('error', Boolean(isError));
+    input.setAttribute('aria-invalid', String(Boolean(isError)));
+  }
+
+  input.addEventListener('input', () => {
+    const lower = input.value.toLowerCase();
+    if (lower !== input.value) {
+      const pos = input.selectionStart;
+      input.value = lower;
+      input.setSelectionRange(pos, pos);
+    }
+    const problem = roomProblem(normalizeRoom(input.value));
+    showHint(problem, Boolean(problem));
+  });
+
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const name = normalizeRoom(input.value);
+    if (!name) {
+      showHint('Type a room name first', true);
+      input.focus();
+      return;
+    }
+    const problem = roomProblem(name) || actions.join(name);
+    if (problem) {
+      showHint(problem, true);
+      input.focus();
+      return;
+    }
+    input.value = '';
+    showHint('', false);
+  });
+
+  byTestId('sign-out', root).addEventListener('click', () => actions.signOut());
+
+  function roomItem(name) {
+    const badge = el('span', { class: 'badge', testid: 'unread', hidden: true });
+    const open = el(
+      'button',
+      { type: 'button', class: 'room-open', on: { click: () => actions.select(name) } },
+      el('span', { class: 'hash', 'aria-hidden': 'true' }, '#'),
+      el('span', { class: 'room-name' }, name),
+      badge,
+    );
+    const leave = el(
+      'button',
+      {
+        type: 'button',
+        class: 'room-leave',
+        testid: 'leave-room',
+        title: `Leave #${name}`,
+        'aria-label': `Leave room ${name}`,
+        on: { click: () => actions.leave(name) },
+      },
+      '×',
+    );
+    return el('li', { class: 'room', dataset: { room: name } }, open, leave);
+  }
+
+  return {
+    setUser(name) {
+      setText(meName, name);
+      meAvatar.replaceChildren(avatar(name, 'large'));
+    },
+
+    setStatus(state) {
+      setText(status, STATUS_TEXT[state] || state);
+      setData(status, 'state', state);
+    },
+
+    /** rooms: [{ name, unread }], current: name or null */
+    renderRooms(rooms, current) {
+      const wanted = new Set(rooms.map((r) => r.name));
+      for (const [name, li] of items) {
+        if (!wanted.has(name)) {
+          li.remove();
+          items.delete(name);
+        }
+      }
+      let previous = null;
+      for (const room of rooms) {
+        let li = items.get(room.name);
+        if (!li) {
+          li = roomItem(room.name);
+          items.set(room.name, li);
+        }
+        const expected = previous ? previous.nextSibling : list.firstChild;
+        if (li !== expected) list.insertBefore(li, expected);
+        previous = li;
+        const active = room.name === current;
+        li.classList.toggle('active', active);
+        const open = li.querySelector('.room-open');
+        if (active) open.setAttribute('aria-current', 'true');
+        else open.removeAttribute('aria-current');
+        const badge = li.querySelector('.badge');
+        const count = active ? 0 : room.unread;
+        badge.hidden = count === 0;
+        setText(badge, count > 99 ? '99+' : String(count));
+        open.setAttribute('aria-label', count ? `${room.name}, ${count} unread` : room.name);
+      }
+      list.classList.toggle('empty', rooms.length === 0);
+    },
+
+    reset() {
+      input.value = '';
+      showHint('', false);
+      for (const li of items.values()) li.remove();
+      items.clear();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// Client-side rules mirror the server's (PROTOCOL.md), so most mistakes are caught before a round trip.
+
+export const USERNAME_RE = /^[A-Za-z0-9_.-]{3,32}$/;
+export const ROOM_RE = /^[a-z0-9_-]{1,64}$/;
+export const MIN_PASSWORD = 8;
+export const MAX_TEXT = 4000;
+
+const AUTH_TEXT = {
+  invalid_username: 'Invalid username: 3–32 characters: letters, digits, _ . -',
+  weak_password: 'Password too weak: use at least 8 characters',
+  username_taken: 'That username is already taken — try another one',
+  invalid_credentials: 'Wrong username or password',
+  rate_limited: 'Slow down: too many attempts, wait a minute',
+  network: 'Can’t reach the server — check your connection and try again',
+};
+
+/** Human text for an auth failure: an error code from the server, or an HTTP status. */
+export function authErrorText(code, status) {
+  if (status === 429) return AUTH_TEXT.rate_limited;
+  if (code && AUTH_TEXT[code]) return AUTH_TEXT[code];
+  if (status === 0) return AUTH_TEXT.network;
+  return `Something went wrong (HTTP ${status}). Please try again.`;
+}
+
+/** Problems found before asking the server; '' when the input looks acceptable. */
+export function checkCredentials(username, password, forRegister) {
+  if (!username) return 'Enter a username';
+  if (forRegister && !USERNAME_RE.test(username)) return AUTH_TEXT.invalid_username;
+  if (!password) return 'Enter a password';
+  if (forRegister && password.length < MIN_PASSWORD) return AUTH_TEXT.weak_password;
+  return '';
+}
+
+export function normalizeRoom(input) {
+  return String(input ?? '').trim().toLowerCase();
+}
+
+/** '' when the (normalized) room name is valid, otherwise a hint to show. */
+export function roomProblem(name) {
+  if (!name) return '';
+  if (name.length > 64) return 'At most 64 characters';
+  if (!ROOM_RE.test(name)) return 'Only a–z, 0–9, _ and - (no spaces)';
+  return '';
+}
+
+/** User names are unique without regard to case. */
+export function sameUser(a, b) {
+  return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
+}
