@@ -49,17 +49,34 @@ public sealed class RoomActor : ReceivePersistentActor
         Recover<RecoveryCompleted>(_ =>
         {
             _assignedSeq = _seq;
+            Become(WaitingForReadMarkers);
+        });
+    }
+
+    public override string PersistenceId { get; }
+
+    // Joins answer with read markers, so the room serves nobody until its markers are back too.
+    private void WaitingForReadMarkers()
+    {
+        Command<ReadMarkersActor.Recovered>(recovered =>
+        {
+            OnMarkersRecovered(recovered);
+            Stash.UnstashAll();
+            Become(Serving);
             ScheduleIdleStopIfEmpty();
         });
+        CommandAny(_ => Stash.Stash());
+    }
 
+    private void Serving()
+    {
         Command<Join>(OnJoin);
-        Command<Leave>(leave => RemoveMember(Sender, answer: true));
+        Command<Leave>(_ => RemoveMember(Sender, answer: true));
         Command<Terminated>(terminated => RemoveMember(terminated.ActorRef, answer: false));
         Command<Post>(OnPost);
         Command<Typing>(OnTyping);
         Command<MarkRead>(OnMarkRead);
         Command<GetHistory>(OnGetHistory);
-        Command<ReadMarkersActor.Recovered>(OnMarkersRecovered);
         Command<ReceiveTimeout>(_ => StopWhenIdle());
         Command<SaveSnapshotSuccess>(success =>
             DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
@@ -67,8 +84,6 @@ public sealed class RoomActor : ReceivePersistentActor
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
     }
-
-    public override string PersistenceId { get; }
 
     public static Props PropsFor(string room, RoomSettings settings) =>
         Props.Create(() => new RoomActor(room, settings));

@@ -1,0 +1,32 @@
+namespace ActorChat.Host.Auth;
+
+/// <summary>Accounts, tokens and origins, bound from the <c>ActorChat:Auth</c> configuration section.</summary>
+public sealed class AuthSettings
+{
+    public const string Section = "ActorChat:Auth";
+
+    /// <summary>How long a token (and the auth cookie) is valid.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Base64 key (at least 32 bytes) that signs tokens; every node of a cluster needs the same one. Empty: a key
+    /// is generated once and kept in the data directory.
+    /// </summary>
+    public string SigningKey { get; set; } = "";
+
+    /// <summary>Origins allowed to open a WebSocket besides the server's own, e.g. https://chat.example.com.</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>Login attempts allowed per client address per minute; more are answered with 429.</summary>
+    public int LoginAttemptsPerMinute { get; set; } = 30;
+
+    public const string CookieName = "actorchat_auth";
+
+    public void Validate()
+    {
+        if (TokenLifetime < TimeSpan.FromMinutes(1))
+            throw new InvalidOperationException($"{Section}:{nameof(TokenLifetime)} must be at least a minute.");
+        if (LoginAttemptsPerMinute < 1)
+            throw new InvalidOperationException($"{Section}:{nameof(LoginAttemptsPerMinute)} must be positive.");
+    }
+}

@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+
+namespace ActorChat.Host.Auth;
+
+/// <summary>Finds the token signing key: configured, or generated once and kept in the data directory.</summary>
+public static class SigningKey
+{
+    public const string FileName = "token-signing.key";
+
+    public static byte[] Load(AuthSettings auth, string dataDirectory)
+    {
+        if (!string.IsNullOrWhiteSpace(auth.SigningKey))
+            return Decode(auth.SigningKey, $"{AuthSettings.Section}:{nameof(AuthSettings.SigningKey)}");
+
+        Directory.CreateDirectory(dataDirectory);
+        var path = Path.Combine(dataDirectory, FileName);
+        if (!File.Exists(path))
+        {
+            var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+            try
+            {
+                using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+                using var writer = new StreamWriter(file);
+                writer.Write(key);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process created it first: use theirs.
+            }
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return Decode(File.ReadAllText(path).Trim(), path);
+    }
+
+    private static byte[] Decode(string base64, string source)
+    {
+        try
+        {
+            var key = Convert.FromBase64String(base64);
+            if (key.Length >= 32)
+                return key;
+        }
+        catch (FormatException)
+        {
+        }
+        throw new InvalidOperationException($"The token signing key in {source} must be base64 of at least 32 bytes.");
+    }
+}

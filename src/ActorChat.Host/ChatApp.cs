@@ -1,0 +1,71 @@
+using System.Threading.RateLimiting;
+using ActorChat.Accounts;
+using ActorChat.Connections;
+using ActorChat.Host.Auth;
+using ActorChat.Host.Endpoints;
+using ActorChat.Hosting;
+using ActorChat.Rooms;
+using Akka.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ActorChat.Host;
+
+/// <summary>Builds the ActorChat web application: options, the actor system, the endpoints and the page.</summary>
+public static class ChatApp
+{
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json, HOCON.conf and the page are beside the binary; data paths stay relative to the working directory.
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        var config = builder.Configuration;
+
+        var auth = Bind<AuthSettings>(builder, AuthSettings.Section, s => s.Validate());
+        var storage = Bind<StorageSettings>(builder, StorageSettings.Section, _ => { });
+        var rooms = Bind<RoomSettings>(builder, RoomSettings.Section, s => s.Validate());
+        Bind<ConnectionSettings>(builder, ConnectionSettings.Section, s => s.Validate());
+        var cluster = Bind<ClusterSettings>(builder, ClusterSettings.Section, _ => { });
+
+        builder.Services.AddSingleton(new TokenService(SigningKey.Load(auth, Path.GetFullPath(storage.DataDirectory)), auth.TokenLifetime));
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(AccountEndpoints.LoginRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = auth.LoginAttemptsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+        });
+
+        var hocon = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "HOCON.conf"));
+        builder.Services.AddAkka(ChatHosting.SystemName, akka =>
+        {
+            akka.ConfigureLoggers(logging =>
+            {
+                logging.ClearLoggers();
+                logging.AddLoggerFactory();
+            });
+            akka.AddActorChat(hocon, cluster, storage, rooms);
+        });
+
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.UseRateLimiter();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapAccountEndpoints();
+        app.MapChatSocket();
+        return app;
+
+        static T Bind<T>(WebApplicationBuilder builder, string section, Action<T> validate) where T : class, new()
+        {
+            var settings = builder.Configuration.GetSection(section).Get<T>() ?? new T();
+            validate(settings);
+            builder.Services.AddSingleton(Options.Create(settings));
+            builder.Services.AddSingleton(settings);
+            return settings;
+        }
+    }
+}

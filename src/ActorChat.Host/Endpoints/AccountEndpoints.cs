@@ -1,0 +1,95 @@
+using System.Text.Json;
+using ActorChat.Accounts;
+using ActorChat.Host.Auth;
+using Akka.Actor;
+using Akka.Hosting;
+
+namespace ActorChat.Host.Endpoints;
+
+/// <summary>Register, log in, log out, and the session check the page makes at start.</summary>
+public static class AccountEndpoints
+{
+    public const string LoginRateLimit = "login";
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+
+    private sealed record AccountRequest(string? Username, string? Password);
+
+    public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/register", RegisterAsync);
+        app.MapPost("/api/login", LoginAsync).RequireRateLimiting(LoginRateLimit);
+        app.MapPost("/api/logout", Logout);
+        app.MapGet("/api/session", Session);
+    }
+
+    private static async Task<IResult> RegisterAsync(HttpContext context, IRequiredActor<AccountActor> accounts)
+    {
+        var request = await ReadAsync(context);
+        if (request is null)
+            return Error(400, "bad_request");
+        if (!Usernames.IsValid(request.Username))
+            return Error(400, "invalid_username");
+        if (!Usernames.IsStrongEnough(request.Password))
+            return Error(400, "weak_password");
+
+        var hash = PasswordHasher.Hash(request.Password!);
+        var answer = await accounts.ActorRef.Ask<object>(new AccountActor.Register(request.Username!, hash), AskTimeout, context.RequestAborted);
+        return answer switch
+        {
+            AccountActor.Registered registered => Results.Json(new { username = registered.Username }, statusCode: 201),
+            _ => Error(409, "username_taken"),
+        };
+    }
+
+    private static async Task<IResult> LoginAsync(HttpContext context, IRequiredActor<AccountActor> accounts, TokenService tokens)
+    {
+        var request = await ReadAsync(context);
+        if (request is null || !Usernames.IsValid(request.Username) || request.Password is null)
+        {
+            PasswordHasher.Verify(request?.Password ?? "", PasswordHasher.Decoy);
+            return Error(401, "invalid_credentials");
+        }
+
+        var account = await accounts.ActorRef.Ask<AccountActor.Credentials>(
+            new AccountActor.GetCredentials(request.Username!), AskTimeout, context.RequestAborted);
+        // Verify against a decoy when there is no such account, so the answer takes as long either way.
+        var valid = PasswordHasher.Verify(request.Password, account.PasswordHash ?? PasswordHasher.Decoy);
+        if (!valid || account.Username is null)
+            return Error(401, "invalid_credentials");
+
+        var (token, ticket) = tokens.Issue(account.Username);
+        Credentials.SetCookie(context, token, ticket.ExpiresAt);
+        return Results.Json(new { token, username = ticket.User, expiresAt = Protocol.ServerFrames.FormatTimestamp(ticket.ExpiresAt) });
+    }
+
+    private static IResult Logout(HttpContext context)
+    {
+        Credentials.ClearCookie(context);
+        return Results.NoContent();
+    }
+
+    /// <summary>Who the cookie (or bearer token) belongs to, with a fresh token for the WebSocket and for <c>refresh</c>.</summary>
+    private static IResult Session(HttpContext context, TokenService tokens)
+    {
+        var ticket = Credentials.Authenticate(context, tokens);
+        if (ticket is null)
+            return Error(401, "invalid_credentials");
+        var (token, fresh) = tokens.Issue(ticket.User);
+        Credentials.SetCookie(context, token, fresh.ExpiresAt);
+        return Results.Json(new { token, username = fresh.User, expiresAt = Protocol.ServerFrames.FormatTimestamp(fresh.ExpiresAt) });
+    }
+
+    private static async Task<AccountRequest?> ReadAsync(HttpContext context)
+    {
+        try
+        {
+            return await context.Request.ReadFromJsonAsync<AccountRequest>(context.RequestAborted);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or BadHttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static IResult Error(int status, string code) => Results.Json(new { error = code }, statusCode: status);
+}

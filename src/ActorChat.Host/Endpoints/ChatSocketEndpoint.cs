@@ -1,0 +1,50 @@
+using ActorChat.Accounts;
+using ActorChat.Connections;
+using ActorChat.Host.Auth;
+using ActorChat.Host.Sockets;
+using ActorChat.Rooms;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ActorChat.Host.Endpoints;
+
+/// <summary><c>GET /ws</c>: checks the credential and the origin before the upgrade, then runs the socket.</summary>
+public static class ChatSocketEndpoint
+{
+    public static void MapChatSocket(this IEndpointRouteBuilder app) => app.Map("/ws", HandleAsync);
+
+    private static async Task HandleAsync(HttpContext context, ActorSystem system, IRequiredActor<RoomActor> rooms,
+        TokenService tokens, IOptions<AuthSettings> auth, IOptions<ConnectionSettings> limits,
+        IHostApplicationLifetime lifetime, ILoggerFactory loggers)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+        var ticket = Credentials.Authenticate(context, tokens);
+        if (ticket is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+        if (!Credentials.IsAllowedOrigin(context, auth.Value))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+
+        var settings = limits.Value;
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            KeepAliveInterval = settings.KeepAliveInterval,
+        });
+        var session = Guid.NewGuid().ToString("N");
+        var outbox = new Outbox(settings.OutboxFrames, settings.OutboxBytes);
+        var connection = system.ActorOf(
+            ConnectionActor.PropsFor(ticket, session, outbox, rooms.ActorRef, tokens, settings), "connection-" + session);
+        var logger = loggers.CreateLogger<ChatSocket>();
+        await new ChatSocket(socket, connection, outbox, settings.MaxFrameBytes, logger).RunAsync(lifetime.ApplicationStopping);
+    }
+}

@@ -1,0 +1,4 @@
+using ActorChat.Host;
+
+var app = ChatApp.Create(args);
+app.Run();

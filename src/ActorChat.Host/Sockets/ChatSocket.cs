@@ -1,0 +1,106 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using ActorChat.Connections;
+using ActorChat.Protocol;
+using Akka.Actor;
+
+namespace ActorChat.Host.Sockets;
+
+/// <summary>
+/// Pumps one accepted WebSocket: a receive loop that turns text frames into typed frames for the
+/// connection's actor, and the single send loop that drains its outbox.
+/// </summary>
+public sealed class ChatSocket(WebSocket socket, IActorRef connection, Outbox outbox, int maxFrameBytes, ILogger logger)
+{
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+
+    public async Task RunAsync(CancellationToken shuttingDown)
+    {
+        using var stopping = shuttingDown.Register(() => outbox.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
+        var receiving = ReceiveLoopAsync();
+        var sending = SendLoopAsync();
+
+        await Task.WhenAny(receiving, sending);
+        connection.Tell(ConnectionActor.SocketClosed.Instance);
+        outbox.Complete();
+        await sending;
+        if (!receiving.IsCompleted)
+        {
+            // We closed first: give the client a moment to answer the close handshake, then drop it.
+            await Task.WhenAny(receiving, Task.Delay(CloseHandshakeTimeout, CancellationToken.None));
+            if (!receiving.IsCompleted)
+                socket.Abort();
+        }
+        await receiving;
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(maxFrameBytes + 1);
+        try
+        {
+            while (socket.State == WebSocketState.Open)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length > maxFrameBytes)
+                    {
+                        outbox.RequestClose(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {maxFrameBytes} bytes");
+                        return;
+                    }
+                    result = await socket.ReceiveAsync(buffer.AsMemory(length, Math.Min(buffer.Length, maxFrameBytes + 1) - length), CancellationToken.None);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                switch (result.MessageType)
+                {
+                    case WebSocketMessageType.Close:
+                        outbox.RequestClose(WebSocketCloseStatus.NormalClosure, "");
+                        return;
+                    case WebSocketMessageType.Binary:
+                        outbox.RequestClose(WebSocketCloseStatus.InvalidMessageType, "only text frames are accepted");
+                        return;
+                    case var _ when length > maxFrameBytes:
+                        outbox.RequestClose(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {maxFrameBytes} bytes");
+                        return;
+                    case var _ when !FrameParser.IsValidUtf8(buffer.AsSpan(0, length)):
+                        outbox.RequestClose(WebSocketCloseStatus.InvalidPayloadData, "text frames must be valid UTF-8");
+                        return;
+                    default:
+                        connection.Tell(FrameParser.Parse(buffer.AsMemory(0, length)));
+                        break;
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            logger.LogDebug(e, "socket receive ended");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            while (await outbox.NextAsync(CancellationToken.None) is { } frame)
+                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+
+            if (outbox.Close is { } close && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+                await socket.CloseOutputAsync(close.Status, close.Reason, timeout.Token);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            logger.LogDebug(e, "socket send ended");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace ActorChat.Host.Tests;
+
+public sealed class AccountApiTests : IAsyncLifetime
+{
+    private ChatServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await ChatServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, object body)
+    {
+        var response = await _server.Http.PostAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task Registering_returns_the_name_as_registered_and_refuses_it_again_in_any_case()
+    {
+        var (status, body) = await PostAsync("/api/register", new { username = "Zoe.M-1", password = "long enough" });
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal("Zoe.M-1", body.GetProperty("username").GetString());
+
+        (status, body) = await PostAsync("/api/register", new { username = "zoe.m-1", password = "other password" });
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Equal("username_taken", body.GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData("ab", "long enough", "invalid_username")]
+    [InlineData("has space", "long enough", "invalid_username")]
+    [InlineData("ThirtyThreeCharactersLongName_xyz", "long enough", "invalid_username")]
+    [InlineData("validname", "short", "weak_password")]
+    public async Task Registering_with_a_bad_name_or_weak_password_is_refused_precisely(string username, string password, string error)
+    {
+        var (status, body) = await PostAsync("/api/register", new { username, password });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(error, body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Login_in_any_case_returns_a_token_and_sets_an_http_only_strict_cookie()
+    {
+        await PostAsync("/api/register", new { username = "Walter", password = "long enough" });
+
+        var response = await _server.Http.PostAsJsonAsync("/api/login", new { username = "walter", password = "long enough" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Walter", body.GetProperty("username").GetString());
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("token").GetString()));
+        Assert.True(DateTimeOffset.Parse(body.GetProperty("expiresAt").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow.AddHours(23));
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
+        Assert.Contains("actorchat_auth=", cookie, StringComparison.Ordinal);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Login_with_a_wrong_password_or_unknown_name_is_invalid_credentials()
+    {
+        await PostAsync("/api/register", new { username = "xavier", password = "long enough" });
+
+        var (wrong, body) = await PostAsync("/api/login", new { username = "xavier", password = "not it at all" });
+        var (unknown, _) = await PostAsync("/api/login", new { username = "nobody_here", password = "long enough" });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong);
+        Assert.Equal("invalid_credentials", body.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown);
+    }
+
+    [Fact]
+    public async Task Logout_clears_the_cookie()
+    {
+        var response = await _server.Http.PostAsync("/api/logout", null);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
+        Assert.StartsWith("actorchat_auth=;", cookie, StringComparison.Ordinal);
+        Assert.Contains("expires=Thu, 01 Jan 1970", cookie, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_session_endpoint_knows_the_cookie_and_refuses_without_one()
+    {
+        var token = await _server.RegisterAndLoginAsync("yvonne");
+        using var withCookie = new HttpRequestMessage(HttpMethod.Get, "/api/session");
+        withCookie.Headers.Add("Cookie", "actorchat_auth=" + token);
+
+        var session = await _server.Http.SendAsync(withCookie);
+        var anonymous = await _server.Http.GetAsync("/api/session");
+
+        Assert.Equal(HttpStatusCode.OK, session.StatusCode);
+        Assert.Equal("yvonne", (await session.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("username").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+}
+
+public sealed class LoginRateLimitTests
+{
+    [Fact]
+    public async Task Login_attempts_past_the_limit_are_answered_with_429()
+    {
+        await using var server = await ChatServer.StartAsync(null, "ActorChat:Auth:LoginAttemptsPerMinute=3");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+            statuses.Add((await server.Http.PostAsJsonAsync("/api/login", new { username = "guess", password = "attempt " + i })).StatusCode);
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+    }
+}
