@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
+using ActorChat.Testing;
+
 namespace ActorChat.Host.Tests;
 
 public sealed class AccountApiTests : IAsyncLifetime

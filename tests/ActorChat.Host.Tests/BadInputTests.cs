@@ -1,6 +1,8 @@
 using System.Net.WebSockets;
 using System.Text;
 
+using ActorChat.Testing;
+
 namespace ActorChat.Host.Tests;
 
 public sealed class BadInputTests : IAsyncLifetime

@@ -1,3 +1,5 @@
+using ActorChat.Testing;
+
 namespace ActorChat.Host.Tests;
 
 public sealed class ChatFlowTests : IAsyncLifetime

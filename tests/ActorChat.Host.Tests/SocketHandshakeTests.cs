@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.WebSockets;
 
+using ActorChat.Testing;
+
 namespace ActorChat.Host.Tests;
 
 public sealed class SocketHandshakeTests : IAsyncLifetime

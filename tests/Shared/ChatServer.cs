@@ -1,4 +1,5 @@
 using System.Net;
+using ActorChat.Host;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ActorChat.Host.Tests;
+namespace ActorChat.Testing;
 
 /// <summary>The real ActorChat app on Kestrel at 127.0.0.1 on a free port, with its SQLite file in a folder of its own.</summary>
 public sealed class ChatServer : IAsyncDisposable

@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 
-namespace ActorChat.Host.Tests;
+namespace ActorChat.Testing;
 
 /// <summary>A protocol client over a real ClientWebSocket, as someone else's client would be.</summary>
 public sealed class ChatClient : IAsyncDisposable

@@ -1,0 +1,96 @@
+using ActorChat.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ActorChat.Web.Tests;
+
+public sealed class ChatPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    private ChatServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await ChatServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private async Task<IPage> OpenAsSignedUpUserAsync(string username)
+    {
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _server.Address.ToString() });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        await page.GotoAsync("/");
+        await page.GetByTestId("username").FillAsync(username);
+        await page.GetByTestId("password").FillAsync("correct horse battery");
+        await page.GetByTestId("register").ClickAsync();
+        await Expect(page.GetByTestId("join-room-input")).ToBeVisibleAsync();
+        return page;
+    }
+
+    private static async Task JoinAsync(IPage page, string room)
+    {
+        await page.GetByTestId("join-room-input").FillAsync(room);
+        await page.GetByTestId("join-room-button").ClickAsync();
+        await Expect(page.GetByTestId("current-room")).ToContainTextAsync(room);
+    }
+
+    private static async Task SendAsync(IPage page, string text)
+    {
+        await page.GetByTestId("composer").FillAsync(text);
+        await page.GetByTestId("send").ClickAsync();
+    }
+
+    private static ILocator Message(IPage page, string text) =>
+        page.GetByTestId("message-list").GetByTestId("message-text").Filter(new LocatorFilterOptions { HasText = text });
+
+    [Fact]
+    public async Task Two_people_chat_both_ways_and_own_messages_are_marked_sent_not_echoed()
+    {
+        var alice = await OpenAsSignedUpUserAsync("alice_web");
+        var bob = await OpenAsSignedUpUserAsync("bob_web");
+        await JoinAsync(alice, "lobby");
+        await JoinAsync(bob, "lobby");
+        await Expect(alice.GetByTestId("members")).ToContainTextAsync("bob_web");
+
+        await SendAsync(alice, "Hi Bob, it's Alice");
+        await Expect(Message(bob, "Hi Bob, it's Alice")).ToHaveCountAsync(1);
+        await SendAsync(bob, "Hello Alice!");
+        await Expect(Message(alice, "Hello Alice!")).ToHaveCountAsync(1);
+
+        var own = alice.Locator(".own").Filter(new LocatorFilterOptions { HasText = "Hi Bob, it's Alice" });
+        await Expect(own).ToHaveCountAsync(1);
+        await Expect(own).ToHaveAttributeAsync("data-status", "sent");
+        await Expect(Message(alice, "Hi Bob, it's Alice")).ToHaveCountAsync(1);
+        await Expect(bob.Locator(".own").Filter(new LocatorFilterOptions { HasText = "Hi Bob, it's Alice" })).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Markup_in_a_message_is_shown_as_literal_text_and_never_runs()
+    {
+        var alice = await OpenAsSignedUpUserAsync("alice_xss");
+        var bob = await OpenAsSignedUpUserAsync("bob_xss");
+        var dialogs = 0;
+        bob.Dialog += (_, dialog) => { dialogs++; _ = dialog.DismissAsync(); };
+        await JoinAsync(alice, "xss");
+        await JoinAsync(bob, "xss");
+
+        const string attack = "<img src=x onerror=alert(1)>";
+        await SendAsync(alice, attack);
+
+        await Expect(Message(bob, attack)).ToHaveTextAsync(attack);
+        Assert.Equal(0, await bob.GetByTestId("message-list").Locator("img").CountAsync());
+        Assert.Equal(0, dialogs);
+    }
+
+    [Fact]
+    public async Task A_reload_keeps_the_user_signed_in_with_the_room_and_its_history()
+    {
+        var alice = await OpenAsSignedUpUserAsync("alice_reload");
+        await JoinAsync(alice, "memories");
+        await SendAsync(alice, "remember me");
+        await Expect(alice.Locator(".own[data-status=sent]")).ToHaveCountAsync(1);
+
+        await alice.ReloadAsync();
+
+        await Expect(alice.GetByTestId("current-room")).ToContainTextAsync("memories");
+        await Expect(Message(alice, "remember me")).ToHaveCountAsync(1);
+    }
+}
