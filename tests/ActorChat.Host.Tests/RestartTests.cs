@@ -47,3 +47,19 @@ public sealed class RestartTests
         Assert.Equal(4, (await returning.ExpectAsync("ack")).GetProperty("seq").GetInt64());
     }
 }
+
+public sealed class ShutdownTests
+{
+    [Fact]
+    public async Task Stopping_the_server_closes_open_sockets_with_1001()
+    {
+        var server = await ChatServer.StartAsync();
+        await using var client = await server.ConnectAsync("leaving_lou");
+        await client.JoinAsync("goodbye");
+
+        var stopping = server.DisposeAsync().AsTask();
+
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable, await client.ExpectClosedAsync());
+        await stopping;
+    }
+}

@@ -1,8 +1,12 @@
 // HTTP calls to the same-origin account API. Every call resolves (never throws):
 // { ok, status, data, error } where status 0 means the server could not be reached.
 
+const TIMEOUT_MS = 10_000;
+
 async function request(method, path, body) {
   const init = { method, credentials: 'same-origin', cache: 'no-store', headers: {} };
+  // A hung request must not freeze sign-in or the reconnect loop.
+  if (typeof AbortSignal.timeout === 'function') init.signal = AbortSignal.timeout(TIMEOUT_MS);
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);

@@ -41,8 +41,15 @@ const ui = {
 const auth = createAuthView({
   async signIn(username, password) {
     const res = await api.login(username, password);
-    if (!res.ok || !res.data?.token) return { ok: false, code: res.error, status: res.status };
-    enterChat(res.data);
+    if (!res.ok) return { ok: false, code: res.error, status: res.status };
+    let session = res.data;
+    if (!session?.token) {
+      // Signed in by cookie only: ask the session endpoint for a token.
+      const fallback = await api.session();
+      if (!fallback.ok || !fallback.data?.token) return { ok: false, code: null, status: fallback.status };
+      session = fallback.data;
+    }
+    enterChat({ ...session, username: session.username || username });
     return { ok: true };
   },
   async register(username, password) {

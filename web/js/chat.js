@@ -6,11 +6,13 @@ import { Connection } from './connection.js';
 import { loadPrefs, savePrefs } from './storage.js';
 import { handleFrame } from './frames.js';
 import { ROOM_RE } from './validate.js';
+import { newClientId } from './ids.js';
 
 const TYPING_SEND_EVERY_MS = 2000;
 const TYPING_SHOW_MS = 3000;
 const READ_THROTTLE_MS = 1000;
 const GAP_WAIT_MS = 1500;
+const REJOIN_WAIT_MS = 3000;
 const HISTORY_PAGE = 50;
 
 export class Chat {
@@ -41,7 +43,7 @@ export class Chat {
     });
     this.onVisibility = () => {
       const room = this.currentRoom();
-      if (document.visibilityState !== 'visible' || !room) return;
+      if (!pageInView() || !room) return;
       room.unread = 0;
       this.invalidate();
     };
@@ -53,7 +55,10 @@ export class Chat {
     this.current = prefs.current ?? prefs.rooms[0] ?? null;
     this.ui.sidebar.setUser(this.me);
     document.addEventListener('visibilitychange', this.onVisibility);
+    window.addEventListener('focus', this.onVisibility);
     this.invalidate({ forceBottom: true });
+    if (this.current) this.ui.composer.focus();
+    else this.ui.sidebar.focusJoin();
     this.conn.start(token);
   }
 
@@ -61,6 +66,7 @@ export class Chat {
     this.stopped = true;
     this.conn.stop();
     document.removeEventListener('visibilitychange', this.onVisibility);
+    window.removeEventListener('focus', this.onVisibility);
     clearTimeout(this.readTimer);
     for (const room of this.rooms.values()) this.#forgetTimers(room);
   }
@@ -71,7 +77,7 @@ export class Chat {
 
   /** Whether new messages in this room are in front of the user right now. */
   isShown(room) {
-    return room.name === this.current && document.visibilityState === 'visible';
+    return room.name === this.current && pageInView();
   }
 
   // ---- user actions -------------------------------------------------------
@@ -125,7 +131,6 @@ export class Chat {
     };
     room.addPending(msg);
     this.transmit(room, msg);
-    this.typingRoom = null; // the next keystroke may announce typing again
     this.invalidate({ forceBottom: true });
     return true;
   }
@@ -195,11 +200,20 @@ export class Chat {
 
   /** A seq was skipped: give the missing ones a moment to arrive, else rejoin with since. */
   checkGapSoon(room) {
-    if (room.gapCheck) return;
-    room.gapCheck = setTimeout(() => {
-      room.gapCheck = null;
-      if (this.rooms.get(room.name) === room && room.joinedOnConn && room.hasGap()) this.sendJoin(room);
-    }, GAP_WAIT_MS);
+    this.#later(room, GAP_WAIT_MS, () => room.joinedOnConn && room.hasGap());
+  }
+
+  /** The join failed for a passing reason (server busy): try again in a while. */
+  rejoinSoon(room) {
+    this.#later(room, REJOIN_WAIT_MS, () => !room.joinedOnConn && this.conn.connected);
+  }
+
+  #later(room, wait, stillNeeded) {
+    if (room.rejoinTimer) return;
+    room.rejoinTimer = setTimeout(() => {
+      room.rejoinTimer = null;
+      if (this.rooms.get(room.name) === room && stillNeeded()) this.sendJoin(room);
+    }, wait);
   }
 
   showTyping(room, user) {
@@ -255,7 +269,7 @@ export class Chat {
       this.readTimer = null;
       this.readAt = Date.now();
       const room = this.currentRoom();
-      if (!room || !room.joinedOnConn || document.visibilityState !== 'visible') return;
+      if (!room || !room.joinedOnConn || !pageInView()) return;
       const seq = room.maxSeq;
       if (seq > room.readSent && this.conn.send({ type: 'read', room: room.name, seq })) room.readSent = seq;
     }, wait);
@@ -281,8 +295,8 @@ export class Chat {
   #forgetTimers(room) {
     for (const timer of room.typing.values()) clearTimeout(timer);
     room.typing.clear();
-    clearTimeout(room.gapCheck);
-    room.gapCheck = null;
+    clearTimeout(room.rejoinTimer);
+    room.rejoinTimer = null;
   }
 
   #persist() {
@@ -290,12 +304,7 @@ export class Chat {
   }
 }
 
-/** crypto.randomUUID needs a secure context; fall back to getRandomValues (UUID v4). */
-function newClientId() {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+/** A hidden tab is not being read, unless it has focus (e.g. a focused window under automation). */
+function pageInView() {
+  return document.visibilityState === 'visible' || document.hasFocus();
 }

@@ -127,8 +127,10 @@ const HANDLERS = {
         text = `Could not join #${ref}: ${text}`;
         chat.leave(ref);
       }
-      // A room whose join history stalled must not stay "Loading…" forever.
-      if (room) room.historyBusy = false;
+      if (room) {
+        room.historyBusy = false; // a failed history request must not stay "Loading…"
+        if (code === 'unavailable' || code === 'internal') chat.rejoinSoon(room);
+      }
     }
     chat.ui.notices.show(detail && detail !== text ? `${text} (${detail})` : text);
     chat.invalidate();

@@ -22,7 +22,7 @@ export class Room {
     this.more = true; // older history may exist
     this.historyBusy = false;
     this.readSent = 0;
-    this.gapCheck = null;
+    this.rejoinTimer = null;
   }
 
   get maxSeq() {

@@ -12,6 +12,8 @@ export function createComposer(actions) {
   const sendButton = byTestId('send', form);
   const counter = form.querySelector('.counter');
   let enabled = false;
+  let room = null;
+  const drafts = new Map(); // room -> unsent text, so switching rooms keeps what was typed
 
   function refresh() {
     const length = box.value.length;
@@ -51,16 +53,26 @@ export function createComposer(actions) {
   return {
     /** room name or null: enables the composer and sets its placeholder. */
     setRoom(name) {
+      if (name !== room) {
+        if (room) drafts.set(room, box.value);
+        box.value = (name && drafts.get(name)) || '';
+        room = name;
+      }
       enabled = Boolean(name);
       box.disabled = !enabled;
       box.placeholder = name ? `Message #${name}` : 'Join a room to start chatting';
       refresh();
     },
+    /** Focuses after the pending render has enabled the box (touch screens: no keyboard pop-up). */
     focus() {
-      if (enabled && window.matchMedia('(pointer: fine)').matches) box.focus();
+      queueMicrotask(() => {
+        if (enabled && !window.matchMedia('(pointer: coarse)').matches) box.focus();
+      });
     },
     reset() {
       box.value = '';
+      room = null;
+      drafts.clear();
       refresh();
     },
   };

@@ -65,8 +65,13 @@ export function initialOf(name) {
   return first.toUpperCase();
 }
 
+/** The initial is drawn by CSS from data-initial, so it never pollutes a name's textContent. */
 export function avatar(name, extraClass = '') {
-  const node = el('span', { class: `avatar ${extraClass}`.trim(), 'aria-hidden': 'true' }, initialOf(name));
+  const node = el('span', {
+    class: `avatar ${extraClass}`.trim(),
+    'aria-hidden': 'true',
+    dataset: { initial: initialOf(name) },
+  });
   node.style.setProperty('--hue', String(hueOf(name)));
   return node;
 }

@@ -161,7 +161,7 @@ function seenMap(room, me) {
   if (!room.reads.size || !room.list.length) return result;
   for (const [user, seq] of room.reads) {
     if (sameUser(user, me)) continue;
-    const msg = lastAtOrBefore(room.list, seq);
+    const msg = lastReadBy(room.list, seq, user);
     if (!msg) continue;
     if (!result.has(msg)) result.set(msg, []);
     result.get(msg).push(user);
@@ -169,7 +169,8 @@ function seenMap(room, me) {
   return result;
 }
 
-function lastAtOrBefore(list, seq) {
+/** The last message at or before seq that the reader did not write ("seen" by its author says nothing). */
+function lastReadBy(list, seq, user) {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
@@ -177,7 +178,9 @@ function lastAtOrBefore(list, seq) {
     if (list[mid].seq <= seq) lo = mid + 1;
     else hi = mid;
   }
-  return lo > 0 ? list[lo - 1] : null;
+  let i = lo - 1;
+  while (i >= 0 && sameUser(list[i].from, user)) i--;
+  return i >= 0 ? list[i] : null;
 }
 
 function dayOf(iso) {

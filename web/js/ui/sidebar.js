@@ -129,6 +129,10 @@ export function createSidebar(actions) {
       list.classList.toggle('empty', rooms.length === 0);
     },
 
+    focusJoin() {
+      input.focus();
+    },
+
     reset() {
       input.value = '';
       showHint('', false);
