@@ -14,6 +14,7 @@ public sealed class Outbox
     private readonly long _maxBytes;
     private int _queuedFrames;
     private long _queuedBytes;
+    private readonly TaskCompletionSource _closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CloseRequest? _close;
 
     public Outbox(int maxFrames, long maxBytes)
@@ -26,6 +27,9 @@ public sealed class Outbox
 
     /// <summary>Why and how the socket should close, once the connection asked for it.</summary>
     public CloseRequest? Close => Volatile.Read(ref _close);
+
+    /// <summary>Completes when a close is requested, so the socket's owner can stop a send stuck on a silent client.</summary>
+    public Task CloseRequested => _closeRequested.Task;
 
     /// <summary>
     /// Queues a frame; false when that would pass the frame or byte bound, or the queue is closed.
@@ -50,7 +54,10 @@ public sealed class Outbox
     public void RequestClose(WebSocketCloseStatus status, string reason)
     {
         if (Interlocked.CompareExchange(ref _close, new CloseRequest(status, reason), null) is null)
+        {
             _frames.Writer.TryComplete();
+            _closeRequested.TrySetResult();
+        }
     }
 
     /// <summary>Ends the queue when the socket is gone, so the send loop stops.</summary>

@@ -20,18 +20,22 @@ public sealed class ChatSocket(WebSocket socket, IActorRef connection, Outbox ou
         var receiving = ReceiveLoopAsync();
         var sending = SendLoopAsync();
 
-        await Task.WhenAny(receiving, sending);
+        await Task.WhenAny(receiving, sending, outbox.CloseRequested);
         connection.Tell(ConnectionActor.SocketClosed.Instance);
         outbox.Complete();
+
+        // A client that stopped reading leaves the send loop stuck in SendAsync and never answers the close
+        // handshake: past a grace period the socket is dropped so that nothing of it lingers.
+        if (!await CompletesWithinAsync(sending) || !await CompletesWithinAsync(receiving))
+            socket.Abort();
         await sending;
-        if (!receiving.IsCompleted)
-        {
-            // We closed first: give the client a moment to answer the close handshake, then drop it.
-            await Task.WhenAny(receiving, Task.Delay(CloseHandshakeTimeout, CancellationToken.None));
-            if (!receiving.IsCompleted)
-                socket.Abort();
-        }
         await receiving;
+    }
+
+    private static async Task<bool> CompletesWithinAsync(Task task)
+    {
+        await Task.WhenAny(task, Task.Delay(CloseHandshakeTimeout, CancellationToken.None));
+        return task.IsCompleted;
     }
 
     private async Task ReceiveLoopAsync()
