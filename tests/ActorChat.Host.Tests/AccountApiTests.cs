@@ -78,6 +78,19 @@ public sealed class AccountApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_request_body_that_is_not_json_is_a_bad_request()
+    {
+        foreach (var path in new[] { "/api/register", "/api/login" })
+        {
+            using var body = new StringContent("{username: nope", System.Text.Encoding.UTF8, "application/json");
+            var response = await _server.Http.PostAsync(path, body);
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("bad_request", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Logout_clears_the_cookie()
     {
         var response = await _server.Http.PostAsync("/api/logout", null);

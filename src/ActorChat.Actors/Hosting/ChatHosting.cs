@@ -32,6 +32,12 @@ public static class ChatHosting
     public static AkkaConfigurationBuilder AddActorChat(this AkkaConfigurationBuilder builder, string hocon,
         ClusterSettings cluster, StorageSettings storage, RoomSettings rooms)
     {
+        if (cluster.SeedNodes.Length > 0)
+        {
+            // Each node's embedded SQLite file is its own: rooms moving between nodes would lose their history.
+            throw new InvalidOperationException(
+                $"{ClusterSettings.Section}:{nameof(ClusterSettings.SeedNodes)} needs storage shared by every node; the embedded SQLite store serves a single node only.");
+        }
         var connectionString = SqliteStore.Prepare(storage.SqlitePath);
         return builder
             .AddHocon(hocon, HoconAddMode.Prepend)

@@ -9,7 +9,7 @@ public static class SqliteStore
     public static string Prepare(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Cache = SqliteCacheMode.Shared }.ToString();
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = path }.ToString();
         using var connection = new SqliteConnection(connectionString);
         connection.Open();
         using var command = connection.CreateCommand();

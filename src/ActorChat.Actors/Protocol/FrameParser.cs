@@ -47,6 +47,11 @@ public static class FrameParser
             {
                 return new RejectedFrame(rejection.Error);
             }
+            catch (InvalidOperationException)
+            {
+                // A JSON string escaping a lone surrogate (e.g. "\ud800") is well-formed JSON but no valid text.
+                return Reject(ErrorCodes.BadFrame, "strings must be valid Unicode text");
+            }
         }
     }
 

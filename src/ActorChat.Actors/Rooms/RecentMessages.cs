@@ -39,6 +39,20 @@ internal sealed class RecentMessages(int capacity)
             yield return _ring[(_start + (int)(seq - FirstSeq)) % _ring.Length].Frame;
     }
 
+    /// <summary>The lowest seq in [<paramref name="from"/>, <paramref name="to"/>] whose frames up to <paramref name="to"/> fit in <paramref name="maxBytes"/>.</summary>
+    public long FirstSeqWithin(long from, long to, long maxBytes)
+    {
+        var first = Math.Max(from, FirstSeq);
+        var seq = Math.Min(to, FirstSeq + Count - 1);
+        for (long bytes = 0; seq >= first; seq--)
+        {
+            bytes += _ring[(_start + (int)(seq - FirstSeq)) % _ring.Length].Frame.Length;
+            if (bytes > maxBytes)
+                break;
+        }
+        return seq + 1;
+    }
+
     public IEnumerable<ChatMessage> Messages()
     {
         for (var i = 0; i < Count; i++)

@@ -22,11 +22,13 @@ public sealed class RoomActor : ReceivePersistentActor
     private readonly RoomMembers _members = new();
     private readonly Dictionary<string, long> _readMarkers = new(StringComparer.Ordinal);
     private readonly IActorRef _readMarkerStore;
+    private IMaterializer? _materializer;
 
     // Sends that arrive while a write is in flight wait here and go to the journal together as one write.
     private List<PendingPost> _waiting = [];
     private readonly Dictionary<(string User, string Id), PendingPost> _unstored = [];
     private bool _writing;
+    private bool _stopRequested;
     private long _seq;
     private long _assignedSeq;
     private long _snapshotSeq;
@@ -39,6 +41,7 @@ public sealed class RoomActor : ReceivePersistentActor
         _sentIds = new SentIds(settings.DedupWindow);
         PersistenceId = "room-" + room;
         _readMarkerStore = Context.ActorOf(Props.Create(() => new ReadMarkersActor(room, settings.SnapshotEvery)), "reads");
+        Context.Watch(_readMarkerStore);
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -65,6 +68,7 @@ public sealed class RoomActor : ReceivePersistentActor
             Become(Serving);
             ScheduleIdleStopIfEmpty();
         });
+        Command<Terminated>(terminated => StopIfMarkerStoreDied(terminated));
         CommandAny(_ => Stash.Stash());
     }
 
@@ -72,12 +76,24 @@ public sealed class RoomActor : ReceivePersistentActor
     {
         Command<Join>(OnJoin);
         Command<Leave>(_ => RemoveMember(Sender, answer: true));
-        Command<Terminated>(terminated => RemoveMember(terminated.ActorRef, answer: false));
+        Command<Terminated>(terminated =>
+        {
+            if (!StopIfMarkerStoreDied(terminated))
+                RemoveMember(terminated.ActorRef, answer: false);
+        });
         Command<Post>(OnPost);
         Command<Typing>(OnTyping);
         Command<MarkRead>(OnMarkRead);
         Command<GetHistory>(OnGetHistory);
-        Command<ReceiveTimeout>(_ => StopWhenIdle());
+        Command<ReceiveTimeout>(_ => PassivateWhenIdle());
+        Command<StopWhenIdle>(_ =>
+        {
+            // The shard holds new messages back from here on; finish any write first so every sender gets its ack.
+            // Members who joined meanwhile see the room stop and join its next incarnation.
+            _stopRequested = true;
+            if (!_writing)
+                Context.Stop(Self);
+        });
         Command<SaveSnapshotSuccess>(success =>
             DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(_ => { });
@@ -117,7 +133,7 @@ public sealed class RoomActor : ReceivePersistentActor
             return (Math.Max(1, _seq - Limits.JoinBacklog + 1), false);
         var from = since.Value + 1;
         var limitedFrom = Math.Max(from, _seq - _settings.ReplayLimit + 1);
-        var start = Math.Max(limitedFrom, _recent.FirstSeq);
+        var start = _recent.FirstSeqWithin(limitedFrom, _seq, _settings.ReplayMaxBytes);
         return (start, start > from);
     }
 
@@ -165,20 +181,19 @@ public sealed class RoomActor : ReceivePersistentActor
         _waiting = [];
         _writing = true;
         var remaining = batch.Count;
-        var index = 0;
         PersistAllAsync(batch.Select(pending => pending.Event), posted =>
         {
-            var pending = batch[index++];
+            _unstored.Remove((posted.From, posted.Id), out var pending);
             var frame = Apply(posted);
-            _unstored.Remove((posted.From, posted.Id));
 
             var ack = new DeliverSequenced(_room, posted.Seq, ServerFrames.Ack(_room, posted.Id, posted.Seq, posted.Timestamp));
-            foreach (var sender in pending.Senders)
+            var senders = pending?.Senders ?? [];
+            foreach (var sender in senders)
                 sender.Tell(ack);
             var delivery = new DeliverSequenced(_room, posted.Seq, frame);
             foreach (var member in _members.Connections)
             {
-                if (!pending.Senders.Contains(member))
+                if (!senders.Contains(member))
                     member.Tell(delivery);
             }
 
@@ -197,6 +212,8 @@ public sealed class RoomActor : ReceivePersistentActor
         }
         if (_waiting.Count > 0)
             WriteWaiting();
+        else if (_stopRequested)
+            Context.Stop(Self);
         else
             ScheduleIdleStopIfEmpty();
     }
@@ -276,7 +293,7 @@ public sealed class RoomActor : ReceivePersistentActor
             .CurrentEventsByPersistenceId(PersistenceId, from, to)
             .Where(envelope => envelope.Event is MessagePosted posted && posted.Seq >= from && posted.Seq <= to)
             .Select(envelope => (MessagePosted)envelope.Event)
-            .RunWith(Sink.Seq<MessagePosted>(), Context.Materializer())
+            .RunWith(Sink.Seq<MessagePosted>(), _materializer ??= Context.Materializer())
             .PipeTo(Sender,
                 success: page => new Deliver(ServerFrames.History(room, page.Select(posted => ServerFrames.Message(room, posted.ToMessage())), more)),
                 failure: _ => new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "history is unavailable right now", room))));
@@ -299,11 +316,32 @@ public sealed class RoomActor : ReceivePersistentActor
             SetReceiveTimeout(_settings.IdleTimeout);
     }
 
-    private void StopWhenIdle()
+    private void PassivateWhenIdle()
     {
         SetReceiveTimeout(null);
         if (_members.Count == 0 && !_writing)
-            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+            Context.Parent.Tell(new Passivate(StopWhenIdle.Instance));
+    }
+
+    // Without its read markers the room cannot answer joins truthfully: stop, and let the next message recover both.
+    private bool StopIfMarkerStoreDied(Terminated terminated)
+    {
+        if (!terminated.ActorRef.Equals(_readMarkerStore))
+            return false;
+        Context.Stop(Self);
+        return true;
+    }
+
+    // A write the journal refused leaves a hole in the numbering the room cannot fill: restart from the journal.
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        base.OnPersistRejected(cause, @event, sequenceNr);
+        Context.Stop(Self);
+    }
+
+    private sealed record StopWhenIdle
+    {
+        public static readonly StopWhenIdle Instance = new();
     }
 
     private sealed record PendingPost(MessagePosted Event, List<IActorRef> Senders);

@@ -8,6 +8,9 @@ public sealed class RoomSettings
     /// <summary>Most messages replayed in a <c>joined</c> answer to a join with <c>since</c>; also how many a room keeps in memory.</summary>
     public int ReplayLimit { get; set; } = 1000;
 
+    /// <summary>Most bytes of messages in one <c>joined</c> frame; a longer replay is truncated to the newest that fit.</summary>
+    public int ReplayMaxBytes { get; set; } = 1024 * 1024;
+
     /// <summary>How many of a room's newest messages are remembered to drop a repeated send with the same id.</summary>
     public int DedupWindow { get; set; } = 10_000;
 
@@ -26,6 +29,8 @@ public sealed class RoomSettings
             throw new InvalidOperationException($"{Section}:{nameof(ReplayLimit)} must be at least {Protocol.Limits.JoinBacklog}.");
         if (DedupWindow < ReplayLimit)
             throw new InvalidOperationException($"{Section}:{nameof(DedupWindow)} must be at least {nameof(ReplayLimit)}.");
+        if (ReplayMaxBytes < 64 * 1024)
+            throw new InvalidOperationException($"{Section}:{nameof(ReplayMaxBytes)} must be at least 65536.");
         if (SnapshotEvery < 1)
             throw new InvalidOperationException($"{Section}:{nameof(SnapshotEvery)} must be positive.");
         if (IdleTimeout <= TimeSpan.Zero)

@@ -19,7 +19,10 @@ public static class SigningKey
             var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
             try
             {
-                using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+                if (!OperatingSystem.IsWindows())
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                using var file = new FileStream(path, options);
                 using var writer = new StreamWriter(file);
                 writer.Write(key);
             }
@@ -27,8 +30,6 @@ public static class SigningKey
             {
                 // Another process created it first: use theirs.
             }
-            if (!OperatingSystem.IsWindows())
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
         return Decode(File.ReadAllText(path).Trim(), path);
     }

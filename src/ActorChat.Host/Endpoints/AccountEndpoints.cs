@@ -16,7 +16,8 @@ public static class AccountEndpoints
 
     public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/register", RegisterAsync);
+        // Both run a deliberately slow password hash, so both are limited per client address.
+        app.MapPost("/api/register", RegisterAsync).RequireRateLimiting(LoginRateLimit);
         app.MapPost("/api/login", LoginAsync).RequireRateLimiting(LoginRateLimit);
         app.MapPost("/api/logout", Logout);
         app.MapGet("/api/session", Session);
@@ -44,9 +45,11 @@ public static class AccountEndpoints
     private static async Task<IResult> LoginAsync(HttpContext context, IRequiredActor<AccountActor> accounts, TokenService tokens)
     {
         var request = await ReadAsync(context);
-        if (request is null || !Usernames.IsValid(request.Username) || request.Password is null)
+        if (request is null)
+            return Error(400, "bad_request");
+        if (!Usernames.IsValid(request.Username) || request.Password is null)
         {
-            PasswordHasher.Verify(request?.Password ?? "", PasswordHasher.Decoy);
+            PasswordHasher.Verify(request.Password ?? "", PasswordHasher.Decoy);
             return Error(401, "invalid_credentials");
         }
 

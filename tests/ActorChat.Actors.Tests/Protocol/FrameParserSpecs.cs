@@ -27,6 +27,8 @@ public sealed class FrameParserSpecs
     [InlineData("""{"type":"history","room":"a","limit":201}""", "bad_frame")]
     [InlineData("""{"type":"read","room":"a"}""", "bad_frame")]
     [InlineData("""{"type":"refresh"}""", "bad_frame")]
+    [InlineData("""{"type":"send","room":"a","id":"x","text":"\ud800"}""", "bad_frame")]
+    [InlineData("""{"type":"\udc00"}""", "bad_frame")]
     public void Bad_frames_get_the_precise_error_code(string json, string code) =>
         Assert.Equal(code, Rejected(json).Code);
 

@@ -56,6 +56,25 @@ public sealed class RoomHistorySpecs : ChatSpec
     }
 
     [Fact]
+    public void A_replay_is_cut_to_the_newest_messages_that_fit_the_byte_limit()
+    {
+        var room = StartRoom("wordy", new RoomSettings { ReplayLimit = 100, DedupWindow = 200, ReplayMaxBytes = 64 * 1024 });
+        var (writer, _) = Join(room, "wordy", "writer");
+        for (var i = 1; i <= 30; i++)
+            room.Tell(new Post("wordy", "writer", $"w{i}", new string('w', 4000)), writer.Ref);
+        for (var i = 0; i < 30; i++)
+            ExpectFrame(writer, "ack");
+
+        var (_, joined) = Join(room, "wordy", "alice", since: 0);
+
+        var seqs = Seqs(joined.GetProperty("messages")).ToList();
+        Assert.True(joined.GetProperty("truncated").GetBoolean());
+        Assert.InRange(seqs.Count, 10, 16);
+        Assert.Equal(Enumerable.Range(31 - seqs.Count, seqs.Count).Select(i => (long)i), seqs);
+        Assert.True(joined.GetRawText().Length < 70 * 1024);
+    }
+
+    [Fact]
     public void History_pages_backwards_in_seq_order_and_says_when_there_is_more()
     {
         var room = StartRoom("pages");
