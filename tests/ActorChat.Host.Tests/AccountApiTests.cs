@@ -6,17 +6,11 @@ using ActorChat.Testing;
 
 namespace ActorChat.Host.Tests;
 
-public sealed class AccountApiTests : IAsyncLifetime
+public sealed class AccountApiTests : ServerTest
 {
-    private ChatServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await ChatServer.StartAsync();
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, object body)
     {
-        var response = await _server.Http.PostAsJsonAsync(path, body);
+        var response = await Server.Http.PostAsJsonAsync(path, body);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
@@ -51,7 +45,7 @@ public sealed class AccountApiTests : IAsyncLifetime
     {
         await PostAsync("/api/register", new { username = "Walter", password = "long enough" });
 
-        var response = await _server.Http.PostAsJsonAsync("/api/login", new { username = "walter", password = "long enough" });
+        var response = await Server.Http.PostAsJsonAsync("/api/login", new { username = "walter", password = "long enough" });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -83,7 +77,7 @@ public sealed class AccountApiTests : IAsyncLifetime
         foreach (var path in new[] { "/api/register", "/api/login" })
         {
             using var body = new StringContent("{username: nope", System.Text.Encoding.UTF8, "application/json");
-            var response = await _server.Http.PostAsync(path, body);
+            var response = await Server.Http.PostAsync(path, body);
 
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Equal("bad_request", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
@@ -93,7 +87,7 @@ public sealed class AccountApiTests : IAsyncLifetime
     [Fact]
     public async Task Logout_clears_the_cookie()
     {
-        var response = await _server.Http.PostAsync("/api/logout", null);
+        var response = await Server.Http.PostAsync("/api/logout", null);
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
@@ -104,12 +98,12 @@ public sealed class AccountApiTests : IAsyncLifetime
     [Fact]
     public async Task The_session_endpoint_knows_the_cookie_and_refuses_without_one()
     {
-        var token = await _server.RegisterAndLoginAsync("yvonne");
+        var token = await Server.RegisterAndLoginAsync("yvonne");
         using var withCookie = new HttpRequestMessage(HttpMethod.Get, "/api/session");
         withCookie.Headers.Add("Cookie", "actorchat_auth=" + token);
 
-        var session = await _server.Http.SendAsync(withCookie);
-        var anonymous = await _server.Http.GetAsync("/api/session");
+        var session = await Server.Http.SendAsync(withCookie);
+        var anonymous = await Server.Http.GetAsync("/api/session");
 
         Assert.Equal(HttpStatusCode.OK, session.StatusCode);
         Assert.Equal("yvonne", (await session.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("username").GetString());

@@ -5,14 +5,8 @@ using ActorChat.Testing;
 
 namespace ActorChat.Host.Tests;
 
-public sealed class BadInputTests : IAsyncLifetime
+public sealed class BadInputTests() : ServerTest("ActorChat:Connections:MaxFrameBytes=8192")
 {
-    private ChatServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await ChatServer.StartAsync(null, "ActorChat:Connections:MaxFrameBytes=8192");
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Theory]
     [InlineData("{not json", "bad_frame", null)]
     [InlineData("[]", "bad_frame", null)]
@@ -24,7 +18,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [InlineData("""{"type":"leave","room":"never-joined"}""", "not_joined", "never-joined")]
     public async Task A_bad_frame_gets_a_precise_error_and_the_connection_stays_open(string frame, string code, string? reference)
     {
-        await using var client = await _server.ConnectAsync("mallory");
+        await using var client = await Server.ConnectAsync("mallory");
 
         await client.SendTextAsync(frame);
 
@@ -41,7 +35,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task Text_over_4000_characters_is_too_large_and_nothing_is_stored()
     {
-        await using var client = await _server.ConnectAsync("oscar");
+        await using var client = await Server.ConnectAsync("oscar");
         await client.JoinAsync("limits");
 
         await client.SendAsync(new { type = "send", room = "limits", id = "big", text = new string('a', 4001) });
@@ -64,9 +58,9 @@ public sealed class BadInputTests : IAsyncLifetime
     [MemberData(nameof(UnacceptableFrames))]
     public async Task An_unacceptable_frame_closes_only_that_socket_with_its_code(byte[] payload, WebSocketMessageType type, WebSocketCloseStatus expected)
     {
-        await using var bystander = await _server.ConnectAsync("bystander");
+        await using var bystander = await Server.ConnectAsync("bystander");
         await bystander.JoinAsync("calm");
-        await using var offender = await _server.ConnectAsync("offender");
+        await using var offender = await Server.ConnectAsync("offender");
         await offender.JoinAsync("calm");
         await bystander.ExpectAsync("presence");
 

@@ -2,20 +2,14 @@ using ActorChat.Testing;
 
 namespace ActorChat.Host.Tests;
 
-public sealed class ChatFlowTests : IAsyncLifetime
+public sealed class ChatFlowTests : ServerTest
 {
-    private ChatServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await ChatServer.StartAsync();
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public async Task A_message_reaches_the_others_and_the_sender_gets_an_ack_but_no_echo()
     {
-        await using var alice = await _server.ConnectAsync("alice");
-        await using var bob = await _server.ConnectAsync("bob");
-        await using var aliceTab = await ChatClient.ConnectAsync(_server.SocketAddress, await _server.LoginAsync("alice"));
+        await using var alice = await Server.ConnectAsync("alice");
+        await using var bob = await Server.ConnectAsync("bob");
+        await using var aliceTab = await ChatClient.ConnectAsync(Server.SocketAddress, await Server.LoginAsync("alice"));
         await aliceTab.ExpectAsync("welcome");
         var joined = await alice.JoinAsync("general");
         Assert.Equal(0, joined.GetProperty("seq").GetInt64());
@@ -45,15 +39,15 @@ public sealed class ChatFlowTests : IAsyncLifetime
     [Fact]
     public async Task A_resent_id_is_acked_again_with_the_first_seq_and_delivered_once()
     {
-        await using var alice = await _server.ConnectAsync("carl");
-        await using var bob = await _server.ConnectAsync("dora");
+        await using var alice = await Server.ConnectAsync("carl");
+        await using var bob = await Server.ConnectAsync("dora");
         await alice.JoinAsync("retries");
         await bob.JoinAsync("retries");
         await alice.ExpectAsync("presence");
 
         await alice.SendAsync(new { type = "send", room = "retries", id = "r-1", text = "once" });
         var first = await alice.ExpectAsync("ack");
-        await using var reconnected = await ChatClient.ConnectAsync(_server.SocketAddress, await _server.LoginAsync("carl"));
+        await using var reconnected = await ChatClient.ConnectAsync(Server.SocketAddress, await Server.LoginAsync("carl"));
         await reconnected.ExpectAsync("welcome");
         await reconnected.JoinAsync("retries");
         await reconnected.SendAsync(new { type = "send", room = "retries", id = "r-1", text = "once" });
@@ -67,8 +61,8 @@ public sealed class ChatFlowTests : IAsyncLifetime
     [Fact]
     public async Task Presence_typing_and_read_reach_the_other_user()
     {
-        await using var alice = await _server.ConnectAsync("erin");
-        await using var bob = await _server.ConnectAsync("fred");
+        await using var alice = await Server.ConnectAsync("erin");
+        await using var bob = await Server.ConnectAsync("fred");
         await alice.JoinAsync("signals");
         await bob.JoinAsync("signals");
 
@@ -96,8 +90,8 @@ public sealed class ChatFlowTests : IAsyncLifetime
     [Fact]
     public async Task A_disconnect_is_a_presence_leave_for_the_others()
     {
-        await using var alice = await _server.ConnectAsync("gina");
-        var bob = await _server.ConnectAsync("hank");
+        await using var alice = await Server.ConnectAsync("gina");
+        var bob = await Server.ConnectAsync("hank");
         await alice.JoinAsync("drops");
         await bob.JoinAsync("drops");
         await alice.ExpectAsync("presence");
@@ -112,19 +106,19 @@ public sealed class ChatFlowTests : IAsyncLifetime
     [Fact]
     public async Task Join_with_since_replays_what_was_missed_and_history_pages_backwards()
     {
-        await using var alice = await _server.ConnectAsync("ivan");
+        await using var alice = await Server.ConnectAsync("ivan");
         await alice.JoinAsync("archive");
         for (var i = 1; i <= 60; i++)
             await alice.SendAsync(new { type = "send", room = "archive", id = $"a{i}", text = $"message {i}" });
         for (var i = 1; i <= 60; i++)
             Assert.Equal(i, (await alice.ExpectAsync("ack")).GetProperty("seq").GetInt64());
 
-        await using var bob = await _server.ConnectAsync("judy");
+        await using var bob = await Server.ConnectAsync("judy");
         var latest = await bob.JoinAsync("archive");
         Assert.Equal(60, latest.GetProperty("seq").GetInt64());
         Assert.Equal(Enumerable.Range(11, 50).Select(i => (long)i), latest.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("seq").GetInt64()));
 
-        await using var resumed = await ChatClient.ConnectAsync(_server.SocketAddress, await _server.LoginAsync("judy"));
+        await using var resumed = await ChatClient.ConnectAsync(Server.SocketAddress, await Server.LoginAsync("judy"));
         await resumed.ExpectAsync("welcome");
         var replay = await resumed.JoinAsync("archive", since: 57);
         Assert.Equal([58L, 59, 60], replay.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("seq").GetInt64()));
@@ -142,7 +136,7 @@ public sealed class ChatFlowTests : IAsyncLifetime
     [Fact]
     public async Task Ping_is_answered_with_pong()
     {
-        await using var alice = await _server.ConnectAsync("kate");
+        await using var alice = await Server.ConnectAsync("kate");
 
         await alice.SendAsync(new { type = "ping" });
 

@@ -5,14 +5,8 @@ using ActorChat.Testing;
 
 namespace ActorChat.Host.Tests;
 
-public sealed class SocketHandshakeTests : IAsyncLifetime
+public sealed class SocketHandshakeTests : ServerTest
 {
-    private ChatServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await ChatServer.StartAsync();
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     private async Task<HttpStatusCode> UpgradeStatusAsync(Action<ClientWebSocketOptions> configure, Uri? address = null)
     {
         using var socket = new ClientWebSocket();
@@ -20,7 +14,7 @@ public sealed class SocketHandshakeTests : IAsyncLifetime
         configure(socket.Options);
         try
         {
-            await socket.ConnectAsync(address ?? _server.SocketAddress, CancellationToken.None);
+            await socket.ConnectAsync(address ?? Server.SocketAddress, CancellationToken.None);
             return socket.HttpStatusCode;
         }
         catch (WebSocketException)
@@ -39,7 +33,7 @@ public sealed class SocketHandshakeTests : IAsyncLifetime
     [Fact]
     public async Task A_foreign_origin_is_refused_with_403_and_the_own_origin_is_accepted()
     {
-        var token = await _server.RegisterAndLoginAsync("origin_user");
+        var token = await Server.RegisterAndLoginAsync("origin_user");
 
         var foreign = await UpgradeStatusAsync(o =>
         {
@@ -49,7 +43,7 @@ public sealed class SocketHandshakeTests : IAsyncLifetime
         var own = await UpgradeStatusAsync(o =>
         {
             o.SetRequestHeader("Authorization", "Bearer " + token);
-            o.SetRequestHeader("Origin", $"http://{_server.Address.Authority}");
+            o.SetRequestHeader("Origin", $"http://{Server.Address.Authority}");
         });
 
         Assert.Equal(HttpStatusCode.Forbidden, foreign);
@@ -59,10 +53,10 @@ public sealed class SocketHandshakeTests : IAsyncLifetime
     [Fact]
     public async Task The_token_is_accepted_from_the_header_the_query_and_the_cookie_and_welcome_comes_first()
     {
-        var token = await _server.RegisterAndLoginAsync("Tokens_User");
-        var byQuery = new UriBuilder(_server.SocketAddress) { Query = "access_token=" + Uri.EscapeDataString(token) }.Uri;
+        var token = await Server.RegisterAndLoginAsync("Tokens_User");
+        var byQuery = new UriBuilder(Server.SocketAddress) { Query = "access_token=" + Uri.EscapeDataString(token) }.Uri;
         var viaCookie = new CookieContainer();
-        viaCookie.Add(_server.Address, new Cookie("actorchat_auth", token));
+        viaCookie.Add(Server.Address, new Cookie("actorchat_auth", token));
 
         foreach (var (configure, address) in new (Action<ClientWebSocketOptions>, Uri?)[]
                  {
@@ -73,7 +67,7 @@ public sealed class SocketHandshakeTests : IAsyncLifetime
         {
             using var socket = new ClientWebSocket();
             configure(socket.Options);
-            await socket.ConnectAsync(address ?? _server.SocketAddress, CancellationToken.None);
+            await socket.ConnectAsync(address ?? Server.SocketAddress, CancellationToken.None);
             var buffer = new byte[4096];
             var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
             var welcome = System.Text.Json.JsonDocument.Parse(buffer.AsMemory(0, result.Count)).RootElement;
@@ -86,9 +80,9 @@ public sealed class SocketHandshakeTests : IAsyncLifetime
     [Fact]
     public async Task Each_connection_of_a_user_gets_its_own_session()
     {
-        await using var first = await _server.ConnectAsync("two_tabs");
-        var token = await _server.LoginAsync("two_tabs");
-        await using var second = await ChatClient.ConnectAsync(_server.SocketAddress, token);
+        await using var first = await Server.ConnectAsync("two_tabs");
+        var token = await Server.LoginAsync("two_tabs");
+        await using var second = await ChatClient.ConnectAsync(Server.SocketAddress, token);
         var welcome = await second.ExpectAsync("welcome");
         await first.ExpectNothingPendingAsync();
 

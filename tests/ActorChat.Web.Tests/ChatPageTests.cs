@@ -4,17 +4,11 @@ using static Microsoft.Playwright.Assertions;
 
 namespace ActorChat.Web.Tests;
 
-public sealed class ChatPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+public sealed class ChatPageTests(BrowserFixture browser) : ServerTest, IClassFixture<BrowserFixture>
 {
-    private ChatServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await ChatServer.StartAsync();
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     private async Task<IPage> OpenAsSignedUpUserAsync(string username)
     {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _server.Address.ToString() });
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Address.ToString() });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
         await page.GotoAsync("/");
