@@ -142,4 +142,36 @@ public sealed class ChatFlowTests : ServerTest
 
         await alice.ExpectAsync("pong");
     }
+
+    [Fact]
+    public async Task A_refresh_with_a_new_token_is_answered_with_refreshed_and_a_foreign_one_is_forbidden()
+    {
+        await using var alice = await Server.ConnectAsync("lena");
+        var fresh = await Server.LoginAsync("lena");
+        var foreign = await Server.RegisterAndLoginAsync("mona");
+
+        await alice.SendAsync(new { type = "refresh", token = fresh });
+        var refreshed = await alice.ExpectAsync("refreshed");
+        await alice.SendAsync(new { type = "refresh", token = foreign });
+        var error = await alice.ExpectAsync("error");
+
+        Assert.True(DateTimeOffset.Parse(refreshed.GetProperty("expiresAt").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow.AddHours(23));
+        Assert.Equal("forbidden", error.GetProperty("code").GetString());
+        await alice.ExpectNothingPendingAsync();
+    }
+
+    [Fact]
+    public async Task A_send_with_an_attachment_is_unavailable_and_stores_nothing()
+    {
+        await using var alice = await Server.ConnectAsync("nina");
+        await alice.JoinAsync("pictures");
+
+        await alice.SendAsync(new { type = "send", room = "pictures", id = "p1", text = "look", attachment = "a1" });
+
+        var error = await alice.ExpectAsync("error");
+        Assert.Equal("unavailable", error.GetProperty("code").GetString());
+        Assert.Equal("p1", error.GetProperty("ref").GetString());
+        await alice.SendAsync(new { type = "send", room = "pictures", id = "p2", text = "words only" });
+        Assert.Equal(1, (await alice.ExpectAsync("ack")).GetProperty("seq").GetInt64());
+    }
 }

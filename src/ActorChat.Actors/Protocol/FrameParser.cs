@@ -52,6 +52,12 @@ public static class FrameParser
                 // A JSON string escaping a lone surrogate (e.g. "\ud800") is well-formed JSON but no valid text.
                 return Reject(ErrorCodes.BadFrame, "strings must be valid Unicode text");
             }
+#pragma warning disable CA1031 // The socket's trust boundary: no input may take the connection down.
+            catch (Exception)
+            {
+                return Reject(ErrorCodes.Internal, "the frame could not be processed");
+            }
+#pragma warning restore CA1031
         }
     }
 
