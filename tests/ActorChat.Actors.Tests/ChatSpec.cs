@@ -15,6 +15,9 @@ public abstract class ChatSpec(string? extraConfig = null) : TestKit(extraConfig
     akka.loglevel = WARNING
     """)
 {
+    // A deadline, not a wait: the first message of a fresh actor system also pays for journal start-up and JIT on a busy machine.
+    protected static readonly TimeSpan ColdStartDeadline = TimeSpan.FromSeconds(15);
+
     protected static readonly RoomSettings Settings = new() { ReplayLimit = 100, DedupWindow = 200, SnapshotEvery = 1000 };
 
     protected IActorRef StartRoom(string room, RoomSettings? settings = null) =>
@@ -25,14 +28,14 @@ public abstract class ChatSpec(string? extraConfig = null) : TestKit(extraConfig
     {
         var connection = CreateTestProbe();
         room.Tell(new Join(roomName, user, since), connection.Ref);
-        var joined = connection.ExpectMsg<JoinedRoom>();
+        var joined = connection.ExpectMsg<JoinedRoom>(ColdStartDeadline);
         return (connection, Json(joined.Frame));
     }
 
     /// <summary>The next frame a connection receives, whatever envelope it came in.</summary>
     protected static JsonElement NextFrame(TestProbe connection, TimeSpan? within = null)
     {
-        var message = connection.ExpectMsg<object>(within ?? TimeSpan.FromSeconds(3));
+        var message = connection.ExpectMsg<object>(within ?? ColdStartDeadline);
         return message switch
         {
             Deliver deliver => Json(deliver.Frame),

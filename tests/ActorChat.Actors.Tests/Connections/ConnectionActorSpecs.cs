@@ -26,7 +26,7 @@ public sealed class ConnectionActorSpecs : ChatSpec
 
     private static async Task<JsonElement> NextSent(Outbox outbox)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        using var timeout = new CancellationTokenSource(ColdStartDeadline);
         var frame = await outbox.NextAsync(timeout.Token) ?? throw new InvalidOperationException("the outbox ended");
         return JsonDocument.Parse(frame).RootElement.Clone();
     }
