@@ -5,7 +5,7 @@ using Akka.Actor;
 
 namespace ActorChat.Tests;
 
-public sealed class SerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "HOCON.conf")))
+public sealed class SerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "HOCON.conf")) + "\nakka.actor.provider = local\n")
 {
     public static TheoryData<object> StoredRecords() =>
     [

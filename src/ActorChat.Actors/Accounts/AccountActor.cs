@@ -8,7 +8,7 @@ namespace ActorChat.Accounts;
 public sealed record AccountRegistered(string Username, string PasswordHash, DateTimeOffset RegisteredAt) : IStoredRecord;
 
 /// <summary>A request to one account; <see cref="Key"/> is the name folded to lower case, so names are unique regardless of case.</summary>
-public interface IAccountCommand
+public interface IAccountCommand : IWireMessage
 {
     string Key { get; }
 }
@@ -29,12 +29,12 @@ public sealed class AccountActor : ReceivePersistentActor
         public string Key => KeyOf(Username);
     }
 
-    public sealed record Registered(string Username);
+    public sealed record Registered(string Username) : IWireMessage;
 
-    public sealed record UsernameTaken;
+    public sealed record UsernameTaken : IWireMessage;
 
     /// <summary>The account's name as registered and its password hash; null fields when there is no such account.</summary>
-    public sealed record Credentials(string? Username, string? PasswordHash);
+    public sealed record Credentials(string? Username, string? PasswordHash) : IWireMessage;
 
     private AccountRegistered? _account;
 

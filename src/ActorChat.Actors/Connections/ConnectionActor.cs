@@ -13,12 +13,12 @@ namespace ActorChat.Connections;
 public sealed class ConnectionActor : ReceiveActor, IWithTimers
 {
     /// <summary>The socket is gone; the connection stops and so leaves every room.</summary>
-    public sealed record SocketClosed
+    public sealed record SocketClosed : INoSerializationVerificationNeeded
     {
         public static readonly SocketClosed Instance = new();
     }
 
-    private sealed record TokenExpired
+    private sealed record TokenExpired : INoSerializationVerificationNeeded
     {
         public static readonly TokenExpired Instance = new();
     }

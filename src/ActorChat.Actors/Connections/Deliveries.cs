@@ -1,13 +1,15 @@
+using ActorChat.Serialization;
+
 namespace ActorChat.Connections;
 
 /// <summary>A frame for one connection's socket, already serialized.</summary>
-public sealed record Deliver(byte[] Frame);
+public sealed record Deliver(byte[] Frame) : IWireMessage;
 
 /// <summary>A frame that carries a room's seq (a message or an ack), so the connection knows how far it got.</summary>
-public sealed record DeliverSequenced(string Room, long Seq, byte[] Frame);
+public sealed record DeliverSequenced(string Room, long Seq, byte[] Frame) : IWireMessage;
 
 /// <summary>The answer to a join: the <c>joined</c> frame, sent by the room's own actor so the connection can watch it.</summary>
-public sealed record JoinedRoom(string Room, long Seq, byte[] Frame);
+public sealed record JoinedRoom(string Room, long Seq, byte[] Frame) : IWireMessage;
 
 /// <summary>The answer to a leave: the <c>left</c> frame.</summary>
-public sealed record LeftRoom(string Room, byte[] Frame);
+public sealed record LeftRoom(string Room, byte[] Frame) : IWireMessage;

@@ -1,7 +1,7 @@
 namespace ActorChat.Protocol;
 
-/// <summary>A validated frame from a client; the socket loop produces it, the ConnectionActor acts on it.</summary>
-public abstract record ClientFrame;
+/// <summary>A validated frame from a client; the socket loop produces it, the ConnectionActor on the same node acts on it.</summary>
+public abstract record ClientFrame : Akka.Actor.INoSerializationVerificationNeeded;
 
 public sealed record JoinFrame(string Room, long? Since) : ClientFrame;
 

@@ -7,10 +7,10 @@ namespace ActorChat.Rooms;
 public sealed class ReadMarkersActor : ReceivePersistentActor
 {
     /// <summary>Store that <paramref name="User"/> has read up to <paramref name="Seq"/>.</summary>
-    public sealed record Remember(string User, long Seq);
+    public sealed record Remember(string User, long Seq) : INoSerializationVerificationNeeded;
 
     /// <summary>Sent to the parent room once the markers are recovered.</summary>
-    public sealed record Recovered(IReadOnlyDictionary<string, long> Markers);
+    public sealed record Recovered(IReadOnlyDictionary<string, long> Markers) : INoSerializationVerificationNeeded;
 
     private readonly Dictionary<string, long> _markers = new(StringComparer.Ordinal);
     private readonly int _snapshotEvery;

@@ -339,7 +339,7 @@ public sealed class RoomActor : ReceivePersistentActor
         Context.Stop(Self);
     }
 
-    private sealed record StopWhenIdle
+    private sealed record StopWhenIdle : INoSerializationVerificationNeeded
     {
         public static readonly StopWhenIdle Instance = new();
     }

@@ -1,7 +1,9 @@
+using ActorChat.Serialization;
+
 namespace ActorChat.Rooms;
 
 /// <summary>A request addressed to one room; the room name is the shard entity id.</summary>
-public interface IRoomCommand
+public interface IRoomCommand : IWireMessage
 {
     string Room { get; }
 }

@@ -1,0 +1,120 @@
+using ActorChat.Accounts;
+using ActorChat.Connections;
+using ActorChat.Rooms;
+using Akka.Actor;
+using Akka.Serialization;
+using SerializationException = System.Runtime.Serialization.SerializationException;
+
+namespace ActorChat.Serialization;
+
+/// <summary>
+/// Compact binary encoding of every message that crosses nodes. Frames travel as the very bytes the room
+/// serialized once, so a fan-out costs no re-encoding on the receiving node.
+/// </summary>
+public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public const int SerializerId = 7302;
+
+    private static readonly Dictionary<string, Func<BinaryReader, object>> Readers = new()
+    {
+        ["join"] = r => new Join(r.ReadString(), r.ReadString(), ReadOptionalLong(r)),
+        ["leave"] = r => new Leave(r.ReadString(), r.ReadString()),
+        ["post"] = r => new Post(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString()),
+        ["typing"] = r => new Typing(r.ReadString(), r.ReadString()),
+        ["mark-read"] = r => new MarkRead(r.ReadString(), r.ReadString(), r.ReadInt64()),
+        ["get-history"] = r => new GetHistory(r.ReadString(), ReadOptionalLong(r), r.ReadInt32()),
+        ["deliver"] = r => new Deliver(ReadBytes(r)),
+        ["deliver-seq"] = r => new DeliverSequenced(r.ReadString(), r.ReadInt64(), ReadBytes(r)),
+        ["joined"] = r => new JoinedRoom(r.ReadString(), r.ReadInt64(), ReadBytes(r)),
+        ["left"] = r => new LeftRoom(r.ReadString(), ReadBytes(r)),
+        ["register"] = r => new AccountActor.Register(r.ReadString(), r.ReadString()),
+        ["get-credentials"] = r => new AccountActor.GetCredentials(r.ReadString()),
+        ["registered"] = r => new AccountActor.Registered(r.ReadString()),
+        ["username-taken"] = _ => new AccountActor.UsernameTaken(),
+        ["credentials"] = r => new AccountActor.Credentials(ReadOptionalString(r), ReadOptionalString(r)),
+    };
+
+    public override int Identifier => SerializerId;
+
+    public override string Manifest(object o) => o switch
+    {
+        Join => "join",
+        Leave => "leave",
+        Post => "post",
+        Typing => "typing",
+        MarkRead => "mark-read",
+        GetHistory => "get-history",
+        Deliver => "deliver",
+        DeliverSequenced => "deliver-seq",
+        JoinedRoom => "joined",
+        LeftRoom => "left",
+        AccountActor.Register => "register",
+        AccountActor.GetCredentials => "get-credentials",
+        AccountActor.Registered => "registered",
+        AccountActor.UsernameTaken => "username-taken",
+        AccountActor.Credentials => "credentials",
+        _ => throw new ArgumentException($"{o.GetType()} is not a wire message of ActorChat", nameof(o)),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        using var buffer = new MemoryStream(64);
+        using (var w = new BinaryWriter(buffer))
+        {
+            switch (obj)
+            {
+                case Join m: w.Write(m.Room); w.Write(m.User); WriteOptional(w, m.Since); break;
+                case Leave m: w.Write(m.Room); w.Write(m.User); break;
+                case Post m: w.Write(m.Room); w.Write(m.User); w.Write(m.Id); w.Write(m.Text); break;
+                case Typing m: w.Write(m.Room); w.Write(m.User); break;
+                case MarkRead m: w.Write(m.Room); w.Write(m.User); w.Write(m.Seq); break;
+                case GetHistory m: w.Write(m.Room); WriteOptional(w, m.Before); w.Write(m.Limit); break;
+                case Deliver m: WriteBytes(w, m.Frame); break;
+                case DeliverSequenced m: w.Write(m.Room); w.Write(m.Seq); WriteBytes(w, m.Frame); break;
+                case JoinedRoom m: w.Write(m.Room); w.Write(m.Seq); WriteBytes(w, m.Frame); break;
+                case LeftRoom m: w.Write(m.Room); WriteBytes(w, m.Frame); break;
+                case AccountActor.Register m: w.Write(m.Username); w.Write(m.PasswordHash); break;
+                case AccountActor.GetCredentials m: w.Write(m.Username); break;
+                case AccountActor.Registered m: w.Write(m.Username); break;
+                case AccountActor.UsernameTaken: break;
+                case AccountActor.Credentials m: WriteOptional(w, m.Username); WriteOptional(w, m.PasswordHash); break;
+                default: throw new ArgumentException($"{obj.GetType()} is not a wire message of ActorChat", nameof(obj));
+            }
+        }
+        return buffer.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        if (!Readers.TryGetValue(manifest, out var read))
+            throw new SerializationException($"unknown wire manifest '{manifest}'");
+        using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
+        return read(reader);
+    }
+
+    private static void WriteOptional(BinaryWriter w, long? value)
+    {
+        w.Write(value.HasValue);
+        if (value.HasValue)
+            w.Write(value.Value);
+    }
+
+    private static void WriteOptional(BinaryWriter w, string? value)
+    {
+        w.Write(value is not null);
+        if (value is not null)
+            w.Write(value);
+    }
+
+    private static void WriteBytes(BinaryWriter w, byte[] bytes)
+    {
+        w.Write7BitEncodedInt(bytes.Length);
+        w.Write(bytes);
+    }
+
+    private static long? ReadOptionalLong(BinaryReader r) => r.ReadBoolean() ? r.ReadInt64() : null;
+
+    private static string? ReadOptionalString(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+
+    private static byte[] ReadBytes(BinaryReader r) => r.ReadBytes(r.Read7BitEncodedInt());
+}

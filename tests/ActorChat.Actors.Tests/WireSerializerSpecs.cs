@@ -1,0 +1,107 @@
+using System.Runtime.Serialization;
+using System.Text;
+using ActorChat.Accounts;
+using ActorChat.Connections;
+using ActorChat.Rooms;
+using ActorChat.Serialization;
+
+namespace ActorChat.Tests;
+
+public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "HOCON.conf")) + "\nakka.actor.provider = local\n")
+{
+    private static readonly byte[] Frame = Encoding.UTF8.GetBytes("""{"type":"message","text":"héllo"}""");
+
+    public static TheoryData<object> WireMessages() =>
+    [
+        new Join("lobby", "alice", 42),
+        new Join("lobby", "alice", null),
+        new Leave("lobby", "alice"),
+        new Post("lobby", "alice", "c-1", "hi 👋"),
+        new Typing("lobby", "alice"),
+        new MarkRead("lobby", "bob", 7),
+        new GetHistory("lobby", null, 50),
+        new GetHistory("lobby", 99, 10),
+        new AccountActor.Register("Alice", "pbkdf2-sha512$1$a$b"),
+        new AccountActor.GetCredentials("alice"),
+        new AccountActor.Registered("Alice"),
+        new AccountActor.UsernameTaken(),
+        new AccountActor.Credentials("Alice", "hash"),
+        new AccountActor.Credentials(null, null),
+    ];
+
+    private object RoundTrip(object message)
+    {
+        var serializer = Sys.Serialization.FindSerializerFor(message);
+        Assert.IsType<WireSerializer>(serializer);
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
+        return Sys.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, manifest);
+    }
+
+    [Theory]
+    [MemberData(nameof(WireMessages))]
+    public void Messages_that_cross_nodes_use_our_wire_serializer_and_survive_a_round_trip(object message) =>
+        Assert.Equal(message, RoundTrip(message));
+
+    [Fact]
+    public void Frames_cross_as_the_same_bytes()
+    {
+        Assert.Equal(Frame, ((Deliver)RoundTrip(new Deliver(Frame))).Frame);
+        var sequenced = (DeliverSequenced)RoundTrip(new DeliverSequenced("lobby", 9, Frame));
+        Assert.Equal(("lobby", 9L), (sequenced.Room, sequenced.Seq));
+        Assert.Equal(Frame, sequenced.Frame);
+        var joined = (JoinedRoom)RoundTrip(new JoinedRoom("lobby", 3, Frame));
+        Assert.Equal(("lobby", 3L), (joined.Room, joined.Seq));
+        Assert.Equal(Frame, joined.Frame);
+        var left = (LeftRoom)RoundTrip(new LeftRoom("lobby", Frame));
+        Assert.Equal("lobby", left.Room);
+        Assert.Equal(Frame, left.Frame);
+    }
+
+    private sealed record NotRegistered(string Value);
+
+    [Fact]
+    public void A_type_without_a_serializer_of_its_own_is_refused_rather_than_sent_as_json()
+    {
+        var serializer = Sys.Serialization.FindSerializerFor(new NotRegistered("x"));
+
+        Assert.IsType<UnregisteredTypeSerializer>(serializer);
+        var refused = Assert.Throws<SerializationException>(() => serializer.ToBinary(new NotRegistered("x")));
+        Assert.Contains(nameof(NotRegistered), refused.Message, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>
+/// A whole conversation with every message forced through its serializer, as if each hop crossed nodes.
+/// Akka.Persistence's own local protocol has no serializer of its own, so here alone the JSON fallback stays on.
+/// </summary>
+public sealed class SerializedConversationSpecs() : ChatSpec(
+    File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "HOCON.conf")) + """
+
+    akka.actor.provider = local
+    akka.actor.serialize-messages = on
+    akka.actor.serialization-bindings { "System.Object" = json }
+    """)
+{
+    [Fact]
+    public void A_conversation_works_when_every_message_is_serialized()
+    {
+        var room = StartRoom("wire");
+        var (alice, _) = Join(room, "wire", "alice");
+        var (bob, _) = Join(room, "wire", "bob");
+        ExpectFrame(alice, "presence");
+
+        room.Tell(new Post("wire", "alice", "w1", "over the wire"), alice.Ref);
+        Assert.Equal(1, ExpectFrame(alice, "ack").GetProperty("seq").GetInt64());
+        Assert.Equal("over the wire", ExpectFrame(bob, "message").GetProperty("text").GetString());
+
+        room.Tell(new MarkRead("wire", "bob", 1), bob.Ref);
+        ExpectFrame(alice, "read");
+        room.Tell(new Typing("wire", "bob"), bob.Ref);
+        ExpectFrame(alice, "typing");
+        room.Tell(new GetHistory("wire", null, 10), bob.Ref);
+        Assert.Single(ExpectFrame(bob, "history").GetProperty("messages").EnumerateArray());
+        room.Tell(new Leave("wire", "bob"), bob.Ref);
+        ExpectFrame(bob, "left");
+        Assert.Equal("leave", ExpectFrame(alice, "presence").GetProperty("event").GetString());
+    }
+}
