@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every ActorChat test: builds the solution with warnings as errors, installs what the tests need
-# when it is missing (Chromium for the browser tests), then runs all test projects.
+# when it is missing (Chromium for the browser tests, PostgreSQL for the storage and cluster tests), then
+# runs all test projects.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,12 +12,23 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-if [ -d tests/ActorChat.Web.Tests ] && [ ! -x /usr/bin/chromium ]; then
-  say "Chromium is missing: installing Debian's chromium package for the browser tests (apt-get)"
+missing=()
+if [ ! -x /usr/bin/chromium ]; then
+  say "Chromium is missing: the browser tests drive Debian's chromium package"
+  missing+=(chromium)
+fi
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  say "PostgreSQL is missing: the storage and cluster tests start a throwaway server from Debian's postgresql package"
+  missing+=(postgresql)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  say "Installing with apt-get: ${missing[*]}"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-  echo "installed: $(/usr/bin/chromium --version 2>/dev/null || echo chromium)"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  # The tests start their own PostgreSQL servers; the package's default one is not needed.
+  $SUDO service postgresql stop >/dev/null 2>&1 || true
+  echo "installed: ${missing[*]}"
 fi
 
 say "Building ActorChat.sln (Release, warnings as errors)"

@@ -25,10 +25,16 @@ public static class ChatApp
         var config = builder.Configuration;
 
         var auth = Bind<AuthSettings>(builder, AuthSettings.Section, s => s.Validate());
-        var storage = Bind<StorageSettings>(builder, StorageSettings.Section, _ => { });
+        var storage = Bind<StorageSettings>(builder, StorageSettings.Section, s => s.Validate());
         var rooms = Bind<RoomSettings>(builder, RoomSettings.Section, s => s.Validate());
         Bind<ConnectionSettings>(builder, ConnectionSettings.Section, s => s.Validate());
         var cluster = Bind<ClusterSettings>(builder, ClusterSettings.Section, _ => { });
+        if (cluster.SeedNodes.Length > 0 && string.IsNullOrWhiteSpace(auth.SigningKey))
+        {
+            // A key generated on each node would make every node refuse the others' tokens.
+            throw new InvalidOperationException(
+                $"{AuthSettings.Section}:{nameof(AuthSettings.SigningKey)} must be set, the same on every node, when {ClusterSettings.Section}:{nameof(ClusterSettings.SeedNodes)} are configured.");
+        }
 
         builder.Services.AddSingleton(new TokenService(SigningKey.Load(auth, Path.GetFullPath(storage.DataDirectory)), auth.TokenLifetime));
         builder.Services.AddRateLimiter(limiter =>
@@ -57,6 +63,7 @@ public static class ChatApp
         app.UseStaticFiles();
         app.MapAccountEndpoints();
         app.MapChatSocket();
+        app.MapHealthEndpoints();
         return app;
 
         static T Bind<T>(WebApplicationBuilder builder, string section, Action<T> validate) where T : class, new()

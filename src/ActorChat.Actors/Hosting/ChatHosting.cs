@@ -15,7 +15,11 @@ public sealed class ClusterSettings
 {
     public const string Section = "ActorChat:Cluster";
 
+    /// <summary>The address this node binds for node-to-node traffic.</summary>
     public string Hostname { get; set; } = "127.0.0.1";
+
+    /// <summary>The address other nodes use to reach this one, when it differs from <see cref="Hostname"/> (NAT, containers).</summary>
+    public string PublicHostname { get; set; } = "";
 
     /// <summary>Port for node-to-node traffic; 0 picks a free one (fine for a single node).</summary>
     public int Port { get; set; }
@@ -32,18 +36,20 @@ public static class ChatHosting
     public static AkkaConfigurationBuilder AddActorChat(this AkkaConfigurationBuilder builder, string hocon,
         ClusterSettings cluster, StorageSettings storage, RoomSettings rooms)
     {
-        if (cluster.SeedNodes.Length > 0)
+        if (cluster.SeedNodes.Length > 0 && !storage.IsShared)
         {
             // Each node's embedded SQLite file is its own: rooms moving between nodes would lose their history.
             throw new InvalidOperationException(
-                $"{ClusterSettings.Section}:{nameof(ClusterSettings.SeedNodes)} needs storage shared by every node; the embedded SQLite store serves a single node only.");
+                $"{ClusterSettings.Section}:{nameof(ClusterSettings.SeedNodes)} needs storage shared by every node: set {StorageSettings.Section}:{nameof(StorageSettings.Provider)} to PostgreSql.");
         }
-        var connectionString = SqliteStore.Prepare(storage.SqlitePath);
+        var (connectionString, provider) = storage.Provider == StorageProvider.PostgreSql
+            ? (storage.ConnectionString, ProviderName.PostgreSQL15)
+            : (SqliteStore.Prepare(storage.SqlitePath), ProviderName.SQLiteMS);
         return builder
             .AddHocon(hocon, HoconAddMode.Prepend)
-            .WithRemoting(cluster.Hostname, cluster.Port)
+            .WithRemoting(cluster.Hostname, cluster.Port, string.IsNullOrEmpty(cluster.PublicHostname) ? null : cluster.PublicHostname)
             .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodes })
-            .WithSqlPersistence(connectionString, ProviderName.SQLiteMS)
+            .WithSqlPersistence(connectionString, provider)
             .WithShardRegion<RoomActor>("rooms",
                 (_, _) => room => RoomActor.PropsFor(room, rooms),
                 new RoomMessageExtractor(),

@@ -1,15 +1,62 @@
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
 namespace ActorChat.Hosting;
+
+/// <summary>Which database keeps messages and accounts.</summary>
+public enum StorageProvider
+{
+    /// <summary>An embedded SQLite file in the data directory: one node, nothing to install.</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL database shared by every node of a cluster.</summary>
+    PostgreSql,
+}
 
 /// <summary>Where messages, accounts and keys are kept, bound from the <c>ActorChat:Storage</c> configuration section.</summary>
 public sealed class StorageSettings
 {
     public const string Section = "ActorChat:Storage";
 
-    /// <summary>Folder for the SQLite database and the token signing key; created when missing.</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>Folder for the SQLite database and the generated token signing key; created when missing.</summary>
     public string DataDirectory { get; set; } = "data";
 
     /// <summary>The SQLite database file; relative paths are taken inside <see cref="DataDirectory"/>.</summary>
     public string SqliteFile { get; set; } = "actorchat.db";
 
+    /// <summary>The PostgreSQL connection string (Npgsql syntax), when <see cref="Provider"/> is PostgreSql.</summary>
+    public string ConnectionString { get; set; } = "";
+
     public string SqlitePath => Path.GetFullPath(Path.Combine(DataDirectory, SqliteFile));
+
+    /// <summary>True when every node of a cluster can see the same data.</summary>
+    public bool IsShared => Provider == StorageProvider.PostgreSql;
+
+    public void Validate()
+    {
+        if (Provider == StorageProvider.PostgreSql && string.IsNullOrWhiteSpace(ConnectionString))
+            throw new InvalidOperationException($"{Section}:{nameof(ConnectionString)} is required with the PostgreSql provider.");
+    }
+
+    /// <summary>Checks that the database answers a trivial query.</summary>
+    public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using System.Data.Common.DbConnection connection = Provider == StorageProvider.PostgreSql
+                ? new NpgsqlConnection(ConnectionString)
+                : new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = SqlitePath, Mode = SqliteOpenMode.ReadWrite }.ToString());
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        {
+            return false;
+        }
+    }
 }

@@ -1,0 +1,23 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ActorChat.Testing;
+
+namespace ActorChat.Host.Tests;
+
+public sealed class HealthTests : ServerTest
+{
+    [Fact]
+    public async Task A_single_node_on_the_embedded_store_is_alive_and_becomes_ready()
+    {
+        var alive = await Server.Http.GetAsync("/healthz");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        HttpResponseMessage ready;
+        while ((ready = await Server.Http.GetAsync("/readyz")).StatusCode != HttpStatusCode.OK && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("reachable", (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("storage").GetString());
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ActorChat.Testing;
+
+namespace ActorChat.Host.Tests;
+
+public sealed class PostgreSqlStorageTests(PostgresServer postgres) : IClassFixture<PostgresServer>
+{
+    [Fact]
+    public async Task On_postgresql_accounts_history_and_numbering_survive_a_restart()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        string[] settings = ["ActorChat:Storage:Provider=PostgreSql", $"ActorChat:Storage:ConnectionString={database}"];
+
+        await using (var first = await ChatServer.StartAsync(null, settings))
+        {
+            await using var alice = await first.ConnectAsync("pg_alice");
+            await alice.JoinAsync("shared");
+            for (var i = 1; i <= 3; i++)
+            {
+                await alice.SendAsync(new { type = "send", room = "shared", id = $"p{i}", text = $"stored in postgres {i}" });
+                Assert.Equal(i, (await alice.ExpectAsync("ack")).GetProperty("seq").GetInt64());
+            }
+        }
+
+        // A new data directory: nothing of the first run is on local disk, all of it is in the database.
+        await using var second = await ChatServer.StartAsync(null, settings);
+        await using var back = await ChatClient.ConnectAsync(second.SocketAddress, await second.LoginAsync("pg_alice"));
+        await back.ExpectAsync("welcome");
+        var joined = await back.JoinAsync("shared");
+        Assert.Equal(["stored in postgres 1", "stored in postgres 2", "stored in postgres 3"],
+            joined.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()));
+        await back.SendAsync(new { type = "send", room = "shared", id = "p4", text = "next" });
+        Assert.Equal(4, (await back.ExpectAsync("ack")).GetProperty("seq").GetInt64());
+    }
+
+    [Fact]
+    public async Task Readiness_reports_the_cluster_up_and_the_database_reachable()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var server = await ChatServer.StartAsync(null, "ActorChat:Storage:Provider=PostgreSql", $"ActorChat:Storage:ConnectionString={database}");
+
+        var healthy = await server.Http.GetAsync("/healthz");
+        var ready = await PollAsync(() => server.Http.GetAsync("/readyz"), r => r.StatusCode == HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
+        var body = await ready.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("up", body.GetProperty("cluster").GetString());
+        Assert.Equal("reachable", body.GetProperty("storage").GetString());
+    }
+
+    [Fact]
+    public async Task Readiness_fails_while_the_database_cannot_be_reached()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var server = await ChatServer.StartAsync(null, "ActorChat:Storage:Provider=PostgreSql", $"ActorChat:Storage:ConnectionString={database}");
+        await PollAsync(() => server.Http.GetAsync("/readyz"), r => r.StatusCode == HttpStatusCode.OK);
+
+        var gone = database.Replace("Database=", "Database=missing_", StringComparison.Ordinal);
+        await using var broken = await ChatServer.StartAsync(null, "ActorChat:Storage:Provider=PostgreSql", $"ActorChat:Storage:ConnectionString={gone}");
+        var notReady = await broken.Http.GetAsync("/readyz");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        Assert.Equal("unreachable", (await notReady.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("storage").GetString());
+    }
+
+    private static async Task<HttpResponseMessage> PollAsync(Func<Task<HttpResponseMessage>> request, Func<HttpResponseMessage, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var response = await request();
+            if (done(response) || DateTime.UtcNow > deadline)
+                return response;
+            await Task.Delay(100);
+        }
+    }
+}
