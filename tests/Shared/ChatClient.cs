@@ -55,6 +55,10 @@ public sealed class ChatClient : IAsyncDisposable
         return frame;
     }
 
+    /// <summary>The next frame, whatever its type; the socket must still be open.</summary>
+    public async Task<JsonElement> NextAsync() =>
+        await ReceiveAsync() ?? throw new InvalidOperationException($"closed ({CloseStatus}) while waiting for a frame");
+
     /// <summary>Frames until one of <paramref name="type"/>; the ones skipped must be of the listed ignorable types.</summary>
     public async Task<JsonElement> ExpectSkippingAsync(string type, params string[] ignorable)
     {

@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ActorChat.Testing;
+
+namespace ActorChat.Cluster.Tests;
+
+/// <summary>A throwaway PostgreSQL and two ActorChat node processes that form one cluster over loopback.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    private readonly PostgresServer _postgres = new();
+
+    public string Database { get; private set; } = "";
+
+    public string SigningKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    public ClusterNode First { get; private set; } = null!;
+
+    public ClusterNode Second { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _postgres.InitializeAsync();
+        Database = await _postgres.CreateDatabaseAsync();
+        First = await ClusterNode.StartAsync(Database, SigningKey);
+        Second = await ClusterNode.StartAsync(Database, SigningKey, [First.AkkaAddress]);
+    }
+
+    public Task<ClusterNode> StartAnotherAsync() => ClusterNode.StartAsync(Database, SigningKey, [First.AkkaAddress]);
+
+    /// <summary>Registers on one node and signs in on another: accounts and tokens are the cluster's, not a node's.</summary>
+    public async Task<ChatClient> ConnectAsync(ClusterNode node, string username)
+    {
+        var other = node == First ? Second : First;
+        var registered = await other.Http.PostAsJsonAsync("/api/register", new { username, password = "cluster password" });
+        Assert.True(registered.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, $"register: {registered.StatusCode}");
+        var login = await node.Http.PostAsJsonAsync("/api/login", new { username, password = "cluster password" });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        var client = await ChatClient.ConnectAsync(node.SocketAddress, token);
+        await client.ExpectAsync("welcome");
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Second is not null)
+            await Second.DisposeAsync();
+        if (First is not null)
+            await First.DisposeAsync();
+        await _postgres.DisposeAsync();
+    }
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ActorChat.Cluster.Tests;
+
+/// <summary>One ActorChat node as its own operating-system process, on loopback ports of its own.</summary>
+public sealed class ClusterNode : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ClusterNode(Process process, int httpPort, int akkaPort)
+    {
+        _process = process;
+        HttpPort = httpPort;
+        AkkaPort = akkaPort;
+        Http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(10) };
+        process.OutputDataReceived += (_, line) => Record(line.Data);
+        process.ErrorDataReceived += (_, line) => Record(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int HttpPort { get; }
+
+    public int AkkaPort { get; }
+
+    public Uri Address => new($"http://127.0.0.1:{HttpPort}");
+
+    public Uri SocketAddress => new($"ws://127.0.0.1:{HttpPort}/ws");
+
+    public string AkkaAddress => $"akka.tcp://actorchat@127.0.0.1:{AkkaPort}";
+
+    public HttpClient Http { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+                return _output.ToString();
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts a node that joins the cluster through <paramref name="seeds"/> (its own address when it is the first).</summary>
+    public static async Task<ClusterNode> StartAsync(string database, string signingKey, IReadOnlyList<string>? seeds = null)
+    {
+        var httpPort = FreePort();
+        var akkaPort = FreePort();
+        var seedList = seeds is { Count: > 0 } ? seeds : [$"akka.tcp://actorchat@127.0.0.1:{akkaPort}"];
+        var host = HostBinary();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.Combine(Path.GetTempPath(), "actorchat-node-" + Guid.NewGuid().ToString("N")[..8]),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        Directory.CreateDirectory(start.WorkingDirectory);
+        start.ArgumentList.Add(host);
+        start.ArgumentList.Add($"--urls=http://127.0.0.1:{httpPort}");
+        start.ArgumentList.Add($"--ActorChat:Cluster:Port={akkaPort}");
+        for (var i = 0; i < seedList.Count; i++)
+            start.ArgumentList.Add($"--ActorChat:Cluster:SeedNodes:{i}={seedList[i]}");
+        start.ArgumentList.Add("--ActorChat:Storage:Provider=PostgreSql");
+        start.ArgumentList.Add($"--ActorChat:Storage:ConnectionString={database}");
+        start.ArgumentList.Add($"--ActorChat:Auth:SigningKey={signingKey}");
+        start.ArgumentList.Add("--ActorChat:Connections:FrameBurst=1000");
+        start.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
+        var node = new ClusterNode(Process.Start(start)!, httpPort, akkaPort);
+        await node.WaitUntilReadyAsync();
+        return node;
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"node exited with {_process.ExitCode}:\n{Output}");
+            try
+            {
+                if ((await Http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"node on {Address} did not become ready:\n{Output}");
+    }
+
+    /// <summary>The operating system kills the process at once (SIGKILL): no hand-off, no goodbye.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    private void Record(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    /// <summary>The host built beside these tests, in the same configuration.</summary>
+    private static string HostBinary()
+    {
+        var here = AppContext.BaseDirectory;
+        var configuration = new DirectoryInfo(here).Parent!.Name;
+        var repo = Path.GetFullPath(Path.Combine(here, "..", "..", "..", "..", ".."));
+        var host = Path.Combine(repo, "src", "ActorChat.Host", "bin", configuration, "net10.0", "ActorChat.Host.dll");
+        return File.Exists(host) ? host : throw new FileNotFoundException("build the solution first", host);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
