@@ -40,6 +40,7 @@ public abstract class ChatSpec(string? extraConfig = null) : TestKit(extraConfig
         {
             Deliver deliver => Json(deliver.Frame),
             DeliverSequenced sequenced => Json(sequenced.Frame),
+            Acked acked => Json(acked.Frame),
             JoinedRoom joined => Json(joined.Frame),
             LeftRoom left => Json(left.Frame),
             _ => throw new InvalidOperationException($"not a frame: {message}"),

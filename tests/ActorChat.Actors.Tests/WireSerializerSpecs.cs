@@ -49,6 +49,9 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         var sequenced = (DeliverSequenced)RoundTrip(new DeliverSequenced("lobby", 9, Frame));
         Assert.Equal(("lobby", 9L), (sequenced.Room, sequenced.Seq));
         Assert.Equal(Frame, sequenced.Frame);
+        var acked = (Acked)RoundTrip(new Acked("lobby", "c-1", 4, Frame));
+        Assert.Equal(("lobby", "c-1", 4L), (acked.Room, acked.Id, acked.Seq));
+        Assert.Equal(Frame, acked.Frame);
         var joined = (JoinedRoom)RoundTrip(new JoinedRoom("lobby", 3, Frame));
         Assert.Equal(("lobby", 3L), (joined.Room, joined.Seq));
         Assert.Equal(Frame, joined.Frame);

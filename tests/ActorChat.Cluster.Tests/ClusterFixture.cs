@@ -1,7 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text.Json;
 using ActorChat.Testing;
 
 namespace ActorChat.Cluster.Tests;
@@ -32,15 +29,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Registers on one node and signs in on another: accounts and tokens are the cluster's, not a node's.</summary>
     public async Task<ChatClient> ConnectAsync(ClusterNode node, string username)
     {
-        var other = node == First ? Second : First;
-        var registered = await other.Http.PostAsJsonAsync("/api/register", new { username, password = "cluster password" });
-        Assert.True(registered.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, $"register: {registered.StatusCode}");
-        var login = await node.Http.PostAsJsonAsync("/api/login", new { username, password = "cluster password" });
-        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-        var client = await ChatClient.ConnectAsync(node.SocketAddress, token);
-        await client.ExpectAsync("welcome");
-        return client;
+        await ClusterClients.RegisterAsync(node == First ? Second : First, username);
+        return await ClusterClients.ConnectAsync(node, username);
     }
 
     public async Task DisposeAsync()

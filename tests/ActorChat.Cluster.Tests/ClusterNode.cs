@@ -16,7 +16,7 @@ public sealed class ClusterNode : IAsyncDisposable
         _process = process;
         HttpPort = httpPort;
         AkkaPort = akkaPort;
-        Http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(10) };
+        Http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
         process.OutputDataReceived += (_, line) => Record(line.Data);
         process.ErrorDataReceived += (_, line) => Record(line.Data);
         process.BeginOutputReadLine();
@@ -69,7 +69,9 @@ public sealed class ClusterNode : IAsyncDisposable
         start.ArgumentList.Add($"--ActorChat:Storage:ConnectionString={database}");
         start.ArgumentList.Add($"--ActorChat:Auth:SigningKey={signingKey}");
         start.ArgumentList.Add("--ActorChat:Connections:FrameBurst=1000");
-        start.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
+        start.ArgumentList.Add("--ActorChat:Cluster:DownUnreachableAfter=00:00:03");
+        start.ArgumentList.Add("--Logging:LogLevel:Default=Information");
+        start.ArgumentList.Add("--Logging:LogLevel:Microsoft=Warning");
         var node = new ClusterNode(Process.Start(start)!, httpPort, akkaPort);
         await node.WaitUntilReadyAsync();
         return node;
@@ -98,6 +100,15 @@ public sealed class ClusterNode : IAsyncDisposable
 
     /// <summary>The operating system kills the process at once (SIGKILL): no hand-off, no goodbye.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>Asks the node to stop (SIGTERM), as a service manager or orchestrator would.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
     private void Record(string? line)
     {

@@ -23,6 +23,11 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         public static readonly TokenExpired Instance = new();
     }
 
+    private sealed record RetryTick : INoSerializationVerificationNeeded
+    {
+        public static readonly RetryTick Instance = new();
+    }
+
     private readonly string _user;
     private readonly Outbox _outbound;
     private readonly IActorRef _rooms;
@@ -30,7 +35,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     private readonly ConnectionSettings _settings;
     private readonly TimeProvider _clock;
     private readonly FrameRateLimiter _rateLimiter;
-    private readonly Dictionary<string, JoinedRoomState> _joined = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RoomSession> _joined = new(StringComparer.Ordinal);
     private DateTimeOffset _expiresAt;
 
     public ConnectionActor(AuthTicket ticket, string session, Outbox outbound, IActorRef rooms,
@@ -49,11 +54,13 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
         Receive<ClientFrame>(OnClientFrame);
         Receive<DeliverSequenced>(OnSequenced);
+        Receive<Acked>(OnAcked);
         Receive<Deliver>(deliver => Send(deliver.Frame));
         Receive<JoinedRoom>(OnJoinedRoom);
         Receive<LeftRoom>(left => Send(left.Frame));
         Receive<Terminated>(OnRoomStopped);
         Receive<TokenExpired>(_ => OnTokenExpired());
+        Receive<RetryTick>(_ => RetryUnanswered());
         Receive<SocketClosed>(_ => Context.Stop(Self));
     }
 
@@ -65,7 +72,9 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     protected override void PreStart() => ScheduleExpiry();
 
-    protected override void PostStop() => _outbound.Complete();
+    // Stopping without a close already requested means the server itself is going away (or the socket is already
+    // gone, where the request is harmless): tell the client so it reconnects elsewhere.
+    protected override void PostStop() => _outbound.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
 
     private void OnClientFrame(ClientFrame frame)
     {
@@ -81,16 +90,18 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         switch (frame)
         {
             case JoinFrame join:
-                _joined.TryAdd(join.Room, new JoinedRoomState());
-                _rooms.Tell(new Join(join.Room, _user, join.Since));
+                OnJoin(join);
                 break;
-            case LeaveFrame leave when _joined.Remove(leave.Room, out var state):
-                if (state.Room is not null)
-                    Context.Unwatch(state.Room);
+            case LeaveFrame leave when _joined.Remove(leave.Room, out var session):
+                if (session.Incarnation is not null)
+                    Context.Unwatch(session.Incarnation);
                 _rooms.Tell(new Leave(leave.Room, _user));
                 break;
             case SendFrame send when IsJoined(send.Room, send.Id):
-                _rooms.Tell(new Post(send.Room, _user, send.Id, send.Text));
+                var post = new Post(send.Room, _user, send.Id, send.Text);
+                if (_joined[send.Room].Add(post, Now))
+                    _rooms.Tell(post);
+                StartRetrying();
                 break;
             case TypingFrame typing when IsJoined(typing.Room, typing.Room):
                 _rooms.Tell(new Typing(typing.Room, _user));
@@ -124,38 +135,106 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         return false;
     }
 
+    private long Now => _clock.GetTimestamp();
+
+    private long RetryAfter => (long)(_settings.RetryInterval.TotalSeconds * _clock.TimestampFrequency);
+
+    private void OnJoin(JoinFrame join)
+    {
+        if (_joined.TryGetValue(join.Room, out var session))
+            session.ClientJoinsAwaited++;
+        else
+            _joined[join.Room] = session = new RoomSession(join.Room, join.Since);
+        session.JoinSentAt = Now;
+        _rooms.Tell(new Join(join.Room, _user, join.Since));
+        StartRetrying();
+    }
+
     private void OnJoinedRoom(JoinedRoom joined)
     {
-        if (_joined.TryGetValue(joined.Room, out var state))
+        if (!_joined.TryGetValue(joined.Room, out var session))
         {
-            if (state.Room is null || !state.Room.Equals(Sender))
-            {
-                state.Room = Sender;
-                Context.Watch(Sender);
-            }
-            state.LastSeq = Math.Max(state.LastSeq, joined.Seq);
+            Send(joined.Frame);
+            return;
         }
-        Send(joined.Frame);
+        var newIncarnation = session.Answered(Sender);
+        if (newIncarnation)
+        {
+            Context.Watch(Sender);
+            foreach (var post in session.Due(Now, retryAfter: 0))
+                _rooms.Tell(post);
+        }
+        session.Seen(joined.Seq);
+        // The client hears each of its own joins answered once, and a rejoin of ours once per new incarnation
+        // (its replay is what the client missed); the echoes of our retries are dropped.
+        if (session.ClientJoinsAwaited > 0)
+        {
+            session.ClientJoinsAwaited--;
+            Send(joined.Frame);
+        }
+        else if (newIncarnation)
+        {
+            Send(joined.Frame);
+        }
     }
 
     private void OnSequenced(DeliverSequenced delivery)
     {
-        if (_joined.TryGetValue(delivery.Room, out var state))
-            state.LastSeq = Math.Max(state.LastSeq, delivery.Seq);
+        if (_joined.TryGetValue(delivery.Room, out var session))
+            session.Seen(delivery.Seq);
         Send(delivery.Frame);
     }
 
-    // A room stops under a member only when it failed or moved to another node: join it again, from where we were.
+    // An ack is for the client only while its send is outstanding: a retry of ours may be answered twice.
+    private void OnAcked(Acked acked)
+    {
+        if (_joined.TryGetValue(acked.Room, out var session) && session.Acknowledge(acked.Id, acked.Seq))
+            Send(acked.Frame);
+    }
+
+    // A room stops under a member only when it failed or moved to another node (its node may have died): join its
+    // next incarnation from where we were; what it never acknowledged goes again once it answers.
     private void OnRoomStopped(Terminated terminated)
     {
-        foreach (var (room, state) in _joined)
+        foreach (var session in _joined.Values)
         {
-            if (terminated.ActorRef.Equals(state.Room))
+            if (!terminated.ActorRef.Equals(session.Incarnation))
+                continue;
+            session.Lost();
+            _rooms.Tell(session.JoinCommand(_user, Now));
+            StartRetrying();
+        }
+    }
+
+    // Messages to a room can be lost while its node dies and before the cluster knows: whatever is unanswered after
+    // the retry interval goes again. Rooms drop repeated joins and sends by (user, id), so a retry is harmless.
+    private void RetryUnanswered()
+    {
+        var now = Now;
+        var waiting = false;
+        foreach (var session in _joined.Values)
+        {
+            if (session.Incarnation is null)
             {
-                state.Room = null;
-                _rooms.Tell(new Join(room, _user, state.LastSeq));
+                waiting = true;
+                if (now - session.JoinSentAt >= RetryAfter)
+                    _rooms.Tell(session.JoinCommand(_user, now));
+            }
+            else if (session.HasUnacked)
+            {
+                waiting = true;
+                foreach (var post in session.Due(now, RetryAfter))
+                    _rooms.Tell(post);
             }
         }
+        if (!waiting)
+            Timers.Cancel(nameof(RetryTick));
+    }
+
+    private void StartRetrying()
+    {
+        if (!Timers.IsTimerActive(nameof(RetryTick)))
+            Timers.StartPeriodicTimer(nameof(RetryTick), RetryTick.Instance, _settings.RetryInterval);
     }
 
     private void OnRefresh(RefreshFrame refresh)
@@ -212,10 +291,4 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         _ => null,
     };
 
-    private sealed class JoinedRoomState
-    {
-        public IActorRef? Room { get; set; }
-
-        public long LastSeq { get; set; }
-    }
 }

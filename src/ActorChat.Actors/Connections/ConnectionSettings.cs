@@ -23,6 +23,9 @@ public sealed class ConnectionSettings
     /// <summary>Frames refused with <c>rate_limited</c> in a row before the socket is closed with 1008.</summary>
     public int RateLimitStrikes { get; set; } = 100;
 
+    /// <summary>A join or send a room has not answered after this long is sent again (rooms drop repeats).</summary>
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Interval of the server's WebSocket keep-alive pings.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -32,6 +35,8 @@ public sealed class ConnectionSettings
             throw new InvalidOperationException($"{Section}:{nameof(MaxFrameBytes)} must be at least 1024.");
         if (OutboxFrames < 1 || OutboxBytes < MaxFrameBytes)
             throw new InvalidOperationException($"{Section}: the outbound queue must hold at least one frame of {nameof(MaxFrameBytes)}.");
+        if (RetryInterval < TimeSpan.FromMilliseconds(100))
+            throw new InvalidOperationException($"{Section}:{nameof(RetryInterval)} must be at least 100 ms.");
         if (FramesPerSecond <= 0 || FrameBurst < 1 || RateLimitStrikes < 1)
             throw new InvalidOperationException($"{Section}: rate limits must be positive.");
     }

@@ -8,6 +8,9 @@ public sealed record Deliver(byte[] Frame) : IWireMessage;
 /// <summary>A frame that carries a room's seq (a message or an ack), so the connection knows how far it got.</summary>
 public sealed record DeliverSequenced(string Room, long Seq, byte[] Frame) : IWireMessage;
 
+/// <summary>The <c>ack</c> of a stored message, for the connection that sent it (or retried it).</summary>
+public sealed record Acked(string Room, string Id, long Seq, byte[] Frame) : IWireMessage;
+
 /// <summary>The answer to a join: the <c>joined</c> frame, sent by the room's own actor so the connection can watch it.</summary>
 public sealed record JoinedRoom(string Room, long Seq, byte[] Frame) : IWireMessage;
 

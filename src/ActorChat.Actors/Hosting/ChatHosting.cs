@@ -24,6 +24,12 @@ public sealed class ClusterSettings
     /// <summary>Port for node-to-node traffic; 0 picks a free one (fine for a single node).</summary>
     public int Port { get; set; }
 
+    /// <summary>
+    /// How long a node must stay unreachable before the split brain resolver downs it (keep-majority) and its
+    /// rooms restart elsewhere. Shorter fails over sooner; longer tolerates longer network hiccups.
+    /// </summary>
+    public TimeSpan DownUnreachableAfter { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Addresses of seed nodes (akka.tcp://actorchat@host:port); empty makes this node a cluster of one.</summary>
     public string[] SeedNodes { get; set; } = [];
 }
@@ -47,6 +53,7 @@ public static class ChatHosting
             : (SqliteStore.Prepare(storage.SqlitePath), ProviderName.SQLiteMS);
         return builder
             .AddHocon(hocon, HoconAddMode.Prepend)
+            .AddHocon($"akka.cluster.split-brain-resolver.stable-after = {(long)cluster.DownUnreachableAfter.TotalMilliseconds}ms", HoconAddMode.Prepend)
             .WithRemoting(cluster.Hostname, cluster.Port, string.IsNullOrEmpty(cluster.PublicHostname) ? null : cluster.PublicHostname)
             .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodes })
             .WithSqlPersistence(connectionString, provider)

@@ -158,12 +158,13 @@ public sealed class RoomActor : ReceivePersistentActor
         }
         if (_sentIds.TryGet(post.User, post.Id, out var sent))
         {
-            Sender.Tell(new DeliverSequenced(_room, sent.Seq, ServerFrames.Ack(_room, post.Id, sent.Seq, sent.Timestamp)));
+            Sender.Tell(new Acked(_room, post.Id, sent.Seq, ServerFrames.Ack(_room, post.Id, sent.Seq, sent.Timestamp)));
             return;
         }
         if (_unstored.TryGetValue((post.User, post.Id), out var pending))
         {
-            pending.Senders.Add(Sender);
+            if (!pending.Senders.Contains(Sender))
+                pending.Senders.Add(Sender);
             return;
         }
 
@@ -186,7 +187,7 @@ public sealed class RoomActor : ReceivePersistentActor
             _unstored.Remove((posted.From, posted.Id), out var pending);
             var frame = Apply(posted);
 
-            var ack = new DeliverSequenced(_room, posted.Seq, ServerFrames.Ack(_room, posted.Id, posted.Seq, posted.Timestamp));
+            var ack = new Acked(_room, posted.Id, posted.Seq, ServerFrames.Ack(_room, posted.Id, posted.Seq, posted.Timestamp));
             var senders = pending?.Senders ?? [];
             foreach (var sender in senders)
                 sender.Tell(ack);

@@ -25,6 +25,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         ["get-history"] = r => new GetHistory(r.ReadString(), ReadOptionalLong(r), r.ReadInt32()),
         ["deliver"] = r => new Deliver(ReadBytes(r)),
         ["deliver-seq"] = r => new DeliverSequenced(r.ReadString(), r.ReadInt64(), ReadBytes(r)),
+        ["acked"] = r => new Acked(r.ReadString(), r.ReadString(), r.ReadInt64(), ReadBytes(r)),
         ["joined"] = r => new JoinedRoom(r.ReadString(), r.ReadInt64(), ReadBytes(r)),
         ["left"] = r => new LeftRoom(r.ReadString(), ReadBytes(r)),
         ["register"] = r => new AccountActor.Register(r.ReadString(), r.ReadString()),
@@ -46,6 +47,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         GetHistory => "get-history",
         Deliver => "deliver",
         DeliverSequenced => "deliver-seq",
+        Acked => "acked",
         JoinedRoom => "joined",
         LeftRoom => "left",
         AccountActor.Register => "register",
@@ -71,6 +73,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                 case GetHistory m: w.Write(m.Room); WriteOptional(w, m.Before); w.Write(m.Limit); break;
                 case Deliver m: WriteBytes(w, m.Frame); break;
                 case DeliverSequenced m: w.Write(m.Room); w.Write(m.Seq); WriteBytes(w, m.Frame); break;
+                case Acked m: w.Write(m.Room); w.Write(m.Id); w.Write(m.Seq); WriteBytes(w, m.Frame); break;
                 case JoinedRoom m: w.Write(m.Room); w.Write(m.Seq); WriteBytes(w, m.Frame); break;
                 case LeftRoom m: w.Write(m.Room); WriteBytes(w, m.Frame); break;
                 case AccountActor.Register m: w.Write(m.Username); w.Write(m.PasswordHash); break;

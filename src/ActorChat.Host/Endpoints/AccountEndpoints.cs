@@ -16,11 +16,24 @@ public static class AccountEndpoints
 
     public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
+        // An account lives on one node; while that node is lost and before the cluster moves it, asks time out.
+        var api = app.MapGroup("/api");
+        api.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (AskTimeoutException)
+            {
+                return Error(503, "unavailable");
+            }
+        });
         // Both run a deliberately slow password hash, so both are limited per client address.
-        app.MapPost("/api/register", RegisterAsync).RequireRateLimiting(LoginRateLimit);
-        app.MapPost("/api/login", LoginAsync).RequireRateLimiting(LoginRateLimit);
-        app.MapPost("/api/logout", Logout);
-        app.MapGet("/api/session", Session);
+        api.MapPost("/register", RegisterAsync).RequireRateLimiting(LoginRateLimit);
+        api.MapPost("/login", LoginAsync).RequireRateLimiting(LoginRateLimit);
+        api.MapPost("/logout", Logout);
+        api.MapGet("/session", Session);
     }
 
     private static async Task<IResult> RegisterAsync(HttpContext context, IRequiredActor<AccountActor> accounts)

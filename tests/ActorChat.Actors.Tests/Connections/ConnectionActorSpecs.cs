@@ -57,8 +57,10 @@ public sealed class ConnectionActorSpecs : ChatSpec
         rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
+    private static readonly byte[] EmptyFrame = Encoding.UTF8.GetBytes("{}");
+
     [Fact]
-    public void Joining_then_sending_becomes_room_commands_for_the_user()
+    public void Joining_then_sending_becomes_room_commands_for_the_user_once_the_room_answered()
     {
         var (connection, _, rooms) = Connect("alice");
 
@@ -66,7 +68,54 @@ public sealed class ConnectionActorSpecs : ChatSpec
         connection.Tell(new SendFrame("lobby", "m1", "hi"));
 
         Assert.Equal(new Join("lobby", "alice", 4), rooms.ExpectMsg<Join>());
+        rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        connection.Tell(new JoinedRoom("lobby", 4, EmptyFrame), CreateTestProbe().Ref);
         Assert.Equal(new Post("lobby", "alice", "m1", "hi"), rooms.ExpectMsg<Post>());
+    }
+
+    [Fact]
+    public async Task An_unanswered_join_is_retried_and_the_client_hears_one_joined()
+    {
+        var settings = new ConnectionSettings { RetryInterval = TimeSpan.FromMilliseconds(200) };
+        var (connection, outbox, rooms) = Connect("alice", settings: settings);
+        await NextSent(outbox);
+
+        connection.Tell(new JoinFrame("lobby", null));
+        rooms.ExpectMsg<Join>();
+        Assert.Equal(new Join("lobby", "alice", null), rooms.ExpectMsg<Join>(TimeSpan.FromSeconds(5)));
+        var room = CreateTestProbe();
+        connection.Tell(new JoinedRoom("lobby", 0, Encoding.UTF8.GetBytes("""{"type":"joined"}""")), room.Ref);
+        connection.Tell(new JoinedRoom("lobby", 0, Encoding.UTF8.GetBytes("""{"type":"joined"}""")), room.Ref);
+        connection.Tell(PingFrame.Instance);
+
+        Assert.Equal("joined", (await NextSent(outbox)).GetProperty("type").GetString());
+        Assert.Equal("pong", (await NextSent(outbox)).GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task An_unacknowledged_send_is_retried_with_its_id_and_a_late_second_ack_is_not_shown()
+    {
+        var settings = new ConnectionSettings { RetryInterval = TimeSpan.FromMilliseconds(200) };
+        var outbox = new Outbox(64, 1 << 20);
+        var (connection, _, rooms) = Connect("alice", outbox, settings);
+        connection.Tell(new JoinFrame("lobby", null));
+        rooms.ExpectMsg<Join>();
+        var room = CreateTestProbe();
+        connection.Tell(new JoinedRoom("lobby", 0, EmptyFrame), room.Ref);
+
+        connection.Tell(new SendFrame("lobby", "m1", "hello?"));
+
+        var first = rooms.ExpectMsg<Post>();
+        Assert.Equal(first, rooms.ExpectMsg<Post>(TimeSpan.FromSeconds(5)));
+        connection.Tell(new Acked("lobby", "m1", 1, Encoding.UTF8.GetBytes("""{"type":"ack","seq":1}""")), room.Ref);
+        connection.Tell(new Acked("lobby", "m1", 1, Encoding.UTF8.GetBytes("""{"type":"ack","seq":1}""")), room.Ref);
+        connection.Tell(PingFrame.Instance);
+
+        rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(600));
+        var seen = new List<string?>();
+        for (var i = 0; i < 4; i++)
+            seen.Add((await NextSent(outbox)).TryGetProperty("type", out var type) ? type.GetString() : null);
+        Assert.Equal(["welcome", null, "ack", "pong"], seen);
     }
 
     [Fact]
@@ -108,6 +157,29 @@ public sealed class ConnectionActorSpecs : ChatSpec
         Sys.Stop(roomIncarnation.Ref);
 
         Assert.Equal(new Join("lobby", "alice", 7), rooms.ExpectMsg<Join>());
+    }
+
+    [Fact]
+    public void After_a_room_stops_unacknowledged_sends_follow_the_rejoin_and_acknowledged_ones_do_not()
+    {
+        var (connection, _, rooms) = Connect("alice");
+        connection.Tell(new JoinFrame("lobby", null));
+        rooms.ExpectMsg<Join>();
+        var firstIncarnation = CreateTestProbe();
+        connection.Tell(new JoinedRoom("lobby", 0, EmptyFrame), firstIncarnation.Ref);
+        connection.Tell(new SendFrame("lobby", "stored", "made it"));
+        connection.Tell(new SendFrame("lobby", "lost", "never acked"));
+        rooms.ExpectMsg<Post>();
+        rooms.ExpectMsg<Post>();
+        connection.Tell(new Acked("lobby", "stored", 1, EmptyFrame), firstIncarnation.Ref);
+
+        Sys.Stop(firstIncarnation.Ref);
+
+        Assert.Equal(new Join("lobby", "alice", 1), rooms.ExpectMsg<Join>());
+        rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        connection.Tell(new JoinedRoom("lobby", 1, EmptyFrame), CreateTestProbe().Ref);
+        Assert.Equal(new Post("lobby", "alice", "lost", "never acked"), rooms.ExpectMsg<Post>());
+        rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]

@@ -1,0 +1,72 @@
+using ActorChat.Rooms;
+using Akka.Actor;
+
+namespace ActorChat.Connections;
+
+/// <summary>
+/// What one connection knows of one room it joined: the room's current incarnation, how far the connection got,
+/// and the sends the room has not acknowledged yet. Joins and sends are retried until answered; room ids and
+/// dedup by (user, id) make every retry safe.
+/// </summary>
+internal sealed class RoomSession(string room, long? since)
+{
+    private readonly OrderedDictionary<string, (Post Post, long SentAt)> _unacked = new(StringComparer.Ordinal);
+
+    public string Room { get; } = room;
+
+    /// <summary>The room actor that answered the last join; null while a join is on its way.</summary>
+    public IActorRef? Incarnation { get; private set; }
+
+    /// <summary>The highest seq delivered to the client (message or ack).</summary>
+    public long LastSeq { get; private set; }
+
+    /// <summary>Joins the client asked for whose <c>joined</c> has not come back yet.</summary>
+    public int ClientJoinsAwaited { get; set; } = 1;
+
+    public long JoinSentAt { get; set; }
+
+    public bool HasUnacked => _unacked.Count > 0;
+
+    /// <summary>What to send to join (or join again): from the client's own <c>since</c> until something arrived.</summary>
+    public Join JoinCommand(string user, long now)
+    {
+        JoinSentAt = now;
+        return new Join(Room, user, LastSeq > 0 ? LastSeq : since);
+    }
+
+    public void Seen(long seq) => LastSeq = Math.Max(LastSeq, seq);
+
+    /// <summary>The room answered a join; true when it is a new incarnation, whose members must be sent the backlog.</summary>
+    public bool Answered(IActorRef incarnation)
+    {
+        var isNew = !incarnation.Equals(Incarnation);
+        Incarnation = incarnation;
+        return isNew;
+    }
+
+    /// <summary>The room stopped under us: wait for the next incarnation.</summary>
+    public void Lost() => Incarnation = null;
+
+    /// <summary>Records a send; true when it should go out now (the room is known), false when it waits for the join.</summary>
+    public bool Add(Post post, long now)
+    {
+        _unacked[post.Id] = (post, Incarnation is null ? 0 : now);
+        return Incarnation is not null;
+    }
+
+    /// <summary>True when the ack answers a send of this connection still waiting for it.</summary>
+    public bool Acknowledge(string id, long seq)
+    {
+        Seen(seq);
+        return _unacked.Remove(id);
+    }
+
+    /// <summary>The sends to (re)send now: all that never went or went longer ago than <paramref name="retryAfter"/>.</summary>
+    public IEnumerable<Post> Due(long now, long retryAfter)
+    {
+        var due = _unacked.Where(entry => now - entry.Value.SentAt >= retryAfter).Select(entry => entry.Value.Post).ToList();
+        foreach (var post in due)
+            _unacked[post.Id] = (post, now);
+        return due;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ActorChat.Testing;
+
+namespace ActorChat.Cluster.Tests;
+
+/// <summary>Accounts and sockets against any node of a cluster.</summary>
+public static class ClusterClients
+{
+    public const string Password = "cluster password";
+
+    public static async Task RegisterAsync(ClusterNode node, string username)
+    {
+        var registered = await node.Http.PostAsJsonAsync("/api/register", new { username, password = Password });
+        Assert.True(registered.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, $"register: {registered.StatusCode}");
+    }
+
+    /// <summary>
+    /// Signs in and connects as a client with backoff would while the cluster recovers from a lost node: an
+    /// account whose node is gone answers 503 until the cluster moved it.
+    /// </summary>
+    public static async Task<ChatClient> ReconnectAsync(ClusterNode node, string username, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var login = await node.Http.PostAsJsonAsync("/api/login", new { username, password = Password });
+            if (login.StatusCode == HttpStatusCode.OK)
+            {
+                var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+                var client = await ChatClient.ConnectAsync(node.SocketAddress, token);
+                await client.ExpectAsync("welcome");
+                return client;
+            }
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, login.StatusCode);
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"could not sign in again within {within}");
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>Signs in on <paramref name="node"/> and opens a socket there, past its welcome frame.</summary>
+    public static async Task<ChatClient> ConnectAsync(ClusterNode node, string username)
+    {
+        var login = await node.Http.PostAsJsonAsync("/api/login", new { username, password = Password });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        var client = await ChatClient.ConnectAsync(node.SocketAddress, token);
+        await client.ExpectAsync("welcome");
+        return client;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using ActorChat.Testing;
+using Xunit.Abstractions;
+
+namespace ActorChat.Cluster.Tests;
+
+public sealed class NodeLossTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly string[] Rooms = ["r0", "r1", "r2", "r3", "r4", "r5"];
+    private readonly PostgresServer _postgres = new();
+    private readonly List<ClusterNode> _nodes = [];
+    private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private string _database = "";
+
+    public async Task InitializeAsync()
+    {
+        await _postgres.InitializeAsync();
+        _database = await _postgres.CreateDatabaseAsync();
+        var first = await ClusterNode.StartAsync(_database, _key);
+        _nodes.Add(first);
+        _nodes.AddRange(await Task.WhenAll(
+            ClusterNode.StartAsync(_database, _key, [first.AkkaAddress]),
+            ClusterNode.StartAsync(_database, _key, [first.AkkaAddress])));
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in _nodes)
+            await node.DisposeAsync();
+        await _postgres.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_conversation_survives_the_loss_of_a_node_with_nothing_acknowledged_lost_doubled_or_skipped(bool graceful)
+    {
+        var (first, second, doomed) = (_nodes[0], _nodes[1], _nodes[2]);
+        foreach (var user in new[] { "stayer", "mover", "watcher", "auditor" })
+            await ClusterClients.RegisterAsync(first, user);
+        // Six rooms spread over three nodes: the doomed node hosts some of them.
+        await using var stayer = await TrackedClient.ConnectAsync(() => ClusterClients.ConnectAsync(first, "stayer"), "stayer");
+        await using var watcher = await TrackedClient.ConnectAsync(() => ClusterClients.ConnectAsync(second, "watcher"), "watcher");
+        await using var mover = await TrackedClient.ConnectAsync(() => ClusterClients.ConnectAsync(doomed, "mover"), "mover");
+        foreach (var room in Rooms)
+        {
+            foreach (var client in new[] { stayer, watcher, mover })
+                await client.JoinAsync(room);
+        }
+        await Until(() => Rooms.All(r => stayer.JoinedCount(r) + watcher.JoinedCount(r) + mover.JoinedCount(r) == 3), "everyone joined");
+
+        for (var i = 0; i < 3; i++)
+        {
+            foreach (var room in Rooms)
+            {
+                await stayer.SendAsync(room, $"before-s{i}", $"before {i}");
+                await mover.SendAsync(room, $"before-m{i}", $"before {i}");
+            }
+        }
+        await Until(() => stayer.UnackedCount == 0 && mover.UnackedCount == 0, "acks before the loss");
+
+        var lost = Stopwatch.StartNew();
+        watcher.Marker = "after the loss";
+        if (graceful)
+            doomed.Terminate();
+        else
+            doomed.Kill();
+
+        // The stayer's node survives: it just keeps talking and expects its sockets and rooms to carry on.
+        for (var i = 0; i < 3; i++)
+        {
+            foreach (var room in Rooms)
+                await stayer.SendAsync(room, $"after-s{i}", $"after the loss {i}");
+        }
+        // The mover's node is gone: it reconnects elsewhere, resumes with since and resends by id.
+        await Until(() => mover.IsClosed, "the mover notices its node is gone");
+        if (graceful)
+            Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, mover.CloseStatus);
+        await mover.ResumeOnAsync(() => ClusterClients.ReconnectAsync(second, "mover", TimeSpan.FromSeconds(60)), Rooms);
+        for (var i = 0; i < 3; i++)
+        {
+            foreach (var room in Rooms)
+                await mover.SendAsync(room, $"after-m{i}", $"after the loss {i}");
+        }
+
+        await Until(() => stayer.UnackedCount == 0 && mover.UnackedCount == 0,
+            () => $"acks after the loss (unacked: stayer {stayer.UnackedCount}, mover {mover.UnackedCount})\n--- first\n{first.Output}\n--- second\n{second.Output}", TimeSpan.FromSeconds(60));
+        await Until(() => Rooms.All(r => watcher.FirstArrivalOf.ContainsKey(r)), "the watcher hears every room again");
+        var recovery = watcher.FirstArrivalOf.Values.Max() - (DateTime.UtcNow - lost.Elapsed);
+        output.WriteLine($"{(graceful ? "SIGTERM" : "kill -9")}: every room delivered again {recovery.TotalSeconds:F1} s after the loss");
+
+        // The record, read fresh from a surviving node: gapless, each (user, id) once, every ack in it at its seq.
+        await using var auditor = await ClusterClients.ConnectAsync(first, "auditor");
+        foreach (var room in Rooms)
+        {
+            var history = (await auditor.JoinAsync(room, since: 0)).GetProperty("messages").EnumerateArray().ToList();
+            var seqs = history.Select(m => m.GetProperty("seq").GetInt64()).ToList();
+            Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), seqs);
+            var ids = history.Select(m => (m.GetProperty("from").GetString(), m.GetProperty("id").GetString())).ToList();
+            Assert.Equal(ids.Count, ids.Distinct().Count());
+            foreach (var client in new[] { stayer, mover })
+            {
+                foreach (var ((ackedRoom, id), seq) in client.Acked.Where(a => a.Key.Room == room))
+                    Assert.Equal((client.User, id), ids[(int)seq - 1]);
+            }
+            Assert.Equal(seqs, watcher.SeenSeqs(room).Order());
+        }
+    }
+
+    private static Task Until(Func<bool> condition, string what, TimeSpan? within = null) => Until(condition, () => what, within);
+
+    private static async Task Until(Func<bool> condition, Func<string> what, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"timed out waiting for: {what()}");
+            await Task.Delay(50);
+        }
+    }
+}

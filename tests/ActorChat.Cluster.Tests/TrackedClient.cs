@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text.Json;
+using ActorChat.Testing;
+
+namespace ActorChat.Cluster.Tests;
+
+/// <summary>
+/// A client that remembers everything it was told: every seq it saw per room, every ack, and what it sent but
+/// never had acknowledged, so it can resume elsewhere as a real client would (rejoin with since, resend by id).
+/// </summary>
+public sealed class TrackedClient : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<(string Room, string Id), long> _acked = new();
+    private readonly ConcurrentDictionary<(string Room, string Id), string> _unacked = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, JsonElement>> _seen = new();
+    private readonly ConcurrentDictionary<string, int> _joinedCount = new();
+    private ChatClient _client;
+    private Task _receiving;
+
+    private TrackedClient(ChatClient client, string user)
+    {
+        _client = client;
+        User = user;
+        _receiving = ReceiveAsync(client);
+    }
+
+    public string User { get; }
+
+    public WebSocketCloseStatus? CloseStatus { get; private set; }
+
+    public bool IsClosed => _receiving.IsCompleted;
+
+    /// <summary>When a message carrying <paramref name="marker"/> in its text first arrived, per room.</summary>
+    public ConcurrentDictionary<string, DateTime> FirstArrivalOf { get; } = new();
+
+    public string? Marker { get; set; }
+
+    public IReadOnlyDictionary<(string Room, string Id), long> Acked => _acked;
+
+    public int UnackedCount => _unacked.Count;
+
+    public static async Task<TrackedClient> ConnectAsync(Func<Task<ChatClient>> connect, string user) => new(await connect(), user);
+
+    public IReadOnlyCollection<long> SeenSeqs(string room) => _seen.TryGetValue(room, out var seen) ? (IReadOnlyCollection<long>)seen.Keys : [];
+
+    public long LastSeq(string room) => SeenSeqs(room).DefaultIfEmpty(0).Max();
+
+    public int JoinedCount(string room) => _joinedCount.GetValueOrDefault(room);
+
+    public Task JoinAsync(string room, long? since = null) =>
+        _client.SendAsync(since is null ? new { type = "join", room } : new { type = "join", room, since });
+
+    public async Task SendAsync(string room, string id, string text)
+    {
+        _unacked[(room, id)] = text;
+        try
+        {
+            await _client.SendAsync(new { type = "send", room, id, text });
+        }
+        catch (WebSocketException)
+        {
+            // The node is gone; the send stays unacknowledged and goes again after the move.
+        }
+    }
+
+    /// <summary>Moves to another node: rejoins every room from the last seq seen and resends what was never acked.</summary>
+    public async Task ResumeOnAsync(Func<Task<ChatClient>> connect, IEnumerable<string> rooms)
+    {
+        await _client.DisposeAsync();
+        _client = await connect();
+        _receiving = ReceiveAsync(_client);
+        foreach (var room in rooms)
+            await JoinAsync(room, LastSeq(room));
+        foreach (var ((room, id), text) in _unacked)
+            await _client.SendAsync(new { type = "send", room, id, text });
+    }
+
+    private async Task ReceiveAsync(ChatClient client)
+    {
+        try
+        {
+            while (await client.ReceiveAsync(TimeSpan.FromMinutes(5)) is { } frame)
+                Record(frame);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+        }
+        CloseStatus = client.CloseStatus;
+    }
+
+    private void Record(JsonElement frame)
+    {
+        switch (frame.GetProperty("type").GetString())
+        {
+            case "joined":
+                var room = frame.GetProperty("room").GetString()!;
+                _joinedCount.AddOrUpdate(room, 1, (_, n) => n + 1);
+                foreach (var message in frame.GetProperty("messages").EnumerateArray())
+                    See(room, message);
+                break;
+            case "message":
+                See(frame.GetProperty("room").GetString()!, frame);
+                break;
+            case "ack":
+                var key = (frame.GetProperty("room").GetString()!, frame.GetProperty("id").GetString()!);
+                _acked[key] = frame.GetProperty("seq").GetInt64();
+                _unacked.TryRemove(key, out _);
+                _seen.GetOrAdd(key.Item1, _ => new()).TryAdd(frame.GetProperty("seq").GetInt64(), frame);
+                break;
+        }
+    }
+
+    private void See(string room, JsonElement message)
+    {
+        _seen.GetOrAdd(room, _ => new()).TryAdd(message.GetProperty("seq").GetInt64(), message);
+        if (Marker is not null && message.GetProperty("text").GetString()!.Contains(Marker, StringComparison.Ordinal))
+            FirstArrivalOf.TryAdd(room, DateTime.UtcNow);
+    }
+
+    public async ValueTask DisposeAsync() => await _client.DisposeAsync();
+}
