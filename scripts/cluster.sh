@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Starts a local ActorChat cluster on loopback: a throwaway PostgreSQL, three nodes, and nginx in front as the
+# load balancer the page connects through (http://localhost:8080). Ctrl+C stops all of it and removes its data.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+HTTP_PORT=${ACTORCHAT_CLUSTER_PORT:-8080}     # nginx, the address to open
+NODES=${ACTORCHAT_CLUSTER_NODES:-3}
+NODE_HTTP_BASE=${ACTORCHAT_NODE_HTTP_BASE:-5100} # node i serves HTTP on NODE_HTTP_BASE+i
+NODE_AKKA_BASE=${ACTORCHAT_NODE_AKKA_BASE:-2550} # and talks to the other nodes on NODE_AKKA_BASE+i
+PG_PORT=${ACTORCHAT_PG_PORT:-55432}
+WORK=$(mktemp -d /tmp/actorchat-cluster.XXXXXX)
+say() { printf '==> %s\n' "$*"; }
+
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+missing=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "Installing with apt-get: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  $SUDO service postgresql stop >/dev/null 2>&1 || true
+  $SUDO service nginx stop >/dev/null 2>&1 || true
+fi
+
+pids=()
+cleanup() {
+  say "Stopping the cluster"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -f "$WORK/nginx.pid" ] && /usr/sbin/nginx -p "$WORK" -c "$WORK/nginx.conf" -s stop 2>/dev/null || true
+  as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+say "Starting a throwaway PostgreSQL in $WORK/pg"
+PG_BIN=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
+[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$WORK"
+as_postgres "$PG_BIN/initdb" -D "$WORK/pg" -A trust -U postgres >/dev/null
+as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w \
+  -o "-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1" start >/dev/null
+as_postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres actorchat
+
+say "Building the server (Release)"
+dotnet build src/ActorChat.Host -c Release -nologo -v quiet
+HOST_DLL=src/ActorChat.Host/bin/Release/net10.0/ActorChat.Host.dll
+
+export ActorChat__Storage__Provider=PostgreSql
+export ActorChat__Storage__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=actorchat"
+export ActorChat__Auth__SigningKey=$(head -c 32 /dev/urandom | base64)
+export ActorChat__Auth__AllowedOrigins__0="http://localhost:$HTTP_PORT"
+export ActorChat__Auth__AllowedOrigins__1="http://127.0.0.1:$HTTP_PORT"
+SEED_PORT=$((NODE_AKKA_BASE + 1))
+upstreams=""
+for i in $(seq 1 "$NODES"); do
+  http=$((NODE_HTTP_BASE + i))
+  akka=$((NODE_AKKA_BASE + i))
+  say "Starting node $i: http://127.0.0.1:$http, cluster port $akka (log: $WORK/node$i.log)"
+  ActorChat__Cluster__Port=$akka ActorChat__Cluster__SeedNodes__0="akka.tcp://actorchat@127.0.0.1:$SEED_PORT" \
+    dotnet "$HOST_DLL" --urls "http://127.0.0.1:$http" >"$WORK/node$i.log" 2>&1 &
+  pids+=($!)
+  upstreams+="    server 127.0.0.1:$http max_fails=1 fail_timeout=5s;"$'\n'
+  # Wait for readiness before the next node, so the first one forms the cluster.
+  for _ in $(seq 1 120); do
+    curl -fs "http://127.0.0.1:$http/readyz" >/dev/null 2>&1 && break
+    kill -0 "${pids[-1]}" 2>/dev/null || { cat "$WORK/node$i.log"; exit 1; }
+    sleep 0.5
+  done
+done
+
+cat >"$WORK/nginx.conf" <<CONF
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events {}
+http {
+  access_log off;
+  map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
+  upstream actorchat {
+$upstreams  }
+  server {
+    listen 127.0.0.1:$HTTP_PORT;
+    location / {
+      proxy_pass http://actorchat;
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade \$http_upgrade;
+      proxy_set_header Connection \$connection_upgrade;
+      proxy_set_header Host \$host:$HTTP_PORT;
+      proxy_read_timeout 1h;
+      proxy_next_upstream error timeout http_502 http_503;
+    }
+  }
+}
+CONF
+/usr/sbin/nginx -p "$WORK" -c "$WORK/nginx.conf"
+say "ActorChat cluster of $NODES nodes is up: open http://localhost:$HTTP_PORT (Ctrl+C stops it)"
+wait "${pids[@]}"
