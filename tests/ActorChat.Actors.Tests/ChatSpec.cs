@@ -8,13 +8,22 @@ using Akka.TestKit.Xunit2;
 namespace ActorChat.Tests;
 
 /// <summary>TestKit base for room tests: an in-memory journal, and probes standing in for client connections.</summary>
-public abstract class ChatSpec(string? extraConfig = null) : TestKit(extraConfig + """
+public abstract class ChatSpec : TestKit
+{
+    private const string BaseConfig = """
 
     akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
     akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
     akka.loglevel = WARNING
-    """)
-{
+    """;
+
+    protected ChatSpec(string? extraConfig = null)
+        : base(extraConfig + BaseConfig)
+    {
+        // Every node has its relay; rooms reach member connections through it.
+        Sys.ActorOf(Props.Create<NodeRelay>(), NodeRelay.Name);
+    }
+
     // A deadline, not a wait: the first message of a fresh actor system also pays for journal start-up and JIT on a busy machine.
     protected static readonly TimeSpan ColdStartDeadline = TimeSpan.FromSeconds(15);
 

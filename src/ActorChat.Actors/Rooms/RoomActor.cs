@@ -23,6 +23,7 @@ public sealed class RoomActor : ReceivePersistentActor
     private readonly Dictionary<string, long> _readMarkers = new(StringComparer.Ordinal);
     private readonly IActorRef _readMarkerStore;
     private IMaterializer? _materializer;
+    private readonly Dictionary<Address, ActorSelection> _relays = [];
 
     // Sends that arrive while a write is in flight wait here and go to the journal together as one write.
     private List<PendingPost> _waiting = [];
@@ -111,18 +112,18 @@ public sealed class RoomActor : ReceivePersistentActor
         {
             Context.Watch(connection);
             if (_members.Add(connection, join.User))
-                Broadcast(new Deliver(ServerFrames.Presence(_room, join.User, joined: true)), except: connection);
+                Broadcast(new Deliver(ServerFrames.Presence(_room, join.User, joined: true)), except: [connection]);
         }
         SetReceiveTimeout(null);
 
         var (from, truncated) = ReplayStart(join.Since);
         var joined = ServerFrames.Joined(_room, _seq, _members.Users, _recent.Frames(from, _seq), truncated);
-        connection.Tell(new JoinedRoom(_room, _seq, joined));
+        SendTo(connection, new JoinedRoom(_room, _seq, joined));
 
         foreach (var user in _members.Users)
         {
             if (_readMarkers.TryGetValue(user, out var read))
-                connection.Tell(new Deliver(ServerFrames.Read(_room, user, read)));
+                SendTo(connection, new Deliver(ServerFrames.Read(_room, user, read)));
         }
     }
 
@@ -140,12 +141,12 @@ public sealed class RoomActor : ReceivePersistentActor
     private void RemoveMember(IActorRef connection, bool answer)
     {
         if (answer)
-            connection.Tell(new LeftRoom(_room, ServerFrames.Left(_room)));
+            SendTo(connection, new LeftRoom(_room, ServerFrames.Left(_room)));
         if (!_members.Contains(connection))
             return;
         Context.Unwatch(connection);
         if (_members.Remove(connection) is { } lastOfUser)
-            Broadcast(new Deliver(ServerFrames.Presence(_room, lastOfUser, joined: false)), except: connection);
+            Broadcast(new Deliver(ServerFrames.Presence(_room, lastOfUser, joined: false)), except: [connection]);
         ScheduleIdleStopIfEmpty();
     }
 
@@ -153,12 +154,12 @@ public sealed class RoomActor : ReceivePersistentActor
     {
         if (!_members.Contains(Sender))
         {
-            Sender.Tell(new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.NotJoined, $"join room '{_room}' before sending", post.Id))));
+            SendTo(Sender, new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.NotJoined, $"join room '{_room}' before sending", post.Id))));
             return;
         }
         if (_sentIds.TryGet(post.User, post.Id, out var sent))
         {
-            Sender.Tell(new Acked(_room, post.Id, sent.Seq, ServerFrames.Ack(_room, post.Id, sent.Seq, sent.Timestamp)));
+            SendTo(Sender, new Acked(_room, post.Id, sent.Seq, ServerFrames.Ack(_room, post.Id, sent.Seq, sent.Timestamp)));
             return;
         }
         if (_unstored.TryGetValue((post.User, post.Id), out var pending))
@@ -188,15 +189,10 @@ public sealed class RoomActor : ReceivePersistentActor
             var frame = Apply(posted);
 
             var ack = new Acked(_room, posted.Id, posted.Seq, ServerFrames.Ack(_room, posted.Id, posted.Seq, posted.Timestamp));
-            var senders = pending?.Senders ?? [];
+            IReadOnlyList<IActorRef> senders = pending?.Senders ?? [];
             foreach (var sender in senders)
-                sender.Tell(ack);
-            var delivery = new DeliverSequenced(_room, posted.Seq, frame);
-            foreach (var member in _members.Connections)
-            {
-                if (!senders.Contains(member))
-                    member.Tell(delivery);
-            }
+                SendTo(sender, ack);
+            Broadcast(new DeliverSequenced(_room, posted.Seq, frame), except: senders);
 
             if (--remaining == 0)
                 OnBatchStored();
@@ -246,12 +242,8 @@ public sealed class RoomActor : ReceivePersistentActor
     {
         if (!_members.Contains(Sender))
             return;
-        var frame = new Deliver(ServerFrames.Typing(_room, typing.User));
-        foreach (var (connection, user) in _members.All)
-        {
-            if (user != typing.User)
-                connection.Tell(frame);
-        }
+        var typersConnections = _members.All.Where(member => member.Value == typing.User).Select(member => member.Key).ToList();
+        Broadcast(new Deliver(ServerFrames.Typing(_room, typing.User)), except: typersConnections);
     }
 
     private void OnMarkRead(MarkRead read)
@@ -262,7 +254,7 @@ public sealed class RoomActor : ReceivePersistentActor
         if (_readMarkers.GetValueOrDefault(read.User) >= seq)
             return;
         _readMarkers[read.User] = seq;
-        Broadcast(new Deliver(ServerFrames.Read(_room, read.User, seq)), except: Sender);
+        Broadcast(new Deliver(ServerFrames.Read(_room, read.User, seq)), except: [Sender]);
         _readMarkerStore.Tell(new ReadMarkersActor.Remember(read.User, seq));
     }
 
@@ -283,7 +275,7 @@ public sealed class RoomActor : ReceivePersistentActor
         var more = from > 1;
         if (to < from || _recent.Covers(from))
         {
-            Sender.Tell(new Deliver(ServerFrames.History(_room, _recent.Frames(from, to), more)));
+            SendTo(Sender, new Deliver(ServerFrames.History(_room, _recent.Frames(from, to), more)));
             return;
         }
 
@@ -300,13 +292,22 @@ public sealed class RoomActor : ReceivePersistentActor
                 failure: _ => new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "history is unavailable right now", room))));
     }
 
-    private void Broadcast(object frame, IActorRef except)
+    // Everything for members goes through the relay of their node: one message per node for a fan-out, and one
+    // ordered path from this room to each connection, whether the answer is for one member or for all.
+    private void SendTo(IActorRef connection, object delivery) =>
+        RelayOf(connection.Path.Address).Tell(new Relayed([connection], [], delivery), Self);
+
+    private void Broadcast(object delivery, IReadOnlyList<IActorRef> except)
     {
-        foreach (var connection in _members.Connections)
-        {
-            if (!connection.Equals(except))
-                connection.Tell(frame);
-        }
+        foreach (var (node, members) in _members.ByNode)
+            RelayOf(node).Tell(new Relayed(members, except, delivery), Self);
+    }
+
+    private ActorSelection RelayOf(Address node)
+    {
+        if (!_relays.TryGetValue(node, out var relay))
+            _relays[node] = relay = Context.ActorSelection(new RootActorPath(node) / "user" / NodeRelay.Name);
+        return relay;
     }
 
     // Rooms stop themselves only when nobody is in them and nothing is being written; the shard's own

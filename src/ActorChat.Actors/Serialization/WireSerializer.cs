@@ -13,10 +13,15 @@ namespace ActorChat.Serialization;
 /// </summary>
 public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
+    private readonly ExtendedActorSystem _system = system;
+
     public const int SerializerId = 7302;
 
-    private static readonly Dictionary<string, Func<BinaryReader, object>> Readers = new()
+    private Dictionary<string, Func<BinaryReader, object>>? _readers;
+
+    private Dictionary<string, Func<BinaryReader, object>> Readers => _readers ??= new()
     {
+        ["relayed"] = r => new Relayed(ReadRefs(r), ReadRefs(r), FromBinary(ReadBytes(r), r.ReadString())),
         ["join"] = r => new Join(r.ReadString(), r.ReadString(), ReadOptionalLong(r)),
         ["leave"] = r => new Leave(r.ReadString(), r.ReadString()),
         ["post"] = r => new Post(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString()),
@@ -39,6 +44,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
 
     public override string Manifest(object o) => o switch
     {
+        Relayed => "relayed",
         Join => "join",
         Leave => "leave",
         Post => "post",
@@ -65,6 +71,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         {
             switch (obj)
             {
+                case Relayed m: WriteRefs(w, m.Recipients); WriteRefs(w, m.Except); WriteBytes(w, ToBinary(m.Delivery)); w.Write(Manifest(m.Delivery)); break;
                 case Join m: w.Write(m.Room); w.Write(m.User); WriteOptional(w, m.Since); break;
                 case Leave m: w.Write(m.Room); w.Write(m.User); break;
                 case Post m: w.Write(m.Room); w.Write(m.User); w.Write(m.Id); w.Write(m.Text); break;
@@ -113,6 +120,21 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
     {
         w.Write7BitEncodedInt(bytes.Length);
         w.Write(bytes);
+    }
+
+    private static void WriteRefs(BinaryWriter w, IReadOnlyList<IActorRef> refs)
+    {
+        w.Write7BitEncodedInt(refs.Count);
+        foreach (var actor in refs)
+            w.Write(Akka.Serialization.Serialization.SerializedActorPath(actor));
+    }
+
+    private IActorRef[] ReadRefs(BinaryReader r)
+    {
+        var refs = new IActorRef[r.Read7BitEncodedInt()];
+        for (var i = 0; i < refs.Length; i++)
+            refs[i] = _system.Provider.ResolveActorRef(r.ReadString());
+        return refs;
     }
 
     private static long? ReadOptionalLong(BinaryReader r) => r.ReadBoolean() ? r.ReadInt64() : null;
