@@ -15,6 +15,7 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
     [
         new Join("lobby", "alice", 42),
         new Join("lobby", "alice", null),
+        new NotMember("lobby", "c-9"),
         new Leave("lobby", "alice"),
         new Post("lobby", "alice", "c-1", "hi 👋"),
         new Typing("lobby", "alice"),
@@ -41,6 +42,15 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
     [MemberData(nameof(WireMessages))]
     public void Messages_that_cross_nodes_use_our_wire_serializer_and_survive_a_round_trip(object message) =>
         Assert.Equal(message, RoundTrip(message));
+
+    [Fact]
+    public void A_rejoin_carries_its_unacknowledged_ids()
+    {
+        var back = (Join)RoundTrip(new Join("lobby", "alice", 7, ["a", "b"]));
+
+        Assert.Equal(("lobby", "alice", (long?)7), (back.Room, back.User, back.Since));
+        Assert.Equal(["a", "b"], back.Unacked!);
+    }
 
     [Fact]
     public void Frames_cross_as_the_same_bytes()

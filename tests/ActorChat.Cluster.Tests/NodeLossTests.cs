@@ -91,6 +91,9 @@ public sealed class NodeLossTests(ITestOutputHelper output) : IAsyncLifetime
         var recovery = watcher.FirstArrivalOf.Values.Max() - (DateTime.UtcNow - lost.Elapsed);
         output.WriteLine($"{(graceful ? "SIGTERM" : "kill -9")}: every room delivered again {recovery.TotalSeconds:F1} s after the loss");
 
+        Assert.Equal(0, stayer.OwnEchoes);
+        Assert.Equal(0, mover.OwnEchoes);
+
         // The record, read fresh from a surviving node: gapless, each (user, id) once, every ack in it at its seq.
         await using var auditor = await ClusterClients.ConnectAsync(first, "auditor");
         foreach (var room in Rooms)

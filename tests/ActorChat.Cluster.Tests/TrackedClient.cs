@@ -40,6 +40,9 @@ public sealed class TrackedClient : IAsyncDisposable
 
     public int UnackedCount => _unacked.Count;
 
+    /// <summary>Live <c>message</c> frames carrying this client's own messages (echo suppression says: none).</summary>
+    public int OwnEchoes { get; private set; }
+
     public static async Task<TrackedClient> ConnectAsync(Func<Task<ChatClient>> connect, string user) => new(await connect(), user);
 
     public IReadOnlyCollection<long> SeenSeqs(string room) => _seen.TryGetValue(room, out var seen) ? (IReadOnlyCollection<long>)seen.Keys : [];
@@ -100,6 +103,8 @@ public sealed class TrackedClient : IAsyncDisposable
                     See(room, message);
                 break;
             case "message":
+                if (frame.GetProperty("from").GetString() == User)
+                    OwnEchoes++;
                 See(frame.GetProperty("room").GetString()!, frame);
                 break;
             case "ack":

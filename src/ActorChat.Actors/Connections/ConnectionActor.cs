@@ -55,6 +55,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         Receive<ClientFrame>(OnClientFrame);
         Receive<DeliverSequenced>(OnSequenced);
         Receive<Acked>(OnAcked);
+        Receive<NotMember>(OnNotMember);
         Receive<Deliver>(deliver => Send(deliver.Frame));
         Receive<JoinedRoom>(OnJoinedRoom);
         Receive<LeftRoom>(left => Send(left.Frame));
@@ -152,11 +153,9 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     private void OnJoinedRoom(JoinedRoom joined)
     {
+        // No session: the client left meanwhile, and its left frame says so; an answer to a retry is dropped.
         if (!_joined.TryGetValue(joined.Room, out var session))
-        {
-            Send(joined.Frame);
             return;
-        }
         var newIncarnation = session.Answered(Sender);
         if (newIncarnation)
         {
@@ -181,8 +180,25 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     private void OnSequenced(DeliverSequenced delivery)
     {
         if (_joined.TryGetValue(delivery.Room, out var session))
+        {
+            // A message at or below what the client already has came late from a room's previous incarnation
+            // and is in the new incarnation's replay too.
+            if (delivery.Seq <= session.LastSeq)
+                return;
             session.Seen(delivery.Seq);
+        }
         Send(delivery.Frame);
+    }
+
+    // The room no longer knows this connection (it restarted in place, or moved before our rejoin reached it):
+    // join again; the send goes with the rejoin, so the client sees its ack and no error.
+    private void OnNotMember(NotMember notMember)
+    {
+        if (!_joined.TryGetValue(notMember.Room, out var session) || session.Incarnation is null)
+            return;
+        session.Lost();
+        _rooms.Tell(session.JoinCommand(_user, Now));
+        StartRetrying();
     }
 
     // An ack is for the client only while its send is outstanding: a retry of ours may be answered twice.

@@ -11,6 +11,9 @@ public sealed record DeliverSequenced(string Room, long Seq, byte[] Frame) : IWi
 /// <summary>The <c>ack</c> of a stored message, for the connection that sent it (or retried it).</summary>
 public sealed record Acked(string Room, string Id, long Seq, byte[] Frame) : IWireMessage;
 
+/// <summary>The room does not count the sending connection as a member (it restarted, or moved): join it again.</summary>
+public sealed record NotMember(string Room, string Id) : IWireMessage;
+
 /// <summary>The answer to a join: the <c>joined</c> frame, sent by the room's own actor so the connection can watch it.</summary>
 public sealed record JoinedRoom(string Room, long Seq, byte[] Frame) : IWireMessage;
 

@@ -31,7 +31,7 @@ internal sealed class RoomSession(string room, long? since)
     public Join JoinCommand(string user, long now)
     {
         JoinSentAt = now;
-        return new Join(Room, user, LastSeq > 0 ? LastSeq : since);
+        return new Join(Room, user, LastSeq > 0 ? LastSeq : since, _unacked.Count > 0 ? [.. _unacked.Keys] : null);
     }
 
     public void Seen(long seq) => LastSeq = Math.Max(LastSeq, seq);

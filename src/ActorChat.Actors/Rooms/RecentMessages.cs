@@ -30,13 +30,16 @@ internal sealed class RecentMessages(int capacity)
     /// <summary>True when every seq in [<paramref name="from"/>, newest] is held.</summary>
     public bool Covers(long from) => from >= FirstSeq;
 
-    /// <summary>The frames of messages with seq in [<paramref name="from"/>, <paramref name="to"/>] that are held.</summary>
-    public IEnumerable<byte[]> Frames(long from, long to)
+    /// <summary>The frames of messages with seq in [<paramref name="from"/>, <paramref name="to"/>] that are held, but for <paramref name="skip"/>.</summary>
+    public IEnumerable<byte[]> Frames(long from, long to, IReadOnlySet<long>? skip = null)
     {
         var first = Math.Max(from, FirstSeq);
         var last = Math.Min(to, FirstSeq + Count - 1);
         for (var seq = first; seq <= last; seq++)
-            yield return _ring[(_start + (int)(seq - FirstSeq)) % _ring.Length].Frame;
+        {
+            if (skip is null || !skip.Contains(seq))
+                yield return _ring[(_start + (int)(seq - FirstSeq)) % _ring.Length].Frame;
+        }
     }
 
     /// <summary>The lowest seq in [<paramref name="from"/>, <paramref name="to"/>] whose frames up to <paramref name="to"/> fit in <paramref name="maxBytes"/>.</summary>

@@ -116,8 +116,20 @@ public sealed class RoomActor : ReceivePersistentActor
         }
         SetReceiveTimeout(null);
 
+        // Sends the connection lost track of that were stored after all: ack them before the replay, and leave
+        // them out of it, so the sender hears of its messages as acks only, in seq order.
+        HashSet<long>? alreadyAcked = null;
+        foreach (var id in join.Unacked ?? [])
+        {
+            if (_sentIds.TryGet(join.User, id, out var sent))
+            {
+                SendTo(connection, new Acked(_room, id, sent.Seq, ServerFrames.Ack(_room, id, sent.Seq, sent.Timestamp)));
+                (alreadyAcked ??= []).Add(sent.Seq);
+            }
+        }
+
         var (from, truncated) = ReplayStart(join.Since);
-        var joined = ServerFrames.Joined(_room, _seq, _members.Users, _recent.Frames(from, _seq), truncated);
+        var joined = ServerFrames.Joined(_room, _seq, _members.Users, _recent.Frames(from, _seq, alreadyAcked), truncated);
         SendTo(connection, new JoinedRoom(_room, _seq, joined));
 
         foreach (var user in _members.Users)
@@ -154,7 +166,8 @@ public sealed class RoomActor : ReceivePersistentActor
     {
         if (!_members.Contains(Sender))
         {
-            SendTo(Sender, new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.NotJoined, $"join room '{_room}' before sending", post.Id))));
+            // A connection that believes it is a member while the room does not: the room restarted or moved.
+            SendTo(Sender, new NotMember(_room, post.Id));
             return;
         }
         if (_sentIds.TryGet(post.User, post.Id, out var sent))
@@ -300,7 +313,15 @@ public sealed class RoomActor : ReceivePersistentActor
     private void Broadcast(object delivery, IReadOnlyList<IActorRef> except)
     {
         foreach (var (node, members) in _members.ByNode)
-            RelayOf(node).Tell(new Relayed(members, except, delivery), Self);
+            RelayOf(node).Tell(new Relayed(members, OnNode(except, node), delivery), Self);
+    }
+
+    // Each node is told only of its own exceptions: usually none, or the one sender.
+    private static IReadOnlyList<IActorRef> OnNode(IReadOnlyList<IActorRef> except, Address node)
+    {
+        if (except.Count == 0 || (except.Count == 1 && except[0].Path.Address.Equals(node)))
+            return except;
+        return except.Where(connection => connection.Path.Address.Equals(node)).ToArray();
     }
 
     private ActorSelection RelayOf(Address node)

@@ -8,8 +8,12 @@ public interface IRoomCommand : IWireMessage
     string Room { get; }
 }
 
-/// <summary>The sending connection joins; with <paramref name="Since"/> it gets every later message replayed.</summary>
-public sealed record Join(string Room, string User, long? Since) : IRoomCommand;
+/// <summary>
+/// The sending connection joins; with <paramref name="Since"/> it gets every later message replayed. A connection
+/// joining again after losing the room names its unacknowledged sends in <paramref name="Unacked"/>: those already
+/// stored are acked first and left out of the replay, so the sender never sees its own message.
+/// </summary>
+public sealed record Join(string Room, string User, long? Since, IReadOnlyList<string>? Unacked = null) : IRoomCommand;
 
 public sealed record Leave(string Room, string User) : IRoomCommand;
 

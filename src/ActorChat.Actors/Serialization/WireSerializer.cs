@@ -22,7 +22,8 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
     private Dictionary<string, Func<BinaryReader, object>> Readers => _readers ??= new()
     {
         ["relayed"] = r => new Relayed(ReadRefs(r), ReadRefs(r), FromBinary(ReadBytes(r), r.ReadString())),
-        ["join"] = r => new Join(r.ReadString(), r.ReadString(), ReadOptionalLong(r)),
+        ["join"] = r => new Join(r.ReadString(), r.ReadString(), ReadOptionalLong(r), ReadStrings(r)),
+        ["not-member"] = r => new NotMember(r.ReadString(), r.ReadString()),
         ["leave"] = r => new Leave(r.ReadString(), r.ReadString()),
         ["post"] = r => new Post(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString()),
         ["typing"] = r => new Typing(r.ReadString(), r.ReadString()),
@@ -46,6 +47,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
     {
         Relayed => "relayed",
         Join => "join",
+        NotMember => "not-member",
         Leave => "leave",
         Post => "post",
         Typing => "typing",
@@ -72,7 +74,8 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
             switch (obj)
             {
                 case Relayed m: WriteRefs(w, m.Recipients); WriteRefs(w, m.Except); WriteBytes(w, ToBinary(m.Delivery)); w.Write(Manifest(m.Delivery)); break;
-                case Join m: w.Write(m.Room); w.Write(m.User); WriteOptional(w, m.Since); break;
+                case Join m: w.Write(m.Room); w.Write(m.User); WriteOptional(w, m.Since); WriteStrings(w, m.Unacked); break;
+                case NotMember m: w.Write(m.Room); w.Write(m.Id); break;
                 case Leave m: w.Write(m.Room); w.Write(m.User); break;
                 case Post m: w.Write(m.Room); w.Write(m.User); w.Write(m.Id); w.Write(m.Text); break;
                 case Typing m: w.Write(m.Room); w.Write(m.User); break;
@@ -135,6 +138,24 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         for (var i = 0; i < refs.Length; i++)
             refs[i] = _system.Provider.ResolveActorRef(r.ReadString());
         return refs;
+    }
+
+    private static void WriteStrings(BinaryWriter w, IReadOnlyList<string>? values)
+    {
+        w.Write7BitEncodedInt(values?.Count ?? 0);
+        foreach (var value in values ?? [])
+            w.Write(value);
+    }
+
+    private static string[]? ReadStrings(BinaryReader r)
+    {
+        var count = r.Read7BitEncodedInt();
+        if (count == 0)
+            return null;
+        var values = new string[count];
+        for (var i = 0; i < count; i++)
+            values[i] = r.ReadString();
+        return values;
     }
 
     private static long? ReadOptionalLong(BinaryReader r) => r.ReadBoolean() ? r.ReadInt64() : null;

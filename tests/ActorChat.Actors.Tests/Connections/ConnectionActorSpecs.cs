@@ -175,11 +175,39 @@ public sealed class ConnectionActorSpecs : ChatSpec
 
         Sys.Stop(firstIncarnation.Ref);
 
-        Assert.Equal(new Join("lobby", "alice", 1), rooms.ExpectMsg<Join>());
+        var rejoin = rooms.ExpectMsg<Join>();
+        Assert.Equal(("lobby", "alice", (long?)1), (rejoin.Room, rejoin.User, rejoin.Since));
+        Assert.Equal(["lost"], rejoin.Unacked!);
         rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         connection.Tell(new JoinedRoom("lobby", 1, EmptyFrame), CreateTestProbe().Ref);
         Assert.Equal(new Post("lobby", "alice", "lost", "never acked"), rooms.ExpectMsg<Post>());
         rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task A_room_that_forgot_the_connection_is_joined_again_and_a_late_old_message_is_dropped()
+    {
+        var (connection, outbox, rooms) = Connect("alice");
+        await NextSent(outbox);
+        connection.Tell(new JoinFrame("lobby", null));
+        rooms.ExpectMsg<Join>();
+        var room = CreateTestProbe();
+        connection.Tell(new JoinedRoom("lobby", 5, Encoding.UTF8.GetBytes("""{"type":"joined"}""")), room.Ref);
+        connection.Tell(new SendFrame("lobby", "m1", "hi"));
+        rooms.ExpectMsg<Post>();
+
+        connection.Tell(new NotMember("lobby", "m1"), room.Ref);
+
+        var rejoin = rooms.ExpectMsg<Join>();
+        Assert.Equal((5L, "m1"), (rejoin.Since!.Value, rejoin.Unacked!.Single()));
+        connection.Tell(new JoinedRoom("lobby", 5, Encoding.UTF8.GetBytes("""{"type":"joined"}""")), room.Ref);
+        Assert.Equal("m1", rooms.ExpectMsg<Post>().Id);
+        connection.Tell(new DeliverSequenced("lobby", 4, Encoding.UTF8.GetBytes("""{"type":"message","seq":4}""")), room.Ref);
+        connection.Tell(new DeliverSequenced("lobby", 6, Encoding.UTF8.GetBytes("""{"type":"message","seq":6}""")), room.Ref);
+        // The first joined, then the rejoin's (its replay is what the client missed), then only the newer message.
+        Assert.Equal("joined", (await NextSent(outbox)).GetProperty("type").GetString());
+        Assert.Equal("joined", (await NextSent(outbox)).GetProperty("type").GetString());
+        Assert.Equal(6, (await NextSent(outbox)).GetProperty("seq").GetInt64());
     }
 
     [Fact]

@@ -116,16 +116,41 @@ public sealed class RoomFanOutSpecs : ChatSpec
     }
 
     [Fact]
-    public void A_connection_that_has_not_joined_cannot_post()
+    public void A_post_from_a_connection_the_room_does_not_know_is_told_to_join_again()
     {
         var room = StartRoom("closed");
         var stranger = CreateTestProbe();
 
         room.Tell(new Post("closed", "eve", "m1", "sneaky"), stranger.Ref);
 
-        var error = ExpectFrame(stranger, "error");
-        Assert.Equal("not_joined", error.GetProperty("code").GetString());
-        Assert.Equal("m1", error.GetProperty("ref").GetString());
+        Assert.Equal(new NotMember("closed", "m1"), stranger.ExpectMsg<NotMember>());
+        var (alice, joined) = Join(room, "closed", "alice");
+        Assert.Equal(0, joined.GetProperty("seq").GetInt64());
+    }
+
+    [Fact]
+    public void A_rejoin_naming_a_send_that_was_stored_gets_its_ack_first_and_a_replay_without_it()
+    {
+        var room = StartRoom("resume-own");
+        var (bob, _) = Join(room, "resume-own", "bob");
+        var (alice, _) = Join(room, "resume-own", "alice");
+        ExpectFrame(bob, "presence");
+        room.Tell(new Post("resume-own", "bob", "b1", "before"), bob.Ref);
+        ExpectFrame(bob, "ack");
+        ExpectFrame(alice, "message");
+        room.Tell(new Post("resume-own", "alice", "a1", "stored, ack lost"), alice.Ref);
+        ExpectFrame(alice, "ack");
+        room.Tell(new Post("resume-own", "bob", "b2", "after"), bob.Ref);
+        ExpectFrame(bob, "message");
+        ExpectFrame(bob, "ack");
+
+        var rejoined = CreateTestProbe();
+        room.Tell(new Join("resume-own", "alice", 1, ["a1", "never-sent"]), rejoined.Ref);
+
+        var ack = rejoined.ExpectMsg<Acked>();
+        Assert.Equal(("a1", 2L), (ack.Id, ack.Seq));
+        var replay = Json(rejoined.ExpectMsg<JoinedRoom>().Frame);
+        Assert.Equal([3L], Seqs(replay.GetProperty("messages")));
     }
 
     [Fact]
