@@ -8,19 +8,35 @@ internal sealed class RoomMembers
     private readonly Dictionary<IActorRef, string> _userOf = [];
     private readonly Dictionary<string, int> _connectionsOf = new(StringComparer.Ordinal);
 
-    // Each node's members as an array that is replaced, never changed, so a fan-out can hand it on as it is.
+    // Each node's members, and an array of them that is replaced, never changed, so a fan-out can hand it on as it
+    // is. Arrays are rebuilt lazily, once per fan-out after changes, so a thousand members rejoining after a
+    // failover cost one rebuild, not a thousand.
+    private readonly Dictionary<Address, HashSet<IActorRef>> _membersOn = [];
     private readonly Dictionary<Address, IActorRef[]> _byNode = [];
+    private readonly HashSet<Address> _changed = [];
 
     public int Count => _userOf.Count;
-
-    public IEnumerable<IActorRef> Connections => _userOf.Keys;
 
     public IEnumerable<string> Users => _connectionsOf.Keys;
 
     public IEnumerable<KeyValuePair<IActorRef, string>> All => _userOf;
 
     /// <summary>The member connections grouped by the node they live on.</summary>
-    public IEnumerable<KeyValuePair<Address, IActorRef[]>> ByNode => _byNode;
+    public IEnumerable<KeyValuePair<Address, IActorRef[]>> ByNode
+    {
+        get
+        {
+            foreach (var node in _changed)
+            {
+                if (_membersOn.TryGetValue(node, out var members))
+                    _byNode[node] = [.. members];
+                else
+                    _byNode.Remove(node);
+            }
+            _changed.Clear();
+            return _byNode;
+        }
+    }
 
     public bool Contains(IActorRef connection) => _userOf.ContainsKey(connection);
 
@@ -29,7 +45,11 @@ internal sealed class RoomMembers
     {
         if (!_userOf.TryAdd(connection, user))
             return false;
-        RegroupNode(connection.Path.Address);
+        var node = connection.Path.Address;
+        if (!_membersOn.TryGetValue(node, out var onNode))
+            _membersOn[node] = onNode = [];
+        onNode.Add(connection);
+        MarkChanged(node);
         _connectionsOf[user] = _connectionsOf.GetValueOrDefault(user) + 1;
         return _connectionsOf[user] == 1;
     }
@@ -39,7 +59,10 @@ internal sealed class RoomMembers
     {
         if (!_userOf.Remove(connection, out var user))
             return null;
-        RegroupNode(connection.Path.Address);
+        var node = connection.Path.Address;
+        if (_membersOn.TryGetValue(node, out var onNode) && onNode.Remove(connection) && onNode.Count == 0)
+            _membersOn.Remove(node);
+        MarkChanged(node);
         var left = _connectionsOf[user] - 1;
         if (left > 0)
         {
@@ -50,12 +73,5 @@ internal sealed class RoomMembers
         return user;
     }
 
-    private void RegroupNode(Address node)
-    {
-        var members = _userOf.Keys.Where(c => c.Path.Address.Equals(node)).ToArray();
-        if (members.Length == 0)
-            _byNode.Remove(node);
-        else
-            _byNode[node] = members;
-    }
+    private void MarkChanged(Address node) => _changed.Add(node);
 }
