@@ -88,3 +88,57 @@ public sealed class ChatPageTests(BrowserFixture browser) : ServerTest, IClassFi
         await Expect(Message(alice, "remember me")).ToHaveCountAsync(1);
     }
 }
+
+public sealed class ReconnectPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task After_a_server_restart_the_page_reconnects_by_itself_and_shows_what_it_missed_once()
+    {
+        var port = FreePort();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "actorchat-tests", Guid.NewGuid().ToString("N"));
+        var urls = $"urls=http://127.0.0.1:{port}";
+        var server = await ChatServer.StartAsync(dataDirectory, urls);
+        var bobToken = await server.RegisterAndLoginAsync("bob_outage");
+
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.Address.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.GetByTestId("username").FillAsync("alice_outage");
+        await page.GetByTestId("password").FillAsync("correct horse battery");
+        await page.GetByTestId("register").ClickAsync();
+        await page.GetByTestId("join-room-input").FillAsync("outage");
+        await page.GetByTestId("join-room-button").ClickAsync();
+        await page.GetByTestId("composer").FillAsync("before the outage");
+        await page.GetByTestId("send").ClickAsync();
+        await Expect(page.Locator(".own[data-status=sent]")).ToHaveCountAsync(1);
+
+        await server.DisposeAsync();
+        await Expect(page.GetByTestId("connection-status")).Not.ToHaveAttributeAsync("data-state", "connected");
+
+        // Back on the same address and data; someone writes, usually before the page has found its way back.
+        await using var restarted = await ChatServer.StartAsync(dataDirectory, urls);
+        await using (var bob = await ChatClient.ConnectAsync(restarted.SocketAddress, bobToken))
+        {
+            await bob.ExpectAsync("welcome");
+            await bob.JoinAsync("outage");
+            await bob.SendAsync(new { type = "send", room = "outage", id = "b1", text = "while you were away" });
+            await bob.ExpectSkippingAsync("ack", "presence");
+        }
+
+        await Expect(page.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected");
+        var list = page.GetByTestId("message-list").GetByTestId("message-text");
+        await Expect(list.Filter(new LocatorFilterOptions { HasText = "while you were away" })).ToHaveCountAsync(1);
+        await Expect(list.Filter(new LocatorFilterOptions { HasText = "before the outage" })).ToHaveCountAsync(1);
+        await page.GetByTestId("composer").FillAsync("back again");
+        await page.GetByTestId("send").ClickAsync();
+        await Expect(page.Locator(".own[data-status=sent]")).ToHaveCountAsync(2);
+        await context.CloseAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
