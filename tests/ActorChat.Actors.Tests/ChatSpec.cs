@@ -2,6 +2,7 @@ using System.Text.Json;
 using ActorChat.Connections;
 using ActorChat.Rooms;
 using Akka.Actor;
+using Akka.Configuration;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 
@@ -17,8 +18,14 @@ public abstract class ChatSpec : TestKit
     akka.loglevel = WARNING
     """;
 
+    /// <param name="extraConfig">HOCON for the spec; it wins over the in-memory defaults.</param>
     protected ChatSpec(string? extraConfig = null)
-        : base(extraConfig + BaseConfig)
+        : this(ConfigurationFactory.ParseString(BaseConfig + "\n" + extraConfig + "\nakka.loglevel = WARNING\n"))
+    {
+    }
+
+    protected ChatSpec(Config config)
+        : base(config)
     {
         // Every node has its relay; rooms reach member connections through it.
         Sys.ActorOf(Props.Create<NodeRelay>(), NodeRelay.Name);

@@ -1,19 +1,20 @@
-using ActorChat.Protocol;
-
 namespace ActorChat.Rooms;
 
-/// <summary>The newest messages of a room in seq order, each with its <c>message</c> frame serialized once.</summary>
+/// <summary>The <c>message</c> frames of a room's newest messages in seq order, each serialized once.</summary>
 internal sealed class RecentMessages(int capacity)
 {
-    private readonly (ChatMessage Message, byte[] Frame)[] _ring = new (ChatMessage, byte[])[Math.Max(capacity, 1)];
+    private readonly byte[][] _ring = new byte[Math.Max(capacity, 1)][];
     private int _start;
 
     public int Count { get; private set; }
 
+    public int Capacity => _ring.Length;
+
     /// <summary>The lowest seq still held, or one past the newest when empty.</summary>
     public long FirstSeq { get; private set; } = 1;
 
-    public void Add(ChatMessage message, byte[] frame)
+    /// <summary>Adds the frame of the message at <paramref name="seq"/>, the next after the newest held.</summary>
+    public void Add(long seq, byte[] frame)
     {
         if (Count == _ring.Length)
         {
@@ -22,8 +23,8 @@ internal sealed class RecentMessages(int capacity)
             FirstSeq++;
         }
         if (Count == 0)
-            FirstSeq = message.Seq;
-        _ring[(_start + Count) % _ring.Length] = (message, frame);
+            FirstSeq = seq;
+        _ring[(_start + Count) % _ring.Length] = frame;
         Count++;
     }
 
@@ -38,7 +39,7 @@ internal sealed class RecentMessages(int capacity)
         for (var seq = first; seq <= last; seq++)
         {
             if (skip is null || !skip.Contains(seq))
-                yield return _ring[(_start + (int)(seq - FirstSeq)) % _ring.Length].Frame;
+                yield return At(seq);
         }
     }
 
@@ -49,16 +50,12 @@ internal sealed class RecentMessages(int capacity)
         var seq = Math.Min(to, FirstSeq + Count - 1);
         for (long bytes = 0; seq >= first; seq--)
         {
-            bytes += _ring[(_start + (int)(seq - FirstSeq)) % _ring.Length].Frame.Length;
+            bytes += At(seq).Length;
             if (bytes > maxBytes)
                 break;
         }
         return seq + 1;
     }
 
-    public IEnumerable<ChatMessage> Messages()
-    {
-        for (var i = 0; i < Count; i++)
-            yield return _ring[(_start + i) % _ring.Length].Message;
-    }
+    private byte[] At(long seq) => _ring[(_start + (int)(seq - FirstSeq)) % _ring.Length];
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using ActorChat.Connections;
 using ActorChat.Protocol;
 using Akka.Actor;
@@ -33,6 +34,9 @@ public sealed class RoomActor : ReceivePersistentActor
     private long _seq;
     private long _assignedSeq;
     private long _snapshotSeq;
+    private List<MessagePosted>? _replayedAfterSnapshot;
+    private bool _markersPending = true;
+    private bool _windowPending;
 
     public RoomActor(string room, RoomSettings settings)
     {
@@ -47,30 +51,78 @@ public sealed class RoomActor : ReceivePersistentActor
         Recover<SnapshotOffer>(offer =>
         {
             if (offer.Snapshot is RoomSnapshot snapshot)
-                RestoreFrom(snapshot, offer.Metadata.SequenceNr);
+            {
+                _seq = snapshot.Seq;
+                _snapshotSeq = offer.Metadata.SequenceNr;
+                _replayedAfterSnapshot = [];
+            }
         });
-        Recover<MessagePosted>(posted => Apply(posted));
-        Recover<RecoveryCompleted>(_ =>
+        Recover<MessagePosted>(posted =>
         {
-            _assignedSeq = _seq;
-            Become(WaitingForReadMarkers);
+            if (_replayedAfterSnapshot is not null)
+                _replayedAfterSnapshot.Add(posted);
+            else
+                Remember(posted, latest: posted.Seq);
         });
+        Recover<RecoveryCompleted>(_ => OnRecovered());
     }
 
     public override string PersistenceId { get; }
 
-    // Joins answer with read markers, so the room serves nobody until its markers are back too.
-    private void WaitingForReadMarkers()
+    // Only the numbering is in a snapshot: the window of newest messages before it, which fills the in-memory tail
+    // and drops retried sends, is read back from the journal. Its size is fixed, so recovery costs the same
+    // whether the room holds a thousand messages or a million.
+    private void OnRecovered()
+    {
+        var replayed = _replayedAfterSnapshot;
+        _replayedAfterSnapshot = null;
+        var latest = replayed is { Count: > 0 } ? replayed[^1].Seq : _seq;
+        var windowFrom = Math.Max(1, latest - _settings.DedupWindow + 1);
+        if (replayed is not null && windowFrom <= _snapshotSeq)
+        {
+            _windowPending = true;
+            ReadJournal(windowFrom, _snapshotSeq).PipeTo(Self,
+                success: window => new WindowRead([.. window, .. replayed], latest),
+                failure: cause => new Status.Failure(cause));
+        }
+        else
+        {
+            foreach (var posted in replayed ?? [])
+                Remember(posted, latest);
+        }
+        _assignedSeq = latest;
+        Become(Recovering);
+    }
+
+    // Joins answer with read markers and replays, so the room serves nobody until its markers and its window are back.
+    private void Recovering()
     {
         Command<ReadMarkersActor.Recovered>(recovered =>
         {
             OnMarkersRecovered(recovered);
-            Stash.UnstashAll();
-            Become(Serving);
-            ScheduleIdleStopIfEmpty();
+            _markersPending = false;
+            ServeWhenRecovered();
         });
+        Command<WindowRead>(read =>
+        {
+            foreach (var posted in read.Window)
+                Remember(posted, read.Latest);
+            _windowPending = false;
+            ServeWhenRecovered();
+        });
+        // Without its window the room could store a retried send twice: stop, and let the next message recover it.
+        Command<Status.Failure>(_ => Context.Stop(Self));
         Command<Terminated>(terminated => StopIfMarkerStoreDied(terminated));
         CommandAny(_ => Stash.Stash());
+    }
+
+    private void ServeWhenRecovered()
+    {
+        if (_markersPending || _windowPending)
+            return;
+        Stash.UnstashAll();
+        Become(Serving);
+        ScheduleIdleStopIfEmpty();
     }
 
     private void Serving()
@@ -218,7 +270,7 @@ public sealed class RoomActor : ReceivePersistentActor
         if (_seq - _snapshotSeq >= _settings.SnapshotEvery)
         {
             _snapshotSeq = _seq;
-            SaveSnapshot(new RoomSnapshot(_seq, _recent.Messages().Select(MessagePosted.Of).ToList(), _sentIds.ToList()));
+            SaveSnapshot(new RoomSnapshot(_seq));
         }
         if (_waiting.Count > 0)
             WriteWaiting();
@@ -230,25 +282,20 @@ public sealed class RoomActor : ReceivePersistentActor
 
     private byte[] Apply(MessagePosted posted)
     {
-        var message = posted.ToMessage();
-        var frame = ServerFrames.Message(_room, message);
-        _recent.Add(message, frame);
-        _sentIds.Add(new RoomSnapshot.SentId(posted.From, posted.Id, posted.Seq, posted.Timestamp));
+        var frame = ServerFrames.Message(_room, posted.ToMessage());
+        _recent.Add(posted.Seq, frame);
+        _sentIds.Add(posted);
         _seq = posted.Seq;
         return frame;
     }
 
-    private void RestoreFrom(RoomSnapshot snapshot, long snapshotSequenceNr)
+    /// <summary>Takes in a recovered message; only those the in-memory tail will keep, up to <paramref name="latest"/>, get a frame.</summary>
+    private void Remember(MessagePosted posted, long latest)
     {
-        foreach (var sent in snapshot.SentIds)
-            _sentIds.Add(sent);
-        foreach (var posted in snapshot.Recent)
-        {
-            var message = posted.ToMessage();
-            _recent.Add(message, ServerFrames.Message(_room, message));
-        }
-        _seq = snapshot.Seq;
-        _snapshotSeq = snapshotSequenceNr;
+        if (posted.Seq > latest - _recent.Capacity)
+            _recent.Add(posted.Seq, ServerFrames.Message(_room, posted.ToMessage()));
+        _sentIds.Add(posted);
+        _seq = posted.Seq;
     }
 
     private void OnTyping(Typing typing)
@@ -294,16 +341,18 @@ public sealed class RoomActor : ReceivePersistentActor
 
         // Older than what the room keeps in memory: read that page from the journal, off the room's thread.
         var room = _room;
+        ReadJournal(from, to).PipeTo(Sender,
+            success: page => new Deliver(ServerFrames.History(room, page.Select(posted => ServerFrames.Message(room, posted.ToMessage())), more)),
+            failure: _ => new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "history is unavailable right now", room))));
+    }
+
+    private Task<IImmutableList<MessagePosted>> ReadJournal(long from, long to) =>
         PersistenceQuery.Get(Context.System)
             .ReadJournalFor<ICurrentEventsByPersistenceIdQuery>(_settings.ReadJournalPluginId)
             .CurrentEventsByPersistenceId(PersistenceId, from, to)
             .Where(envelope => envelope.Event is MessagePosted posted && posted.Seq >= from && posted.Seq <= to)
             .Select(envelope => (MessagePosted)envelope.Event)
-            .RunWith(Sink.Seq<MessagePosted>(), _materializer ??= Context.Materializer())
-            .PipeTo(Sender,
-                success: page => new Deliver(ServerFrames.History(room, page.Select(posted => ServerFrames.Message(room, posted.ToMessage())), more)),
-                failure: _ => new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "history is unavailable right now", room))));
-    }
+            .RunWith(Sink.Seq<MessagePosted>(), _materializer ??= Context.Materializer());
 
     // Everything for members goes through the relay of their node: one message per node for a fan-out, and one
     // ordered path from this room to each connection, whether the answer is for one member or for all.
@@ -368,4 +417,7 @@ public sealed class RoomActor : ReceivePersistentActor
     }
 
     private sealed record PendingPost(MessagePosted Event, List<IActorRef> Senders);
+
+    /// <summary>The stored window of newest messages, oldest first, read back after a recovery from a snapshot.</summary>
+    private sealed record WindowRead(IReadOnlyList<MessagePosted> Window, long Latest) : INoSerializationVerificationNeeded;
 }

@@ -15,11 +15,11 @@ public sealed record MessagePosted(long Seq, string Id, string From, string Text
 /// <summary>Journal event: a user has read a room up to <paramref name="Seq"/>.</summary>
 public sealed record ReadMarkerMoved(string User, long Seq) : IStoredRecord;
 
-/// <summary>Snapshot of a room: its numbering, the recent messages kept in memory and the ids that dedup retries.</summary>
-public sealed record RoomSnapshot(long Seq, IReadOnlyList<MessagePosted> Recent, IReadOnlyList<RoomSnapshot.SentId> SentIds) : IStoredRecord
-{
-    public sealed record SentId(string User, string Id, long Seq, DateTimeOffset Timestamp);
-}
+/// <summary>
+/// Snapshot of a room: only its numbering, so taking one costs nothing on the room's thread. The messages a room
+/// keeps in memory and the ids that drop retries are read back from the journal's newest window on recovery.
+/// </summary>
+public sealed record RoomSnapshot(long Seq) : IStoredRecord;
 
 /// <summary>Snapshot of a room's read markers.</summary>
 public sealed record ReadMarkersSnapshot(IReadOnlyDictionary<string, long> Markers) : IStoredRecord;

@@ -21,13 +21,17 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
     {
         [typeof(MessagePosted)] = ("message-posted.v1", StoredJsonContext.Default.MessagePosted),
         [typeof(ReadMarkerMoved)] = ("read-marker-moved.v1", StoredJsonContext.Default.ReadMarkerMoved),
-        [typeof(RoomSnapshot)] = ("room-snapshot.v1", StoredJsonContext.Default.RoomSnapshot),
+        [typeof(RoomSnapshot)] = ("room-snapshot.v2", StoredJsonContext.Default.RoomSnapshot),
         [typeof(ReadMarkersSnapshot)] = ("read-markers-snapshot.v1", StoredJsonContext.Default.ReadMarkersSnapshot),
         [typeof(AccountRegistered)] = ("account-registered.v1", StoredJsonContext.Default.AccountRegistered),
     };
 
+    // Version 1 room snapshots also carried the recent messages and sent ids; a room now reads those back from the
+    // journal, so only the numbering of an old snapshot is taken (JSON ignores the fields it does not know).
     private static readonly Dictionary<string, JsonTypeInfo> ByManifest =
-        ByType.Values.ToDictionary(entry => entry.Manifest, entry => entry.Info);
+        ByType.Values.ToDictionary(entry => entry.Manifest, entry => entry.Info)
+            .Append(KeyValuePair.Create("room-snapshot.v1", (JsonTypeInfo)StoredJsonContext.Default.RoomSnapshot))
+            .ToDictionary();
 
     public override int Identifier => SerializerId;
 

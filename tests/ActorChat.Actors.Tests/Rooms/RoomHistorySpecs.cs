@@ -91,28 +91,4 @@ public sealed class RoomHistorySpecs : ChatSpec
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), Seqs(first.GetProperty("messages")));
         Assert.False(first.GetProperty("more").GetBoolean());
     }
-
-    [Fact]
-    public void A_restarted_room_recovers_its_numbering_history_and_sent_ids_from_the_journal()
-    {
-        var settings = new RoomSettings { ReplayLimit = 100, DedupWindow = 200, SnapshotEvery = 7 };
-        var room = StartRoom("durable", settings);
-        PostMany(room, "durable", 20);
-        Watch(room);
-        Sys.Stop(room);
-        ExpectTerminated(room);
-
-        var restarted = StartRoom("durable", settings);
-        var (alice, joined) = Join(restarted, "durable", "alice", since: 0);
-        Assert.Equal(20, joined.GetProperty("seq").GetInt64());
-        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), Seqs(joined.GetProperty("messages")));
-
-        var (writer, _) = Join(restarted, "durable", "writer");
-        ExpectFrame(alice, "presence");
-        restarted.Tell(new Post("durable", "writer", "m20", "a retry of an old one"), writer.Ref);
-        Assert.Equal(20, ExpectFrame(writer, "ack").GetProperty("seq").GetInt64());
-        restarted.Tell(new Post("durable", "writer", "new", "after restart"), writer.Ref);
-        Assert.Equal(21, ExpectFrame(writer, "ack").GetProperty("seq").GetInt64());
-        Assert.Equal(21, ExpectFrame(alice, "message").GetProperty("seq").GetInt64());
-    }
 }
