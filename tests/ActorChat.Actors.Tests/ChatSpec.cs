@@ -27,14 +27,15 @@ public abstract class ChatSpec : TestKit
     protected ChatSpec(Config config)
         : base(config)
     {
-        // Every node has its relay; rooms reach member connections through it.
-        Sys.ActorOf(Props.Create<NodeRelay>(), NodeRelay.Name);
     }
 
     // A deadline, not a wait: the first message of a fresh actor system also pays for journal start-up and JIT on a busy machine.
     protected static readonly TimeSpan ColdStartDeadline = TimeSpan.FromSeconds(15);
 
     protected static readonly RoomSettings Settings = new() { ReplayLimit = 100, DedupWindow = 200, SnapshotEvery = 1000 };
+
+    /// <summary>This node's delivery hub for <paramref name="room"/>, as a connection names it in its joins.</summary>
+    protected IActorRef HubFor(string room, ActorSystem? node = null) => DeliveryHubs.Get(node ?? Sys).For(room);
 
     protected IActorRef StartRoom(string room, RoomSettings? settings = null) =>
         Sys.ActorOf(RoomActor.PropsFor(room, settings ?? Settings));
@@ -43,7 +44,7 @@ public abstract class ChatSpec : TestKit
     protected (TestProbe Connection, JsonElement Joined) Join(IActorRef room, string roomName, string user, long? since = null)
     {
         var connection = CreateTestProbe();
-        room.Tell(new Join(roomName, user, since), connection.Ref);
+        room.Tell(new Join(roomName, user, since, HubFor(roomName)), connection.Ref);
         var joined = connection.ExpectMsg<JoinedRoom>(ColdStartDeadline);
         return (connection, Json(joined.Frame));
     }

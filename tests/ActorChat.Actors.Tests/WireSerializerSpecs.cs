@@ -13,8 +13,6 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
 
     public static TheoryData<object> WireMessages() =>
     [
-        new Join("lobby", "alice", 42),
-        new Join("lobby", "alice", null),
         new NotMember("lobby", "c-9"),
         new Leave("lobby", "alice"),
         new Post("lobby", "alice", "c-1", "hi 👋"),
@@ -44,9 +42,33 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         Assert.Equal(message, RoundTrip(message));
 
     [Fact]
+    public void A_join_names_the_hub_that_reaches_the_connection()
+    {
+        Assert.Equal(new Join("lobby", "alice", 42, HubFor("lobby")), RoundTrip(new Join("lobby", "alice", 42, HubFor("lobby"))));
+        Assert.Equal(new Join("lobby", "alice", null, HubFor("lobby")), RoundTrip(new Join("lobby", "alice", null, HubFor("lobby"))));
+    }
+
+    [Fact]
+    public void Hub_messages_carry_their_delivery_and_no_more_than_the_connections_they_name()
+    {
+        var connection = CreateTestProbe().Ref;
+
+        var fanout = (HubFanout)RoundTrip(new HubFanout([connection], new DeliverSequenced("lobby", 9, Frame)));
+        Assert.Equal([connection], fanout.Except);
+        Assert.Equal(Frame, ((DeliverSequenced)fanout.Delivery).Frame);
+        Assert.Empty(((HubFanout)RoundTrip(new HubFanout([], new Deliver(Frame)))).Except);
+        var direct = (HubDirect)RoundTrip(new HubDirect(connection, new Acked("lobby", "c-1", 4, Frame)));
+        Assert.Equal((connection, "c-1"), (direct.Connection, ((Acked)direct.Delivery).Id));
+        var admit = (HubAdmit)RoundTrip(new HubAdmit(connection, new JoinedRoom("lobby", 3, Frame)));
+        Assert.Equal((connection, 3L), (admit.Connection, ((JoinedRoom)admit.Delivery).Seq));
+        Assert.Null(((HubDismiss)RoundTrip(new HubDismiss(connection, null))).Delivery);
+        Assert.Equal(Frame, ((LeftRoom)((HubDismiss)RoundTrip(new HubDismiss(connection, new LeftRoom("lobby", Frame)))).Delivery!).Frame);
+    }
+
+    [Fact]
     public void A_rejoin_carries_its_unacknowledged_ids()
     {
-        var back = (Join)RoundTrip(new Join("lobby", "alice", 7, ["a", "b"]));
+        var back = (Join)RoundTrip(new Join("lobby", "alice", 7, HubFor("lobby"), ["a", "b"]));
 
         Assert.Equal(("lobby", "alice", (long?)7), (back.Room, back.User, back.Since));
         Assert.Equal(["a", "b"], back.Unacked!);

@@ -35,6 +35,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     private readonly ConnectionSettings _settings;
     private readonly TimeProvider _clock;
     private readonly FrameRateLimiter _rateLimiter;
+    private readonly DeliveryHubs _hubs = DeliveryHubs.Get(Context.System);
     private readonly Dictionary<string, RoomSession> _joined = new(StringComparer.Ordinal);
     private DateTimeOffset _expiresAt;
 
@@ -145,9 +146,9 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         if (_joined.TryGetValue(join.Room, out var session))
             session.ClientJoinsAwaited++;
         else
-            _joined[join.Room] = session = new RoomSession(join.Room, join.Since);
+            _joined[join.Room] = session = new RoomSession(join.Room, join.Since, _hubs.For(join.Room));
         session.JoinSentAt = Now;
-        _rooms.Tell(new Join(join.Room, _user, join.Since));
+        _rooms.Tell(new Join(join.Room, _user, join.Since, _hubs.For(join.Room)));
         StartRetrying();
     }
 

@@ -8,7 +8,7 @@ namespace ActorChat.Connections;
 /// and the sends the room has not acknowledged yet. Joins and sends are retried until answered; room ids and
 /// dedup by (user, id) make every retry safe.
 /// </summary>
-internal sealed class RoomSession(string room, long? since)
+internal sealed class RoomSession(string room, long? since, IActorRef hub)
 {
     private readonly OrderedDictionary<string, (Post Post, long SentAt)> _unacked = new(StringComparer.Ordinal);
 
@@ -31,7 +31,7 @@ internal sealed class RoomSession(string room, long? since)
     public Join JoinCommand(string user, long now)
     {
         JoinSentAt = now;
-        return new Join(Room, user, LastSeq > 0 ? LastSeq : since, _unacked.Count > 0 ? [.. _unacked.Keys] : null);
+        return new Join(Room, user, LastSeq > 0 ? LastSeq : since, hub, _unacked.Count > 0 ? [.. _unacked.Keys] : null);
     }
 
     public void Seen(long seq) => LastSeq = Math.Max(LastSeq, seq);

@@ -65,7 +65,7 @@ public static class ChatHosting
                 (_, _) => key => Akka.Actor.Props.Create(() => new AccountActor(key)),
                 new AccountMessageExtractor(),
                 new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, PassivateIdleEntityAfter = TimeSpan.FromMinutes(2) })
-            .WithActors((system, _) => system.ActorOf(Akka.Actor.Props.Create<Connections.NodeRelay>(), Connections.NodeRelay.Name))
+            .WithActors((system, _) => Connections.DeliveryHubs.Get(system))
             .AddStartup((system, _) =>
             {
                 // A node without seed nodes is a cluster of one: it joins itself.

@@ -23,8 +23,8 @@ public sealed class RoomActor : ReceivePersistentActor
     private readonly RoomMembers _members = new();
     private readonly Dictionary<string, long> _readMarkers = new(StringComparer.Ordinal);
     private readonly IActorRef _readMarkerStore;
+    private readonly DeliveryHubs _hubs = DeliveryHubs.Get(Context.System);
     private IMaterializer? _materializer;
-    private readonly Dictionary<Address, ActorSelection> _relays = [];
 
     // Sends that arrive while a write is in flight wait here and go to the journal together as one write.
     private List<PendingPost> _waiting = [];
@@ -138,6 +138,7 @@ public sealed class RoomActor : ReceivePersistentActor
         Command<Typing>(OnTyping);
         Command<MarkRead>(OnMarkRead);
         Command<GetHistory>(OnGetHistory);
+        Command<HistoryRead>(read => SendTo(read.Connection, new Deliver(read.Frame)));
         Command<ReceiveTimeout>(_ => PassivateWhenIdle());
         Command<StopWhenIdle>(_ =>
         {
@@ -163,7 +164,7 @@ public sealed class RoomActor : ReceivePersistentActor
         if (!_members.Contains(connection))
         {
             Context.Watch(connection);
-            if (_members.Add(connection, join.User))
+            if (_members.Add(connection, join.User, join.Hub))
                 Broadcast(new Deliver(ServerFrames.Presence(_room, join.User, joined: true)), except: [connection]);
         }
         SetReceiveTimeout(null);
@@ -182,7 +183,9 @@ public sealed class RoomActor : ReceivePersistentActor
 
         var (from, truncated) = ReplayStart(join.Since);
         var joined = ServerFrames.Joined(_room, _seq, _members.Users, _recent.Frames(from, _seq, alreadyAcked), truncated);
-        SendTo(connection, new JoinedRoom(_room, _seq, joined));
+        // The hub of the connection's node starts handing it this incarnation's fan-out from here on.
+        var answer = new JoinedRoom(_room, _seq, joined);
+        _hubs.Send(_members.HubOf(connection)!, new HubAdmit(connection, answer), answer, Self);
 
         foreach (var user in _members.Users)
         {
@@ -204,10 +207,14 @@ public sealed class RoomActor : ReceivePersistentActor
 
     private void RemoveMember(IActorRef connection, bool answer)
     {
-        if (answer)
-            SendTo(connection, new LeftRoom(_room, ServerFrames.Left(_room)));
-        if (!_members.Contains(connection))
+        object? left = answer ? new LeftRoom(_room, ServerFrames.Left(_room)) : null;
+        if (_members.HubOf(connection) is not { } hub)
+        {
+            if (left is not null)
+                connection.Tell(left);
             return;
+        }
+        hub.Tell(new HubDismiss(connection, left));
         Context.Unwatch(connection);
         if (_members.Remove(connection) is { } lastOfUser)
             Broadcast(new Deliver(ServerFrames.Presence(_room, lastOfUser, joined: false)), except: [connection]);
@@ -219,7 +226,7 @@ public sealed class RoomActor : ReceivePersistentActor
         if (!_members.Contains(Sender))
         {
             // A connection that believes it is a member while the room does not: the room restarted or moved.
-            SendTo(Sender, new NotMember(_room, post.Id));
+            Sender.Tell(new NotMember(_room, post.Id));
             return;
         }
         if (_sentIds.TryGet(post.User, post.Id, out var sent))
@@ -302,8 +309,7 @@ public sealed class RoomActor : ReceivePersistentActor
     {
         if (!_members.Contains(Sender))
             return;
-        var typersConnections = _members.All.Where(member => member.Value == typing.User).Select(member => member.Key).ToList();
-        Broadcast(new Deliver(ServerFrames.Typing(_room, typing.User)), except: typersConnections);
+        Broadcast(new Deliver(ServerFrames.Typing(_room, typing.User)), except: _members.ConnectionsOf(typing.User));
     }
 
     private void OnMarkRead(MarkRead read)
@@ -340,10 +346,11 @@ public sealed class RoomActor : ReceivePersistentActor
         }
 
         // Older than what the room keeps in memory: read that page from the journal, off the room's thread.
-        var room = _room;
-        ReadJournal(from, to).PipeTo(Sender,
-            success: page => new Deliver(ServerFrames.History(room, page.Select(posted => ServerFrames.Message(room, posted.ToMessage())), more)),
-            failure: _ => new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "history is unavailable right now", room))));
+        // The page goes back through the room, so it reaches the member on the same path as everything else.
+        var (room, connection) = (_room, Sender);
+        ReadJournal(from, to).PipeTo(Self,
+            success: page => new HistoryRead(connection, ServerFrames.History(room, page.Select(posted => ServerFrames.Message(room, posted.ToMessage())), more)),
+            failure: _ => new HistoryRead(connection, ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "history is unavailable right now", room))));
     }
 
     private Task<IImmutableList<MessagePosted>> ReadJournal(long from, long to) =>
@@ -354,30 +361,28 @@ public sealed class RoomActor : ReceivePersistentActor
             .Select(envelope => (MessagePosted)envelope.Event)
             .RunWith(Sink.Seq<MessagePosted>(), _materializer ??= Context.Materializer());
 
-    // Everything for members goes through the relay of their node: one message per node for a fan-out, and one
+    // Everything for a member goes through the hub of its node: one message per node for a fan-out, and one
     // ordered path from this room to each connection, whether the answer is for one member or for all.
-    private void SendTo(IActorRef connection, object delivery) =>
-        RelayOf(connection.Path.Address).Tell(new Relayed([connection], [], delivery), Self);
+    private void SendTo(IActorRef connection, object delivery)
+    {
+        if (_members.HubOf(connection) is { } hub)
+            _hubs.Send(hub, new HubDirect(connection, delivery), delivery, Self);
+        else
+            connection.Tell(delivery);
+    }
 
     private void Broadcast(object delivery, IReadOnlyList<IActorRef> except)
     {
-        foreach (var (node, members) in _members.ByNode)
-            RelayOf(node).Tell(new Relayed(members, OnNode(except, node), delivery), Self);
+        foreach (var hub in _members.Hubs)
+            hub.Tell(new HubFanout(ExceptBehind(hub, except), delivery));
     }
 
-    // Each node is told only of its own exceptions: usually none, or the one sender.
-    private static IReadOnlyList<IActorRef> OnNode(IReadOnlyList<IActorRef> except, Address node)
+    // Each hub is told only of the exceptions it reaches: usually none, or the one sender.
+    private IReadOnlyList<IActorRef> ExceptBehind(IActorRef hub, IReadOnlyList<IActorRef> except)
     {
-        if (except.Count == 0 || (except.Count == 1 && except[0].Path.Address.Equals(node)))
+        if (except.Count == 0 || (except.Count == 1 && hub.Equals(_members.HubOf(except[0]))))
             return except;
-        return except.Where(connection => connection.Path.Address.Equals(node)).ToArray();
-    }
-
-    private ActorSelection RelayOf(Address node)
-    {
-        if (!_relays.TryGetValue(node, out var relay))
-            _relays[node] = relay = Context.ActorSelection(new RootActorPath(node) / "user" / NodeRelay.Name);
-        return relay;
+        return except.Where(connection => hub.Equals(_members.HubOf(connection))).ToArray();
     }
 
     // Rooms stop themselves only when nobody is in them and nothing is being written; the shard's own
@@ -417,6 +422,9 @@ public sealed class RoomActor : ReceivePersistentActor
     }
 
     private sealed record PendingPost(MessagePosted Event, List<IActorRef> Senders);
+
+    /// <summary>A history page read from the journal, on its way back to the member that asked.</summary>
+    private sealed record HistoryRead(IActorRef Connection, byte[] Frame) : INoSerializationVerificationNeeded;
 
     /// <summary>The stored window of newest messages, oldest first, read back after a recovery from a snapshot.</summary>
     private sealed record WindowRead(IReadOnlyList<MessagePosted> Window, long Latest) : INoSerializationVerificationNeeded;

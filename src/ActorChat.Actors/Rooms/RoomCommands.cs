@@ -1,4 +1,5 @@
 using ActorChat.Serialization;
+using Akka.Actor;
 
 namespace ActorChat.Rooms;
 
@@ -9,11 +10,12 @@ public interface IRoomCommand : IWireMessage
 }
 
 /// <summary>
-/// The sending connection joins; with <paramref name="Since"/> it gets every later message replayed. A connection
-/// joining again after losing the room names its unacknowledged sends in <paramref name="Unacked"/>: those already
-/// stored are acked first and left out of the replay, so the sender never sees its own message.
+/// The sending connection joins; with <paramref name="Since"/> it gets every later message replayed. The room reaches
+/// the connection through <paramref name="Hub"/>, its node's delivery hub for this room. A connection joining again
+/// after losing the room names its unacknowledged sends in <paramref name="Unacked"/>: those already stored are acked
+/// first and left out of the replay, so the sender never sees its own message.
 /// </summary>
-public sealed record Join(string Room, string User, long? Since, IReadOnlyList<string>? Unacked = null) : IRoomCommand;
+public sealed record Join(string Room, string User, long? Since, IActorRef Hub, IReadOnlyList<string>? Unacked = null) : IRoomCommand;
 
 public sealed record Leave(string Room, string User) : IRoomCommand;
 

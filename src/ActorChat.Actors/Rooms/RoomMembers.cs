@@ -2,54 +2,35 @@ using Akka.Actor;
 
 namespace ActorChat.Rooms;
 
-/// <summary>The connections in a room and whose they are; presence is per user, not per connection.</summary>
+/// <summary>The connections in a room, whose they are and which node's hub reaches them; presence is per user.</summary>
 internal sealed class RoomMembers
 {
-    private readonly Dictionary<IActorRef, string> _userOf = [];
+    private readonly Dictionary<IActorRef, (string User, IActorRef Hub)> _members = [];
     private readonly Dictionary<string, int> _connectionsOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, int> _membersBehind = [];
 
-    // Each node's members, and an array of them that is replaced, never changed, so a fan-out can hand it on as it
-    // is. Arrays are rebuilt lazily, once per fan-out after changes, so a thousand members rejoining after a
-    // failover cost one rebuild, not a thousand.
-    private readonly Dictionary<Address, HashSet<IActorRef>> _membersOn = [];
-    private readonly Dictionary<Address, IActorRef[]> _byNode = [];
-    private readonly HashSet<Address> _changed = [];
-
-    public int Count => _userOf.Count;
+    public int Count => _members.Count;
 
     public IEnumerable<string> Users => _connectionsOf.Keys;
 
-    public IEnumerable<KeyValuePair<IActorRef, string>> All => _userOf;
+    /// <summary>The hubs that reach at least one member: a fan-out sends one message to each.</summary>
+    public IEnumerable<IActorRef> Hubs => _membersBehind.Keys;
 
-    /// <summary>The member connections grouped by the node they live on.</summary>
-    public IEnumerable<KeyValuePair<Address, IActorRef[]>> ByNode
-    {
-        get
-        {
-            foreach (var node in _changed)
-            {
-                if (_membersOn.TryGetValue(node, out var members))
-                    _byNode[node] = [.. members];
-                else
-                    _byNode.Remove(node);
-            }
-            _changed.Clear();
-            return _byNode;
-        }
-    }
+    public bool Contains(IActorRef connection) => _members.ContainsKey(connection);
 
-    public bool Contains(IActorRef connection) => _userOf.ContainsKey(connection);
+    /// <summary>The hub that reaches the member <paramref name="connection"/>, or null when it is no member.</summary>
+    public IActorRef? HubOf(IActorRef connection) => _members.TryGetValue(connection, out var member) ? member.Hub : null;
+
+    /// <summary>The member connections of <paramref name="user"/>.</summary>
+    public IReadOnlyList<IActorRef> ConnectionsOf(string user) =>
+        _members.Where(member => member.Value.User == user).Select(member => member.Key).ToList();
 
     /// <summary>Adds the connection; true when it is its user's first in the room.</summary>
-    public bool Add(IActorRef connection, string user)
+    public bool Add(IActorRef connection, string user, IActorRef hub)
     {
-        if (!_userOf.TryAdd(connection, user))
+        if (!_members.TryAdd(connection, (user, hub)))
             return false;
-        var node = connection.Path.Address;
-        if (!_membersOn.TryGetValue(node, out var onNode))
-            _membersOn[node] = onNode = [];
-        onNode.Add(connection);
-        MarkChanged(node);
+        _membersBehind[hub] = _membersBehind.GetValueOrDefault(hub) + 1;
         _connectionsOf[user] = _connectionsOf.GetValueOrDefault(user) + 1;
         return _connectionsOf[user] == 1;
     }
@@ -57,21 +38,17 @@ internal sealed class RoomMembers
     /// <summary>Removes the connection; returns its user when that was the user's last connection here.</summary>
     public string? Remove(IActorRef connection)
     {
-        if (!_userOf.Remove(connection, out var user))
+        if (!_members.Remove(connection, out var member))
             return null;
-        var node = connection.Path.Address;
-        if (_membersOn.TryGetValue(node, out var onNode) && onNode.Remove(connection) && onNode.Count == 0)
-            _membersOn.Remove(node);
-        MarkChanged(node);
-        var left = _connectionsOf[user] - 1;
+        if (--_membersBehind[member.Hub] == 0)
+            _membersBehind.Remove(member.Hub);
+        var left = _connectionsOf[member.User] - 1;
         if (left > 0)
         {
-            _connectionsOf[user] = left;
+            _connectionsOf[member.User] = left;
             return null;
         }
-        _connectionsOf.Remove(user);
-        return user;
+        _connectionsOf.Remove(member.User);
+        return member.User;
     }
-
-    private void MarkChanged(Address node) => _changed.Add(node);
 }

@@ -21,8 +21,12 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
 
     private Dictionary<string, Func<BinaryReader, object>> Readers => _readers ??= new()
     {
-        ["relayed"] = r => new Relayed(ReadRefs(r), ReadRefs(r), FromBinary(ReadBytes(r), r.ReadString())),
-        ["join"] = r => new Join(r.ReadString(), r.ReadString(), ReadOptionalLong(r), ReadStrings(r)),
+        ["hub-part"] = r => new HubPart(r.ReadString(), r.ReadInt32(), r.ReadInt32(), ReadBytes(r)),
+        ["hub-fanout"] = r => new HubFanout(ReadRefs(r), ReadDelivery(r)),
+        ["hub-direct"] = r => new HubDirect(ReadRef(r), ReadDelivery(r)),
+        ["hub-admit"] = r => new HubAdmit(ReadRef(r), ReadDelivery(r)),
+        ["hub-dismiss"] = r => new HubDismiss(ReadRef(r), r.ReadBoolean() ? ReadDelivery(r) : null),
+        ["join"] = r => new Join(r.ReadString(), r.ReadString(), ReadOptionalLong(r), ReadRef(r), ReadStrings(r)),
         ["not-member"] = r => new NotMember(r.ReadString(), r.ReadString()),
         ["leave"] = r => new Leave(r.ReadString(), r.ReadString()),
         ["post"] = r => new Post(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString()),
@@ -45,7 +49,11 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
 
     public override string Manifest(object o) => o switch
     {
-        Relayed => "relayed",
+        HubPart => "hub-part",
+        HubFanout => "hub-fanout",
+        HubDirect => "hub-direct",
+        HubAdmit => "hub-admit",
+        HubDismiss => "hub-dismiss",
         Join => "join",
         NotMember => "not-member",
         Leave => "leave",
@@ -73,8 +81,17 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         {
             switch (obj)
             {
-                case Relayed m: WriteRefs(w, m.Recipients); WriteRefs(w, m.Except); WriteBytes(w, ToBinary(m.Delivery)); w.Write(Manifest(m.Delivery)); break;
-                case Join m: w.Write(m.Room); w.Write(m.User); WriteOptional(w, m.Since); WriteStrings(w, m.Unacked); break;
+                case HubPart m: w.Write(m.Manifest); w.Write(m.Index); w.Write(m.Count); WriteBytes(w, m.Bytes); break;
+                case HubFanout m: WriteRefs(w, m.Except); WriteDelivery(w, m.Delivery); break;
+                case HubDirect m: WriteRef(w, m.Connection); WriteDelivery(w, m.Delivery); break;
+                case HubAdmit m: WriteRef(w, m.Connection); WriteDelivery(w, m.Delivery); break;
+                case HubDismiss m:
+                    WriteRef(w, m.Connection);
+                    w.Write(m.Delivery is not null);
+                    if (m.Delivery is not null)
+                        WriteDelivery(w, m.Delivery);
+                    break;
+                case Join m: w.Write(m.Room); w.Write(m.User); WriteOptional(w, m.Since); WriteRef(w, m.Hub); WriteStrings(w, m.Unacked); break;
                 case NotMember m: w.Write(m.Room); w.Write(m.Id); break;
                 case Leave m: w.Write(m.Room); w.Write(m.User); break;
                 case Post m: w.Write(m.Room); w.Write(m.User); w.Write(m.Id); w.Write(m.Text); break;
@@ -125,18 +142,38 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         w.Write(bytes);
     }
 
+    // A delivery inside a hub message: the frame bytes are written as they are, once.
+    private void WriteDelivery(BinaryWriter w, object delivery)
+    {
+        w.Write(Manifest(delivery));
+        WriteBytes(w, ToBinary(delivery));
+    }
+
+    private object ReadDelivery(BinaryReader r)
+    {
+        var manifest = r.ReadString();
+        return FromBinary(ReadBytes(r), manifest);
+    }
+
+    private static void WriteRef(BinaryWriter w, IActorRef actor) => w.Write(Akka.Serialization.Serialization.SerializedActorPath(actor));
+
+    private IActorRef ReadRef(BinaryReader r) => _system.Provider.ResolveActorRef(r.ReadString());
+
     private static void WriteRefs(BinaryWriter w, IReadOnlyList<IActorRef> refs)
     {
         w.Write7BitEncodedInt(refs.Count);
         foreach (var actor in refs)
-            w.Write(Akka.Serialization.Serialization.SerializedActorPath(actor));
+            WriteRef(w, actor);
     }
 
     private IActorRef[] ReadRefs(BinaryReader r)
     {
-        var refs = new IActorRef[r.Read7BitEncodedInt()];
+        var count = r.Read7BitEncodedInt();
+        if (count == 0)
+            return [];
+        var refs = new IActorRef[count];
         for (var i = 0; i < refs.Length; i++)
-            refs[i] = _system.Provider.ResolveActorRef(r.ReadString());
+            refs[i] = ReadRef(r);
         return refs;
     }
 

@@ -40,48 +40,65 @@ public sealed class ChatSocket(WebSocket socket, IActorRef connection, Outbox ou
 
     private async Task ReceiveLoopAsync()
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(maxFrameBytes + 1);
         try
         {
             while (socket.State == WebSocketState.Open)
             {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    if (length > maxFrameBytes)
-                    {
-                        outbox.RequestClose(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {maxFrameBytes} bytes");
-                        return;
-                    }
-                    result = await socket.ReceiveAsync(buffer.AsMemory(length, Math.Min(buffer.Length, maxFrameBytes + 1) - length), CancellationToken.None);
-                    length += result.Count;
-                }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-                switch (result.MessageType)
-                {
-                    case WebSocketMessageType.Close:
-                        outbox.RequestClose(WebSocketCloseStatus.NormalClosure, "");
-                        return;
-                    case WebSocketMessageType.Binary:
-                        outbox.RequestClose(WebSocketCloseStatus.InvalidMessageType, "only text frames are accepted");
-                        return;
-                    case var _ when length > maxFrameBytes:
-                        outbox.RequestClose(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {maxFrameBytes} bytes");
-                        return;
-                    case var _ when !FrameParser.IsValidUtf8(buffer.AsSpan(0, length)):
-                        outbox.RequestClose(WebSocketCloseStatus.InvalidPayloadData, "text frames must be valid UTF-8");
-                        return;
-                    default:
-                        connection.Tell(FrameParser.Parse(buffer.AsMemory(0, length)));
-                        break;
-                }
+                // Wait for the next frame with no buffer, so an idle connection holds none: one is rented per frame.
+                var next = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+                if (!await ReceiveFrameAsync(next))
+                    return;
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {
             logger.LogDebug(e, "socket receive ended");
+        }
+    }
+
+    /// <summary>Reads the rest of the frame <paramref name="start"/> announced; false when the socket is to close.</summary>
+    private async Task<bool> ReceiveFrameAsync(ValueWebSocketReceiveResult start)
+    {
+        switch (start.MessageType)
+        {
+            case WebSocketMessageType.Close:
+                outbox.RequestClose(WebSocketCloseStatus.NormalClosure, "");
+                return false;
+            case WebSocketMessageType.Binary:
+                outbox.RequestClose(WebSocketCloseStatus.InvalidMessageType, "only text frames are accepted");
+                return false;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(maxFrameBytes + 1);
+        try
+        {
+            var length = 0;
+            var result = start;
+            while (!result.EndOfMessage)
+            {
+                if (length > maxFrameBytes)
+                    break;
+                result = await socket.ReceiveAsync(buffer.AsMemory(length, maxFrameBytes + 1 - length), CancellationToken.None);
+                length += result.Count;
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    outbox.RequestClose(WebSocketCloseStatus.NormalClosure, "");
+                    return false;
+                }
+            }
+
+            if (length > maxFrameBytes)
+            {
+                outbox.RequestClose(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {maxFrameBytes} bytes");
+                return false;
+            }
+            if (!FrameParser.IsValidUtf8(buffer.AsSpan(0, length)))
+            {
+                outbox.RequestClose(WebSocketCloseStatus.InvalidPayloadData, "text frames must be valid UTF-8");
+                return false;
+            }
+            connection.Tell(FrameParser.Parse(buffer.AsMemory(0, length)));
+            return true;
         }
         finally
         {

@@ -67,7 +67,7 @@ public sealed class ConnectionActorSpecs : ChatSpec
         connection.Tell(new JoinFrame("lobby", Since: 4));
         connection.Tell(new SendFrame("lobby", "m1", "hi"));
 
-        Assert.Equal(new Join("lobby", "alice", 4), rooms.ExpectMsg<Join>());
+        Assert.Equal(new Join("lobby", "alice", 4, HubFor("lobby")), rooms.ExpectMsg<Join>());
         rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         connection.Tell(new JoinedRoom("lobby", 4, EmptyFrame), CreateTestProbe().Ref);
         Assert.Equal(new Post("lobby", "alice", "m1", "hi"), rooms.ExpectMsg<Post>());
@@ -82,7 +82,7 @@ public sealed class ConnectionActorSpecs : ChatSpec
 
         connection.Tell(new JoinFrame("lobby", null));
         rooms.ExpectMsg<Join>();
-        Assert.Equal(new Join("lobby", "alice", null), rooms.ExpectMsg<Join>(TimeSpan.FromSeconds(5)));
+        Assert.Equal(new Join("lobby", "alice", null, HubFor("lobby")), rooms.ExpectMsg<Join>(TimeSpan.FromSeconds(5)));
         var room = CreateTestProbe();
         connection.Tell(new JoinedRoom("lobby", 0, Encoding.UTF8.GetBytes("""{"type":"joined"}""")), room.Ref);
         connection.Tell(new JoinedRoom("lobby", 0, Encoding.UTF8.GetBytes("""{"type":"joined"}""")), room.Ref);
@@ -156,7 +156,7 @@ public sealed class ConnectionActorSpecs : ChatSpec
 
         Sys.Stop(roomIncarnation.Ref);
 
-        Assert.Equal(new Join("lobby", "alice", 7), rooms.ExpectMsg<Join>());
+        Assert.Equal(new Join("lobby", "alice", 7, HubFor("lobby")), rooms.ExpectMsg<Join>());
     }
 
     [Fact]

@@ -22,7 +22,6 @@ public sealed class CrossNodeFanOutSpecs : ChatSpec
         : base(NodeConfig)
     {
         _otherNode = ActorSystem.Create(Sys.Name, Sys.Settings.Config);
-        _otherNode.ActorOf(Props.Create<NodeRelay>(), NodeRelay.Name);
     }
 
     protected override void AfterAll()
@@ -41,7 +40,7 @@ public sealed class CrossNodeFanOutSpecs : ChatSpec
     private TestProbe JoinFromOtherNode(IActorRef room, string user)
     {
         var connection = CreateTestProbe(_otherNode);
-        FromOtherNode(room).Tell(new Join("far", user, null), connection.Ref);
+        FromOtherNode(room).Tell(new Join("far", user, null, HubFor("far", _otherNode)), connection.Ref);
         connection.ExpectMsg<JoinedRoom>(ColdStartDeadline);
         return connection;
     }

@@ -145,7 +145,7 @@ public sealed class RoomFanOutSpecs : ChatSpec
         ExpectFrame(bob, "ack");
 
         var rejoined = CreateTestProbe();
-        room.Tell(new Join("resume-own", "alice", 1, ["a1", "never-sent"]), rejoined.Ref);
+        room.Tell(new Join("resume-own", "alice", 1, HubFor("resume-own"), ["a1", "never-sent"]), rejoined.Ref);
 
         var ack = rejoined.ExpectMsg<Acked>();
         Assert.Equal(("a1", 2L), (ack.Id, ack.Seq));

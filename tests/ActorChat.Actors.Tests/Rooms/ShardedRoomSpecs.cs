@@ -26,7 +26,7 @@ public sealed class ShardedRoomSpecs : ChatSpec
     private (Akka.TestKit.TestProbe Connection, IActorRef Room) JoinThroughRegion(string room, string user)
     {
         var connection = CreateTestProbe();
-        _rooms.Tell(new Join(room, user, null), connection.Ref);
+        _rooms.Tell(new Join(room, user, null, HubFor(room)), connection.Ref);
         connection.ExpectMsg<JoinedRoom>(ColdStartDeadline);
         return (connection, connection.LastSender);
     }

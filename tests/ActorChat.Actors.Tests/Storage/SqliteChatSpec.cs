@@ -20,7 +20,8 @@ public abstract class SqliteChatSpec(SqliteChatSpec.Database database)
     {
         private readonly string _folder = Path.Combine(Path.GetTempPath(), "actorchat-spec-" + Guid.NewGuid().ToString("N"));
 
-        public Database()
+        /// <param name="extraConfig">More HOCON for the spec, beside the storage settings.</param>
+        public Database(string? extraConfig = null)
         {
             var connection = SqliteStore.Prepare(Path.Combine(_folder, "chat.db")).Replace("\"", "\\\"", StringComparison.Ordinal);
             var plugin = $"connection-string = \"{connection}\"\nprovider-name = \"SQLite.MS\"\nauto-initialize = on\n";
@@ -30,7 +31,7 @@ public abstract class SqliteChatSpec(SqliteChatSpec.Database database)
                 akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.sql"
                 akka.persistence.snapshot-store.sql { {{plugin}} }
                 akka.persistence.query.journal.sql { {{plugin}} }
-                """;
+                """ + "\n" + extraConfig;
         }
 
         public string Config { get; }
