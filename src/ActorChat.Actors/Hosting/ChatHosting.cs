@@ -48,15 +48,15 @@ public static class ChatHosting
             throw new InvalidOperationException(
                 $"{ClusterSettings.Section}:{nameof(ClusterSettings.SeedNodes)} needs storage shared by every node: set {StorageSettings.Section}:{nameof(StorageSettings.Provider)} to PostgreSql.");
         }
-        var (connectionString, provider) = storage.Provider == StorageProvider.PostgreSql
-            ? (storage.ConnectionString, ProviderName.PostgreSQL15)
-            : (SqliteStore.Prepare(storage.SqlitePath), ProviderName.SQLiteMS);
+        var dataOptions = storage.Provider == StorageProvider.PostgreSql
+            ? new DataOptions().UseConnectionString(ProviderName.PostgreSQL15, storage.ConnectionString)
+            : SqliteStore.Options(storage.SqlitePath);
         return builder
             .AddHocon(hocon, HoconAddMode.Prepend)
             .AddHocon($"akka.cluster.split-brain-resolver.stable-after = {(long)cluster.DownUnreachableAfter.TotalMilliseconds}ms", HoconAddMode.Prepend)
             .WithRemoting(cluster.Hostname, cluster.Port, string.IsNullOrEmpty(cluster.PublicHostname) ? null : cluster.PublicHostname)
             .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodes })
-            .WithSqlPersistence(connectionString, provider)
+            .WithSqlPersistence(dataOptions)
             .WithShardRegion<RoomActor>("rooms",
                 (_, _) => room => RoomActor.PropsFor(room, rooms),
                 new RoomMessageExtractor(),

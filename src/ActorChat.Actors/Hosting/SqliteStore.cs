@@ -1,3 +1,6 @@
+using System.Data.Common;
+using LinqToDB;
+using LinqToDB.Interceptors;
 using Microsoft.Data.Sqlite;
 
 namespace ActorChat.Hosting;
@@ -5,6 +8,9 @@ namespace ActorChat.Hosting;
 /// <summary>Prepares the embedded SQLite database before the journal opens it.</summary>
 public static class SqliteStore
 {
+    /// <summary>How long a write waits for another connection's write to finish before it fails.</summary>
+    private const int BusyTimeoutMilliseconds = 5000;
+
     /// <summary>The connection string of the database at <paramref name="path"/>, switched to write-ahead logging.</summary>
     public static string Prepare(string path)
     {
@@ -18,5 +24,37 @@ public static class SqliteStore
         command.CommandText = "PRAGMA journal_mode=WAL;";
         command.ExecuteNonQuery();
         return connectionString;
+    }
+
+    /// <summary>How the journal, the snapshot store and the queries open the database at <paramref name="path"/>.</summary>
+    public static DataOptions Options(string path) =>
+        new DataOptions().UseConnectionString(ProviderName.SQLiteMS, Prepare(path)).UseInterceptor(new BusyTimeout());
+
+    /// <summary>
+    /// The journal and the snapshot store write through connections of their own, and SQLite lets one write at a
+    /// time. Left to itself, Microsoft.Data.Sqlite answers a busy database by sleeping 150 ms before it tries
+    /// again, which put a 150 ms stall into a room whenever a snapshot met a journal write; SQLite's own busy
+    /// handler waits in steps of a few milliseconds instead.
+    /// </summary>
+    private sealed class BusyTimeout : ConnectionInterceptor
+    {
+        public override void ConnectionOpened(ConnectionEventData eventData, DbConnection connection)
+        {
+            using var command = Pragma(connection);
+            command.ExecuteNonQuery();
+        }
+
+        public override async Task ConnectionOpenedAsync(ConnectionEventData eventData, DbConnection connection, CancellationToken cancellationToken)
+        {
+            await using var command = Pragma(connection);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        private static DbCommand Pragma(DbConnection connection)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};";
+            return command;
+        }
     }
 }
