@@ -50,7 +50,7 @@ public static class ChatHosting
         }
         var dataOptions = storage.Provider == StorageProvider.PostgreSql
             ? new DataOptions().UseConnectionString(ProviderName.PostgreSQL15, storage.ConnectionString)
-            : SqliteStore.Options(storage.SqlitePath);
+            : SqliteStore.Options(storage.SqlitePath, storage.SqliteSynchronous);
         return builder
             .AddHocon(hocon, HoconAddMode.Prepend)
             .AddHocon($"akka.cluster.split-brain-resolver.stable-after = {(long)cluster.DownUnreachableAfter.TotalMilliseconds}ms", HoconAddMode.Prepend)

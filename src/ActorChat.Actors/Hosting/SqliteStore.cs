@@ -27,8 +27,8 @@ public static class SqliteStore
     }
 
     /// <summary>How the journal, the snapshot store and the queries open the database at <paramref name="path"/>.</summary>
-    public static DataOptions Options(string path) =>
-        new DataOptions().UseConnectionString(ProviderName.SQLiteMS, Prepare(path)).UseInterceptor(new BusyTimeout());
+    public static DataOptions Options(string path, SqliteSynchronous synchronous = SqliteSynchronous.Full) =>
+        new DataOptions().UseConnectionString(ProviderName.SQLiteMS, Prepare(path)).UseInterceptor(new ConnectionSettings(synchronous));
 
     /// <summary>
     /// The journal and the snapshot store write through connections of their own, and SQLite lets one write at a
@@ -36,8 +36,12 @@ public static class SqliteStore
     /// again, which put a 150 ms stall into a room whenever a snapshot met a journal write; SQLite's own busy
     /// handler waits in steps of a few milliseconds instead.
     /// </summary>
-    private sealed class BusyTimeout : ConnectionInterceptor
+    private sealed class ConnectionSettings(SqliteSynchronous synchronous) : ConnectionInterceptor
     {
+        // Both are settings of a connection, not of the file: each connection the plugins open gets them.
+        private readonly string _pragmas =
+            $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = {synchronous.ToString().ToUpperInvariant()};";
+
         public override void ConnectionOpened(ConnectionEventData eventData, DbConnection connection)
         {
             using var command = Pragma(connection);
@@ -50,10 +54,10 @@ public static class SqliteStore
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        private static DbCommand Pragma(DbConnection connection)
+        private DbCommand Pragma(DbConnection connection)
         {
             var command = connection.CreateCommand();
-            command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};";
+            command.CommandText = _pragmas;
             return command;
         }
     }

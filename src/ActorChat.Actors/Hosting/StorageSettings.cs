@@ -13,6 +13,19 @@ public enum StorageProvider
     PostgreSql,
 }
 
+/// <summary>When a SQLite commit is flushed to the disk (SQLite's <c>synchronous</c> pragma, in write-ahead-log mode).</summary>
+public enum SqliteSynchronous
+{
+    /// <summary>Every commit reaches the disk before it is acknowledged: an ack survives a power loss.</summary>
+    Full,
+
+    /// <summary>
+    /// Commits reach the disk at checkpoints: an ack survives a crash or restart of the server, but the newest
+    /// acknowledged messages can be lost if the machine itself loses power or crashes.
+    /// </summary>
+    Normal,
+}
+
 /// <summary>Where messages, accounts and keys are kept, bound from the <c>ActorChat:Storage</c> configuration section.</summary>
 public sealed class StorageSettings
 {
@@ -25,6 +38,9 @@ public sealed class StorageSettings
 
     /// <summary>The SQLite database file; relative paths are taken inside <see cref="DataDirectory"/>.</summary>
     public string SqliteFile { get; set; } = "actorchat.db";
+
+    /// <summary>How far a SQLite commit has gone before a message is acknowledged.</summary>
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
 
     /// <summary>The PostgreSQL connection string (Npgsql syntax), when <see cref="Provider"/> is PostgreSql.</summary>
     public string ConnectionString { get; set; } = "";

@@ -16,5 +16,14 @@ public sealed class SqliteStoreSpecs : IDisposable
 
         Assert.Equal(5000, db.Execute<long>("PRAGMA busy_timeout"));
         Assert.Equal("wal", db.Execute<string>("PRAGMA journal_mode"));
+        Assert.Equal(2, db.Execute<long>("PRAGMA synchronous")); // FULL: an ack survives a power loss
+    }
+
+    [Fact]
+    public void Normal_synchronous_is_there_for_whoever_chooses_it()
+    {
+        using var db = new DataConnection(SqliteStore.Options(Path.Combine(_folder, "chat.db"), SqliteSynchronous.Normal));
+
+        Assert.Equal(1, db.Execute<long>("PRAGMA synchronous"));
     }
 }
