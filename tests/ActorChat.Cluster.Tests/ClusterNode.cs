@@ -47,7 +47,9 @@ public sealed class ClusterNode : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts a node that joins the cluster through <paramref name="seeds"/> (its own address when it is the first).</summary>
-    public static async Task<ClusterNode> StartAsync(string database, string signingKey, IReadOnlyList<string>? seeds = null)
+    /// <param name="settings">More settings for the node, as <c>Key=Value</c> (e.g. a failover profile).</param>
+    public static async Task<ClusterNode> StartAsync(string database, string signingKey, IReadOnlyList<string>? seeds = null,
+        IReadOnlyList<string>? settings = null)
     {
         var httpPort = FreePort();
         var akkaPort = FreePort();
@@ -69,7 +71,8 @@ public sealed class ClusterNode : IAsyncDisposable
         start.ArgumentList.Add($"--ActorChat:Storage:ConnectionString={database}");
         start.ArgumentList.Add($"--ActorChat:Auth:SigningKey={signingKey}");
         start.ArgumentList.Add("--ActorChat:Connections:FrameBurst=1000");
-        start.ArgumentList.Add("--ActorChat:Cluster:DownUnreachableAfter=00:00:03");
+        foreach (var setting in settings ?? [])
+            start.ArgumentList.Add("--" + setting);
         start.ArgumentList.Add("--Logging:LogLevel:Default=Information");
         start.ArgumentList.Add("--Logging:LogLevel:Microsoft=Warning");
         var node = new ClusterNode(Process.Start(start)!, httpPort, akkaPort);
@@ -107,6 +110,20 @@ public sealed class ClusterNode : IAsyncDisposable
         using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
+
+    /// <summary>Freezes the process (SIGSTOP), as a long garbage collection or an overloaded host would.</summary>
+    public void Stall() => Signal("-STOP");
+
+    /// <summary>Lets a frozen process run again (SIGCONT).</summary>
+    public void Resume() => Signal("-CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public int ExitCode => _process.ExitCode;
 
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 

@@ -38,6 +38,9 @@ public sealed class TrackedClient : IAsyncDisposable
 
     public IReadOnlyDictionary<(string Room, string Id), long> Acked => _acked;
 
+    /// <summary>When the first ack for a send whose id starts with <see cref="Marker"/> arrived, per room.</summary>
+    public ConcurrentDictionary<string, DateTime> FirstAckOf { get; } = new();
+
     public int UnackedCount => _unacked.Count;
 
     /// <summary>Live <c>message</c> frames carrying this client's own messages (echo suppression says: none).</summary>
@@ -110,6 +113,8 @@ public sealed class TrackedClient : IAsyncDisposable
             case "ack":
                 var key = (frame.GetProperty("room").GetString()!, frame.GetProperty("id").GetString()!);
                 _acked[key] = frame.GetProperty("seq").GetInt64();
+                if (Marker is not null && key.Item2.StartsWith(Marker, StringComparison.Ordinal))
+                    FirstAckOf.TryAdd(key.Item1, DateTime.UtcNow);
                 _unacked.TryRemove(key, out _);
                 _seen.GetOrAdd(key.Item1, _ => new()).TryAdd(frame.GetProperty("seq").GetInt64(), frame);
                 break;

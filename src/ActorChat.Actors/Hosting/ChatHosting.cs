@@ -1,5 +1,6 @@
 using ActorChat.Accounts;
 using ActorChat.Rooms;
+using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
@@ -25,10 +26,23 @@ public sealed class ClusterSettings
     public int Port { get; set; }
 
     /// <summary>
-    /// How long a node must stay unreachable before the split brain resolver downs it (keep-majority) and its
-    /// rooms restart elsewhere. Shorter fails over sooner; longer tolerates longer network hiccups.
+    /// How long heartbeats from a node may be missing before it counts as unreachable (the failure detector's
+    /// acceptable pause). Garbage collection and a busy machine stay under it.
     /// </summary>
-    public TimeSpan DownUnreachableAfter { get; set; } = TimeSpan.FromSeconds(20);
+    public TimeSpan HeartbeatPause { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// How long a node must stay unreachable before the split brain resolver downs it (keep-majority) and its
+    /// rooms restart elsewhere. Shorter fails over sooner; longer rides out longer network hiccups: a node that
+    /// stalls for a few seconds and comes back is not downed.
+    /// </summary>
+    public TimeSpan DownUnreachableAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long after downing a node the others wait before they start its rooms and, when it was the oldest node,
+    /// the shard coordinator: time for a node cut off from the majority to stop its own rooms first.
+    /// </summary>
+    public TimeSpan RemovalMargin { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Addresses of seed nodes (akka.tcp://actorchat@host:port); empty makes this node a cluster of one.</summary>
     public string[] SeedNodes { get; set; } = [];
@@ -38,6 +52,9 @@ public sealed class ClusterSettings
 public static class ChatHosting
 {
     public const string SystemName = "actorchat";
+
+    /// <summary>The process exit code of a node that stopped because the cluster downed it.</summary>
+    public const int DownedExitCode = 75;
 
     public static AkkaConfigurationBuilder AddActorChat(this AkkaConfigurationBuilder builder, string hocon,
         ClusterSettings cluster, StorageSettings storage, RoomSettings rooms)
@@ -53,7 +70,11 @@ public static class ChatHosting
             : SqliteStore.Options(storage.SqlitePath, storage.SqliteSynchronous);
         return builder
             .AddHocon(hocon, HoconAddMode.Prepend)
-            .AddHocon($"akka.cluster.split-brain-resolver.stable-after = {(long)cluster.DownUnreachableAfter.TotalMilliseconds}ms", HoconAddMode.Prepend)
+            .AddHocon($"""
+                akka.cluster.failure-detector.acceptable-heartbeat-pause = {(long)cluster.HeartbeatPause.TotalMilliseconds}ms
+                akka.cluster.split-brain-resolver.stable-after = {(long)cluster.DownUnreachableAfter.TotalMilliseconds}ms
+                akka.cluster.down-removal-margin = {(long)cluster.RemovalMargin.TotalMilliseconds}ms
+                """, HoconAddMode.Prepend)
             .WithRemoting(cluster.Hostname, cluster.Port, string.IsNullOrEmpty(cluster.PublicHostname) ? null : cluster.PublicHostname)
             .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodes })
             .WithSqlPersistence(dataOptions)
@@ -68,6 +89,15 @@ public static class ChatHosting
             .WithActors((system, _) => Connections.DeliveryHubs.Get(system))
             .AddStartup((system, _) =>
             {
+                // A node the others downed shuts itself down (Akka's run-coordinated-shutdown-when-down) and the
+                // host stops with it; a non-zero exit code tells its supervisor to start it again.
+                CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseActorSystemTerminate, "exit-code-when-downed", () =>
+                {
+                    if (CoordinatedShutdown.Get(system).ShutdownReason is CoordinatedShutdown.ClusterDowningReason)
+                        Environment.ExitCode = DownedExitCode;
+                    return Task.FromResult(Akka.Done.Instance);
+                });
+
                 // A node without seed nodes is a cluster of one: it joins itself.
                 if (cluster.SeedNodes.Length == 0)
                 {

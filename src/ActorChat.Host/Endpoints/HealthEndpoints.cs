@@ -4,13 +4,26 @@ using Akka.Cluster;
 
 namespace ActorChat.Host.Endpoints;
 
-/// <summary>Probes for load balancers: <c>/healthz</c> (the process answers) and <c>/readyz</c> (it can serve chat).</summary>
+/// <summary>
+/// Probes for load balancers and supervisors: <c>/healthz</c> (the node is alive and still a member of its cluster)
+/// and <c>/readyz</c> (it can serve chat).
+/// </summary>
 public static class HealthEndpoints
 {
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/healthz", Healthy);
         app.MapGet("/readyz", ReadyAsync);
+    }
+
+    // A node that is shutting down, or that the cluster downed, is on its way out: its supervisor should replace it.
+    private static IResult Healthy(ActorSystem system)
+    {
+        var shuttingDown = CoordinatedShutdown.Get(system).ShutdownReason is not null;
+        var status = Cluster.Get(system).SelfMember.Status;
+        return shuttingDown || status is MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed
+            ? Results.Text(shuttingDown ? "shutting down" : status.ToString().ToLowerInvariant(), statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ok");
     }
 
     private static async Task<IResult> ReadyAsync(ActorSystem system, StorageSettings storage, CancellationToken cancellationToken)
