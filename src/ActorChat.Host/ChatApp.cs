@@ -1,12 +1,15 @@
 using System.Threading.RateLimiting;
 using ActorChat.Accounts;
 using ActorChat.Connections;
+using ActorChat.Diagnostics;
 using ActorChat.Host.Auth;
 using ActorChat.Host.Endpoints;
+using ActorChat.Host.Management;
 using ActorChat.Hosting;
 using ActorChat.Rooms;
 using Akka.Hosting;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace ActorChat.Host;
 
@@ -29,6 +32,7 @@ public static class ChatApp
         var rooms = Bind<RoomSettings>(builder, RoomSettings.Section, s => s.Validate());
         Bind<ConnectionSettings>(builder, ConnectionSettings.Section, s => s.Validate());
         var cluster = Bind<ClusterSettings>(builder, ClusterSettings.Section, _ => { });
+        var management = Bind<ManagementSettings>(builder, ManagementSettings.Section, s => s.Validate());
         if (cluster.SeedNodes.Length > 0 && string.IsNullOrWhiteSpace(auth.SigningKey))
         {
             // A key generated on each node would make every node refuse the others' tokens.
@@ -54,7 +58,14 @@ public static class ChatApp
                 logging.AddLoggerFactory();
             });
             akka.AddActorChat(hocon, cluster, storage, rooms);
+            akka.AddStartup((system, _) => ChatMetrics.ObserveCluster(system));
         });
+
+        // Metrics are collected only with the management endpoint on; with it off the instruments have no listener and cost next to nothing.
+        if (management.Enabled)
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ChatMetrics.MeterName).AddPrometheusExporter());
+        builder.Services.AddSingleton<ManagementServer>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ManagementServer>());
 
         var app = builder.Build();
         app.UseWebSockets();

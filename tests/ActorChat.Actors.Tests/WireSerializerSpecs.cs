@@ -20,6 +20,8 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         new MarkRead("lobby", "bob", 7),
         new GetHistory("lobby", null, 50),
         new GetHistory("lobby", 99, 10),
+        new WhereAreYou("lobby"),
+        new RoomLocation("lobby", "akka.tcp://actorchat@127.0.0.1:2551"),
         new AccountActor.Register("Alice", "pbkdf2-sha512$1$a$b"),
         new AccountActor.GetCredentials("alice"),
         new AccountActor.Registered("Alice"),

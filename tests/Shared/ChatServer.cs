@@ -1,5 +1,6 @@
 using System.Net;
 using ActorChat.Host;
+using ActorChat.Host.Management;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -14,15 +15,25 @@ public sealed class ChatServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ChatServer(WebApplication app, Uri address, string dataDirectory)
+    private ChatServer(WebApplication app, Uri address, Uri? managementAddress, string dataDirectory)
     {
         _app = app;
         Address = address;
+        ManagementAddress = managementAddress;
         DataDirectory = dataDirectory;
         Http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = address };
     }
 
     public Uri Address { get; }
+
+    /// <summary>
+    /// The management listener (metrics, room locations), when the test turned it on, e.g. with
+    /// <c>ActorChat:Management:Urls=http://127.0.0.1:0</c> for a free port; null otherwise.
+    /// </summary>
+    public Uri? ManagementAddress { get; }
+
+    /// <summary>The application's services, for a test that needs to look inside (its actor system, say).</summary>
+    public IServiceProvider Services => _app.Services;
 
     public string DataDirectory { get; }
 
@@ -38,11 +49,14 @@ public sealed class ChatServer : IAsyncDisposable
             "--ActorChat:Auth:LoginAttemptsPerMinute=1000",
             "--ActorChat:Connections:FrameBurst=1000",
             "--Logging:LogLevel:Default=Warning",
+            // Off unless a test asks for it: servers running side by side would all want the same default port.
+            "--ActorChat:Management:Urls=",
         }.Concat(settings.Select(s => "--" + s)).ToArray();
         var app = ChatApp.Create(args);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new ChatServer(app, new Uri(address), dataDirectory);
+        var management = app.Services.GetRequiredService<ManagementServer>().Addresses;
+        return new ChatServer(app, new Uri(address), management.Count > 0 ? new Uri(management[0]) : null, dataDirectory);
     }
 
     public Uri SocketAddress => new UriBuilder(Address) { Scheme = "ws", Path = "/ws" }.Uri;

@@ -1,5 +1,7 @@
 using System.Net.WebSockets;
 using ActorChat.Accounts;
+using ActorChat.Diagnostics;
+using ActorChat.Hosting;
 using ActorChat.Protocol;
 using ActorChat.Rooms;
 using Akka.Actor;
@@ -58,6 +60,13 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         Receive<Acked>(OnAcked);
         Receive<NotMember>(OnNotMember);
         Receive<Deliver>(deliver => Send(deliver.Frame));
+        Receive<DeliverBatch>(batch =>
+        {
+            if (_outbound.TryEnqueue(batch.Frames))
+                ChatMetrics.Deliveries.Add(batch.Frames.Count);
+            else
+                Overflowed();
+        });
         Receive<JoinedRoom>(OnJoinedRoom);
         Receive<LeftRoom>(left => Send(left.Frame));
         Receive<Terminated>(OnRoomStopped);
@@ -70,7 +79,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     public static Props PropsFor(AuthTicket ticket, string session, Outbox outbound, IActorRef rooms,
         TokenService tokens, ConnectionSettings settings, TimeProvider? clock = null) =>
-        Props.Create(() => new ConnectionActor(ticket, session, outbound, rooms, tokens, settings, clock ?? TimeProvider.System));
+        FactoryProps.Of(() => new ConnectionActor(ticket, session, outbound, rooms, tokens, settings, clock ?? TimeProvider.System));
 
     protected override void PreStart() => ScheduleExpiry();
 
@@ -287,8 +296,18 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     private void Send(byte[] frame)
     {
-        if (!_outbound.TryEnqueue(frame) && _outbound.Close is null)
-            CloseSocket((WebSocketCloseStatus)1013, "client is too slow; resume with since");
+        if (_outbound.TryEnqueue(frame))
+            ChatMetrics.Deliveries.Add(1);
+        else
+            Overflowed();
+    }
+
+    private void Overflowed()
+    {
+        if (_outbound.Close is not null)
+            return;
+        ChatMetrics.OutboxOverflows.Add(1);
+        CloseSocket((WebSocketCloseStatus)1013, "client is too slow; resume with since");
     }
 
     private void CloseSocket(WebSocketCloseStatus status, string reason)

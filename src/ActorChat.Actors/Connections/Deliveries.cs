@@ -5,6 +5,9 @@ namespace ActorChat.Connections;
 /// <summary>A frame for one connection's socket, already serialized.</summary>
 public sealed record Deliver(byte[] Frame) : IWireMessage;
 
+/// <summary>Frames for one connection that go into its queue together, as one entry (the read markers after a <c>joined</c>).</summary>
+public sealed record DeliverBatch(IReadOnlyList<byte[]> Frames) : IWireMessage;
+
 /// <summary>A frame that carries a room's seq (a message or an ack), so the connection knows how far it got.</summary>
 public sealed record DeliverSequenced(string Room, long Seq, byte[] Frame) : IWireMessage;
 

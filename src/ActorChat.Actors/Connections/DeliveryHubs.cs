@@ -48,6 +48,7 @@ public sealed class DeliveryHubs : IExtension
     private static int FrameLength(object delivery) => delivery switch
     {
         Deliver d => d.Frame.Length,
+        DeliverBatch d => d.Frames.Sum(frame => frame.Length),
         DeliverSequenced d => d.Frame.Length,
         Acked d => d.Frame.Length,
         JoinedRoom d => d.Frame.Length,

@@ -5,17 +5,23 @@ namespace ActorChat.Connections;
 
 /// <summary>
 /// The bounded queue between a connection's actor and its socket's single send loop. A full queue is never
-/// waited on: the producer learns at once that the client cannot keep up.
+/// waited on: the producer learns at once that the client cannot keep up. Entries are single frames or batches:
+/// a batch is what the server owes one request of the client (the read markers that follow a <c>joined</c>),
+/// counted as one entry against the frame bound and with all its bytes against the byte bound.
 /// </summary>
 public sealed class Outbox
 {
-    private readonly Channel<byte[]> _frames = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<object> _entries = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly int _maxFrames;
     private readonly long _maxBytes;
     private int _queuedFrames;
     private long _queuedBytes;
     private readonly TaskCompletionSource _closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CloseRequest? _close;
+
+    // The send loop's place in the batch it is sending.
+    private IReadOnlyList<byte[]>? _batch;
+    private int _inBatch;
 
     public Outbox(int maxFrames, long maxBytes)
     {
@@ -35,19 +41,30 @@ public sealed class Outbox
     /// Queues a frame; false when that would pass the frame or byte bound, or the queue is closed.
     /// A frame alone in the queue always fits, so one large replay cannot close a client that keeps up.
     /// </summary>
-    public bool TryEnqueue(byte[] frame)
+    public bool TryEnqueue(byte[] frame) => TryEnqueue(frame, frame.Length);
+
+    /// <summary>Queues a batch of frames as one entry, all or none; false as for a single frame.</summary>
+    public bool TryEnqueue(IReadOnlyList<byte[]> frames)
+    {
+        long length = 0;
+        for (var i = 0; i < frames.Count; i++)
+            length += frames[i].Length;
+        return frames.Count == 0 || TryEnqueue(frames, length);
+    }
+
+    private bool TryEnqueue(object entry, long length)
     {
         if (Close is not null)
             return false;
-        var frames = Interlocked.Increment(ref _queuedFrames);
-        var bytes = Interlocked.Add(ref _queuedBytes, frame.Length);
-        if (frames > _maxFrames || (frames > 1 && bytes > _maxBytes))
+        var entries = Interlocked.Increment(ref _queuedFrames);
+        var bytes = Interlocked.Add(ref _queuedBytes, length);
+        if (entries > _maxFrames || (entries > 1 && bytes > _maxBytes))
         {
             Interlocked.Decrement(ref _queuedFrames);
-            Interlocked.Add(ref _queuedBytes, -frame.Length);
+            Interlocked.Add(ref _queuedBytes, -length);
             return false;
         }
-        return _frames.Writer.TryWrite(frame);
+        return _entries.Writer.TryWrite(entry);
     }
 
     /// <summary>Asks the send loop to close the socket with this status; frames still queued are dropped.</summary>
@@ -55,27 +72,43 @@ public sealed class Outbox
     {
         if (Interlocked.CompareExchange(ref _close, new CloseRequest(status, reason), null) is null)
         {
-            _frames.Writer.TryComplete();
+            _entries.Writer.TryComplete();
             _closeRequested.TrySetResult();
         }
     }
 
     /// <summary>Ends the queue when the socket is gone, so the send loop stops.</summary>
-    public void Complete() => _frames.Writer.TryComplete();
+    public void Complete() => _entries.Writer.TryComplete();
 
     /// <summary>The send loop's side: the next frame, or null when the queue ended or a close was requested.</summary>
     public async ValueTask<byte[]?> NextAsync(CancellationToken cancellationToken)
     {
-        while (Close is null && await _frames.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        if (_batch is not null && Close is null)
+            return NextOfBatch();
+        while (Close is null && await _entries.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (Close is null && _frames.Reader.TryRead(out var frame))
+            if (Close is null && _entries.Reader.TryRead(out var entry))
             {
                 Interlocked.Decrement(ref _queuedFrames);
-                Interlocked.Add(ref _queuedBytes, -frame.Length);
-                return frame;
+                if (entry is byte[] frame)
+                {
+                    Interlocked.Add(ref _queuedBytes, -frame.Length);
+                    return frame;
+                }
+                (_batch, _inBatch) = ((IReadOnlyList<byte[]>)entry, 0);
+                return NextOfBatch();
             }
         }
         return null;
+    }
+
+    private byte[] NextOfBatch()
+    {
+        var frame = _batch![_inBatch++];
+        if (_inBatch == _batch.Count)
+            _batch = null;
+        Interlocked.Add(ref _queuedBytes, -frame.Length);
+        return frame;
     }
 
     public sealed record CloseRequest(WebSocketCloseStatus Status, string Reason);

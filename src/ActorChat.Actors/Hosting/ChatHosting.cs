@@ -83,7 +83,7 @@ public static class ChatHosting
                 new RoomMessageExtractor(),
                 new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
             .WithShardRegion<AccountActor>("accounts",
-                (_, _) => key => Akka.Actor.Props.Create(() => new AccountActor(key)),
+                (_, _) => key => FactoryProps.Of(() => new AccountActor(key)),
                 new AccountMessageExtractor(),
                 new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, PassivateIdleEntityAfter = TimeSpan.FromMinutes(2) })
             .WithActors((system, _) => Connections.DeliveryHubs.Get(system))

@@ -1,5 +1,8 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using ActorChat.Connections;
+using ActorChat.Hosting;
+using ActorChat.Diagnostics;
 using ActorChat.Protocol;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
@@ -37,6 +40,7 @@ public sealed class RoomActor : ReceivePersistentActor
     private List<MessagePosted>? _replayedAfterSnapshot;
     private bool _markersPending = true;
     private bool _windowPending;
+    private bool _countedActive;
 
     public RoomActor(string room, RoomSettings settings)
     {
@@ -45,7 +49,7 @@ public sealed class RoomActor : ReceivePersistentActor
         _recent = new RecentMessages(settings.ReplayLimit);
         _sentIds = new SentIds(settings.DedupWindow);
         PersistenceId = "room-" + room;
-        _readMarkerStore = Context.ActorOf(Props.Create(() => new ReadMarkersActor(room, settings.SnapshotEvery)), "reads");
+        _readMarkerStore = Context.ActorOf(FactoryProps.Of(() => new ReadMarkersActor(room, settings.SnapshotEvery)), "reads");
         Context.Watch(_readMarkerStore);
 
         Recover<SnapshotOffer>(offer =>
@@ -122,6 +126,8 @@ public sealed class RoomActor : ReceivePersistentActor
             return;
         Stash.UnstashAll();
         Become(Serving);
+        ChatMetrics.ActiveRooms.Add(1);
+        _countedActive = true;
         ScheduleIdleStopIfEmpty();
     }
 
@@ -139,6 +145,7 @@ public sealed class RoomActor : ReceivePersistentActor
         Command<MarkRead>(OnMarkRead);
         Command<GetHistory>(OnGetHistory);
         Command<HistoryRead>(read => SendTo(read.Connection, new Deliver(read.Frame)));
+        Command<WhereAreYou>(_ => Sender.Tell(new RoomLocation(_room, ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString())));
         Command<ReceiveTimeout>(_ => PassivateWhenIdle());
         Command<StopWhenIdle>(_ =>
         {
@@ -156,7 +163,7 @@ public sealed class RoomActor : ReceivePersistentActor
     }
 
     public static Props PropsFor(string room, RoomSettings settings) =>
-        Props.Create(() => new RoomActor(room, settings));
+        FactoryProps.Of(() => new RoomActor(room, settings));
 
     private void OnJoin(Join join)
     {
@@ -187,11 +194,16 @@ public sealed class RoomActor : ReceivePersistentActor
         var answer = new JoinedRoom(_room, _seq, joined);
         _hubs.Send(_members.HubOf(connection)!, new HubAdmit(connection, answer), answer, Self);
 
+        // One read frame per present user with a marker, handed on as one batch: a room of thousands does not
+        // fill the joiner's queue with frames it asked for.
+        var reads = new List<byte[]>();
         foreach (var user in _members.Users)
         {
             if (_readMarkers.TryGetValue(user, out var read))
-                SendTo(connection, new Deliver(ServerFrames.Read(_room, user, read)));
+                reads.Add(ServerFrames.Read(_room, user, read));
         }
+        if (reads.Count > 0)
+            SendTo(connection, new DeliverBatch(reads));
     }
 
     /// <summary>Where a join's replay starts: the latest page without <c>since</c>, else everything after it up to the replay limit.</summary>
@@ -242,7 +254,7 @@ public sealed class RoomActor : ReceivePersistentActor
         }
 
         var posted = new MessagePosted(++_assignedSeq, post.Id, post.User, post.Text, DateTimeOffset.UtcNow);
-        var waiting = new PendingPost(posted, [Sender]);
+        var waiting = new PendingPost(posted, [Sender], Stopwatch.GetTimestamp());
         _unstored.Add((post.User, post.Id), waiting);
         _waiting.Add(waiting);
         if (!_writing)
@@ -255,19 +267,26 @@ public sealed class RoomActor : ReceivePersistentActor
         _waiting = [];
         _writing = true;
         var remaining = batch.Count;
+        var started = Stopwatch.GetTimestamp();
         PersistAllAsync(batch.Select(pending => pending.Event), posted =>
         {
             _unstored.Remove((posted.From, posted.Id), out var pending);
             var frame = Apply(posted);
+            ChatMetrics.MessagesStored.Add(1);
 
             var ack = new Acked(_room, posted.Id, posted.Seq, ServerFrames.Ack(_room, posted.Id, posted.Seq, posted.Timestamp));
             IReadOnlyList<IActorRef> senders = pending?.Senders ?? [];
             foreach (var sender in senders)
                 SendTo(sender, ack);
+            if (pending is not null)
+                ChatMetrics.FanoutDelay.Record(Stopwatch.GetElapsedTime(pending.AcceptedAt).TotalMilliseconds);
             Broadcast(new DeliverSequenced(_room, posted.Seq, frame), except: senders);
 
             if (--remaining == 0)
+            {
+                ChatMetrics.JournalWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 OnBatchStored();
+            }
         });
     }
 
@@ -409,6 +428,13 @@ public sealed class RoomActor : ReceivePersistentActor
         return true;
     }
 
+    protected override void PostStop()
+    {
+        if (_countedActive)
+            ChatMetrics.ActiveRooms.Add(-1);
+        base.PostStop();
+    }
+
     // A write the journal refused leaves a hole in the numbering the room cannot fill: restart from the journal.
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
@@ -421,7 +447,8 @@ public sealed class RoomActor : ReceivePersistentActor
         public static readonly StopWhenIdle Instance = new();
     }
 
-    private sealed record PendingPost(MessagePosted Event, List<IActorRef> Senders);
+    /// <summary>A send on its way to the journal; <paramref name="AcceptedAt"/> is the <see cref="Stopwatch"/> timestamp of its arrival.</summary>
+    private sealed record PendingPost(MessagePosted Event, List<IActorRef> Senders, long AcceptedAt);
 
     /// <summary>A history page read from the journal, on its way back to the member that asked.</summary>
     private sealed record HistoryRead(IActorRef Connection, byte[] Frame) : INoSerializationVerificationNeeded;

@@ -28,3 +28,13 @@ public sealed record MarkRead(string Room, string User, long Seq) : IRoomCommand
 
 /// <summary>Ask for up to <paramref name="Limit"/> messages older than <paramref name="Before"/> (or the latest).</summary>
 public sealed record GetHistory(string Room, long? Before, int Limit) : IRoomCommand;
+
+/// <summary>
+/// Asks the room which node it runs on; it answers with a <see cref="RoomLocation"/>. Sent through the shard region,
+/// this starts the room when it is not running (it stops again after its idle timeout); it does not count as
+/// activity that keeps an empty room running.
+/// </summary>
+public sealed record WhereAreYou(string Room) : IRoomCommand, INotInfluenceReceiveTimeout;
+
+/// <summary>The answer to <see cref="WhereAreYou"/>: the address of the node the room runs on (akka.tcp://actorchat@host:port).</summary>
+public sealed record RoomLocation(string Room, string Node) : IWireMessage;

@@ -33,7 +33,10 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         ["typing"] = r => new Typing(r.ReadString(), r.ReadString()),
         ["mark-read"] = r => new MarkRead(r.ReadString(), r.ReadString(), r.ReadInt64()),
         ["get-history"] = r => new GetHistory(r.ReadString(), ReadOptionalLong(r), r.ReadInt32()),
+        ["where-are-you"] = r => new WhereAreYou(r.ReadString()),
+        ["room-location"] = r => new RoomLocation(r.ReadString(), r.ReadString()),
         ["deliver"] = r => new Deliver(ReadBytes(r)),
+        ["deliver-batch"] = r => new DeliverBatch(ReadFrames(r)),
         ["deliver-seq"] = r => new DeliverSequenced(r.ReadString(), r.ReadInt64(), ReadBytes(r)),
         ["acked"] = r => new Acked(r.ReadString(), r.ReadString(), r.ReadInt64(), ReadBytes(r)),
         ["joined"] = r => new JoinedRoom(r.ReadString(), r.ReadInt64(), ReadBytes(r)),
@@ -61,7 +64,10 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         Typing => "typing",
         MarkRead => "mark-read",
         GetHistory => "get-history",
+        WhereAreYou => "where-are-you",
+        RoomLocation => "room-location",
         Deliver => "deliver",
+        DeliverBatch => "deliver-batch",
         DeliverSequenced => "deliver-seq",
         Acked => "acked",
         JoinedRoom => "joined",
@@ -98,7 +104,14 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                 case Typing m: w.Write(m.Room); w.Write(m.User); break;
                 case MarkRead m: w.Write(m.Room); w.Write(m.User); w.Write(m.Seq); break;
                 case GetHistory m: w.Write(m.Room); WriteOptional(w, m.Before); w.Write(m.Limit); break;
+                case WhereAreYou m: w.Write(m.Room); break;
+                case RoomLocation m: w.Write(m.Room); w.Write(m.Node); break;
                 case Deliver m: WriteBytes(w, m.Frame); break;
+                case DeliverBatch m:
+                    w.Write7BitEncodedInt(m.Frames.Count);
+                    foreach (var frame in m.Frames)
+                        WriteBytes(w, frame);
+                    break;
                 case DeliverSequenced m: w.Write(m.Room); w.Write(m.Seq); WriteBytes(w, m.Frame); break;
                 case Acked m: w.Write(m.Room); w.Write(m.Id); w.Write(m.Seq); WriteBytes(w, m.Frame); break;
                 case JoinedRoom m: w.Write(m.Room); w.Write(m.Seq); WriteBytes(w, m.Frame); break;
@@ -198,6 +211,14 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
     private static long? ReadOptionalLong(BinaryReader r) => r.ReadBoolean() ? r.ReadInt64() : null;
 
     private static string? ReadOptionalString(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+
+    private static byte[][] ReadFrames(BinaryReader r)
+    {
+        var frames = new byte[r.Read7BitEncodedInt()][];
+        for (var i = 0; i < frames.Length; i++)
+            frames[i] = ReadBytes(r);
+        return frames;
+    }
 
     private static byte[] ReadBytes(BinaryReader r) => r.ReadBytes(r.Read7BitEncodedInt());
 }

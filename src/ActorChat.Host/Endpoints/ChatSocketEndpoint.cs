@@ -1,5 +1,6 @@
 using ActorChat.Accounts;
 using ActorChat.Connections;
+using ActorChat.Diagnostics;
 using ActorChat.Host.Auth;
 using ActorChat.Host.Sockets;
 using ActorChat.Rooms;
@@ -40,11 +41,19 @@ public static class ChatSocketEndpoint
         {
             KeepAliveInterval = settings.KeepAliveInterval,
         });
-        var session = Guid.NewGuid().ToString("N");
-        var outbox = new Outbox(settings.OutboxFrames, settings.OutboxBytes);
-        var connection = system.ActorOf(
-            ConnectionActor.PropsFor(ticket, session, outbox, rooms.ActorRef, tokens, settings), "connection-" + session);
-        var logger = loggers.CreateLogger<ChatSocket>();
-        await new ChatSocket(socket, connection, outbox, settings.MaxFrameBytes, logger).RunAsync(lifetime.ApplicationStopping);
+        ChatMetrics.OpenConnections.Add(1);
+        try
+        {
+            var session = Guid.NewGuid().ToString("N");
+            var outbox = new Outbox(settings.OutboxFrames, settings.OutboxBytes);
+            var connection = system.ActorOf(
+                ConnectionActor.PropsFor(ticket, session, outbox, rooms.ActorRef, tokens, settings), "connection-" + session);
+            var logger = loggers.CreateLogger<ChatSocket>();
+            await new ChatSocket(socket, connection, outbox, settings.MaxFrameBytes, logger).RunAsync(lifetime.ApplicationStopping);
+        }
+        finally
+        {
+            ChatMetrics.OpenConnections.Add(-1);
+        }
     }
 }

@@ -60,6 +60,25 @@ public sealed class ConnectionActorSpecs : ChatSpec
     private static readonly byte[] EmptyFrame = Encoding.UTF8.GetBytes("{}");
 
     [Fact]
+    public async Task Joining_a_room_where_two_thousand_users_have_read_markers_delivers_them_all_and_keeps_the_socket()
+    {
+        var settings = new ConnectionSettings();
+        var (connection, outbox, rooms) = Connect("alice", new Outbox(settings.OutboxFrames, settings.OutboxBytes));
+        await NextSent(outbox);
+        connection.Tell(new JoinFrame("crowd", null));
+        rooms.ExpectMsg<Join>();
+        var markers = Enumerable.Range(0, 2000).Select(i => ServerFrames.Read("crowd", $"user{i}", 7)).ToList();
+
+        connection.Tell(new JoinedRoom("crowd", 7, ServerFrames.Joined("crowd", 7, ["alice"], [], truncated: false)), rooms.Ref);
+        connection.Tell(new DeliverBatch(markers), rooms.Ref);
+
+        Assert.Equal("joined", (await NextSent(outbox)).GetProperty("type").GetString());
+        for (var i = 0; i < 2000; i++)
+            Assert.Equal($"user{i}", (await NextSent(outbox)).GetProperty("user").GetString());
+        Assert.Null(outbox.Close);
+    }
+
+    [Fact]
     public void Joining_then_sending_becomes_room_commands_for_the_user_once_the_room_answered()
     {
         var (connection, _, rooms) = Connect("alice");

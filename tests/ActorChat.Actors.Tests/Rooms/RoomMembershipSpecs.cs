@@ -83,8 +83,33 @@ public sealed class RoomMembershipSpecs : ChatSpec
         Assert.Equal("bob", read.GetProperty("user").GetString());
         Assert.Equal(1, read.GetProperty("seq").GetInt64());
         var (carol, _) = Join(room, "reads", "carol");
-        var markers = new[] { NextFrame(carol) }.Select(f => (f.GetProperty("type").GetString(), f.GetProperty("user").GetString())).ToList();
-        Assert.Contains(("read", "bob"), markers);
+        var markers = carol.ExpectMsg<DeliverBatch>().Frames.Select(Json)
+            .Select(f => (f.GetProperty("type").GetString(), f.GetProperty("user").GetString(), f.GetProperty("seq").GetInt64()));
+        Assert.Equal([("read", "bob", 1L)], markers);
+    }
+
+    [Fact]
+    public void A_joiner_gets_the_read_markers_of_every_present_user_together_after_its_joined()
+    {
+        var room = StartRoom("crowd");
+        var (writer, _) = Join(room, "crowd", "writer");
+        room.Tell(new Post("crowd", "writer", "m1", "everyone reads this"), writer.Ref);
+        ExpectFrame(writer, "ack");
+        var readers = Enumerable.Range(0, 40).Select(i => $"reader{i}").ToList();
+        foreach (var reader in readers)
+        {
+            var (connection, _) = Join(room, "crowd", reader);
+            room.Tell(new MarkRead("crowd", reader, 1), connection.Ref);
+        }
+
+        var joiner = CreateTestProbe();
+        room.Tell(new Join("crowd", "late", null, HubFor("crowd")), joiner.Ref);
+
+        joiner.ExpectMsg<JoinedRoom>();
+        var markers = joiner.ExpectMsg<DeliverBatch>().Frames.Select(Json).ToList();
+        Assert.All(markers, marker => Assert.Equal(("read", 1L), (marker.GetProperty("type").GetString(), marker.GetProperty("seq").GetInt64())));
+        Assert.Equal(readers.Order(), markers.Select(marker => marker.GetProperty("user").GetString()!).Order());
+        joiner.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]

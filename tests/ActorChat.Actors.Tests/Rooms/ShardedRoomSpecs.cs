@@ -50,6 +50,28 @@ public sealed class ShardedRoomSpecs : ChatSpec
     }
 
     [Fact]
+    public void A_room_says_which_node_runs_it_and_being_asked_does_not_keep_it_running()
+    {
+        // Asked twenty times per idle timeout: were the questions activity, the room would never stop.
+        var idleTimeout = TimeSpan.FromSeconds(1);
+        var rooms = ClusterSharding.Get(Sys).Start("asked-rooms", room => RoomActor.PropsFor(room, new RoomSettings { ReplayLimit = 100, DedupWindow = 200, IdleTimeout = idleTimeout }),
+            ClusterShardingSettings.Create(Sys), new RoomMessageExtractor());
+        var asker = CreateTestProbe();
+        rooms.Tell(new WhereAreYou("lookout"), asker.Ref);
+        Assert.Equal(new RoomLocation("lookout", Cluster.Get(Sys).SelfAddress.ToString()), asker.ExpectMsg<RoomLocation>(ColdStartDeadline));
+        Watch(asker.LastSender);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        object? stopped = null;
+        while (stopped is null && DateTime.UtcNow < deadline)
+        {
+            rooms.Tell(new WhereAreYou("lookout"), asker.Ref);
+            stopped = ReceiveOne(idleTimeout / 20);
+        }
+        Assert.IsType<Terminated>(stopped);
+    }
+
+    [Fact]
     public void A_quiet_room_with_a_member_is_never_passivated()
     {
         var (_, room) = JoinThroughRegion("quiet-company", "alice");
