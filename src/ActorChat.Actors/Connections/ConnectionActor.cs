@@ -150,6 +150,8 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
 
     private long RetryAfter => (long)(_settings.RetryInterval.TotalSeconds * _clock.TimestampFrequency);
 
+    private long SendDeadline => (long)(_settings.SendDeadline.TotalSeconds * _clock.TimestampFrequency);
+
     private void OnJoin(JoinFrame join)
     {
         if (_joined.TryGetValue(join.Room, out var session))
@@ -240,6 +242,9 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         var waiting = false;
         foreach (var session in _joined.Values)
         {
+            // Past the deadline the outcome is unknown to us too: say so, and let the client retry by id.
+            foreach (var id in session.Expire(now, SendDeadline))
+                SendError(ErrorCodes.Unavailable, "the room could not confirm storage in time; send again with the same id", id);
             if (session.Incarnation is null)
             {
                 waiting = true;

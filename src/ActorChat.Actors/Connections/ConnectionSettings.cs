@@ -26,6 +26,13 @@ public sealed class ConnectionSettings
     /// <summary>A join or send a room has not answered after this long is sent again (rooms drop repeats).</summary>
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// How long the server keeps trying to store a send whose room is away (its node lost, the room moving) before
+    /// it answers <c>unavailable</c>: the outcome is then unknown and the client retries with the same id. Longer
+    /// than a failover, so a client normally never sees it.
+    /// </summary>
+    public TimeSpan SendDeadline { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Interval of the server's WebSocket keep-alive pings.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -37,6 +44,8 @@ public sealed class ConnectionSettings
             throw new InvalidOperationException($"{Section}: the outbound queue must hold at least one frame of {nameof(MaxFrameBytes)}.");
         if (RetryInterval < TimeSpan.FromMilliseconds(100))
             throw new InvalidOperationException($"{Section}:{nameof(RetryInterval)} must be at least 100 ms.");
+        if (SendDeadline <= RetryInterval)
+            throw new InvalidOperationException($"{Section}:{nameof(SendDeadline)} must be longer than {nameof(RetryInterval)}.");
         if (FramesPerSecond <= 0 || FrameBurst < 1 || RateLimitStrikes < 1)
             throw new InvalidOperationException($"{Section}: rate limits must be positive.");
     }

@@ -10,7 +10,7 @@ namespace ActorChat.Connections;
 /// </summary>
 internal sealed class RoomSession(string room, long? since, IActorRef hub)
 {
-    private readonly OrderedDictionary<string, (Post Post, long SentAt)> _unacked = new(StringComparer.Ordinal);
+    private readonly OrderedDictionary<string, (Post Post, long SentAt, long ReceivedAt)> _unacked = new(StringComparer.Ordinal);
 
     public string Room { get; } = room;
 
@@ -50,7 +50,8 @@ internal sealed class RoomSession(string room, long? since, IActorRef hub)
     /// <summary>Records a send; true when it should go out now (the room is known), false when it waits for the join.</summary>
     public bool Add(Post post, long now)
     {
-        _unacked[post.Id] = (post, Incarnation is null ? 0 : now);
+        var receivedAt = _unacked.TryGetValue(post.Id, out var earlier) ? earlier.ReceivedAt : now;
+        _unacked[post.Id] = (post, Incarnation is null ? 0 : now, receivedAt);
         return Incarnation is not null;
     }
 
@@ -66,7 +67,16 @@ internal sealed class RoomSession(string room, long? since, IActorRef hub)
     {
         var due = _unacked.Where(entry => now - entry.Value.SentAt >= retryAfter).Select(entry => entry.Value.Post).ToList();
         foreach (var post in due)
-            _unacked[post.Id] = (post, now);
+            _unacked[post.Id] = (post, now, _unacked[post.Id].ReceivedAt);
         return due;
+    }
+
+    /// <summary>Gives up on the sends the client made longer ago than <paramref name="deadline"/>; returns their ids.</summary>
+    public IReadOnlyList<string> Expire(long now, long deadline)
+    {
+        var expired = _unacked.Where(entry => now - entry.Value.ReceivedAt >= deadline).Select(entry => entry.Key).ToList();
+        foreach (var id in expired)
+            _unacked.Remove(id);
+        return expired;
     }
 }

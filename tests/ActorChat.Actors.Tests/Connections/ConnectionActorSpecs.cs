@@ -112,6 +112,31 @@ public sealed class ConnectionActorSpecs : ChatSpec
     }
 
     [Fact]
+    public async Task A_send_the_room_never_confirms_is_answered_unavailable_at_the_deadline_and_may_be_sent_again()
+    {
+        var settings = new ConnectionSettings { RetryInterval = TimeSpan.FromMilliseconds(100), SendDeadline = TimeSpan.FromMilliseconds(700) };
+        var outbox = new Outbox(64, 1 << 20);
+        var (connection, _, rooms) = Connect("alice", outbox, settings);
+        await NextSent(outbox);
+        connection.Tell(new JoinFrame("lobby", null));
+        rooms.ExpectMsg<Join>();
+        var room = CreateTestProbe();
+        connection.Tell(new JoinedRoom("lobby", 0, EmptyFrame), room.Ref);
+        await NextSent(outbox);
+
+        connection.Tell(new SendFrame("lobby", "m1", "is anyone there?"));
+
+        var error = await NextSent(outbox);
+        Assert.Equal(("error", "unavailable", "m1"), (error.GetProperty("type").GetString(), error.GetProperty("code").GetString(), error.GetProperty("ref").GetString()));
+        rooms.ReceiveWhile(TimeSpan.FromMilliseconds(300), message => message as Post);
+        // The client retries with the same id; the room (back now) answers it with the first ack.
+        connection.Tell(new SendFrame("lobby", "m1", "is anyone there?"));
+        Assert.Equal("m1", rooms.FishForMessage<Post>(_ => true).Id);
+        connection.Tell(new Acked("lobby", "m1", 1, Encoding.UTF8.GetBytes("""{"type":"ack","seq":1}""")), room.Ref);
+        Assert.Equal("ack", (await NextSent(outbox)).GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task An_unacknowledged_send_is_retried_with_its_id_and_a_late_second_ack_is_not_shown()
     {
         var settings = new ConnectionSettings { RetryInterval = TimeSpan.FromMilliseconds(200) };
