@@ -1,6 +1,5 @@
 using ActorChat.Accounts;
 using ActorChat.Rooms;
-using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
@@ -53,9 +52,6 @@ public static class ChatHosting
 {
     public const string SystemName = "actorchat";
 
-    /// <summary>The process exit code of a node that stopped because the cluster downed it.</summary>
-    public const int DownedExitCode = 75;
-
     public static AkkaConfigurationBuilder AddActorChat(this AkkaConfigurationBuilder builder, string hocon,
         ClusterSettings cluster, StorageSettings storage, RoomSettings rooms)
     {
@@ -89,15 +85,6 @@ public static class ChatHosting
             .WithActors((system, _) => Connections.DeliveryHubs.Get(system))
             .AddStartup((system, _) =>
             {
-                // A node the others downed shuts itself down (Akka's run-coordinated-shutdown-when-down) and the
-                // host stops with it; a non-zero exit code tells its supervisor to start it again.
-                CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseActorSystemTerminate, "exit-code-when-downed", () =>
-                {
-                    if (CoordinatedShutdown.Get(system).ShutdownReason is CoordinatedShutdown.ClusterDowningReason)
-                        Environment.ExitCode = DownedExitCode;
-                    return Task.FromResult(Akka.Done.Instance);
-                });
-
                 // A node without seed nodes is a cluster of one: it joins itself.
                 if (cluster.SeedNodes.Length == 0)
                 {
