@@ -14,7 +14,7 @@ internal sealed class RoomMembers
     public IEnumerable<string> Users => _connectionsOf.Keys;
 
     /// <summary>The hubs that reach at least one member: a fan-out sends one message to each.</summary>
-    public IEnumerable<IActorRef> Hubs => _membersBehind.Keys;
+    public Dictionary<IActorRef, int>.KeyCollection Hubs => _membersBehind.Keys;
 
     public bool Contains(IActorRef connection) => _members.ContainsKey(connection);
 
