@@ -1,4 +1,9 @@
+using ActorChat.Bench;
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project bench/ActorChat.Bench -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// dotnet run -c Release --project bench/ActorChat.Bench -- room-memory
+if (args is ["room-memory", ..])
+    RoomMemory.Run();
+else
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
