@@ -30,7 +30,7 @@ public static class ChatApp
         var auth = Bind<AuthSettings>(builder, AuthSettings.Section, s => s.Validate());
         var storage = Bind<StorageSettings>(builder, StorageSettings.Section, s => s.Validate());
         var rooms = Bind<RoomSettings>(builder, RoomSettings.Section, s => s.Validate());
-        Bind<ConnectionSettings>(builder, ConnectionSettings.Section, s => s.Validate());
+        var connections = Bind<ConnectionSettings>(builder, ConnectionSettings.Section, s => s.Validate());
         var cluster = Bind<ClusterSettings>(builder, ClusterSettings.Section, _ => { });
         var management = Bind<ManagementSettings>(builder, ManagementSettings.Section, s => s.Validate());
         if (cluster.SeedNodes.Length > 0 && string.IsNullOrWhiteSpace(auth.SigningKey))
@@ -58,7 +58,11 @@ public static class ChatApp
                 logging.AddLoggerFactory();
             });
             akka.AddActorChat(hocon, cluster, storage, rooms);
-            akka.AddStartup((system, _) => ChatMetrics.ObserveCluster(system));
+            akka.AddStartup((system, _) =>
+            {
+                RemoteFrameBudget.Check(system, connections);
+                ChatMetrics.ObserveCluster(system);
+            });
         });
 
         // Metrics are collected only with the management endpoint on; with it off the instruments have no listener and cost next to nothing.

@@ -109,10 +109,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
                 _rooms.Tell(new Leave(leave.Room, _user));
                 break;
             case SendFrame send when IsJoined(send.Room, send.Id):
-                var post = new Post(send.Room, _user, send.Id, send.Text);
-                if (_joined[send.Room].Add(post, Now))
-                    _rooms.Tell(post);
-                StartRetrying();
+                OnSend(send, _joined[send.Room]);
                 break;
             case TypingFrame typing when IsJoined(typing.Room, typing.Room):
                 _rooms.Tell(new Typing(typing.Room, _user));
@@ -136,6 +133,19 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
                 Send(ServerFrames.Error(rejected.Error));
                 break;
         }
+    }
+
+    private void OnSend(SendFrame send, RoomSession session)
+    {
+        if (session.WouldExceed(send.Id, _settings.MaxUnackedSends))
+        {
+            SendError(ErrorCodes.RateLimited, $"{_settings.MaxUnackedSends} sends in room '{send.Room}' are still waiting for their ack", send.Id);
+            return;
+        }
+        var post = new Post(send.Room, _user, send.Id, send.Text);
+        if (session.Add(post, Now))
+            _rooms.Tell(post);
+        StartRetrying();
     }
 
     private bool IsJoined(string room, string reference)

@@ -33,6 +33,12 @@ public sealed class ConnectionSettings
     /// </summary>
     public TimeSpan SendDeadline { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Sends in one room still waiting for their ack; one more is refused with <c>rate_limited</c> until acks come
+    /// back. Bounds what a connection holds while its room is away, and the join that hands those ids back to it.
+    /// </summary>
+    public int MaxUnackedSends { get; set; } = 256;
+
     /// <summary>Interval of the server's WebSocket keep-alive pings.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -46,6 +52,8 @@ public sealed class ConnectionSettings
             throw new InvalidOperationException($"{Section}:{nameof(RetryInterval)} must be at least 100 ms.");
         if (SendDeadline <= RetryInterval)
             throw new InvalidOperationException($"{Section}:{nameof(SendDeadline)} must be longer than {nameof(RetryInterval)}.");
+        if (MaxUnackedSends < 1)
+            throw new InvalidOperationException($"{Section}:{nameof(MaxUnackedSends)} must be positive.");
         if (FramesPerSecond <= 0 || FrameBurst < 1 || RateLimitStrikes < 1)
             throw new InvalidOperationException($"{Section}: rate limits must be positive.");
     }

@@ -27,6 +27,9 @@ internal sealed class RoomSession(string room, long? since, IActorRef hub)
 
     public bool HasUnacked => _unacked.Count > 0;
 
+    /// <summary>True when <paramref name="id"/> would be one more send waiting for its ack than <paramref name="max"/> allows.</summary>
+    public bool WouldExceed(string id, int max) => _unacked.Count >= max && !_unacked.ContainsKey(id);
+
     /// <summary>What to send to join (or join again): from the client's own <c>since</c> until something arrived.</summary>
     public Join JoinCommand(string user, long now)
     {

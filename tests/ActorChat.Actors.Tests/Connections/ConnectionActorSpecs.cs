@@ -79,6 +79,36 @@ public sealed class ConnectionActorSpecs : ChatSpec
     }
 
     [Fact]
+    public async Task A_send_past_the_most_that_may_wait_for_their_ack_is_refused_until_an_ack_comes_back()
+    {
+        var (connection, outbox, rooms) = Connect("alice", settings: new ConnectionSettings { MaxUnackedSends = 2 });
+        await NextSent(outbox);
+        connection.Tell(new JoinFrame("lobby", null));
+        rooms.ExpectMsg<Join>();
+        var room = CreateTestProbe();
+        connection.Tell(new JoinedRoom("lobby", 0, EmptyFrame), room.Ref);
+        await NextSent(outbox);
+
+        connection.Tell(new SendFrame("lobby", "m1", "one"));
+        connection.Tell(new SendFrame("lobby", "m2", "two"));
+        connection.Tell(new SendFrame("lobby", "m3", "three"));
+        Assert.Equal("m1", rooms.ExpectMsg<Post>().Id);
+        Assert.Equal("m2", rooms.ExpectMsg<Post>().Id);
+        var refused = await NextSent(outbox);
+        Assert.Equal("rate_limited", refused.GetProperty("code").GetString());
+        Assert.Equal("m3", refused.GetProperty("ref").GetString());
+        rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        // A retry of one still waiting is no new send; once an ack comes back there is room for one more.
+        connection.Tell(new SendFrame("lobby", "m2", "two"));
+        Assert.Equal("m2", rooms.ExpectMsg<Post>().Id);
+        connection.Tell(new Acked("lobby", "m1", 1, Encoding.UTF8.GetBytes("""{"type":"ack","seq":1}""")), room.Ref);
+        Assert.Equal("ack", (await NextSent(outbox)).GetProperty("type").GetString());
+        connection.Tell(new SendFrame("lobby", "m3", "three"));
+        Assert.Equal("m3", rooms.ExpectMsg<Post>().Id);
+    }
+
+    [Fact]
     public void Joining_then_sending_becomes_room_commands_for_the_user_once_the_room_answered()
     {
         var (connection, _, rooms) = Connect("alice");
