@@ -1,14 +1,15 @@
 namespace ActorChat.Rooms;
 
 /// <summary>The <c>message</c> frames of a room's newest messages in seq order, each serialized once.</summary>
+/// <remarks>The ring grows with the room up to its capacity, so a quiet room does not hold a full-size array.</remarks>
 internal sealed class RecentMessages(int capacity)
 {
-    private readonly byte[][] _ring = new byte[Math.Max(capacity, 1)][];
+    private byte[][] _ring = [];
     private int _start;
 
     public int Count { get; private set; }
 
-    public int Capacity => _ring.Length;
+    public int Capacity { get; } = Math.Max(capacity, 1);
 
     /// <summary>The lowest seq still held, or one past the newest when empty.</summary>
     public long FirstSeq { get; private set; } = 1;
@@ -16,6 +17,8 @@ internal sealed class RecentMessages(int capacity)
     /// <summary>Adds the frame of the message at <paramref name="seq"/>, the next after the newest held.</summary>
     public void Add(long seq, byte[] frame)
     {
+        if (Count == _ring.Length && _ring.Length < Capacity)
+            Grow();
         if (Count == _ring.Length)
         {
             _start = (_start + 1) % _ring.Length;
@@ -55,6 +58,15 @@ internal sealed class RecentMessages(int capacity)
                 break;
         }
         return seq + 1;
+    }
+
+    private void Grow()
+    {
+        var grown = new byte[Math.Min(Capacity, Math.Max(16, _ring.Length * 2))][];
+        for (var i = 0; i < Count; i++)
+            grown[i] = _ring[(_start + i) % _ring.Length];
+        _ring = grown;
+        _start = 0;
     }
 
     private byte[] At(long seq) => _ring[(_start + (int)(seq - FirstSeq)) % _ring.Length];
