@@ -12,7 +12,11 @@ namespace ActorChat.Connections;
 /// One client's WebSocket on this node: knows the user and the rooms it joined, turns the client's frames into
 /// room commands, and writes every frame bound for the client into its bounded outbound queue.
 /// </summary>
-public sealed class ConnectionActor : ReceiveActor, IWithTimers
+/// <remarks>
+/// An <see cref="UntypedActor"/> with one switch: there is one of these per socket, and a
+/// <see cref="ReceiveActor"/> builds its handler tables per instance, about half a kilobyte each.
+/// </remarks>
+public sealed class ConnectionActor : UntypedActor, IWithTimers
 {
     /// <summary>The socket is gone; the connection stops and so leaves every room.</summary>
     public sealed record SocketClosed : INoSerializationVerificationNeeded
@@ -54,25 +58,55 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         _rateLimiter = new FrameRateLimiter(settings.FramesPerSecond, settings.FrameBurst, clock);
 
         Send(ServerFrames.Welcome(_user, session));
+    }
 
-        Receive<ClientFrame>(OnClientFrame);
-        Receive<DeliverSequenced>(OnSequenced);
-        Receive<Acked>(OnAcked);
-        Receive<NotMember>(OnNotMember);
-        Receive<Deliver>(deliver => Send(deliver.Frame));
-        Receive<DeliverBatch>(batch =>
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            if (_outbound.TryEnqueue(batch.Frames))
-                ChatMetrics.Deliveries.Add(batch.Frames.Count);
-            else
-                Overflowed();
-        });
-        Receive<JoinedRoom>(OnJoinedRoom);
-        Receive<LeftRoom>(left => Send(left.Frame));
-        Receive<Terminated>(OnRoomStopped);
-        Receive<TokenExpired>(_ => OnTokenExpired());
-        Receive<RetryTick>(_ => RetryUnanswered());
-        Receive<SocketClosed>(_ => Context.Stop(Self));
+            case DeliverSequenced sequenced:
+                OnSequenced(sequenced);
+                break;
+            case Acked acked:
+                OnAcked(acked);
+                break;
+            case Deliver deliver:
+                Send(deliver.Frame);
+                break;
+            case ClientFrame frame:
+                OnClientFrame(frame);
+                break;
+            case DeliverBatch batch:
+                if (_outbound.TryEnqueue(batch.Frames))
+                    ChatMetrics.Deliveries.Add(batch.Frames.Count);
+                else
+                    Overflowed();
+                break;
+            case NotMember notMember:
+                OnNotMember(notMember);
+                break;
+            case JoinedRoom joined:
+                OnJoinedRoom(joined);
+                break;
+            case LeftRoom left:
+                Send(left.Frame);
+                break;
+            case Terminated terminated:
+                OnRoomStopped(terminated);
+                break;
+            case TokenExpired:
+                OnTokenExpired();
+                break;
+            case RetryTick:
+                RetryUnanswered();
+                break;
+            case SocketClosed:
+                Context.Stop(Self);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
