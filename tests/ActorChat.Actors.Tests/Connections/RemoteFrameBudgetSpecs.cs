@@ -8,33 +8,25 @@ namespace ActorChat.Tests.Connections;
 /// <summary>What a connection sends its room whole, against Akka.Remote's default frame limit, over real remoting.</summary>
 public sealed class RemoteFrameBudgetSpecs : ChatSpec
 {
-    private static readonly string NodeConfig = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "HOCON.conf")) + """
-
-        akka.actor.provider = remote
-        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
-        """;
-
-    private readonly ActorSystem _roomNode;
+    private readonly OtherNode _roomNode;
 
     public RemoteFrameBudgetSpecs()
-        : base(NodeConfig)
+        : base(OtherNode.Config)
     {
-        _roomNode = ActorSystem.Create(Sys.Name, Sys.Settings.Config);
+        _roomNode = new OtherNode(Sys);
     }
 
     protected override void AfterAll()
     {
-        _roomNode.Terminate().Wait(TimeSpan.FromSeconds(10));
+        _roomNode.Dispose();
         base.AfterAll();
     }
 
     /// <summary>A probe on the other node where a room would be, and how this node addresses it.</summary>
     private (Akka.TestKit.TestProbe Room, IActorRef Remote) RoomOnOtherNode()
     {
-        var room = CreateTestProbe(_roomNode);
-        var address = ((ExtendedActorSystem)_roomNode).Provider.DefaultAddress;
-        var remote = Sys.ActorSelection(room.Ref.Path.ToStringWithAddress(address)).ResolveOne(ColdStartDeadline).Result;
-        return (room, remote);
+        var room = CreateTestProbe(_roomNode.System);
+        return (room, _roomNode.ResolveFromSpecAsync(room.Ref, ColdStartDeadline).Result);
     }
 
     // Ids as long as the protocol allows, of characters that take three bytes each in UTF-8.

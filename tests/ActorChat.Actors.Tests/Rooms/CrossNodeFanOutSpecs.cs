@@ -8,34 +8,26 @@ namespace ActorChat.Tests.Rooms;
 /// <summary>A room on one node and members on another, over real remoting with our serializers.</summary>
 public sealed class CrossNodeFanOutSpecs : ChatSpec
 {
-    private static readonly string NodeConfig = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "HOCON.conf")) + """
-
-        akka.actor.provider = remote
-        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
-        """;
-
     private static readonly string[] FarUsers = ["bob", "carol", "dave"];
 
+    private readonly OtherNode _other;
     private readonly ActorSystem _otherNode;
 
     public CrossNodeFanOutSpecs()
-        : base(NodeConfig)
+        : base(OtherNode.Config)
     {
-        _otherNode = ActorSystem.Create(Sys.Name, Sys.Settings.Config);
+        _other = new OtherNode(Sys);
+        _otherNode = _other.System;
     }
 
     protected override void AfterAll()
     {
-        _otherNode.Terminate().Wait(TimeSpan.FromSeconds(10));
+        _other.Dispose();
         base.AfterAll();
     }
 
     /// <summary>The room as the other node sees it: a remote reference.</summary>
-    private IActorRef FromOtherNode(IActorRef room)
-    {
-        var address = ((ExtendedActorSystem)Sys).Provider.DefaultAddress;
-        return _otherNode.ActorSelection(room.Path.ToStringWithAddress(address)).ResolveOne(ColdStartDeadline).Result;
-    }
+    private IActorRef FromOtherNode(IActorRef room) => _other.ResolveAsync(room, ColdStartDeadline).Result;
 
     private TestProbe JoinFromOtherNode(IActorRef room, string user)
     {

@@ -14,21 +14,19 @@ public sealed class CrossNodeHistorySpecs : SqliteChatSpec
     private static readonly TimeSpan LongDeadline = TimeSpan.FromSeconds(60);
     private static readonly string Kilobyte = new('k', 1000);
 
+    private readonly OtherNode _other;
     private readonly ActorSystem _otherNode;
 
     public CrossNodeHistorySpecs()
-        : base(new Database(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "HOCON.conf")) + """
-
-            akka.actor.provider = remote
-            akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
-            """))
+        : base(new Database(OtherNode.Config))
     {
-        _otherNode = ActorSystem.Create(Sys.Name, Sys.Settings.Config);
+        _other = new OtherNode(Sys);
+        _otherNode = _other.System;
     }
 
     protected override void AfterAll()
     {
-        _otherNode.Terminate().Wait(TimeSpan.FromSeconds(10));
+        _other.Dispose();
         base.AfterAll();
     }
 
@@ -43,8 +41,7 @@ public sealed class CrossNodeHistorySpecs : SqliteChatSpec
             writer.ExpectMsg<Acked>(LongDeadline);
 
         var reader = CreateTestProbe(_otherNode);
-        var remoteRoom = await _otherNode.ActorSelection(room.Path.ToStringWithAddress(((ExtendedActorSystem)Sys).Provider.DefaultAddress))
-            .ResolveOne(ColdStartDeadline);
+        var remoteRoom = await _other.ResolveAsync(room, ColdStartDeadline);
         remoteRoom.Tell(new Join("saga", "reader", 0, HubFor("saga", _otherNode)), reader.Ref);
 
         // The replay is cut at ReplayMaxBytes (1 MiB), far past the 128,000-byte remote frame limit.
