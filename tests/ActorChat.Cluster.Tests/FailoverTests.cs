@@ -136,7 +136,14 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         downed.Resume();
 
         using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await downed.WaitForExitAsync(exited.Token);
+        try
+        {
+            await downed.WaitForExitAsync(exited.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"the downed node was still running 60 s after it resumed\n--- its output\n{downed.Output}");
+        }
         // Akka's coordinated shutdown, run because the node was downed, ends the process with a failure code.
         Assert.NotEqual(0, downed.ExitCode);
         Assert.Contains("marked as DOWN", downed.Output, StringComparison.Ordinal);
