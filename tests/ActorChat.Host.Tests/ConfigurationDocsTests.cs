@@ -62,7 +62,10 @@ public sealed partial class ConfigurationDocsTests
     {
         null or "" => "empty",
         string text => text,
-        TimeSpan span => span.ToString("c", CultureInfo.InvariantCulture),
+        // As an operator writes it: 00:00:00.002, not 00:00:00.0020000.
+        TimeSpan span => span.Ticks % TimeSpan.TicksPerSecond == 0
+            ? span.ToString("c", CultureInfo.InvariantCulture)
+            : span.ToString("c", CultureInfo.InvariantCulture).TrimEnd('0'),
         IEnumerable items when !items.Cast<object>().Any() => "[]",
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",

@@ -64,10 +64,7 @@ public static class ChatHosting
         var dataOptions = storage.Provider == StorageProvider.PostgreSql
             ? new DataOptions().UseConnectionString(ProviderName.PostgreSQL15, storage.ConnectionString)
             : SqliteStore.Options(storage.SqlitePath, storage.SqliteSynchronous);
-        // SQLite lets one transaction write at a time. Concurrent journal writers only queue on its lock, sleeping
-        // in its busy handler (1, 2, 5, 10... ms) between tries; one writer instead takes every room's pending
-        // rows into its next transaction as soon as the last one commits.
-        var journalWriters = storage.Provider == StorageProvider.Sqlite ? "akka.persistence.journal.sql.parallelism = 1" : "";
+        var journalWriters = storage.Provider == StorageProvider.Sqlite ? SqliteStore.JournalConfig(storage.GroupCommitInterval) : "";
         return builder
             .AddHocon(journalWriters, HoconAddMode.Prepend)
             .AddHocon(hocon, HoconAddMode.Prepend)

@@ -42,6 +42,13 @@ public sealed class StorageSettings
     /// <summary>How far a SQLite commit has gone before a message is acknowledged.</summary>
     public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
 
+    /// <summary>
+    /// SQLite: the shortest time between the starts of two journal transactions. Every room's messages arriving
+    /// within it are stored together, in one flush to the disk; a message after a quiet spell is stored at once.
+    /// Zero gives every write its own transaction as soon as the last one is done.
+    /// </summary>
+    public TimeSpan GroupCommitInterval { get; set; } = TimeSpan.FromMilliseconds(2);
+
     /// <summary>The PostgreSQL connection string (Npgsql syntax), when <see cref="Provider"/> is PostgreSql.</summary>
     public string ConnectionString { get; set; } = "";
 
@@ -52,6 +59,8 @@ public sealed class StorageSettings
 
     public void Validate()
     {
+        if (GroupCommitInterval < TimeSpan.Zero || GroupCommitInterval > TimeSpan.FromSeconds(1))
+            throw new InvalidOperationException($"{Section}:{nameof(GroupCommitInterval)} must be between 0 and 1 second.");
         if (Provider == StorageProvider.PostgreSql && string.IsNullOrWhiteSpace(ConnectionString))
             throw new InvalidOperationException($"{Section}:{nameof(ConnectionString)} is required with the PostgreSql provider.");
     }

@@ -21,9 +21,11 @@ public abstract class SqliteChatSpec(SqliteChatSpec.Database database)
         private readonly string _folder = Path.Combine(Path.GetTempPath(), "actorchat-spec-" + Guid.NewGuid().ToString("N"));
 
         /// <param name="extraConfig">More HOCON for the spec, beside the storage settings.</param>
-        public Database(string? extraConfig = null)
+        /// <param name="groupCommit">The journal's group-commit interval; the server's default when null.</param>
+        public Database(string? extraConfig = null, TimeSpan? groupCommit = null)
         {
-            var connection = SqliteStore.Prepare(Path.Combine(_folder, "chat.db")).Replace("\"", "\\\"", StringComparison.Ordinal);
+            ConnectionString = SqliteStore.Prepare(Path.Combine(_folder, "chat.db"));
+            var connection = ConnectionString.Replace("\"", "\\\"", StringComparison.Ordinal);
             var plugin = $"connection-string = \"{connection}\"\nprovider-name = \"SQLite.MS\"\nauto-initialize = on\n";
             Config = $$"""
                 akka.persistence.journal.plugin = "akka.persistence.journal.sql"
@@ -31,10 +33,13 @@ public abstract class SqliteChatSpec(SqliteChatSpec.Database database)
                 akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.sql"
                 akka.persistence.snapshot-store.sql { {{plugin}} }
                 akka.persistence.query.journal.sql { {{plugin}} }
+                {{SqliteStore.JournalConfig(groupCommit ?? new StorageSettings().GroupCommitInterval)}}
                 """ + "\n" + extraConfig;
         }
 
         public string Config { get; }
+
+        public string ConnectionString { get; }
 
         public void Delete()
         {
