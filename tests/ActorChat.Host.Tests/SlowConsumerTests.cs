@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using ActorChat.Testing;
 
 namespace ActorChat.Host.Tests;
@@ -5,7 +6,7 @@ namespace ActorChat.Host.Tests;
 public sealed class SlowConsumerTests
 {
     [Fact]
-    public async Task A_client_that_stops_reading_is_dropped_and_the_room_carries_on_for_the_others()
+    public async Task A_client_that_stops_reading_is_closed_with_1013_and_the_room_carries_on_for_the_others()
     {
         await using var server = await ChatServer.StartAsync(null,
             "ActorChat:Connections:OutboxFrames=256", "ActorChat:Connections:FrameBurst=100000");
@@ -29,6 +30,8 @@ public sealed class SlowConsumerTests
         }
 
         Assert.True(sleeperLeft, $"the sleeper was never dropped after {sent} messages");
+        // Awake again (within the server's grace for a close handshake), it reads what was queued, then the reason.
+        Assert.Equal((WebSocketCloseStatus)1013, await sleeper.ExpectClosedAsync());
         await writer.SendAsync(new { type = "send", room = "firehose", id = "after", text = "still flowing" });
         Assert.Equal(sent + 1, (await writer.ExpectAsync("ack")).GetProperty("seq").GetInt64());
     }

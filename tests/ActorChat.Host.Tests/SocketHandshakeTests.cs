@@ -80,12 +80,14 @@ public sealed class SocketHandshakeTests : ServerTest
     [Fact]
     public async Task Each_connection_of_a_user_gets_its_own_session()
     {
-        await using var first = await Server.ConnectAsync("two_tabs");
-        var token = await Server.LoginAsync("two_tabs");
-        await using var second = await ChatClient.ConnectAsync(Server.SocketAddress, token);
-        var welcome = await second.ExpectAsync("welcome");
+        await using var first = await ChatClient.ConnectAsync(Server.SocketAddress, await Server.RegisterAndLoginAsync("two_tabs"));
+        var firstWelcome = await first.ExpectAsync("welcome");
+        await using var second = await ChatClient.ConnectAsync(Server.SocketAddress, await Server.LoginAsync("two_tabs"));
+        var secondWelcome = await second.ExpectAsync("welcome");
         await first.ExpectNothingPendingAsync();
 
-        Assert.Equal("two_tabs", welcome.GetProperty("user").GetString());
+        Assert.Equal("two_tabs", firstWelcome.GetProperty("user").GetString());
+        Assert.Equal("two_tabs", secondWelcome.GetProperty("user").GetString());
+        Assert.NotEqual(firstWelcome.GetProperty("session").GetString(), secondWelcome.GetProperty("session").GetString());
     }
 }

@@ -117,16 +117,25 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     protected override void PreStart() => ScheduleExpiry();
 
-    // Stopping without a close already requested means the server itself is going away (or the socket is already
-    // gone, where the request is harmless): tell the client so it reconnects elsewhere.
-    protected override void PostStop() => _outbound.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
+    // A close already requested stands (the first one wins). Otherwise the socket is gone already, the node is
+    // shutting down, or this actor failed: the client hears which, and may reconnect and resume either way.
+    protected override void PostStop() =>
+        _outbound.RequestClose(CoordinatedShutdown.Get(Context.System).ShutdownReason is not null ? CloseReasons.ShuttingDown : CloseReasons.InternalError);
+
+    // What it had in memory (unacknowledged sends, where each room stands) is gone with the failure: rather than
+    // carry on with a blank slate, the socket closes and the client resumes from what it knows.
+    protected override void PreRestart(Exception reason, object message)
+    {
+        _outbound.RequestClose(CloseReasons.InternalError);
+        base.PreRestart(reason, message);
+    }
 
     private void OnClientFrame(ClientFrame frame)
     {
         if (!_rateLimiter.TryTake())
         {
             if (_rateLimiter.Strikes >= _settings.RateLimitStrikes)
-                CloseSocket(WebSocketCloseStatus.PolicyViolation, "rate limit exceeded");
+                CloseSocket(CloseReasons.RateLimitExceeded);
             else
                 SendError(ErrorCodes.RateLimited, "too many frames; slow down", RefOf(frame));
             return;
@@ -337,7 +346,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         if (_expiresAt > _clock.GetUtcNow())
             ScheduleExpiry();
         else
-            CloseSocket(WebSocketCloseStatus.PolicyViolation, "token expired");
+            CloseSocket(CloseReasons.TokenExpired);
     }
 
     private void SendError(string code, string message, string? reference = null) =>
@@ -356,12 +365,12 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         if (_outbound.Close is not null)
             return;
         ChatMetrics.OutboxOverflows.Add(1);
-        CloseSocket((WebSocketCloseStatus)1013, "client is too slow; resume with since");
+        CloseSocket(CloseReasons.TooSlow);
     }
 
-    private void CloseSocket(WebSocketCloseStatus status, string reason)
+    private void CloseSocket(CloseReason reason)
     {
-        _outbound.RequestClose(status, reason);
+        _outbound.RequestClose(reason);
         Context.Stop(Self);
     }
 

@@ -1,3 +1,4 @@
+using ActorChat.Protocol;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 
@@ -17,7 +18,7 @@ public sealed class Outbox
     private int _queuedFrames;
     private long _queuedBytes;
     private readonly TaskCompletionSource _closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private CloseRequest? _close;
+    private CloseReason? _close;
 
     // The send loop's place in the batch it is sending.
     private IReadOnlyList<byte[]>? _batch;
@@ -32,7 +33,7 @@ public sealed class Outbox
     }
 
     /// <summary>Why and how the socket should close, once the connection asked for it.</summary>
-    public CloseRequest? Close => Volatile.Read(ref _close);
+    public CloseReason? Close => Volatile.Read(ref _close);
 
     /// <summary>Completes when a close is requested, so the socket's owner can stop a send stuck on a silent client.</summary>
     public Task CloseRequested => _closeRequested.Task;
@@ -67,10 +68,10 @@ public sealed class Outbox
         return _entries.Writer.TryWrite(entry);
     }
 
-    /// <summary>Asks the send loop to close the socket with this status; frames still queued are dropped.</summary>
-    public void RequestClose(WebSocketCloseStatus status, string reason)
+    /// <summary>Asks the send loop to close the socket for this reason (the first one asked wins); frames still queued are dropped.</summary>
+    public void RequestClose(CloseReason reason)
     {
-        if (Interlocked.CompareExchange(ref _close, new CloseRequest(status, reason), null) is null)
+        if (Interlocked.CompareExchange(ref _close, reason, null) is null)
         {
             _entries.Writer.TryComplete();
             _closeRequested.TrySetResult();
@@ -111,5 +112,4 @@ public sealed class Outbox
         return frame;
     }
 
-    public sealed record CloseRequest(WebSocketCloseStatus Status, string Reason);
 }

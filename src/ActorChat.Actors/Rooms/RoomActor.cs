@@ -210,7 +210,9 @@ public sealed class RoomActor : ReceivePersistentActor
     private (long From, bool Truncated) ReplayStart(long? since)
     {
         if (since is null)
-            return (Math.Max(1, _seq - Limits.JoinBacklog + 1), false);
+            return (_recent.FirstSeqWithin(Math.Max(1, _seq - Limits.JoinBacklog + 1), _seq, _settings.ReplayMaxBytes), false);
+        if (since.Value >= _seq)
+            return (_seq + 1, false);
         var from = since.Value + 1;
         var limitedFrom = Math.Max(from, _seq - _settings.ReplayLimit + 1);
         var start = _recent.FirstSeqWithin(limitedFrom, _seq, _settings.ReplayMaxBytes);
@@ -357,19 +359,39 @@ public sealed class RoomActor : ReceivePersistentActor
         var before = Math.Min(request.Before ?? long.MaxValue, _seq + 1);
         var from = Math.Max(1, before - request.Limit);
         var to = before - 1;
-        var more = from > 1;
         if (to < from || _recent.Covers(from))
         {
-            SendTo(Sender, new Deliver(ServerFrames.History(_room, _recent.Frames(from, to), more)));
+            // A page holds at most ReplayMaxBytes of messages, like a replay: the newest of it that fit, and `more`
+            // sends the client on from the first one it got. One message always fits, so paging never stalls.
+            var start = to < from ? from : Math.Min(to, _recent.FirstSeqWithin(from, to, _settings.ReplayMaxBytes));
+            SendTo(Sender, new Deliver(ServerFrames.History(_room, _recent.Frames(start, to), more: start > 1)));
             return;
         }
 
         // Older than what the room keeps in memory: read that page from the journal, off the room's thread.
         // The page goes back through the room, so it reaches the member on the same path as everything else.
-        var (room, connection) = (_room, Sender);
+        var (room, connection, maxBytes) = (_room, Sender, _settings.ReplayMaxBytes);
         ReadJournal(from, to).PipeTo(Self,
-            success: page => new HistoryRead(connection, ServerFrames.History(room, page.Select(posted => ServerFrames.Message(room, posted.ToMessage())), more)),
+            success: page => new HistoryRead(connection, HistoryPage(room, page, from, maxBytes)),
             failure: _ => new HistoryRead(connection, ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "history is unavailable right now", room))));
+    }
+
+    /// <summary>The newest messages of <paramref name="page"/> within <paramref name="maxBytes"/> (at least one), as a <c>history</c> frame.</summary>
+    private static byte[] HistoryPage(string room, IImmutableList<MessagePosted> page, long from, long maxBytes)
+    {
+        var frames = new List<byte[]>(page.Count);
+        long bytes = 0;
+        for (var i = page.Count - 1; i >= 0; i--)
+        {
+            var frame = ServerFrames.Message(room, page[i].ToMessage());
+            bytes += frame.Length;
+            if (bytes > maxBytes && frames.Count > 0)
+                break;
+            frames.Add(frame);
+        }
+        frames.Reverse();
+        var first = frames.Count == page.Count ? from : page[page.Count - frames.Count].Seq;
+        return ServerFrames.History(room, frames, more: first > 1);
     }
 
     private Task<IImmutableList<MessagePosted>> ReadJournal(long from, long to) =>

@@ -16,7 +16,7 @@ public sealed class ChatSocket(WebSocket socket, IActorRef connection, Outbox ou
 
     public async Task RunAsync(CancellationToken shuttingDown)
     {
-        using var stopping = shuttingDown.Register(() => outbox.RequestClose(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
+        using var stopping = shuttingDown.Register(() => outbox.RequestClose(CloseReasons.ShuttingDown));
         var receiving = ReceiveLoopAsync();
         var sending = SendLoopAsync();
 
@@ -62,10 +62,10 @@ public sealed class ChatSocket(WebSocket socket, IActorRef connection, Outbox ou
         switch (start.MessageType)
         {
             case WebSocketMessageType.Close:
-                outbox.RequestClose(WebSocketCloseStatus.NormalClosure, "");
+                outbox.RequestClose(CloseReasons.Normal);
                 return false;
             case WebSocketMessageType.Binary:
-                outbox.RequestClose(WebSocketCloseStatus.InvalidMessageType, "only text frames are accepted");
+                outbox.RequestClose(CloseReasons.BinaryFrame);
                 return false;
         }
 
@@ -82,19 +82,19 @@ public sealed class ChatSocket(WebSocket socket, IActorRef connection, Outbox ou
                 length += result.Count;
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    outbox.RequestClose(WebSocketCloseStatus.NormalClosure, "");
+                    outbox.RequestClose(CloseReasons.Normal);
                     return false;
                 }
             }
 
             if (length > maxFrameBytes)
             {
-                outbox.RequestClose(WebSocketCloseStatus.MessageTooBig, $"frames are limited to {maxFrameBytes} bytes");
+                outbox.RequestClose(CloseReasons.FrameTooLarge(maxFrameBytes));
                 return false;
             }
             if (!FrameParser.IsValidUtf8(buffer.AsSpan(0, length)))
             {
-                outbox.RequestClose(WebSocketCloseStatus.InvalidPayloadData, "text frames must be valid UTF-8");
+                outbox.RequestClose(CloseReasons.InvalidUtf8);
                 return false;
             }
             connection.Tell(FrameParser.Parse(buffer.AsMemory(0, length)));

@@ -219,6 +219,23 @@ public sealed class ConnectionActorSpecs : ChatSpec
     }
 
     [Fact]
+    public void A_connection_actor_that_fails_closes_its_socket_with_1011_not_as_a_shutdown()
+    {
+        var (crashing, crashed, _) = Connect();
+        var (killed, killedOutbox, _) = Connect("bob");
+        Watch(killed);
+
+        // A bug inside the actor (a delivery with no frame: its supervisor restarts it), and an actor killed.
+        crashing.Tell(new Deliver(null!));
+        killed.Tell(Kill.Instance);
+
+        ExpectTerminated(killed);
+        AwaitCondition(() => crashed.Close is not null, ColdStartDeadline);
+        Assert.Equal(WebSocketCloseStatus.InternalServerError, crashed.Close!.Status);
+        Assert.Equal(WebSocketCloseStatus.InternalServerError, killedOutbox.Close?.Status);
+    }
+
+    [Fact]
     public void A_room_that_stops_under_a_member_is_joined_again_from_the_last_seq_seen()
     {
         var (connection, _, rooms) = Connect("alice");

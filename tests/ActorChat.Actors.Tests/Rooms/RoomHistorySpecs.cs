@@ -16,6 +16,20 @@ public sealed class RoomHistorySpecs : ChatSpec
         ExpectFrame(writer, "left");
     }
 
+    private static readonly RoomSettings Wordy = new() { ReplayLimit = 100, DedupWindow = 200, ReplayMaxBytes = 64 * 1024 };
+
+    /// <summary>Thirty messages of about 4 KB each: about twice what one page or replay may carry under <see cref="Wordy"/>.</summary>
+    private IActorRef StartWordyRoom(string roomName)
+    {
+        var room = StartRoom(roomName, Wordy);
+        var (writer, _) = Join(room, roomName, "writer");
+        for (var i = 1; i <= 30; i++)
+            room.Tell(new Post(roomName, "writer", $"w{i}", new string('w', 4000)), writer.Ref);
+        for (var i = 0; i < 30; i++)
+            ExpectFrame(writer, "ack");
+        return room;
+    }
+
     [Fact]
     public void Joining_without_since_shows_the_latest_fifty_messages()
     {
@@ -55,20 +69,18 @@ public sealed class RoomHistorySpecs : ChatSpec
         Assert.True(joined.GetProperty("truncated").GetBoolean());
     }
 
-    [Fact]
-    public void A_replay_is_cut_to_the_newest_messages_that_fit_the_byte_limit()
+    [Theory]
+    [InlineData(0L, true)]
+    [InlineData(null, false)]
+    public void A_join_with_or_without_since_is_cut_to_the_newest_messages_that_fit_the_byte_limit(long? since, bool truncated)
     {
-        var room = StartRoom("wordy", new RoomSettings { ReplayLimit = 100, DedupWindow = 200, ReplayMaxBytes = 64 * 1024 });
-        var (writer, _) = Join(room, "wordy", "writer");
-        for (var i = 1; i <= 30; i++)
-            room.Tell(new Post("wordy", "writer", $"w{i}", new string('w', 4000)), writer.Ref);
-        for (var i = 0; i < 30; i++)
-            ExpectFrame(writer, "ack");
+        var room = StartWordyRoom("wordy");
 
-        var (_, joined) = Join(room, "wordy", "alice", since: 0);
+        var (_, joined) = Join(room, "wordy", "alice", since);
 
+        // Without since the client asked for no replay, only the latest page: nothing was cut from what it asked.
         var seqs = Seqs(joined.GetProperty("messages")).ToList();
-        Assert.True(joined.GetProperty("truncated").GetBoolean());
+        Assert.Equal(truncated, joined.TryGetProperty("truncated", out var flag) && flag.GetBoolean());
         Assert.InRange(seqs.Count, 10, 16);
         Assert.Equal(Enumerable.Range(31 - seqs.Count, seqs.Count).Select(i => (long)i), seqs);
         Assert.True(joined.GetRawText().Length < 70 * 1024);
@@ -90,5 +102,49 @@ public sealed class RoomHistorySpecs : ChatSpec
         var first = ExpectFrame(alice, "history");
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), Seqs(first.GetProperty("messages")));
         Assert.False(first.GetProperty("more").GetBoolean());
+    }
+    [Fact]
+    public void A_history_page_holds_the_newest_messages_that_fit_the_byte_limit_and_paging_on_from_it_misses_nothing()
+    {
+        var room = StartWordyRoom("paged-wordy");
+        var (alice, _) = Join(room, "paged-wordy", "alice");
+
+        var seen = new List<long>();
+        long before = 31;
+        bool more;
+        do
+        {
+            room.Tell(new GetHistory("paged-wordy", Before: before, Limit: 200), alice.Ref);
+            var page = ExpectFrame(alice, "history");
+            var seqs = Seqs(page.GetProperty("messages")).ToList();
+            Assert.InRange(seqs.Count, 1, 16);
+            Assert.True(page.GetRawText().Length < 70 * 1024);
+            Assert.Equal(Enumerable.Range((int)(before - seqs.Count), seqs.Count).Select(i => (long)i), seqs);
+            seen.InsertRange(0, seqs);
+            before = seqs[0];
+            more = page.GetProperty("more").GetBoolean();
+        }
+        while (more);
+
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), seen);
+    }
+
+    [Fact]
+    public void Joining_with_a_since_at_or_past_the_newest_message_replays_nothing()
+    {
+        var room = StartRoom("caught-up");
+        PostMany(room, "caught-up", 5);
+
+        var (alice, atNewest) = Join(room, "caught-up", "alice", since: 5);
+        room.Tell(new Leave("caught-up", "alice"), alice.Ref);
+        ExpectFrame(alice, "left");
+        var (_, pastEverything) = Join(room, "caught-up", "bob", since: long.MaxValue);
+
+        foreach (var joined in new[] { atNewest, pastEverything })
+        {
+            Assert.Equal(5, joined.GetProperty("seq").GetInt64());
+            Assert.Empty(Seqs(joined.GetProperty("messages")));
+            Assert.False(joined.TryGetProperty("truncated", out _));
+        }
     }
 }
