@@ -55,6 +55,8 @@ export ActorChat__Storage__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Userna
 export ActorChat__Auth__SigningKey=$(head -c 32 /dev/urandom | base64)
 export ActorChat__Auth__AllowedOrigins__0="http://localhost:$HTTP_PORT"
 export ActorChat__Auth__AllowedOrigins__1="http://127.0.0.1:$HTTP_PORT"
+# nginx connects from loopback and names the client and its scheme in X-Forwarded-For and X-Forwarded-Proto.
+export ActorChat__Proxy__TrustedProxies__0=127.0.0.1
 SEED_PORT=$((NODE_AKKA_BASE + 1))
 upstreams=""
 for i in $(seq 1 "$NODES"); do
@@ -90,6 +92,8 @@ $upstreams  }
       proxy_set_header Upgrade \$http_upgrade;
       proxy_set_header Connection \$connection_upgrade;
       proxy_set_header Host \$host:$HTTP_PORT;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto \$scheme;
       proxy_read_timeout 1h;
       proxy_next_upstream error timeout http_502 http_503;
     }

@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Threading.RateLimiting;
 using ActorChat.Accounts;
 using ActorChat.Connections;
 using ActorChat.Diagnostics;
 using ActorChat.Host.Auth;
 using ActorChat.Host.Endpoints;
+using ActorChat.Host.Http;
 using ActorChat.Host.Management;
 using ActorChat.Hosting;
 using ActorChat.Rooms;
@@ -33,6 +35,7 @@ public static class ChatApp
         var connections = Bind<ConnectionSettings>(builder, ConnectionSettings.Section, s => s.Validate());
         var cluster = Bind<ClusterSettings>(builder, ClusterSettings.Section, _ => { });
         var management = Bind<ManagementSettings>(builder, ManagementSettings.Section, s => s.Validate());
+        var proxy = Bind<ProxySettings>(builder, ProxySettings.Section, s => s.Validate());
         if (cluster.SeedNodes.Length > 0 && string.IsNullOrWhiteSpace(auth.SigningKey))
         {
             // A key generated on each node would make every node refuse the others' tokens.
@@ -44,6 +47,13 @@ public static class ChatApp
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = (rejected, _) =>
+            {
+                // When the window reopens, so that a well-behaved client waits instead of hammering.
+                if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                    rejected.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return ValueTask.CompletedTask;
+            };
             limiter.AddPolicy(AccountEndpoints.LoginRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = auth.LoginAttemptsPerMinute, Window = TimeSpan.FromMinutes(1) }));
@@ -72,6 +82,9 @@ public static class ChatApp
         builder.Services.AddHostedService(services => services.GetRequiredService<ManagementServer>());
 
         var app = builder.Build();
+        // First, so that everything after it sees the client's own address and scheme.
+        app.UseForwardedHeaders(proxy.ForwardedHeaders());
+        app.UseSecurityHeaders();
         app.UseWebSockets();
         app.UseRateLimiter();
         app.UseDefaultFiles();

@@ -52,10 +52,14 @@ public sealed class AccountApiTests : ServerTest
         Assert.Equal("Walter", body.GetProperty("username").GetString());
         Assert.False(string.IsNullOrEmpty(body.GetProperty("token").GetString()));
         Assert.True(DateTimeOffset.Parse(body.GetProperty("expiresAt").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow.AddHours(23));
-        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
-        Assert.Contains("actorchat_auth=", cookie, StringComparison.Ordinal);
+        var cookies = response.Headers.GetValues("Set-Cookie").ToList();
+        var cookie = Assert.Single(cookies, c => c.StartsWith("actorchat_auth=", StringComparison.Ordinal));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        // Beside it, one the page can read that carries no secret: only that a session may exist.
+        var hint = Assert.Single(cookies, c => c.StartsWith("actorchat_signed_in=", StringComparison.Ordinal));
+        Assert.StartsWith("actorchat_signed_in=1;", hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("httponly", hint, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -84,16 +88,66 @@ public sealed class AccountApiTests : ServerTest
         }
     }
 
-    [Fact]
-    public async Task Logout_clears_the_cookie()
+    private async Task<HttpResponseMessage> LogoutAsync(string? token, string? origin)
     {
-        var response = await Server.Http.PostAsync("/api/logout", null);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/logout");
+        if (token is not null)
+            request.Headers.Add("Cookie", "actorchat_auth=" + token);
+        if (origin is not null)
+            request.Headers.Add("Origin", origin);
+        return await Server.Http.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Logout_from_the_page_with_its_cookie_clears_the_cookie()
+    {
+        var token = await Server.RegisterAndLoginAsync("leaving");
+
+        var response = await LogoutAsync(token, $"http://{Server.Address.Authority}");
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
-        Assert.StartsWith("actorchat_auth=;", cookie, StringComparison.Ordinal);
-        Assert.Contains("expires=Thu, 01 Jan 1970", cookie, StringComparison.Ordinal);
+        var cookies = response.Headers.GetValues("Set-Cookie").ToList();
+        Assert.Equal(2, cookies.Count);
+        foreach (var name in new[] { "actorchat_auth", "actorchat_signed_in" })
+        {
+            var cookie = Assert.Single(cookies, c => c.StartsWith(name + "=;", StringComparison.Ordinal));
+            Assert.Contains("expires=Thu, 01 Jan 1970", cookie, StringComparison.Ordinal);
+        }
     }
+
+    [Fact]
+    public async Task Logout_needs_a_credential_and_refuses_a_foreign_page()
+    {
+        var token = await Server.RegisterAndLoginAsync("staying");
+
+        var anonymous = await LogoutAsync(null, $"http://{Server.Address.Authority}");
+        var foreign = await LogoutAsync(token, "http://evil.example");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+        Assert.False(anonymous.Headers.Contains("Set-Cookie"));
+        Assert.False(foreign.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task A_well_signed_token_whose_expiry_is_no_time_at_all_is_refused_with_401()
+    {
+        await using var server = await ChatServer.StartAsync(null, "ActorChat:Auth:SigningKey=" + SigningKey);
+        foreach (var exp in new[] { long.MaxValue, long.MinValue, 0L, 253_402_300_800_000L })
+        {
+            var body = System.Buffers.Text.Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new { sub = "mallory", exp, nonce = "00" }));
+            var signature = System.Buffers.Text.Base64Url.EncodeToString(
+                System.Security.Cryptography.HMACSHA256.HashData(Convert.FromBase64String(SigningKey), System.Text.Encoding.ASCII.GetBytes(body)));
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/session");
+            request.Headers.Add("Authorization", $"Bearer {body}.{signature}");
+
+            var response = await server.Http.SendAsync(request);
+
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"exp {exp}: {response.StatusCode}");
+        }
+    }
+
+    private static readonly string SigningKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 
     [Fact]
     public async Task The_session_endpoint_knows_the_cookie_and_refuses_without_one()

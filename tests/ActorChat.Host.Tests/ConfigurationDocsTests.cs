@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using ActorChat.Connections;
 using ActorChat.Host.Auth;
+using ActorChat.Host.Http;
 using ActorChat.Host.Management;
 using ActorChat.Hosting;
 using ActorChat.Rooms;
@@ -19,7 +20,7 @@ public sealed partial class ConfigurationDocsTests
 {
     private static readonly object[] Defaults =
     [
-        new StorageSettings(), new AuthSettings(), new ConnectionSettings(), new RoomSettings(), new ClusterSettings(), new ManagementSettings(),
+        new StorageSettings(), new AuthSettings(), new ConnectionSettings(), new RoomSettings(), new ClusterSettings(), new ManagementSettings(), new ProxySettings(),
     ];
 
     // Chosen by the storage provider's wiring, not by an operator.

@@ -57,6 +57,33 @@ public sealed class ChatPageTests(BrowserFixture browser) : ServerTest, IClassFi
     }
 
     [Fact]
+    public async Task A_signed_out_visitor_gets_the_sign_in_form_under_a_strict_policy_with_nothing_in_the_console()
+    {
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Address.ToString() });
+        var page = await context.NewPageAsync();
+        var problems = new List<string>();
+        page.Console += (_, message) => { if (message.Type is "error" or "warning") problems.Add(message.Text); };
+        page.PageError += (_, error) => problems.Add(error);
+
+        var response = await page.GotoAsync("/");
+        await Expect(page.GetByTestId("username")).ToBeVisibleAsync();
+        // A sign-up, a sign-out and a reload: the signed-out page again, still with nothing to complain about.
+        await page.GetByTestId("username").FillAsync("console_watcher");
+        await page.GetByTestId("password").FillAsync("correct horse battery");
+        await page.GetByTestId("register").ClickAsync();
+        await Expect(page.GetByTestId("join-room-input")).ToBeVisibleAsync();
+        await page.GetByTestId("sign-out").ClickAsync();
+        await Expect(page.GetByTestId("username")).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Expect(page.GetByTestId("username")).ToBeVisibleAsync();
+
+        var headers = await response!.AllHeadersAsync();
+        Assert.Contains("default-src 'self'", headers["content-security-policy"], StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", headers["content-security-policy"], StringComparison.Ordinal);
+        Assert.Empty(problems);
+    }
+
+    [Fact]
     public async Task Markup_in_a_message_is_shown_as_literal_text_and_never_runs()
     {
         var alice = await OpenAsSignedUpUserAsync("alice_xss");

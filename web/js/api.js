@@ -32,6 +32,9 @@ export const register = (username, password) => request('POST', '/api/register',
 export const login = (username, password) => request('POST', '/api/login', { username, password });
 export const logout = () => request('POST', '/api/logout');
 
+/** False when this browser holds no sign-in cookie (the server sets `actorchat_signed_in` beside it). */
+export const maybeSignedIn = () => document.cookie.split(';').some((c) => c.trim().startsWith('actorchat_signed_in='));
+
 /** The cookie's session with a fresh token: 200 {username, token, expiresAt} or 401. */
 export const session = () => request('GET', '/api/session');
 

@@ -139,6 +139,12 @@ function scheduleRefresh(expiresAt) {
 
 async function boot() {
   document.body.dataset.screen = 'checking';
+  // The server marks a signed-in browser with a readable cookie beside its HttpOnly one: without it there is no
+  // session to ask for, and asking would only log a 401 in the console.
+  if (!api.maybeSignedIn()) {
+    showSignIn();
+    return;
+  }
   const res = await api.session();
   if (res.ok && res.data?.token) enterChat(res.data);
   else showSignIn();

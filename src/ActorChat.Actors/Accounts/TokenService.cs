@@ -60,7 +60,8 @@ public sealed class TokenService
         {
             return null;
         }
-        if (payload is null || string.IsNullOrEmpty(payload.Sub))
+        // Signed by us but unreadable as a time (only a stolen key could make one): refused like any bad token.
+        if (payload is null || string.IsNullOrEmpty(payload.Sub) || payload.Exp <= 0 || payload.Exp > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
             return null;
         var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(payload.Exp);
         return expiresAt > _clock.GetUtcNow() ? new AuthTicket(payload.Sub, expiresAt) : null;

@@ -42,8 +42,16 @@ public sealed class ConnectionSettings
     /// <summary>Interval of the server's WebSocket keep-alive pings.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a peer has to answer a keep-alive ping with a pong before its socket is dropped: a client whose
+    /// network vanished without a close would otherwise hold its connection, and its place in rooms, for ever.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     public void Validate()
     {
+        if (KeepAliveInterval <= TimeSpan.Zero || KeepAliveTimeout <= TimeSpan.Zero)
+            throw new InvalidOperationException($"{Section}: {nameof(KeepAliveInterval)} and {nameof(KeepAliveTimeout)} must be positive.");
         if (MaxFrameBytes < 1024)
             throw new InvalidOperationException($"{Section}:{nameof(MaxFrameBytes)} must be at least 1024.");
         if (OutboxFrames < 1 || OutboxBytes < MaxFrameBytes)

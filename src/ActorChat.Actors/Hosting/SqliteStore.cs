@@ -14,7 +14,11 @@ public static class SqliteStore
     /// <summary>The connection string of the database at <paramref name="path"/>, switched to write-ahead logging.</summary>
     public static string Prepare(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        PrivateFiles.CreateFolder(Path.GetDirectoryName(path)!);
+        // SQLite gives its -wal and -shm files the database file's permissions when it creates them.
+        PrivateFiles.CreateFile(path);
+        PrivateFiles.Restrict(path + "-wal");
+        PrivateFiles.Restrict(path + "-shm");
         var connectionString = new SqliteConnectionStringBuilder { DataSource = path }.ToString();
         using var connection = new SqliteConnection(connectionString);
         connection.Open();

@@ -22,6 +22,9 @@ public sealed class AuthSettings
 
     public const string CookieName = "actorchat_auth";
 
+    /// <summary>Readable by the page, holding no secret: set and cleared with <see cref="CookieName"/>.</summary>
+    public const string SignedInCookieName = "actorchat_signed_in";
+
     public void Validate()
     {
         if (TokenLifetime < TimeSpan.FromMinutes(1))

@@ -31,22 +31,28 @@ public static class Credentials
             || auth.AllowedOrigins.Any(allowed => string.Equals(origin, allowed.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
     }
 
-    public static void SetCookie(HttpContext context, string token, DateTimeOffset expiresAt) =>
-        context.Response.Cookies.Append(AuthSettings.CookieName, token, new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Strict,
-            Secure = context.Request.IsHttps,
-            Path = "/",
-            Expires = expiresAt,
-        });
+    /// <summary>
+    /// Sets the HttpOnly cookie that carries the token, and beside it a readable one that carries nothing but tells
+    /// the page that a session may exist, so that a signed-out page does not ask (and log a 401).
+    /// </summary>
+    public static void SetCookie(HttpContext context, string token, DateTimeOffset expiresAt)
+    {
+        context.Response.Cookies.Append(AuthSettings.CookieName, token, Options(context, httpOnly: true, expiresAt));
+        context.Response.Cookies.Append(AuthSettings.SignedInCookieName, "1", Options(context, httpOnly: false, expiresAt));
+    }
 
-    public static void ClearCookie(HttpContext context) =>
-        context.Response.Cookies.Delete(AuthSettings.CookieName, new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Strict,
-            Secure = context.Request.IsHttps,
-            Path = "/",
-        });
+    public static void ClearCookie(HttpContext context)
+    {
+        context.Response.Cookies.Delete(AuthSettings.CookieName, Options(context, httpOnly: true, expiresAt: null));
+        context.Response.Cookies.Delete(AuthSettings.SignedInCookieName, Options(context, httpOnly: false, expiresAt: null));
+    }
+
+    private static CookieOptions Options(HttpContext context, bool httpOnly, DateTimeOffset? expiresAt) => new()
+    {
+        HttpOnly = httpOnly,
+        SameSite = SameSiteMode.Strict,
+        Secure = context.Request.IsHttps,
+        Path = "/",
+        Expires = expiresAt,
+    };
 }

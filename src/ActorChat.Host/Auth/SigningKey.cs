@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ActorChat.Hosting;
 
 namespace ActorChat.Host.Auth;
 
@@ -12,8 +13,9 @@ public static class SigningKey
         if (!string.IsNullOrWhiteSpace(auth.SigningKey))
             return Decode(auth.SigningKey, $"{AuthSettings.Section}:{nameof(AuthSettings.SigningKey)}");
 
-        Directory.CreateDirectory(dataDirectory);
+        PrivateFiles.CreateFolder(dataDirectory);
         var path = Path.Combine(dataDirectory, FileName);
+        PrivateFiles.Restrict(path);
         if (!File.Exists(path))
         {
             var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));

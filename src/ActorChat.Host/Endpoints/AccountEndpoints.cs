@@ -78,8 +78,13 @@ public static class AccountEndpoints
         return Results.Json(new { token, username = ticket.User, expiresAt = Protocol.ServerFrames.FormatTimestamp(ticket.ExpiresAt) });
     }
 
-    private static IResult Logout(HttpContext context)
+    /// <summary>Only the holder of a credential, from a page the server trusts, signs that credential out.</summary>
+    private static IResult Logout(HttpContext context, TokenService tokens, Microsoft.Extensions.Options.IOptions<AuthSettings> auth)
     {
+        if (!Credentials.IsAllowedOrigin(context, auth.Value))
+            return Error(403, "forbidden");
+        if (Credentials.Authenticate(context, tokens) is null)
+            return Error(401, "invalid_credentials");
         Credentials.ClearCookie(context);
         return Results.NoContent();
     }

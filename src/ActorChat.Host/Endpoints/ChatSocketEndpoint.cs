@@ -40,6 +40,7 @@ public static class ChatSocketEndpoint
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             KeepAliveInterval = settings.KeepAliveInterval,
+            KeepAliveTimeout = settings.KeepAliveTimeout,
         });
         ChatMetrics.OpenConnections.Add(1);
         try

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using ActorChat.Testing;
+
+namespace ActorChat.Host.Tests;
+
+/// <summary>
+/// The server behind a TLS-terminating reverse proxy. The tests connect from 127.0.0.1: listed in
+/// <c>TrustedProxies</c> they play the proxy; unlisted they play a client forging the proxy's headers.
+/// </summary>
+public sealed class ProxyTests
+{
+    private const string TrustLoopback = "ActorChat:Proxy:TrustedProxies:0=127.0.0.1";
+    private const string TrustAnotherNetwork = "ActorChat:Proxy:TrustedProxies:0=10.0.0.0/8";
+
+    private static async Task<HttpResponseMessage> LoginFromAsync(ChatServer server, string clientAddress, string scheme = "http",
+        string username = "nobody", string password = "wrong guess")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/login") { Content = JsonContent.Create(new { username, password }) };
+        request.Headers.Add("X-Forwarded-For", clientAddress);
+        request.Headers.Add("X-Forwarded-Proto", scheme);
+        return await server.Http.SendAsync(request);
+    }
+
+    private static async Task<List<HttpStatusCode>> LoginStatusesAsync(ChatServer server)
+    {
+        // A budget of two a minute: two tries from one client, a third from it, then one from somebody else.
+        var statuses = new List<HttpStatusCode>();
+        foreach (var client in new[] { "203.0.113.7", "203.0.113.7", "203.0.113.7", "198.51.100.20" })
+            statuses.Add((await LoginFromAsync(server, client)).StatusCode);
+        return statuses;
+    }
+
+    private static async Task<HttpStatusCode> UpgradeStatusAsync(ChatServer server, string token, string origin, string forwardedProto)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        socket.Options.SetRequestHeader("Origin", origin);
+        socket.Options.SetRequestHeader("X-Forwarded-Proto", forwardedProto);
+        socket.Options.SetRequestHeader("X-Forwarded-For", "203.0.113.7");
+        try
+        {
+            await socket.ConnectAsync(server.SocketAddress, CancellationToken.None);
+        }
+        catch (WebSocketException)
+        {
+        }
+        return socket.HttpStatusCode;
+    }
+
+    [Fact]
+    public async Task Behind_a_trusted_proxy_each_client_has_its_own_login_budget_and_a_refusal_says_when_to_retry()
+    {
+        await using var server = await ChatServer.StartAsync(null, TrustLoopback, "ActorChat:Auth:LoginAttemptsPerMinute=2");
+
+        var statuses = await LoginStatusesAsync(server);
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests, HttpStatusCode.Unauthorized], statuses);
+        var refused = await LoginFromAsync(server, "203.0.113.7");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        var retryAfter = refused.Headers.RetryAfter?.Delta;
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
+    public async Task From_an_address_that_is_not_a_trusted_proxy_forwarded_addresses_are_ignored_and_the_budget_is_the_connecting_addresses()
+    {
+        await using var server = await ChatServer.StartAsync(null, TrustAnotherNetwork, "ActorChat:Auth:LoginAttemptsPerMinute=2");
+
+        var statuses = await LoginStatusesAsync(server);
+
+        // Whatever addresses it claims, a client cannot buy itself more attempts.
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Theory]
+    [InlineData(TrustLoopback, true)]
+    [InlineData(TrustAnotherNetwork, false)]
+    public async Task Only_from_a_trusted_tls_proxy_is_the_cookie_secure_and_the_pages_https_origin_allowed_to_open_a_socket(
+        string trust, bool trusted)
+    {
+        await using var server = await ChatServer.StartAsync(null, trust);
+        var token = await server.RegisterAndLoginAsync("behind_tls");
+
+        var login = await LoginFromAsync(server, "203.0.113.7", "https", "behind_tls", "correct horse");
+        var cookies = login.Headers.GetValues("Set-Cookie").ToList();
+        var https = await UpgradeStatusAsync(server, token, $"https://{server.Address.Authority}", "https");
+        var http = await UpgradeStatusAsync(server, token, $"http://{server.Address.Authority}", "https");
+
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        Assert.Equal(2, cookies.Count);
+        Assert.All(cookies, cookie => Assert.Equal(trusted, cookie.Split(';').Select(part => part.Trim().ToLowerInvariant()).Contains("secure")));
+        // Behind the proxy the page is https; a forged header from anyone else changes nothing.
+        Assert.Equal(trusted ? HttpStatusCode.SwitchingProtocols : HttpStatusCode.Forbidden, https);
+        Assert.Equal(trusted ? HttpStatusCode.Forbidden : HttpStatusCode.SwitchingProtocols, http);
+    }
+
+    [Fact]
+    public async Task A_trusted_proxy_that_is_neither_an_address_nor_a_network_stops_the_server_from_starting()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ChatServer.StartAsync(null, "ActorChat:Proxy:TrustedProxies:0=proxy.internal"));
+
+        Assert.Contains("ActorChat:Proxy:TrustedProxies", error.Message, StringComparison.Ordinal);
+    }
+}
