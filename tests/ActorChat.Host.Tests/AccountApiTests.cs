@@ -147,6 +147,22 @@ public sealed class AccountApiTests : ServerTest
         }
     }
 
+    [Fact]
+    public async Task Passwords_longer_than_the_limit_are_refused_and_oversized_bodies_are_not_read()
+    {
+        var tooLong = new string('p', 257);
+
+        var register = await PostAsync("/api/register", new { username = "verbose", password = tooLong });
+        var login = await PostAsync("/api/login", new { username = "verbose", password = tooLong });
+        var huge = await PostAsync("/api/login", new { username = "verbose", password = new string('p', 100_000) });
+        var longest = await PostAsync("/api/register", new { username = "verbose", password = new string('p', 256) });
+
+        Assert.Equal((HttpStatusCode.BadRequest, "password_too_long"), (register.Status, register.Body.GetProperty("error").GetString()));
+        Assert.Equal((HttpStatusCode.Unauthorized, "invalid_credentials"), (login.Status, login.Body.GetProperty("error").GetString()));
+        Assert.Equal((HttpStatusCode.BadRequest, "bad_request"), (huge.Status, huge.Body.GetProperty("error").GetString()));
+        Assert.Equal(HttpStatusCode.Created, longest.Status);
+    }
+
     private static readonly string SigningKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 
     [Fact]

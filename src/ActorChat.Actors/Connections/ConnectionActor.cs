@@ -209,6 +209,11 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         if (_joined.TryGetValue(join.Room, out var session))
             session.ClientJoinsAwaited++;
+        else if (_joined.Count >= _settings.MaxRoomsPerConnection)
+        {
+            SendError(ErrorCodes.LimitReached, $"a connection may be in at most {_settings.MaxRoomsPerConnection} rooms; leave one first", join.Room);
+            return;
+        }
         else
             _joined[join.Room] = session = new RoomSession(join.Room, join.Since, _hubs.For(join.Room));
         session.JoinSentAt = Now;

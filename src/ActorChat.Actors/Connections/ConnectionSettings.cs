@@ -39,6 +39,9 @@ public sealed class ConnectionSettings
     /// </summary>
     public int MaxUnackedSends { get; set; } = 256;
 
+    /// <summary>Rooms one connection may be in at once; a join past it gets <c>limit_reached</c>.</summary>
+    public int MaxRoomsPerConnection { get; set; } = 100;
+
     /// <summary>Interval of the server's WebSocket keep-alive pings.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -50,6 +53,8 @@ public sealed class ConnectionSettings
 
     public void Validate()
     {
+        if (MaxRoomsPerConnection < 1)
+            throw new InvalidOperationException($"{Section}:{nameof(MaxRoomsPerConnection)} must be positive.");
         if (KeepAliveInterval <= TimeSpan.Zero || KeepAliveTimeout <= TimeSpan.Zero)
             throw new InvalidOperationException($"{Section}: {nameof(KeepAliveInterval)} and {nameof(KeepAliveTimeout)} must be positive.");
         if (MaxFrameBytes < 1024)

@@ -12,6 +12,9 @@ public static class ErrorCodes
     public const string Forbidden = "forbidden";
     public const string Unavailable = "unavailable";
     public const string Internal = "internal";
+
+    /// <summary>A per-client limit other than a rate, such as the rooms one connection may be in: retrying will not help.</summary>
+    public const string LimitReached = "limit_reached";
 }
 
 /// <summary>One failed request: a code from <see cref="ErrorCodes"/>, a human message, and what it concerns.</summary>

@@ -25,6 +25,9 @@ public sealed class RoomActor : ReceivePersistentActor
     private readonly SentIds _sentIds;
     private readonly RoomMembers _members = new();
     private readonly Dictionary<string, long> _readMarkers = new(StringComparer.Ordinal);
+
+    // When each present user's typing was last relayed (Stopwatch ticks); forgotten when the user leaves.
+    private readonly Dictionary<string, long> _typingRelayedAt = new(StringComparer.Ordinal);
     private readonly IActorRef _readMarkerStore;
     private readonly DeliveryHubs _hubs = DeliveryHubs.Get(Context.System);
     private IMaterializer? _materializer;
@@ -231,7 +234,10 @@ public sealed class RoomActor : ReceivePersistentActor
         hub.Tell(new HubDismiss(connection, left));
         Context.Unwatch(connection);
         if (_members.Remove(connection) is { } lastOfUser)
+        {
+            _typingRelayedAt.Remove(lastOfUser);
             Broadcast(new Deliver(ServerFrames.Presence(_room, lastOfUser, joined: false)), except: [connection]);
+        }
         ScheduleIdleStopIfEmpty();
     }
 
@@ -330,6 +336,11 @@ public sealed class RoomActor : ReceivePersistentActor
     {
         if (!_members.Contains(Sender))
             return;
+        // A client may send typing on every keystroke: the room relays one per user per interval, whatever comes.
+        var now = Stopwatch.GetTimestamp();
+        if (_typingRelayedAt.TryGetValue(typing.User, out var last) && Stopwatch.GetElapsedTime(last, now) < _settings.TypingInterval)
+            return;
+        _typingRelayedAt[typing.User] = now;
         Broadcast(new Deliver(ServerFrames.Typing(_room, typing.User)), except: _members.ConnectionsOf(typing.User));
     }
 

@@ -20,6 +20,9 @@ public sealed class RoomSettings
     /// <summary>A room with no members stops after this long, freeing its memory; the next join recovers it.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>A user's typing in a room is relayed at most once per this interval; more typing frames are dropped.</summary>
+    public TimeSpan TypingInterval { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>The Akka.Persistence query plugin that reads older history from the journal.</summary>
     public string ReadJournalPluginId { get; set; } = "akka.persistence.query.journal.sql";
 
@@ -33,6 +36,8 @@ public sealed class RoomSettings
             throw new InvalidOperationException($"{Section}:{nameof(ReplayMaxBytes)} must be at least 65536.");
         if (SnapshotEvery < 1)
             throw new InvalidOperationException($"{Section}:{nameof(SnapshotEvery)} must be positive.");
+        if (TypingInterval < TimeSpan.Zero)
+            throw new InvalidOperationException($"{Section}:{nameof(TypingInterval)} must not be negative.");
         if (IdleTimeout <= TimeSpan.Zero)
             throw new InvalidOperationException($"{Section}:{nameof(IdleTimeout)} must be positive.");
     }

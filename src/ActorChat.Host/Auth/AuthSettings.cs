@@ -20,6 +20,9 @@ public sealed class AuthSettings
     /// <summary>Login attempts allowed per client address per minute; more are answered with 429.</summary>
     public int LoginAttemptsPerMinute { get; set; } = 30;
 
+    /// <summary>Longest password accepted, in characters: register refuses a longer one, login does not hash it.</summary>
+    public int MaxPasswordLength { get; set; } = 256;
+
     public const string CookieName = "actorchat_auth";
 
     /// <summary>Readable by the page, holding no secret: set and cleared with <see cref="CookieName"/>.</summary>
@@ -29,6 +32,8 @@ public sealed class AuthSettings
     {
         if (TokenLifetime < TimeSpan.FromMinutes(1))
             throw new InvalidOperationException($"{Section}:{nameof(TokenLifetime)} must be at least a minute.");
+        if (MaxPasswordLength < Accounts.Usernames.MinPasswordLength)
+            throw new InvalidOperationException($"{Section}:{nameof(MaxPasswordLength)} must be at least {Accounts.Usernames.MinPasswordLength}.");
         if (LoginAttemptsPerMinute < 1)
             throw new InvalidOperationException($"{Section}:{nameof(LoginAttemptsPerMinute)} must be positive.");
     }

@@ -3,6 +3,7 @@ using ActorChat.Accounts;
 using ActorChat.Host.Auth;
 using Akka.Actor;
 using Akka.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ActorChat.Host.Endpoints;
 
@@ -36,7 +37,7 @@ public static class AccountEndpoints
         api.MapGet("/session", Session);
     }
 
-    private static async Task<IResult> RegisterAsync(HttpContext context, IRequiredActor<AccountActor> accounts)
+    private static async Task<IResult> RegisterAsync(HttpContext context, IRequiredActor<AccountActor> accounts, IOptions<AuthSettings> auth)
     {
         var request = await ReadAsync(context);
         if (request is null)
@@ -45,6 +46,8 @@ public static class AccountEndpoints
             return Error(400, "invalid_username");
         if (!Usernames.IsStrongEnough(request.Password))
             return Error(400, "weak_password");
+        if (request.Password!.Length > auth.Value.MaxPasswordLength)
+            return Error(400, "password_too_long");
 
         var hash = PasswordHasher.Hash(request.Password!);
         var answer = await accounts.ActorRef.Ask<object>(new AccountActor.Register(request.Username!, hash), AskTimeout, context.RequestAborted);
@@ -55,11 +58,14 @@ public static class AccountEndpoints
         };
     }
 
-    private static async Task<IResult> LoginAsync(HttpContext context, IRequiredActor<AccountActor> accounts, TokenService tokens)
+    private static async Task<IResult> LoginAsync(HttpContext context, IRequiredActor<AccountActor> accounts, TokenService tokens, IOptions<AuthSettings> auth)
     {
         var request = await ReadAsync(context);
         if (request is null)
             return Error(400, "bad_request");
+        // No account has a password this long: refused without spending a hash on it.
+        if (request.Password?.Length > auth.Value.MaxPasswordLength)
+            return Error(401, "invalid_credentials");
         if (!Usernames.IsValid(request.Username) || request.Password is null)
         {
             PasswordHasher.Verify(request.Password ?? "", PasswordHasher.Decoy);
@@ -79,7 +85,7 @@ public static class AccountEndpoints
     }
 
     /// <summary>Only the holder of a credential, from a page the server trusts, signs that credential out.</summary>
-    private static IResult Logout(HttpContext context, TokenService tokens, Microsoft.Extensions.Options.IOptions<AuthSettings> auth)
+    private static IResult Logout(HttpContext context, TokenService tokens, IOptions<AuthSettings> auth)
     {
         if (!Credentials.IsAllowedOrigin(context, auth.Value))
             return Error(403, "forbidden");
@@ -100,8 +106,13 @@ public static class AccountEndpoints
         return Results.Json(new { token, username = fresh.User, expiresAt = Protocol.ServerFrames.FormatTimestamp(fresh.ExpiresAt) });
     }
 
+    /// <summary>An account request is a name and a password: a body past this is refused before it is read.</summary>
+    private const long MaxBodyBytes = 16 * 1024;
+
     private static async Task<AccountRequest?> ReadAsync(HttpContext context)
     {
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = MaxBodyBytes;
         try
         {
             return await context.Request.ReadFromJsonAsync<AccountRequest>(context.RequestAborted);

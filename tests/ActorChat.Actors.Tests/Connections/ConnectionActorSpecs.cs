@@ -219,6 +219,28 @@ public sealed class ConnectionActorSpecs : ChatSpec
     }
 
     [Fact]
+    public async Task A_join_past_the_rooms_a_connection_may_be_in_is_refused_until_it_leaves_one()
+    {
+        var (connection, outbox, rooms) = Connect(settings: new ConnectionSettings { MaxRoomsPerConnection = 2 });
+        await NextSent(outbox);
+
+        connection.Tell(new JoinFrame("one", Since: null));
+        connection.Tell(new JoinFrame("two", Since: null));
+        connection.Tell(new JoinFrame("one", Since: null)); // again: not one more room
+        connection.Tell(new JoinFrame("three", Since: null));
+
+        var error = await NextSent(outbox);
+        Assert.Equal(("limit_reached", "three"), (error.GetProperty("code").GetString(), error.GetProperty("ref").GetString()));
+        Assert.Equal(["one", "two", "one"], new[] { rooms.ExpectMsg<Join>(), rooms.ExpectMsg<Join>(), rooms.ExpectMsg<Join>() }.Select(j => j.Room));
+        rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        connection.Tell(new LeaveFrame("two"));
+        connection.Tell(new JoinFrame("three", Since: null));
+        Assert.Equal("two", rooms.ExpectMsg<Leave>().Room);
+        Assert.Equal("three", rooms.ExpectMsg<Join>().Room);
+    }
+
+    [Fact]
     public void A_connection_actor_that_fails_closes_its_socket_with_1011_not_as_a_shutdown()
     {
         var (crashing, crashed, _) = Connect();

@@ -168,4 +168,21 @@ public sealed class RoomFanOutSpecs : ChatSpec
         alice.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         aliceTab.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
+    [Fact]
+    public void A_users_typing_is_relayed_once_per_interval_however_often_it_comes_and_others_typing_still_is()
+    {
+        var room = StartRoom("keystrokes", new RoomSettings { ReplayLimit = 100, DedupWindow = 200, TypingInterval = TimeSpan.FromMinutes(5) });
+        var (alice, _) = Join(room, "keystrokes", "alice");
+        var (bob, _) = Join(room, "keystrokes", "bob");
+        var (carol, _) = Join(room, "keystrokes", "carol");
+        alice.ExpectMsg<Deliver>(); alice.ExpectMsg<Deliver>(); bob.ExpectMsg<Deliver>();
+
+        for (var i = 0; i < 20; i++)
+            room.Tell(new Typing("keystrokes", "alice"), alice.Ref);
+        room.Tell(new Typing("keystrokes", "bob"), bob.Ref);
+
+        Assert.Equal("alice", ExpectFrame(carol, "typing").GetProperty("user").GetString());
+        Assert.Equal("bob", ExpectFrame(carol, "typing").GetProperty("user").GetString());
+        carol.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
 }
