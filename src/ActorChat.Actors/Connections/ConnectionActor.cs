@@ -203,6 +203,15 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     private long RetryAfter => (long)(_settings.RetryInterval.TotalSeconds * _clock.TimestampFrequency);
 
+    /// <summary>The first wait before an unanswered join goes again; each further one waits twice as long.</summary>
+    private static readonly TimeSpan FirstJoinRetry = TimeSpan.FromMilliseconds(250);
+
+    // A join goes again sooner than a send. The rejoin sent the moment a room's node is lost can reach this node's
+    // shard region before the region has learned of the loss, and be forwarded to the dead node; waiting the whole
+    // retry interval for the next one would add seconds to every failover. 0.25, 0.5, 1, 2 s... up to the interval.
+    private long JoinRetryAfter(RoomSession session) =>
+        Math.Min(RetryAfter, (long)(FirstJoinRetry.TotalSeconds * _clock.TimestampFrequency) << Math.Clamp(session.JoinAttempts - 1, 0, 16));
+
     private long SendDeadline => (long)(_settings.SendDeadline.TotalSeconds * _clock.TimestampFrequency);
 
     private void OnJoin(JoinFrame join)
@@ -216,9 +225,10 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         }
         else
             _joined[join.Room] = session = new RoomSession(join.Room, join.Since, _hubs.For(join.Room));
-        session.JoinSentAt = Now;
+        session.JoinSent(Now);
         _rooms.Tell(new Join(join.Room, _user, join.Since, _hubs.For(join.Room)));
         StartRetrying();
+        ScheduleJoinRetry(Now);
     }
 
     private void OnJoinedRoom(JoinedRoom joined)
@@ -269,6 +279,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         session.Lost();
         _rooms.Tell(session.JoinCommand(_user, Now));
         StartRetrying();
+        ScheduleJoinRetry(Now);
     }
 
     // An ack is for the client only while its send is outstanding: a retry of ours may be answered twice.
@@ -290,6 +301,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             _rooms.Tell(session.JoinCommand(_user, Now));
             StartRetrying();
         }
+        ScheduleJoinRetry(Now);
     }
 
     // Messages to a room can be lost while its node dies and before the cluster knows: whatever is unanswered after
@@ -306,7 +318,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             if (session.Incarnation is null)
             {
                 waiting = true;
-                if (now - session.JoinSentAt >= RetryAfter)
+                if (now - session.JoinSentAt >= JoinRetryAfter(session))
                     _rooms.Tell(session.JoinCommand(_user, now));
             }
             else if (session.HasUnacked)
@@ -318,6 +330,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         }
         if (!waiting)
             Timers.Cancel(nameof(RetryTick));
+        ScheduleJoinRetry(now);
     }
 
     private void StartRetrying()
@@ -325,6 +338,26 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         if (!Timers.IsTimerActive(nameof(RetryTick)))
             Timers.StartPeriodicTimer(nameof(RetryTick), RetryTick.Instance, _settings.RetryInterval);
     }
+
+    // Sends are checked on the periodic tick; a join awaiting its answer is checked again when it falls due.
+    private void ScheduleJoinRetry(long now)
+    {
+        long? due = null;
+        foreach (var session in _joined.Values)
+        {
+            if (session.Incarnation is null)
+            {
+                var at = session.JoinSentAt + JoinRetryAfter(session);
+                due = due is null ? at : Math.Min(due.Value, at);
+            }
+        }
+        if (due is null)
+            Timers.Cancel(JoinRetryTimer);
+        else
+            Timers.StartSingleTimer(JoinRetryTimer, RetryTick.Instance, _clock.GetElapsedTime(now, Math.Max(now, due.Value)));
+    }
+
+    private const string JoinRetryTimer = "JoinRetry";
 
     private void OnRefresh(RefreshFrame refresh)
     {

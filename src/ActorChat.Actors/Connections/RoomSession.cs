@@ -23,7 +23,10 @@ internal sealed class RoomSession(string room, long? since, IActorRef hub)
     /// <summary>Joins the client asked for whose <c>joined</c> has not come back yet.</summary>
     public int ClientJoinsAwaited { get; set; } = 1;
 
-    public long JoinSentAt { get; set; }
+    public long JoinSentAt { get; private set; }
+
+    /// <summary>Joins sent since the room last answered one.</summary>
+    public int JoinAttempts { get; private set; }
 
     public bool HasUnacked => _unacked.Count > 0;
 
@@ -33,8 +36,14 @@ internal sealed class RoomSession(string room, long? since, IActorRef hub)
     /// <summary>What to send to join (or join again): from the client's own <c>since</c> until something arrived.</summary>
     public Join JoinCommand(string user, long now)
     {
-        JoinSentAt = now;
+        JoinSent(now);
         return new Join(Room, user, LastSeq > 0 ? LastSeq : since, hub, _unacked.Count > 0 ? [.. _unacked.Keys] : null);
+    }
+
+    public void JoinSent(long now)
+    {
+        JoinSentAt = now;
+        JoinAttempts++;
     }
 
     public void Seen(long seq) => LastSeq = Math.Max(LastSeq, seq);
@@ -44,6 +53,7 @@ internal sealed class RoomSession(string room, long? since, IActorRef hub)
     {
         var isNew = !incarnation.Equals(Incarnation);
         Incarnation = incarnation;
+        JoinAttempts = 0;
         return isNew;
     }
 

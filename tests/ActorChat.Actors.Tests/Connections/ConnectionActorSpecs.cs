@@ -142,6 +142,27 @@ public sealed class ConnectionActorSpecs : ChatSpec
     }
 
     [Fact]
+    public async Task A_rejoin_lost_on_its_way_goes_again_within_a_second_and_stops_once_the_room_answers()
+    {
+        // The default retry interval (3 s): a lost rejoin must not wait that long, or every failover does.
+        var (connection, outbox, rooms) = Connect();
+        await NextSent(outbox);
+        connection.Tell(new JoinFrame("lobby", null));
+        rooms.ExpectMsg<Join>();
+        var room = CreateTestProbe();
+        connection.Tell(new JoinedRoom("lobby", 0, EmptyFrame), room.Ref);
+        await NextSent(outbox);
+
+        Sys.Stop(room.Ref);
+
+        rooms.ExpectMsg<Join>(); // at once: it may reach a shard region that still points at the lost node
+        rooms.ExpectMsg<Join>(TimeSpan.FromSeconds(1.5));
+        rooms.ExpectMsg<Join>(TimeSpan.FromSeconds(1.5));
+        connection.Tell(new JoinedRoom("lobby", 0, EmptyFrame), CreateTestProbe().Ref);
+        rooms.ExpectNoMsg(TimeSpan.FromSeconds(1.5));
+    }
+
+    [Fact]
     public async Task A_send_the_room_never_confirms_is_answered_unavailable_at_the_deadline_and_may_be_sent_again()
     {
         var settings = new ConnectionSettings { RetryInterval = TimeSpan.FromMilliseconds(100), SendDeadline = TimeSpan.FromMilliseconds(700) };
