@@ -6,6 +6,7 @@ using ActorChat.Diagnostics;
 using ActorChat.Host.Auth;
 using ActorChat.Host.Endpoints;
 using ActorChat.Host.Http;
+using ActorChat.Host.Logging;
 using ActorChat.Host.Management;
 using ActorChat.Hosting;
 using ActorChat.Rooms;
@@ -18,7 +19,8 @@ namespace ActorChat.Host;
 /// <summary>Builds the ActorChat web application: options, the actor system, the endpoints and the page.</summary>
 public static class ChatApp
 {
-    public static WebApplication Create(string[] args)
+    /// <param name="configure">Runs on the builder before the app is built: for a test that adds a logger provider, say.</param>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -43,7 +45,9 @@ public static class ChatApp
                 $"{AuthSettings.Section}:{nameof(AuthSettings.SigningKey)} must be set, the same on every node, when {ClusterSettings.Section}:{nameof(ClusterSettings.SeedNodes)} are configured.");
         }
 
-        builder.Services.AddSingleton(new TokenService(SigningKey.Load(auth, Path.GetFullPath(storage.DataDirectory)), auth.TokenLifetime));
+        builder.Services.AddSingleton(new TokenService(SigningKey.Load(auth, Path.GetFullPath(storage.DataDirectory)), auth.TokenLifetime, auth.MaxSessionAge));
+        builder.Services.AddSingleton(services => new SessionGuard(services.GetRequiredService<Akka.Actor.ActorSystem>(),
+            services.GetRequiredService<IRequiredActor<AccountActor>>().ActorRef, checkTimeout: TimeSpan.FromSeconds(2), changeTimeout: AccountEndpoints.AskTimeout));
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -67,7 +71,7 @@ public static class ChatApp
                 logging.ClearLoggers();
                 logging.AddLoggerFactory();
             });
-            akka.AddActorChat(hocon, cluster, storage, rooms);
+            akka.AddActorChat(hocon, cluster, storage, rooms, connections.MaxConnectionsPerUser);
             akka.AddStartup((system, _) =>
             {
                 RemoteFrameBudget.Check(system, connections);
@@ -81,6 +85,8 @@ public static class ChatApp
         builder.Services.AddSingleton<ManagementServer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ManagementServer>());
 
+        builder.Services.AddTokenRedaction();
+        configure?.Invoke(builder);
         var app = builder.Build();
         // First, so that everything after it sees the client's own address and scheme.
         app.UseForwardedHeaders(proxy.ForwardedHeaders());

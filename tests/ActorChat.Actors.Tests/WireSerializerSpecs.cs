@@ -26,8 +26,14 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         new AccountActor.GetCredentials("alice"),
         new AccountActor.Registered("Alice"),
         new AccountActor.UsernameTaken(),
-        new AccountActor.Credentials("Alice", "hash"),
-        new AccountActor.Credentials(null, null),
+        new AccountActor.Credentials("Alice", "hash", 3),
+        new AccountActor.Credentials(null, null, 0),
+        new AccountActor.GetSecurity("Alice"),
+        new AccountActor.RevokeSession("Alice", "3f2a", DateTimeOffset.FromUnixTimeMilliseconds(1_702_592_000_123)),
+        new AccountActor.RevokeAllSessions("Alice"),
+        new AccountActor.ConnectionOpened("alice"),
+        new AccountActor.ConnectionRefused("alice", AccountActor.ConnectionRefused.TooManyConnections),
+        new AccountActor.SessionEnded("alice"),
     ];
 
     private object RoundTrip(object message)
@@ -42,6 +48,17 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
     [MemberData(nameof(WireMessages))]
     public void Messages_that_cross_nodes_use_our_wire_serializer_and_survive_a_round_trip(object message) =>
         Assert.Equal(message, RoundTrip(message));
+
+    [Fact]
+    public void An_account_hears_which_connection_opens_and_every_node_hears_which_sessions_are_signed_out()
+    {
+        var connection = CreateTestProbe().Ref;
+
+        Assert.Equal(new AccountActor.OpenConnection("Alice", "3f2a", 1, connection), RoundTrip(new AccountActor.OpenConnection("Alice", "3f2a", 1, connection)));
+        var security = (AccountSecurity)RoundTrip(new AccountSecurity("alice", 2, ["3f2a", "9c1d"]));
+        Assert.Equal(("alice", 2L), (security.Key, security.Generation));
+        Assert.Equal(["3f2a", "9c1d"], security.Revoked);
+    }
 
     [Fact]
     public void A_join_names_the_hub_that_reaches_the_connection()

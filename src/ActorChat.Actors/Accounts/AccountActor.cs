@@ -1,11 +1,19 @@
 using ActorChat.Serialization;
 using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Persistence;
 
 namespace ActorChat.Accounts;
 
 /// <summary>Journal event: an account was created under a name, shown as registered.</summary>
 public sealed record AccountRegistered(string Username, string PasswordHash, DateTimeOffset RegisteredAt) : IStoredRecord;
+
+/// <summary>Journal event: one session (a sign-in and all its renewals) was signed out; remembered until it could have ended anyway.</summary>
+public sealed record SessionRevoked(string Session, DateTimeOffset Until) : IStoredRecord;
+
+/// <summary>Journal event: every session begun before now was signed out ("sign out everywhere").</summary>
+public sealed record AllSessionsRevoked(long Generation) : IStoredRecord;
 
 /// <summary>A request to one account; <see cref="Key"/> is the name folded to lower case, so names are unique regardless of case.</summary>
 public interface IAccountCommand : IWireMessage
@@ -14,11 +22,24 @@ public interface IAccountCommand : IWireMessage
 }
 
 /// <summary>
-/// One account, keyed by its case-folded name: the single place that decides whether the name is taken,
-/// on whichever node it lives.
+/// What an account says about its sessions: those begun before <paramref name="Generation"/> and those listed in
+/// <paramref name="Revoked"/> are signed out. Every node keeps the latest one it heard of each account.
+/// </summary>
+public sealed record AccountSecurity(string Key, long Generation, IReadOnlyList<string> Revoked) : IWireMessage
+{
+    public bool Allows(AuthTicket ticket) => ticket.Generation >= Generation && !Revoked.Contains(ticket.Session, StringComparer.Ordinal);
+}
+
+/// <summary>
+/// One account, keyed by its case-folded name: the single place, on whichever node it lives, that decides whether
+/// the name is taken, which of its sessions are signed out, and which connections the user has open across the
+/// cluster (to cap them, and to close those of a session the moment it is signed out).
 /// </summary>
 public sealed class AccountActor : ReceivePersistentActor
 {
+    /// <summary>The pub-sub topic on which every change of an account's <see cref="AccountSecurity"/> is published.</summary>
+    public const string SecurityTopic = "account-security";
+
     public sealed record Register(string Username, string PasswordHash) : IAccountCommand
     {
         public string Key => KeyOf(Username);
@@ -29,20 +50,75 @@ public sealed class AccountActor : ReceivePersistentActor
         public string Key => KeyOf(Username);
     }
 
+    /// <summary>Asks for the account's <see cref="AccountSecurity"/>.</summary>
+    public sealed record GetSecurity(string Username) : IAccountCommand
+    {
+        public string Key => KeyOf(Username);
+    }
+
+    /// <summary>
+    /// A connection of the user opens (or, after the account moved, registers again): answered with
+    /// <see cref="ConnectionOpened"/> or <see cref="ConnectionRefused"/>. Sending it twice counts once.
+    /// </summary>
+    public sealed record OpenConnection(string Username, string Session, long Generation, IActorRef Connection) : IAccountCommand
+    {
+        public string Key => KeyOf(Username);
+    }
+
+    /// <summary>Signs one session out; answered with the new <see cref="AccountSecurity"/>.</summary>
+    public sealed record RevokeSession(string Username, string Session, DateTimeOffset Until) : IAccountCommand
+    {
+        public string Key => KeyOf(Username);
+    }
+
+    /// <summary>Signs every session begun so far out; answered with the new <see cref="AccountSecurity"/>.</summary>
+    public sealed record RevokeAllSessions(string Username) : IAccountCommand
+    {
+        public string Key => KeyOf(Username);
+    }
+
     public sealed record Registered(string Username) : IWireMessage;
 
     public sealed record UsernameTaken : IWireMessage;
 
-    /// <summary>The account's name as registered and its password hash; null fields when there is no such account.</summary>
-    public sealed record Credentials(string? Username, string? PasswordHash) : IWireMessage;
+    /// <summary>The account's name as registered, its password hash and its generation; null fields when there is no such account.</summary>
+    public sealed record Credentials(string? Username, string? PasswordHash, long Generation) : IWireMessage;
 
-    private AccountRegistered? _account;
+    public sealed record ConnectionOpened(string Key) : IWireMessage;
 
-    public AccountActor(string key)
+    /// <summary>Why a connection may not open: <see cref="SignedOut"/> or <see cref="TooManyConnections"/>.</summary>
+    public sealed record ConnectionRefused(string Key, string Reason) : IWireMessage
     {
+        public const string SignedOut = "signed_out";
+        public const string TooManyConnections = "too_many_connections";
+    }
+
+    /// <summary>Told to an open connection whose session was just signed out.</summary>
+    public sealed record SessionEnded(string Key) : IWireMessage;
+
+    private readonly string _key;
+    private readonly int _maxConnections;
+    private readonly IActorRef _securityChanges;
+    private readonly TimeProvider _clock;
+    private readonly Dictionary<IActorRef, string> _connections = [];
+    private readonly Dictionary<string, DateTimeOffset> _revoked = new(StringComparer.Ordinal);
+    private AccountRegistered? _account;
+    private long _generation;
+
+    /// <param name="key">The case-folded user name.</param>
+    /// <param name="maxConnections">Connections the user may have open at once, on all nodes together.</param>
+    /// <param name="securityChanges">Where changes are published: the cluster's pub-sub mediator.</param>
+    public AccountActor(string key, int maxConnections, IActorRef securityChanges, TimeProvider? clock = null)
+    {
+        _key = key;
+        _maxConnections = maxConnections;
+        _securityChanges = securityChanges;
+        _clock = clock ?? TimeProvider.System;
         PersistenceId = "account-" + key;
 
         Recover<AccountRegistered>(registered => _account = registered);
+        Recover<SessionRevoked>(revoked => _revoked[revoked.Session] = revoked.Until);
+        Recover<AllSessionsRevoked>(revoked => Apply(revoked));
 
         Command<Register>(register =>
         {
@@ -51,16 +127,117 @@ public sealed class AccountActor : ReceivePersistentActor
                 Sender.Tell(new UsernameTaken());
                 return;
             }
-            Persist(new AccountRegistered(register.Username, register.PasswordHash, DateTimeOffset.UtcNow), registered =>
+            Persist(new AccountRegistered(register.Username, register.PasswordHash, _clock.GetUtcNow()), registered =>
             {
                 _account = registered;
                 Sender.Tell(new Registered(registered.Username));
             });
         });
-        Command<GetCredentials>(_ => Sender.Tell(new Credentials(_account?.Username, _account?.PasswordHash)));
+        Command<GetCredentials>(_ => Sender.Tell(new Credentials(_account?.Username, _account?.PasswordHash, _generation)));
+        Command<GetSecurity>(_ => Sender.Tell(Security()));
+        Command<OpenConnection>(Open);
+        Command<RevokeSession>(revoke =>
+        {
+            if (_revoked.ContainsKey(revoke.Session))
+            {
+                Sender.Tell(Security());
+                return;
+            }
+            Persist(new SessionRevoked(revoke.Session, revoke.Until), revoked =>
+            {
+                _revoked[revoked.Session] = revoked.Until;
+                EndConnections(session => session == revoked.Session);
+                Changed();
+            });
+        });
+        Command<RevokeAllSessions>(_ => Persist(new AllSessionsRevoked(_generation + 1), revoked =>
+        {
+            Apply(revoked);
+            EndConnections(_ => true);
+            Changed();
+        }));
+        Command<Terminated>(terminated =>
+        {
+            _connections.Remove(terminated.ActorRef);
+            IdleWhenUnused();
+        });
+        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
     }
 
     public override string PersistenceId { get; }
 
     public static string KeyOf(string username) => username.ToLowerInvariant();
+
+    public static Props PropsFor(string key, int maxConnections, IActorRef securityChanges) =>
+        Hosting.FactoryProps.Of(() => new AccountActor(key, maxConnections, securityChanges, null));
+
+    protected override void OnReplaySuccess()
+    {
+        Prune();
+        IdleWhenUnused();
+    }
+
+    private void Open(OpenConnection open)
+    {
+        if (_revoked.ContainsKey(open.Session) || open.Generation < _generation)
+        {
+            Sender.Tell(new ConnectionRefused(_key, ConnectionRefused.SignedOut));
+            return;
+        }
+        if (!_connections.ContainsKey(open.Connection) && _connections.Count >= _maxConnections)
+        {
+            Sender.Tell(new ConnectionRefused(_key, ConnectionRefused.TooManyConnections));
+            return;
+        }
+        // A connection that registers again may come with a renewed token of another session.
+        _connections[open.Connection] = open.Session;
+        Context.Watch(open.Connection);
+        SetReceiveTimeout(null);
+        Sender.Tell(new ConnectionOpened(_key));
+    }
+
+    private void EndConnections(Func<string, bool> ofSession)
+    {
+        foreach (var connection in _connections.Where(entry => ofSession(entry.Value)).Select(entry => entry.Key).ToList())
+        {
+            connection.Tell(new SessionEnded(_key));
+            Context.Unwatch(connection);
+            _connections.Remove(connection);
+        }
+        IdleWhenUnused();
+    }
+
+    private void Apply(AllSessionsRevoked revoked)
+    {
+        _generation = revoked.Generation;
+        // Every session the list named began before the new generation: the generation alone now refuses them.
+        _revoked.Clear();
+    }
+
+    private void Changed()
+    {
+        Prune();
+        var security = Security();
+        Sender.Tell(security);
+        _securityChanges.Tell(new Publish(SecurityTopic, security));
+    }
+
+    private void Prune()
+    {
+        var now = _clock.GetUtcNow();
+        foreach (var session in _revoked.Where(entry => entry.Value <= now).Select(entry => entry.Key).ToList())
+            _revoked.Remove(session);
+    }
+
+    private AccountSecurity Security() => new(_key, _generation, [.. _revoked.Keys]);
+
+    // Nothing to keep in memory for: an account with no open connection stops after a quiet spell, and recovers
+    // from the journal when next asked.
+    private void IdleWhenUnused()
+    {
+        if (_connections.Count == 0)
+            SetReceiveTimeout(IdleTimeout);
+    }
+
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(2);
 }

@@ -4,40 +4,65 @@ using System.Text.Json;
 
 namespace ActorChat.Accounts;
 
-/// <summary>Who a valid token speaks for, and until when.</summary>
-public sealed record AuthTicket(string User, DateTimeOffset ExpiresAt);
+/// <summary>
+/// Who a valid token speaks for, and until when. <see cref="Session"/> names the sign-in the token came from: every
+/// renewal keeps it, so revoking it ends every copy of that sign-in's tokens. <see cref="Generation"/> is the
+/// account's sign-out-everywhere count when the session began.
+/// </summary>
+public sealed record AuthTicket(string User, DateTimeOffset ExpiresAt, string Session, DateTimeOffset SignedInAt, long Generation);
 
 /// <summary>
 /// Issues and checks signed bearer tokens (HMAC-SHA256). Any node holding the same key accepts the same
-/// tokens, so no session state is shared between nodes.
+/// tokens; whether a session was revoked is the account's to say (<see cref="AccountActor"/>).
 /// </summary>
 public sealed class TokenService
 {
     private readonly byte[] _key;
     private readonly TimeProvider _clock;
 
-    public TokenService(byte[] key, TimeSpan lifetime, TimeProvider? clock = null)
+    public TokenService(byte[] key, TimeSpan lifetime, TimeSpan? maxSessionAge = null, TimeProvider? clock = null)
     {
         if (key.Length < 32)
             throw new ArgumentException("the signing key must be at least 32 bytes", nameof(key));
         _key = key;
         Lifetime = lifetime;
+        MaxSessionAge = maxSessionAge ?? TimeSpan.FromDays(30);
+        if (MaxSessionAge < lifetime)
+            throw new ArgumentException("a session must be allowed to last at least one token's lifetime", nameof(maxSessionAge));
         _clock = clock ?? TimeProvider.System;
     }
 
+    /// <summary>How long one token is valid.</summary>
     public TimeSpan Lifetime { get; }
 
-    public (string Token, AuthTicket Ticket) Issue(string user)
+    /// <summary>How long after the sign-in renewals may go on; past it the user signs in again.</summary>
+    public TimeSpan MaxSessionAge { get; }
+
+    /// <summary>The last moment any token of the ticket's session can be valid: how long a revocation must be remembered.</summary>
+    public DateTimeOffset SessionEnd(AuthTicket ticket) => ticket.SignedInAt + MaxSessionAge;
+
+    /// <summary>A token for a new sign-in of <paramref name="user"/>, whose account is at <paramref name="generation"/>.</summary>
+    public (string Token, AuthTicket Ticket) Issue(string user, long generation = 0)
     {
-        var expiresAt = _clock.GetUtcNow().Add(Lifetime);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(
-            new TokenPayload(user, expiresAt.ToUnixTimeMilliseconds(), RandomNumberGenerator.GetHexString(16)),
-            TokenJsonContext.Default.TokenPayload);
-        var body = Base64Url.EncodeToString(payload);
-        return ($"{body}.{Sign(body)}", new AuthTicket(user, DateTimeOffset.FromUnixTimeMilliseconds(expiresAt.ToUnixTimeMilliseconds())));
+        var now = Truncate(_clock.GetUtcNow());
+        return Sign(new AuthTicket(user, now + Lifetime, RandomNumberGenerator.GetHexString(32, lowercase: true), now, generation));
     }
 
-    /// <summary>The ticket of a well-signed, unexpired token; null for anything else.</summary>
+    /// <summary>
+    /// A fresh token of the same session: the same sign-in time and generation, valid for another lifetime but never
+    /// past the session's maximum age. Null once that age is reached.
+    /// </summary>
+    public (string Token, AuthTicket Ticket)? Renew(AuthTicket ticket)
+    {
+        var now = Truncate(_clock.GetUtcNow());
+        var end = SessionEnd(ticket);
+        if (now >= end)
+            return null;
+        var expiresAt = now + Lifetime < end ? now + Lifetime : end;
+        return Sign(ticket with { ExpiresAt = expiresAt });
+    }
+
+    /// <summary>The ticket of a well-signed, unexpired token of a session younger than the maximum age; null for anything else.</summary>
     public AuthTicket? Validate(string? token)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 1024)
@@ -46,7 +71,7 @@ public sealed class TokenService
         if (dot <= 0)
             return null;
         var body = token[..dot];
-        var expected = System.Text.Encoding.ASCII.GetBytes(Sign(body));
+        var expected = System.Text.Encoding.ASCII.GetBytes(Mac(body));
         var actual = System.Text.Encoding.ASCII.GetBytes(token[(dot + 1)..]);
         if (!CryptographicOperations.FixedTimeEquals(expected, actual))
             return null;
@@ -60,18 +85,39 @@ public sealed class TokenService
         {
             return null;
         }
-        // Signed by us but unreadable as a time (only a stolen key could make one): refused like any bad token.
-        if (payload is null || string.IsNullOrEmpty(payload.Sub) || payload.Exp <= 0 || payload.Exp > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        // A token without a session is from before sessions could be revoked: refused, so that every token in use
+        // can be. Fields signed by us but unreadable as times (only a stolen key could make one) are refused too.
+        if (payload is null || string.IsNullOrEmpty(payload.Sub) || string.IsNullOrEmpty(payload.Sid) || payload.Gen < 0
+            || !IsTime(payload.Exp) || !IsTime(payload.Auth))
             return null;
-        var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(payload.Exp);
-        return expiresAt > _clock.GetUtcNow() ? new AuthTicket(payload.Sub, expiresAt) : null;
+        var ticket = new AuthTicket(payload.Sub, DateTimeOffset.FromUnixTimeMilliseconds(payload.Exp), payload.Sid,
+            DateTimeOffset.FromUnixTimeMilliseconds(payload.Auth), payload.Gen);
+        var now = _clock.GetUtcNow();
+        return ticket.ExpiresAt > now && SessionEnd(ticket) > now ? ticket : null;
     }
 
-    private string Sign(string body) =>
+    private static bool IsTime(long unixMilliseconds) =>
+        unixMilliseconds > 0 && unixMilliseconds <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds() - TimeSpan.FromDays(36500).TotalMilliseconds;
+
+    // Tokens carry milliseconds: the ticket handed out says exactly what the token says.
+    private static DateTimeOffset Truncate(DateTimeOffset time) => DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
+
+    private (string Token, AuthTicket Ticket) Sign(AuthTicket ticket)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(
+            new TokenPayload(ticket.User, ticket.ExpiresAt.ToUnixTimeMilliseconds(), RandomNumberGenerator.GetHexString(16),
+                ticket.Session, ticket.SignedInAt.ToUnixTimeMilliseconds(), ticket.Generation),
+            TokenJsonContext.Default.TokenPayload);
+        var body = Base64Url.EncodeToString(payload);
+        return ($"{body}.{Mac(body)}", ticket);
+    }
+
+    private string Mac(string body) =>
         Base64Url.EncodeToString(HMACSHA256.HashData(_key, System.Text.Encoding.ASCII.GetBytes(body)));
 }
 
-internal sealed record TokenPayload(string Sub, long Exp, string Nonce);
+/// <summary>A token's signed body: subject, expiry, a nonce of its own, its session, the sign-in time and the account's generation.</summary>
+internal sealed record TokenPayload(string Sub, long Exp, string Nonce, string? Sid, long Auth, long Gen);
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(TokenPayload))]
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]

@@ -34,24 +34,37 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         public static readonly RetryTick Instance = new();
     }
 
+    private sealed record RegisterTick : INoSerializationVerificationNeeded
+    {
+        public static readonly RegisterTick Instance = new();
+    }
+
     private readonly string _user;
     private readonly Outbox _outbound;
     private readonly IActorRef _rooms;
+    private readonly IActorRef _accounts;
     private readonly TokenService _tokens;
     private readonly ConnectionSettings _settings;
     private readonly TimeProvider _clock;
     private readonly FrameRateLimiter _rateLimiter;
     private readonly DeliveryHubs _hubs = DeliveryHubs.Get(Context.System);
     private readonly Dictionary<string, RoomSession> _joined = new(StringComparer.Ordinal);
+    private AuthTicket _ticket;
     private DateTimeOffset _expiresAt;
 
-    public ConnectionActor(AuthTicket ticket, string session, Outbox outbound, IActorRef rooms,
+    // The user's account, once it has counted this connection; null while the registration is on its way.
+    private IActorRef? _account;
+    private int _registerAttempts;
+
+    public ConnectionActor(AuthTicket ticket, string session, Outbox outbound, IActorRef rooms, IActorRef accounts,
         TokenService tokens, ConnectionSettings settings, TimeProvider clock)
     {
         _user = ticket.User;
+        _ticket = ticket;
         _expiresAt = ticket.ExpiresAt;
         _outbound = outbound;
         _rooms = rooms;
+        _accounts = accounts;
         _tokens = tokens;
         _settings = settings;
         _clock = clock;
@@ -91,8 +104,28 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             case LeftRoom left:
                 Send(left.Frame);
                 break;
+            case Terminated terminated when terminated.ActorRef.Equals(_account):
+                // The account moved (its node was lost) or failed: register with its next incarnation.
+                _account = null;
+                Register();
+                break;
             case Terminated terminated:
                 OnRoomStopped(terminated);
+                break;
+            case AccountActor.ConnectionOpened:
+                _account = Sender;
+                _registerAttempts = 0;
+                Context.Watch(Sender);
+                Timers.Cancel(nameof(RegisterTick));
+                break;
+            case AccountActor.ConnectionRefused refused:
+                CloseSocket(refused.Reason == AccountActor.ConnectionRefused.TooManyConnections ? CloseReasons.TooManyConnections : CloseReasons.SignedOut);
+                break;
+            case AccountActor.SessionEnded:
+                CloseSocket(CloseReasons.SignedOut);
+                break;
+            case RegisterTick when _account is null:
+                Register();
                 break;
             case TokenExpired:
                 OnTokenExpired();
@@ -111,11 +144,24 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props PropsFor(AuthTicket ticket, string session, Outbox outbound, IActorRef rooms,
+    public static Props PropsFor(AuthTicket ticket, string session, Outbox outbound, IActorRef rooms, IActorRef accounts,
         TokenService tokens, ConnectionSettings settings, TimeProvider? clock = null) =>
-        FactoryProps.Of(() => new ConnectionActor(ticket, session, outbound, rooms, tokens, settings, clock ?? TimeProvider.System));
+        FactoryProps.Of(() => new ConnectionActor(ticket, session, outbound, rooms, accounts, tokens, settings, clock ?? TimeProvider.System));
 
-    protected override void PreStart() => ScheduleExpiry();
+    protected override void PreStart()
+    {
+        ScheduleExpiry();
+        Register();
+    }
+
+    // The account counts the user's connections across the cluster and closes those of a session signed out; until
+    // it answers, the registration goes again on the same backoff as a join (the account may be moving).
+    private void Register()
+    {
+        _accounts.Tell(new AccountActor.OpenConnection(_user, _ticket.Session, _ticket.Generation, Self));
+        var wait = FirstJoinRetry * Math.Pow(2, Math.Min(_registerAttempts++, 16));
+        Timers.StartSingleTimer(nameof(RegisterTick), RegisterTick.Instance, wait < _settings.RetryInterval ? wait : _settings.RetryInterval);
+    }
 
     // A close already requested stands (the first one wins). Otherwise the socket is gone already, the node is
     // shutting down, or this actor failed: the client hears which, and may reconnect and resume either way.
@@ -369,6 +415,13 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         }
         _expiresAt = ticket.ExpiresAt;
         ScheduleExpiry();
+        // A token of another sign-in: the account now closes this connection when that session is signed out.
+        if (ticket.Session != _ticket.Session || ticket.Generation != _ticket.Generation)
+        {
+            _ticket = ticket;
+            _registerAttempts = 0;
+            Register();
+        }
         Send(ServerFrames.Refreshed(ticket.ExpiresAt));
     }
 

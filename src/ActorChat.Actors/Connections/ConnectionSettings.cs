@@ -42,6 +42,12 @@ public sealed class ConnectionSettings
     /// <summary>Rooms one connection may be in at once; a join past it gets <c>limit_reached</c>.</summary>
     public int MaxRoomsPerConnection { get; set; } = 100;
 
+    /// <summary>
+    /// Connections one user may have open at once, on all nodes together (tabs, devices); one more is accepted and
+    /// closed with 1008 "too many connections for this user".
+    /// </summary>
+    public int MaxConnectionsPerUser { get; set; } = 32;
+
     /// <summary>Interval of the server's WebSocket keep-alive pings.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -55,6 +61,8 @@ public sealed class ConnectionSettings
     {
         if (MaxRoomsPerConnection < 1)
             throw new InvalidOperationException($"{Section}:{nameof(MaxRoomsPerConnection)} must be positive.");
+        if (MaxConnectionsPerUser < 1)
+            throw new InvalidOperationException($"{Section}:{nameof(MaxConnectionsPerUser)} must be positive.");
         if (KeepAliveInterval <= TimeSpan.Zero || KeepAliveTimeout <= TimeSpan.Zero)
             throw new InvalidOperationException($"{Section}: {nameof(KeepAliveInterval)} and {nameof(KeepAliveTimeout)} must be positive.");
         if (MaxFrameBytes < 1024)

@@ -39,9 +39,11 @@ public sealed class ClusterSettings
 
     /// <summary>
     /// How long after downing a node the others wait before they start its rooms and, when it was the oldest node,
-    /// the shard coordinator: time for a node cut off from the majority to stop its own rooms first.
+    /// the shard coordinator: time for a node cut off from the majority to stop its own rooms first. A node on the
+    /// minority side downs itself after the same <see cref="DownUnreachableAfter"/>, so it needs little more; and
+    /// should a room briefly run on both sides, the journal's unique sequence numbers refuse the second writer.
     /// </summary>
-    public TimeSpan RemovalMargin { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan RemovalMargin { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Addresses of seed nodes (akka.tcp://actorchat@host:port); empty makes this node a cluster of one.</summary>
     public string[] SeedNodes { get; set; } = [];
@@ -53,7 +55,7 @@ public static class ChatHosting
     public const string SystemName = "actorchat";
 
     public static AkkaConfigurationBuilder AddActorChat(this AkkaConfigurationBuilder builder, string hocon,
-        ClusterSettings cluster, StorageSettings storage, RoomSettings rooms)
+        ClusterSettings cluster, StorageSettings storage, RoomSettings rooms, int maxConnectionsPerUser)
     {
         if (cluster.SeedNodes.Length > 0 && !storage.IsShared)
         {
@@ -80,10 +82,17 @@ public static class ChatHosting
                 (_, _) => room => RoomActor.PropsFor(room, rooms),
                 new RoomMessageExtractor(),
                 new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
+            .WithDistributedPubSub(string.Empty)
+            // An account with open connections stays in memory (it holds their registry); one without any stops
+            // itself when idle.
             .WithShardRegion<AccountActor>("accounts",
-                (_, _) => key => FactoryProps.Of(() => new AccountActor(key)),
+                (system, _) =>
+                {
+                    var mediator = Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.Get(system).Mediator;
+                    return key => AccountActor.PropsFor(key, maxConnectionsPerUser, mediator);
+                },
                 new AccountMessageExtractor(),
-                new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, PassivateIdleEntityAfter = TimeSpan.FromMinutes(2) })
+                new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
             .WithActors((system, _) => Connections.DeliveryHubs.Get(system))
             .AddStartup((system, _) =>
             {

@@ -29,6 +29,12 @@ public static class CloseReasons
 
     public static readonly CloseReason TokenExpired = new(WebSocketCloseStatus.PolicyViolation, "token expired");
 
+    /// <summary>The connection's session was signed out (its own logout, or a sign-out everywhere).</summary>
+    public static readonly CloseReason SignedOut = new(WebSocketCloseStatus.PolicyViolation, "signed out");
+
+    /// <summary>The user has as many connections open, on all nodes together, as one user may.</summary>
+    public static readonly CloseReason TooManyConnections = new(WebSocketCloseStatus.PolicyViolation, "too many connections for this user");
+
     /// <summary>The server failed this connection; nothing the client did, and reconnecting is safe.</summary>
     public static readonly CloseReason InternalError = new(WebSocketCloseStatus.InternalServerError, "internal error; reconnect and resume with since");
 

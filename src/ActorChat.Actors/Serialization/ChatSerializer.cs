@@ -24,6 +24,8 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
         [typeof(RoomSnapshot)] = ("room-snapshot.v2", StoredJsonContext.Default.RoomSnapshot),
         [typeof(ReadMarkersSnapshot)] = ("read-markers-snapshot.v1", StoredJsonContext.Default.ReadMarkersSnapshot),
         [typeof(AccountRegistered)] = ("account-registered.v1", StoredJsonContext.Default.AccountRegistered),
+        [typeof(SessionRevoked)] = ("session-revoked.v1", StoredJsonContext.Default.SessionRevoked),
+        [typeof(AllSessionsRevoked)] = ("all-sessions-revoked.v1", StoredJsonContext.Default.AllSessionsRevoked),
     };
 
     // Version 1 room snapshots also carried the recent messages and sent ids; a room now reads those back from the
@@ -58,4 +60,6 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
 [JsonSerializable(typeof(RoomSnapshot))]
 [JsonSerializable(typeof(ReadMarkersSnapshot))]
 [JsonSerializable(typeof(AccountRegistered))]
+[JsonSerializable(typeof(SessionRevoked))]
+[JsonSerializable(typeof(AllSessionsRevoked))]
 internal sealed partial class StoredJsonContext : JsonSerializerContext;

@@ -45,7 +45,15 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         ["get-credentials"] = r => new AccountActor.GetCredentials(r.ReadString()),
         ["registered"] = r => new AccountActor.Registered(r.ReadString()),
         ["username-taken"] = _ => new AccountActor.UsernameTaken(),
-        ["credentials"] = r => new AccountActor.Credentials(ReadOptionalString(r), ReadOptionalString(r)),
+        ["credentials"] = r => new AccountActor.Credentials(ReadOptionalString(r), ReadOptionalString(r), r.ReadInt64()),
+        ["get-security"] = r => new AccountActor.GetSecurity(r.ReadString()),
+        ["open-connection"] = r => new AccountActor.OpenConnection(r.ReadString(), r.ReadString(), r.ReadInt64(), ReadRef(r)),
+        ["revoke-session"] = r => new AccountActor.RevokeSession(r.ReadString(), r.ReadString(), new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero)),
+        ["revoke-all-sessions"] = r => new AccountActor.RevokeAllSessions(r.ReadString()),
+        ["account-security"] = r => new AccountSecurity(r.ReadString(), r.ReadInt64(), ReadStrings(r) ?? []),
+        ["connection-opened"] = r => new AccountActor.ConnectionOpened(r.ReadString()),
+        ["connection-refused"] = r => new AccountActor.ConnectionRefused(r.ReadString(), r.ReadString()),
+        ["session-ended"] = r => new AccountActor.SessionEnded(r.ReadString()),
     };
 
     public override int Identifier => SerializerId;
@@ -77,6 +85,14 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         AccountActor.Registered => "registered",
         AccountActor.UsernameTaken => "username-taken",
         AccountActor.Credentials => "credentials",
+        AccountActor.GetSecurity => "get-security",
+        AccountActor.OpenConnection => "open-connection",
+        AccountActor.RevokeSession => "revoke-session",
+        AccountActor.RevokeAllSessions => "revoke-all-sessions",
+        AccountSecurity => "account-security",
+        AccountActor.ConnectionOpened => "connection-opened",
+        AccountActor.ConnectionRefused => "connection-refused",
+        AccountActor.SessionEnded => "session-ended",
         _ => throw new ArgumentException($"{o.GetType()} is not a wire message of ActorChat", nameof(o)),
     };
 
@@ -120,7 +136,15 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                 case AccountActor.GetCredentials m: w.Write(m.Username); break;
                 case AccountActor.Registered m: w.Write(m.Username); break;
                 case AccountActor.UsernameTaken: break;
-                case AccountActor.Credentials m: WriteOptional(w, m.Username); WriteOptional(w, m.PasswordHash); break;
+                case AccountActor.Credentials m: WriteOptional(w, m.Username); WriteOptional(w, m.PasswordHash); w.Write(m.Generation); break;
+                case AccountActor.GetSecurity m: w.Write(m.Username); break;
+                case AccountActor.OpenConnection m: w.Write(m.Username); w.Write(m.Session); w.Write(m.Generation); WriteRef(w, m.Connection); break;
+                case AccountActor.RevokeSession m: w.Write(m.Username); w.Write(m.Session); w.Write(m.Until.UtcTicks); break;
+                case AccountActor.RevokeAllSessions m: w.Write(m.Username); break;
+                case AccountSecurity m: w.Write(m.Key); w.Write(m.Generation); WriteStrings(w, m.Revoked); break;
+                case AccountActor.ConnectionOpened m: w.Write(m.Key); break;
+                case AccountActor.ConnectionRefused m: w.Write(m.Key); w.Write(m.Reason); break;
+                case AccountActor.SessionEnded m: w.Write(m.Key); break;
                 default: throw new ArgumentException($"{obj.GetType()} is not a wire message of ActorChat", nameof(obj));
             }
         }

@@ -9,6 +9,12 @@ public sealed class AuthSettings
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
+    /// How long after signing in a session may be renewed (<c>GET /api/session</c>); past it, the user signs in again.
+    /// A signed-out session is remembered this long.
+    /// </summary>
+    public TimeSpan MaxSessionAge { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
     /// Base64 key (at least 32 bytes) that signs tokens; every node of a cluster needs the same one. Empty: a key
     /// is generated once and kept in the data directory.
     /// </summary>
@@ -32,6 +38,8 @@ public sealed class AuthSettings
     {
         if (TokenLifetime < TimeSpan.FromMinutes(1))
             throw new InvalidOperationException($"{Section}:{nameof(TokenLifetime)} must be at least a minute.");
+        if (MaxSessionAge < TokenLifetime || MaxSessionAge > TimeSpan.FromDays(3650))
+            throw new InvalidOperationException($"{Section}:{nameof(MaxSessionAge)} must be at least {nameof(TokenLifetime)} and at most ten years.");
         if (MaxPasswordLength < Accounts.Usernames.MinPasswordLength)
             throw new InvalidOperationException($"{Section}:{nameof(MaxPasswordLength)} must be at least {Accounts.Usernames.MinPasswordLength}.");
         if (LoginAttemptsPerMinute < 1)

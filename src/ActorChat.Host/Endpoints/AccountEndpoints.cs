@@ -11,7 +11,7 @@ namespace ActorChat.Host.Endpoints;
 public static class AccountEndpoints
 {
     public const string LoginRateLimit = "login";
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
     private sealed record AccountRequest(string? Username, string? Password);
 
@@ -33,8 +33,9 @@ public static class AccountEndpoints
         // Both run a deliberately slow password hash, so both are limited per client address.
         api.MapPost("/register", RegisterAsync).RequireRateLimiting(LoginRateLimit);
         api.MapPost("/login", LoginAsync).RequireRateLimiting(LoginRateLimit);
-        api.MapPost("/logout", Logout);
-        api.MapGet("/session", Session);
+        api.MapPost("/logout", LogoutAsync);
+        api.MapPost("/logout-everywhere", LogoutEverywhereAsync);
+        api.MapGet("/session", SessionAsync);
     }
 
     private static async Task<IResult> RegisterAsync(HttpContext context, IRequiredActor<AccountActor> accounts, IOptions<AuthSettings> auth)
@@ -79,29 +80,57 @@ public static class AccountEndpoints
         if (!valid || account.Username is null)
             return Error(401, "invalid_credentials");
 
-        var (token, ticket) = tokens.Issue(account.Username);
+        var (token, ticket) = tokens.Issue(account.Username, account.Generation);
         Credentials.SetCookie(context, token, ticket.ExpiresAt);
         return Results.Json(new { token, username = ticket.User, expiresAt = Protocol.ServerFrames.FormatTimestamp(ticket.ExpiresAt) });
     }
 
-    /// <summary>Only the holder of a credential, from a page the server trusts, signs that credential out.</summary>
-    private static IResult Logout(HttpContext context, TokenService tokens, IOptions<AuthSettings> auth)
+    /// <summary>
+    /// Only the holder of a credential, from a page the server trusts, signs it out: its session (the sign-in and
+    /// every renewal of it) is refused from now on, on every node, and its open sockets close with 1008.
+    /// </summary>
+    private static async Task<IResult> LogoutAsync(HttpContext context, TokenService tokens, SessionGuard sessions, IOptions<AuthSettings> auth)
     {
         if (!Credentials.IsAllowedOrigin(context, auth.Value))
             return Error(403, "forbidden");
-        if (Credentials.Authenticate(context, tokens) is null)
+        var ticket = Credentials.Authenticate(context, tokens);
+        if (ticket is null)
             return Error(401, "invalid_credentials");
+        await sessions.RevokeAsync(ticket, tokens.SessionEnd(ticket), context.RequestAborted);
         Credentials.ClearCookie(context);
         return Results.NoContent();
     }
 
-    /// <summary>Who the cookie (or bearer token) belongs to, with a fresh token for the WebSocket and for <c>refresh</c>.</summary>
-    private static IResult Session(HttpContext context, TokenService tokens)
+    /// <summary>Signs out every session of the account begun so far, this one included, on every device.</summary>
+    private static async Task<IResult> LogoutEverywhereAsync(HttpContext context, TokenService tokens, SessionGuard sessions, IOptions<AuthSettings> auth)
+    {
+        if (!Credentials.IsAllowedOrigin(context, auth.Value))
+            return Error(403, "forbidden");
+        var ticket = Credentials.Authenticate(context, tokens);
+        if (ticket is null || await sessions.CheckAsync(ticket, askAccount: true, context.RequestAborted) == SessionStatus.SignedOut)
+            return Error(401, "invalid_credentials");
+        await sessions.RevokeAllAsync(ticket.User, context.RequestAborted);
+        Credentials.ClearCookie(context);
+        return Results.NoContent();
+    }
+
+    /// <summary>
+    /// Who the cookie (or bearer token) belongs to, with a fresh token of the same session for the WebSocket and
+    /// for <c>refresh</c>: never valid past the session's maximum age, and never for a session signed out.
+    /// </summary>
+    private static async Task<IResult> SessionAsync(HttpContext context, TokenService tokens, SessionGuard sessions)
     {
         var ticket = Credentials.Authenticate(context, tokens);
         if (ticket is null)
             return Error(401, "invalid_credentials");
-        var (token, fresh) = tokens.Issue(ticket.User);
+        var status = await sessions.CheckAsync(ticket, askAccount: true, context.RequestAborted);
+        if (status == SessionStatus.Unknown)
+            return Error(503, "unavailable");
+        if (status == SessionStatus.SignedOut || tokens.Renew(ticket) is not var (token, fresh))
+        {
+            Credentials.ClearCookie(context);
+            return Error(401, "invalid_credentials");
+        }
         Credentials.SetCookie(context, token, fresh.ExpiresAt);
         return Results.Json(new { token, username = fresh.User, expiresAt = Protocol.ServerFrames.FormatTimestamp(fresh.ExpiresAt) });
     }

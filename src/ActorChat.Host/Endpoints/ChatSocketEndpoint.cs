@@ -16,7 +16,7 @@ public static class ChatSocketEndpoint
     public static void MapChatSocket(this IEndpointRouteBuilder app) => app.Map("/ws", HandleAsync);
 
     private static async Task HandleAsync(HttpContext context, ActorSystem system, IRequiredActor<RoomActor> rooms,
-        TokenService tokens, IOptions<AuthSettings> auth, IOptions<ConnectionSettings> limits,
+        IRequiredActor<AccountActor> accounts, SessionGuard sessions, TokenService tokens, IOptions<AuthSettings> auth, IOptions<ConnectionSettings> limits,
         IHostApplicationLifetime lifetime, ILoggerFactory loggers)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -35,6 +35,13 @@ public static class ChatSocketEndpoint
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
+        // A signed-out session is no credential. While the account cannot be asked and this node has heard nothing
+        // of it, the socket opens: it registers with the account, which closes it once it answers.
+        if (await sessions.CheckAsync(ticket, askAccount: false, context.RequestAborted) == SessionStatus.SignedOut)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
 
         var settings = limits.Value;
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
@@ -48,7 +55,7 @@ public static class ChatSocketEndpoint
             var session = Guid.NewGuid().ToString("N");
             var outbox = new Outbox(settings.OutboxFrames, settings.OutboxBytes);
             var connection = system.ActorOf(
-                ConnectionActor.PropsFor(ticket, session, outbox, rooms.ActorRef, tokens, settings), "connection-" + session);
+                ConnectionActor.PropsFor(ticket, session, outbox, rooms.ActorRef, accounts.ActorRef, tokens, settings), "connection-" + session);
             var logger = loggers.CreateLogger<ChatSocket>();
             await new ChatSocket(socket, connection, outbox, settings.MaxFrameBytes, logger).RunAsync(lifetime.ApplicationStopping);
         }

@@ -15,13 +15,25 @@ public sealed class ConnectionActorSpecs : ChatSpec
     private static readonly TokenService Tokens = new(new byte[32], TimeSpan.FromHours(1));
     private static readonly ConnectionSettings Limits = new();
 
-    private (IActorRef Connection, Outbox Outbox, TestProbe Rooms) Connect(string user = "alice", Outbox? outbox = null, ConnectionSettings? settings = null)
+    private (IActorRef Connection, Outbox Outbox, TestProbe Rooms) Connect(string user = "alice", Outbox? outbox = null, ConnectionSettings? settings = null) =>
+        ConnectWithAccount(user, outbox, settings) is var (connection, box, rooms, _) ? (connection, box, rooms) : default;
+
+    private (IActorRef Connection, Outbox Outbox, TestProbe Rooms, TestProbe Accounts) ConnectWithAccount(string user = "alice", Outbox? outbox = null,
+        ConnectionSettings? settings = null, AuthTicket? ticket = null)
     {
         outbox ??= new Outbox(64, 1 << 20);
         var rooms = CreateTestProbe();
-        var ticket = Tokens.Validate(Tokens.Issue(user).Token)!;
-        var connection = Sys.ActorOf(ConnectionActor.PropsFor(ticket, "s1", outbox, rooms.Ref, Tokens, settings ?? Limits));
-        return (connection, outbox, rooms);
+        var accounts = CreateTestProbe();
+        ticket ??= Tokens.Validate(Tokens.Issue(user).Token)!;
+        var connection = Sys.ActorOf(ConnectionActor.PropsFor(ticket, "s1", outbox, rooms.Ref, accounts.Ref, Tokens, settings ?? Limits));
+        return (connection, outbox, rooms, accounts);
+    }
+
+    /// <summary>Nothing reaches the rooms for a while but retries of joins still unanswered (of <paramref name="rooms"/>, when named).</summary>
+    private static void ExpectOnlyJoinRetries(TestProbe probe, TimeSpan within, params string[] rooms)
+    {
+        var seen = probe.ReceiveWhile<object>(message => message, max: within, idle: null);
+        Assert.All(seen, message => Assert.True(message is Join join && (rooms.Length == 0 || rooms.Contains(join.Room)), $"unexpected {message}"));
     }
 
     private static async Task<JsonElement> NextSent(Outbox outbox)
@@ -117,9 +129,9 @@ public sealed class ConnectionActorSpecs : ChatSpec
         connection.Tell(new SendFrame("lobby", "m1", "hi"));
 
         Assert.Equal(new Join("lobby", "alice", 4, HubFor("lobby")), rooms.ExpectMsg<Join>());
-        rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        ExpectOnlyJoinRetries(rooms, TimeSpan.FromMilliseconds(200));
         connection.Tell(new JoinedRoom("lobby", 4, EmptyFrame), CreateTestProbe().Ref);
-        Assert.Equal(new Post("lobby", "alice", "m1", "hi"), rooms.ExpectMsg<Post>());
+        Assert.Equal(new Post("lobby", "alice", "m1", "hi"), rooms.FishForMessage<Post>(_ => true));
     }
 
     [Fact]
@@ -160,6 +172,50 @@ public sealed class ConnectionActorSpecs : ChatSpec
         rooms.ExpectMsg<Join>(TimeSpan.FromSeconds(1.5));
         connection.Tell(new JoinedRoom("lobby", 0, EmptyFrame), CreateTestProbe().Ref);
         rooms.ExpectNoMsg(TimeSpan.FromSeconds(1.5));
+    }
+
+    [Fact]
+    public void A_connection_registers_with_its_account_and_closes_with_1008_when_its_session_is_signed_out()
+    {
+        var ticket = Tokens.Validate(Tokens.Issue("alice", generation: 2).Token)!;
+        var (connection, outbox, _, accounts) = ConnectWithAccount(ticket: ticket);
+
+        var open = accounts.ExpectMsg<AccountActor.OpenConnection>();
+        Assert.Equal(("alice", ticket.Session, 2L, connection), (open.Username, open.Session, open.Generation, open.Connection));
+        connection.Tell(new AccountActor.ConnectionOpened("alice"), accounts.Ref);
+        Assert.Null(outbox.Close);
+
+        connection.Tell(new AccountActor.SessionEnded("alice"), accounts.Ref);
+
+        AwaitCondition(() => outbox.Close is not null, ColdStartDeadline);
+        Assert.Equal((WebSocketCloseStatus.PolicyViolation, "signed out"), (outbox.Close!.Status, outbox.Close.Reason));
+    }
+
+    [Fact]
+    public void A_connection_past_the_users_limit_closes_with_1008_saying_so()
+    {
+        var (connection, outbox, _, accounts) = ConnectWithAccount();
+        accounts.ExpectMsg<AccountActor.OpenConnection>();
+
+        connection.Tell(new AccountActor.ConnectionRefused("alice", AccountActor.ConnectionRefused.TooManyConnections), accounts.Ref);
+
+        AwaitCondition(() => outbox.Close is not null, ColdStartDeadline);
+        Assert.Equal((WebSocketCloseStatus.PolicyViolation, "too many connections for this user"), (outbox.Close!.Status, outbox.Close.Reason));
+    }
+
+    [Fact]
+    public void A_registration_goes_again_until_answered_and_again_when_the_account_moves()
+    {
+        var (connection, _, _, accounts) = ConnectWithAccount();
+        accounts.ExpectMsg<AccountActor.OpenConnection>();
+        accounts.ExpectMsg<AccountActor.OpenConnection>(TimeSpan.FromSeconds(1.5)); // the first was lost
+        var account = CreateTestProbe();
+        connection.Tell(new AccountActor.ConnectionOpened("alice"), account.Ref);
+        accounts.ExpectNoMsg(TimeSpan.FromSeconds(1));
+
+        Sys.Stop(account.Ref);
+
+        Assert.Equal(connection, accounts.ExpectMsg<AccountActor.OpenConnection>().Connection);
     }
 
     [Fact]
@@ -253,7 +309,7 @@ public sealed class ConnectionActorSpecs : ChatSpec
         var error = await NextSent(outbox);
         Assert.Equal(("limit_reached", "three"), (error.GetProperty("code").GetString(), error.GetProperty("ref").GetString()));
         Assert.Equal(["one", "two", "one"], new[] { rooms.ExpectMsg<Join>(), rooms.ExpectMsg<Join>(), rooms.ExpectMsg<Join>() }.Select(j => j.Room));
-        rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        ExpectOnlyJoinRetries(rooms, TimeSpan.FromMilliseconds(200), "one", "two");
 
         connection.Tell(new LeaveFrame("two"));
         connection.Tell(new JoinFrame("three", Since: null));
@@ -312,9 +368,9 @@ public sealed class ConnectionActorSpecs : ChatSpec
         var rejoin = rooms.ExpectMsg<Join>();
         Assert.Equal(("lobby", "alice", (long?)1), (rejoin.Room, rejoin.User, rejoin.Since));
         Assert.Equal(["lost"], rejoin.Unacked!);
-        rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        ExpectOnlyJoinRetries(rooms, TimeSpan.FromMilliseconds(200));
         connection.Tell(new JoinedRoom("lobby", 1, EmptyFrame), CreateTestProbe().Ref);
-        Assert.Equal(new Post("lobby", "alice", "lost", "never acked"), rooms.ExpectMsg<Post>());
+        Assert.Equal(new Post("lobby", "alice", "lost", "never acked"), rooms.FishForMessage<Post>(_ => true));
         rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
@@ -384,7 +440,7 @@ public sealed class ConnectionActorSpecs : ChatSpec
         var shortLived = new TokenService(new byte[32], TimeSpan.FromMilliseconds(300));
         var outbox = new Outbox(64, 1 << 20);
         var ticket = shortLived.Validate(shortLived.Issue("alice").Token)!;
-        var connection = Sys.ActorOf(ConnectionActor.PropsFor(ticket, "s1", outbox, CreateTestProbe().Ref, shortLived, Limits));
+        var connection = Sys.ActorOf(ConnectionActor.PropsFor(ticket, "s1", outbox, CreateTestProbe().Ref, CreateTestProbe().Ref, shortLived, Limits));
         Watch(connection);
 
         ExpectTerminated(connection, TimeSpan.FromSeconds(5));

@@ -1,0 +1,124 @@
+using ActorChat.Accounts;
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.TestKit;
+
+namespace ActorChat.Tests.Accounts;
+
+/// <summary>The account as the registry of its user's connections and the authority on which sessions are signed out.</summary>
+public sealed class AccountSessionSpecs : ChatSpec
+{
+    private static readonly DateTimeOffset NextMonth = DateTimeOffset.UtcNow.AddDays(30);
+
+    private readonly TestProbe _published;
+
+    public AccountSessionSpecs() => _published = CreateTestProbe();
+
+    private IActorRef StartAccount(string key = "alice", int maxConnections = 3) =>
+        Sys.ActorOf(AccountActor.PropsFor(key, maxConnections, _published.Ref));
+
+    private static TestProbe Open(TestKitBase kit, IActorRef account, string session, long generation = 0)
+    {
+        var connection = kit.CreateTestProbe();
+        account.Tell(new AccountActor.OpenConnection("alice", session, generation, connection.Ref), connection.Ref);
+        return connection;
+    }
+
+    [Fact]
+    public void Signing_one_session_out_ends_its_connections_at_once_and_leaves_the_others_open()
+    {
+        var account = StartAccount();
+        var phone = Open(this, account, "phone");
+        var laptop = Open(this, account, "laptop");
+        phone.ExpectMsg<AccountActor.ConnectionOpened>(ColdStartDeadline);
+        laptop.ExpectMsg<AccountActor.ConnectionOpened>();
+
+        account.Tell(new AccountActor.RevokeSession("alice", "phone", NextMonth), TestActor);
+
+        phone.ExpectMsg<AccountActor.SessionEnded>();
+        var security = ExpectMsg<AccountSecurity>();
+        Assert.Equal(["phone"], security.Revoked);
+        Assert.Equal(security, _published.ExpectMsg<Publish>().Message);
+        laptop.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        // Another connection of the signed-out session is refused; one of the other session still opens.
+        Assert.Equal(AccountActor.ConnectionRefused.SignedOut, Open(this, account, "phone").ExpectMsg<AccountActor.ConnectionRefused>().Reason);
+        Open(this, account, "laptop").ExpectMsg<AccountActor.ConnectionOpened>();
+    }
+
+    [Fact]
+    public void Signing_out_everywhere_ends_every_connection_and_refuses_every_session_begun_before_it()
+    {
+        var account = StartAccount();
+        var phone = Open(this, account, "phone");
+        var laptop = Open(this, account, "laptop");
+        phone.ExpectMsg<AccountActor.ConnectionOpened>(ColdStartDeadline);
+        laptop.ExpectMsg<AccountActor.ConnectionOpened>();
+
+        account.Tell(new AccountActor.RevokeAllSessions("alice"), TestActor);
+
+        phone.ExpectMsg<AccountActor.SessionEnded>();
+        laptop.ExpectMsg<AccountActor.SessionEnded>();
+        Assert.Equal(1, ExpectMsg<AccountSecurity>().Generation);
+        Assert.Equal(AccountActor.ConnectionRefused.SignedOut, Open(this, account, "tablet", generation: 0).ExpectMsg<AccountActor.ConnectionRefused>().Reason);
+        // A sign-in after it carries the new generation.
+        Open(this, account, "fresh", generation: 1).ExpectMsg<AccountActor.ConnectionOpened>();
+    }
+
+    [Fact]
+    public void The_user_may_hold_only_so_many_connections_and_a_closed_one_frees_its_place()
+    {
+        var account = StartAccount(maxConnections: 2);
+        var first = Open(this, account, "s");
+        first.ExpectMsg<AccountActor.ConnectionOpened>(ColdStartDeadline);
+        Open(this, account, "s").ExpectMsg<AccountActor.ConnectionOpened>();
+
+        Assert.Equal(AccountActor.ConnectionRefused.TooManyConnections, Open(this, account, "s").ExpectMsg<AccountActor.ConnectionRefused>().Reason);
+        // Registering again (after the account moved, say) is not one more connection.
+        account.Tell(new AccountActor.OpenConnection("alice", "s", 0, first.Ref), first.Ref);
+        first.ExpectMsg<AccountActor.ConnectionOpened>();
+
+        Sys.Stop(first.Ref);
+        AwaitAssert(() =>
+        {
+            var next = Open(this, account, "s");
+            next.ExpectMsg<AccountActor.ConnectionOpened>(TimeSpan.FromMilliseconds(500));
+        }, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void Sign_outs_are_stored_and_hold_after_the_account_restarts_until_the_session_could_have_ended_anyway()
+    {
+        var account = StartAccount("carol");
+        account.Tell(new AccountActor.RevokeSession("carol", "old", DateTimeOffset.UtcNow.AddMilliseconds(-1)), TestActor);
+        ExpectMsg<AccountSecurity>(ColdStartDeadline);
+        account.Tell(new AccountActor.RevokeSession("carol", "stolen", NextMonth), TestActor);
+        ExpectMsg<AccountSecurity>();
+        account.Tell(new AccountActor.RevokeAllSessions("carol"), TestActor);
+        ExpectMsg<AccountSecurity>();
+        account.Tell(new AccountActor.RevokeSession("carol", "later", NextMonth), TestActor);
+        ExpectMsg<AccountSecurity>();
+        Watch(account);
+        Sys.Stop(account);
+        ExpectTerminated(account);
+
+        var recovered = StartAccount("carol");
+        recovered.Tell(new AccountActor.GetSecurity("carol"), TestActor);
+
+        var security = ExpectMsg<AccountSecurity>(ColdStartDeadline);
+        Assert.Equal(1, security.Generation);
+        // "old" and "stolen" were revoked before the generation moved on, which now refuses them by itself.
+        Assert.Equal(["later"], security.Revoked);
+        Assert.False(security.Allows(new AuthTicket("carol", NextMonth, "stolen", DateTimeOffset.UtcNow, 0)));
+        Assert.False(security.Allows(new AuthTicket("carol", NextMonth, "later", DateTimeOffset.UtcNow, 1)));
+        Assert.True(security.Allows(new AuthTicket("carol", NextMonth, "new", DateTimeOffset.UtcNow, 1)));
+    }
+
+    [Fact]
+    public void An_expired_sign_out_is_forgotten()
+    {
+        var account = StartAccount("dave");
+        account.Tell(new AccountActor.RevokeSession("dave", "long-gone", DateTimeOffset.UtcNow.AddMilliseconds(-1)), TestActor);
+
+        Assert.Empty(ExpectMsg<AccountSecurity>(ColdStartDeadline).Revoked);
+    }
+}
