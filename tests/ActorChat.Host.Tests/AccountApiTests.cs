@@ -135,7 +135,9 @@ public sealed class AccountApiTests : ServerTest
         await using var server = await ChatServer.StartAsync(null, "ActorChat:Auth:SigningKey=" + SigningKey);
         foreach (var exp in new[] { long.MaxValue, long.MinValue, 0L, 253_402_300_800_000L })
         {
-            var body = System.Buffers.Text.Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new { sub = "mallory", exp, nonce = "00" }));
+            // Well formed in every other field, so that only the expiry is wrong.
+            var auth = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var body = System.Buffers.Text.Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new { sub = "mallory", exp, nonce = "00", sid = "s", auth, gen = 0 }));
             var signature = System.Buffers.Text.Base64Url.EncodeToString(
                 System.Security.Cryptography.HMACSHA256.HashData(Convert.FromBase64String(SigningKey), System.Text.Encoding.ASCII.GetBytes(body)));
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/session");

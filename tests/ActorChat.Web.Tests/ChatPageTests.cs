@@ -84,6 +84,32 @@ public sealed class ChatPageTests(BrowserFixture browser) : ServerTest, IClassFi
     }
 
     [Fact]
+    public async Task Sign_out_everywhere_in_one_browser_signs_the_other_out_at_once_and_no_token_is_put_in_a_socket_url()
+    {
+        var laptop = await OpenAsSignedUpUserAsync("two_devices");
+        var phoneContext = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Address.ToString() });
+        var phone = await phoneContext.NewPageAsync();
+        phone.SetDefaultTimeout(15_000);
+        var socketUrls = new List<string>();
+        phone.WebSocket += (_, socket) => socketUrls.Add(socket.Url);
+        await phone.GotoAsync("/");
+        await phone.GetByTestId("username").FillAsync("two_devices");
+        await phone.GetByTestId("password").FillAsync("correct horse battery");
+        await phone.GetByTestId("sign-in").ClickAsync();
+        await Expect(phone.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected");
+
+        await laptop.GetByTestId("sign-out-everywhere").ClickAsync();
+
+        await Expect(laptop.GetByTestId("auth-error")).ToContainTextAsync("signed out on every device");
+        await Expect(phone.GetByTestId("auth-error")).ToContainTextAsync("You have been signed out");
+        await phone.ReloadAsync();
+        await Expect(phone.GetByTestId("username")).ToBeVisibleAsync();
+        // The socket was authenticated by the HttpOnly cookie: no token in its URL, where logs and proxies would see it.
+        Assert.NotEmpty(socketUrls);
+        Assert.All(socketUrls, url => Assert.DoesNotContain("access_token", url, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Markup_in_a_message_is_shown_as_literal_text_and_never_runs()
     {
         var alice = await OpenAsSignedUpUserAsync("alice_xss");

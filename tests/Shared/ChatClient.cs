@@ -14,6 +14,8 @@ public sealed class ChatClient : IAsyncDisposable
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
+    public string? CloseStatusDescription => _socket.CloseStatusDescription;
+
     public static async Task<ChatClient> ConnectAsync(Uri address, string token)
     {
         var socket = new ClientWebSocket();

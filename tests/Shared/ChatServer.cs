@@ -39,7 +39,11 @@ public sealed class ChatServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<ChatServer> StartAsync(string? dataDirectory = null, params string[] settings)
+    public static Task<ChatServer> StartAsync(string? dataDirectory = null, params string[] settings) =>
+        StartAsync(dataDirectory, configure: null, settings);
+
+    /// <param name="configure">Runs on the app's builder before it is built (to add a logger provider, say).</param>
+    public static async Task<ChatServer> StartAsync(string? dataDirectory, Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "actorchat-tests", Guid.NewGuid().ToString("N"));
         var args = new[]
@@ -52,7 +56,7 @@ public sealed class ChatServer : IAsyncDisposable
             // Off unless a test asks for it: servers running side by side would all want the same default port.
             "--ActorChat:Management:Urls=",
         }.Concat(settings.Select(s => "--" + s)).ToArray();
-        var app = ChatApp.Create(args);
+        var app = ChatApp.Create(args, configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         var management = app.Services.GetRequiredService<ManagementServer>().Addresses;

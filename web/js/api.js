@@ -31,6 +31,7 @@ async function request(method, path, body) {
 export const register = (username, password) => request('POST', '/api/register', { username, password });
 export const login = (username, password) => request('POST', '/api/login', { username, password });
 export const logout = () => request('POST', '/api/logout');
+export const logoutEverywhere = () => request('POST', '/api/logout-everywhere');
 
 /** False when this browser holds no sign-in cookie (the server sets `actorchat_signed_in` beside it). */
 export const maybeSignedIn = () => document.cookie.split(';').some((c) => c.trim().startsWith('actorchat_signed_in='));
@@ -38,8 +39,8 @@ export const maybeSignedIn = () => document.cookie.split(';').some((c) => c.trim
 /** The cookie's session with a fresh token: 200 {username, token, expiresAt} or 401. */
 export const session = () => request('GET', '/api/session');
 
-/** ws(s)://same-host/ws?access_token=... */
-export function socketUrl(token) {
+/** ws(s)://same-host/ws: the socket is authenticated by the HttpOnly cookie, so no token appears in any URL or log. */
+export function socketUrl() {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/ws?access_token=${encodeURIComponent(token)}`;
+  return `${scheme}//${location.host}/ws`;
 }

@@ -25,6 +25,7 @@ const ui = {
     select: (name) => chat?.select(name),
     leave: (name) => chat?.leave(name),
     signOut: () => signOut(),
+    signOutEverywhere: () => signOutEverywhere(),
   }),
   header: createRoomHeader(),
   messages: createMessageView({
@@ -81,7 +82,9 @@ function enterChat(session) {
       showSignIn(
         reason === 'expired'
           ? 'Your session has expired — please sign in again.'
-          : 'You have been signed out — please sign in again.',
+          : reason === 'too_many'
+            ? 'You have too many tabs or devices connected — close one and sign in again.'
+            : 'You have been signed out — please sign in again.',
       ),
     onRefreshed: (expiresAt) => scheduleRefresh(expiresAt),
   });
@@ -114,6 +117,13 @@ async function signOut() {
   leaveChat(); // closes the socket first, so nothing tries to reconnect
   await api.logout();
   showSignIn();
+}
+
+/** Ends every session of the account: every tab and device, this one included, is signed out. */
+async function signOutEverywhere() {
+  leaveChat();
+  const res = await api.logoutEverywhere();
+  showSignIn(res.ok ? 'You have been signed out on every device.' : 'Signing out everywhere failed — please try again.');
 }
 
 /** Swaps the live connection's token shortly before it expires (the `refresh` frame). */

@@ -73,14 +73,14 @@ export class Connection {
     this.#status(this.attempt === 0 ? 'connecting' : 'reconnecting');
     let ws;
     try {
-      ws = new WebSocket(socketUrl(this.token));
+      ws = new WebSocket(socketUrl());
     } catch {
       this.#scheduleRetry();
       return;
     }
     this.ws = ws;
     ws.addEventListener('message', (ev) => this.#onMessage(ws, ev));
-    ws.addEventListener('close', (ev) => this.#onClose(ws, ev.code));
+    ws.addEventListener('close', (ev) => this.#onClose(ws, ev.code, ev.reason));
   }
 
   #onMessage(ws, ev) {
@@ -105,7 +105,7 @@ export class Connection {
     }
   }
 
-  #onClose(ws, code) {
+  #onClose(ws, code, reason) {
     if (ws !== this.ws) return; // an old socket we already gave up on
     this.ws = null;
     const wasConnected = this.connected;
@@ -116,7 +116,10 @@ export class Connection {
     if (code === CLOSE_POLICY) {
       this.stopped = true;
       this.#status('offline');
-      this.hooks.onAuthLost('expired');
+      // The server says why: its session was signed out, too many sockets are open, or the token ran out.
+      this.hooks.onAuthLost(
+        reason === 'signed out' ? 'signed_out' : reason.startsWith('too many connections') ? 'too_many' : 'expired',
+      );
       return;
     }
     this.#scheduleRetry();

@@ -12,7 +12,7 @@ const STATUS_TEXT = {
 
 const JOIN_HINT = 'Lowercase letters, digits, _ and -';
 
-/** @param {object} actions join(name) -> error text or '', select(name), leave(name), signOut() */
+/** @param {object} actions join(name) -> error text or '', select(name), leave(name), signOut(), signOutEverywhere() */
 export function createSidebar(actions) {
   const root = document.querySelector('.sidebar');
   const meName = byTestId('current-user', root);
@@ -60,6 +60,7 @@ export function createSidebar(actions) {
   });
 
   byTestId('sign-out', root).addEventListener('click', () => actions.signOut());
+  byTestId('sign-out-everywhere', root).addEventListener('click', () => actions.signOutEverywhere());
 
   function roomItem(name) {
     const badge = el('span', { class: 'badge', testid: 'unread', hidden: true });
