@@ -46,8 +46,7 @@ public static class ChatApp
         }
 
         builder.Services.AddSingleton(new TokenService(SigningKey.Load(auth, Path.GetFullPath(storage.DataDirectory)), auth.TokenLifetime, auth.MaxSessionAge));
-        builder.Services.AddSingleton(services => new SessionGuard(services.GetRequiredService<Akka.Actor.ActorSystem>(),
-            services.GetRequiredService<IRequiredActor<AccountActor>>().ActorRef, checkTimeout: TimeSpan.FromSeconds(2), changeTimeout: AccountEndpoints.AskTimeout));
+        builder.Services.AddSingleton(services => SessionGuard.Get(services.GetRequiredService<Akka.Actor.ActorSystem>()));
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -40,6 +40,9 @@ public sealed class AccountActor : ReceivePersistentActor
     /// <summary>The pub-sub topic on which every change of an account's <see cref="AccountSecurity"/> is published.</summary>
     public const string SecurityTopic = "account-security";
 
+    /// <summary>The name of the accounts' shard region.</summary>
+    public const string RegionName = "accounts";
+
     public sealed record Register(string Username, string PasswordHash) : IAccountCommand
     {
         public string Key => KeyOf(Username);

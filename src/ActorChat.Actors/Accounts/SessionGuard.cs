@@ -22,8 +22,18 @@ public enum SessionStatus
 /// <see cref="AccountSecurity"/> it heard of each account (from an answer, or published by the account when it
 /// changes) so that checks are local and go on while an account's node is lost.
 /// </summary>
-public sealed class SessionGuard
+public sealed class SessionGuard : IExtension
 {
+    /// <summary>This node's guard, started with the node so that it hears every change from the first moment.</summary>
+    public static SessionGuard Get(ActorSystem system) => system.WithExtension<SessionGuard, Provider>();
+
+    private sealed class Provider : ExtensionIdProvider<SessionGuard>
+    {
+        public override SessionGuard CreateExtension(ExtendedActorSystem system) =>
+            new(system, Akka.Cluster.Sharding.ClusterSharding.Get(system).ShardRegion(AccountActor.RegionName),
+                checkTimeout: TimeSpan.FromSeconds(2), changeTimeout: TimeSpan.FromSeconds(10));
+    }
+
     /// <summary>A copy older than this is asked again before a connect is decided on it.</summary>
     private static readonly TimeSpan Fresh = TimeSpan.FromMinutes(5);
 

@@ -85,7 +85,7 @@ public static class ChatHosting
             .WithDistributedPubSub(string.Empty)
             // An account with open connections stays in memory (it holds their registry); one without any stops
             // itself when idle.
-            .WithShardRegion<AccountActor>("accounts",
+            .WithShardRegion<AccountActor>(AccountActor.RegionName,
                 (system, _) =>
                 {
                     var mediator = Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.Get(system).Mediator;
@@ -94,6 +94,7 @@ public static class ChatHosting
                 new AccountMessageExtractor(),
                 new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
             .WithActors((system, _) => Connections.DeliveryHubs.Get(system))
+            .WithActors((system, _) => SessionGuard.Get(system))
             .AddStartup((system, _) =>
             {
                 // A node without seed nodes is a cluster of one: it joins itself.

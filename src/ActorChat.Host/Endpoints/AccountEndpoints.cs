@@ -11,7 +11,7 @@ namespace ActorChat.Host.Endpoints;
 public static class AccountEndpoints
 {
     public const string LoginRateLimit = "login";
-    public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
     private sealed record AccountRequest(string? Username, string? Password);
 

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ActorChat.Testing;
+
+namespace ActorChat.Cluster.Tests;
+
+/// <summary>Signing out on one node ends the session on every node, and stays in force while an account's node is lost.</summary>
+public sealed class SessionClusterTests : IAsyncLifetime
+{
+    // Every sign-in here comes from one address.
+    private static readonly string[] Settings = ["ActorChat:Auth:LoginAttemptsPerMinute=1000"];
+
+    private readonly PostgresServer _postgres = new();
+    private readonly List<ClusterNode> _nodes = [];
+    private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    public async Task InitializeAsync()
+    {
+        await _postgres.InitializeAsync();
+        var database = await _postgres.CreateDatabaseAsync();
+        var first = await ClusterNode.StartAsync(database, _key, settings: Settings);
+        _nodes.Add(first);
+        _nodes.AddRange(await Task.WhenAll(
+            ClusterNode.StartAsync(database, _key, [first.AkkaAddress], Settings),
+            ClusterNode.StartAsync(database, _key, [first.AkkaAddress], Settings)));
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in _nodes)
+            await node.DisposeAsync();
+        await _postgres.DisposeAsync();
+    }
+
+    private static async Task<string> LoginAsync(ClusterNode node, string username)
+    {
+        var login = await node.Http.PostAsJsonAsync("/api/login", new { username, password = ClusterClients.Password });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+    }
+
+    private static async Task<HttpStatusCode> LogoutAsync(ClusterNode node, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/logout");
+        request.Headers.Add("Authorization", "Bearer " + token);
+        return (await node.Http.SendAsync(request)).StatusCode;
+    }
+
+    /// <summary>The HTTP status of a WebSocket upgrade with <paramref name="token"/>; 101 when it opened.</summary>
+    private static async Task<HttpStatusCode> UpgradeAsync(ClusterNode node, string token)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        socket.Options.CollectHttpResponseDetails = true;
+        try
+        {
+            await socket.ConnectAsync(node.SocketAddress, CancellationToken.None);
+        }
+        catch (WebSocketException)
+        {
+        }
+        return socket.HttpStatusCode;
+    }
+
+    [Fact]
+    public async Task Logout_on_one_node_closes_the_sessions_sockets_on_the_others_within_seconds()
+    {
+        await ClusterClients.RegisterAsync(_nodes[0], "roamer");
+        var token = await LoginAsync(_nodes[0], "roamer");
+        await using var onSecond = await ChatClient.ConnectAsync(_nodes[1].SocketAddress, token);
+        await using var onThird = await ChatClient.ConnectAsync(_nodes[2].SocketAddress, token);
+        await onSecond.ExpectAsync("welcome");
+        await onThird.ExpectAsync("welcome");
+        await onThird.ExpectNothingPendingAsync(); // registered with the account by now
+
+        var started = DateTime.UtcNow;
+        Assert.Equal(HttpStatusCode.NoContent, await LogoutAsync(_nodes[0], token));
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await onSecond.ExpectClosedAsync());
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await onThird.ExpectClosedAsync());
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5), $"closed only after {DateTime.UtcNow - started}");
+        Assert.Equal("signed out", onThird.CloseStatusDescription);
+        foreach (var node in _nodes)
+            Assert.Equal(HttpStatusCode.Unauthorized, await UpgradeAsync(node, token));
+    }
+
+    [Fact]
+    public async Task While_an_accounts_node_is_lost_a_signed_out_token_is_still_refused_and_a_valid_one_still_connects()
+    {
+        // Enough accounts that the node about to be lost hosts some of them.
+        var users = Enumerable.Range(0, 12).Select(i => $"traveller{i}").ToArray();
+        var (signedOut, valid) = (new Dictionary<string, string>(), new Dictionary<string, string>());
+        foreach (var user in users)
+        {
+            await ClusterClients.RegisterAsync(_nodes[0], user);
+            signedOut[user] = await LoginAsync(_nodes[0], user);
+            valid[user] = await LoginAsync(_nodes[0], user);
+            Assert.Equal(HttpStatusCode.NoContent, await LogoutAsync(_nodes[0], signedOut[user]));
+            Assert.Equal(HttpStatusCode.Unauthorized, await UpgradeAsync(_nodes[1], signedOut[user]));
+        }
+
+        _nodes[2].Kill();
+
+        // Long before the cluster has moved the lost node's accounts (see FailoverTests), node 1 decides alone.
+        var started = DateTime.UtcNow;
+        foreach (var user in users)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await UpgradeAsync(_nodes[1], signedOut[user]));
+            await using var client = await ChatClient.ConnectAsync(_nodes[1].SocketAddress, valid[user]);
+            await client.ExpectAsync("welcome");
+        }
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(8), $"the checks took {DateTime.UtcNow - started}");
+    }
+}
