@@ -16,7 +16,6 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
     [
         "ActorChat:Cluster:HeartbeatPause=00:00:02",
         "ActorChat:Cluster:DownUnreachableAfter=00:00:02",
-        "ActorChat:Cluster:RemovalMargin=00:00:01",
     ];
 
     private readonly PostgresServer _postgres = new();
@@ -130,7 +129,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         await StartClusterAsync(FastProfile);
         var downed = _nodes[2];
 
-        // Frozen far past the fast profile's 2 s pause, 2 s of unreachability and 1 s margin: the others down it.
+        // Frozen far past the fast profile's 2 s pause, 2 s of unreachability and the 1 s margin: the others down it.
         downed.Stall();
         await Task.Delay(TimeSpan.FromSeconds(15));
         downed.Resume();

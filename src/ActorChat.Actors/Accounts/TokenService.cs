@@ -38,8 +38,19 @@ public sealed class TokenService
     /// <summary>How long after the sign-in renewals may go on; past it the user signs in again.</summary>
     public TimeSpan MaxSessionAge { get; }
 
-    /// <summary>The last moment any token of the ticket's session can be valid: how long a revocation must be remembered.</summary>
+    /// <summary>The end of the ticket's session: no token of it is valid past this, however renewed.</summary>
     public DateTimeOffset SessionEnd(AuthTicket ticket) => ticket.SignedInAt + MaxSessionAge;
+
+    /// <summary>
+    /// The last moment a token of the ticket's session issued until now can be valid. Once the session is signed out
+    /// no new token of it is issued, so that is how long the sign-out must be remembered.
+    /// </summary>
+    public DateTimeOffset LastExpiry(AuthTicket ticket)
+    {
+        var latest = _clock.GetUtcNow() + Lifetime;
+        var end = SessionEnd(ticket);
+        return latest < end ? latest : end;
+    }
 
     /// <summary>A token for a new sign-in of <paramref name="user"/>, whose account is at <paramref name="generation"/>.</summary>
     public (string Token, AuthTicket Ticket) Issue(string user, long generation = 0)

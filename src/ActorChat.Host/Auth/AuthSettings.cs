@@ -10,7 +10,6 @@ public sealed class AuthSettings
 
     /// <summary>
     /// How long after signing in a session may be renewed (<c>GET /api/session</c>); past it, the user signs in again.
-    /// A signed-out session is remembered this long.
     /// </summary>
     public TimeSpan MaxSessionAge { get; set; } = TimeSpan.FromDays(30);
 

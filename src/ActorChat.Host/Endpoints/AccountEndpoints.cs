@@ -96,7 +96,7 @@ public static class AccountEndpoints
         var ticket = Credentials.Authenticate(context, tokens);
         if (ticket is null)
             return Error(401, "invalid_credentials");
-        await sessions.RevokeAsync(ticket, tokens.SessionEnd(ticket), context.RequestAborted);
+        await sessions.RevokeAsync(ticket, tokens.LastExpiry(ticket), context.RequestAborted);
         Credentials.ClearCookie(context);
         return Results.NoContent();
     }

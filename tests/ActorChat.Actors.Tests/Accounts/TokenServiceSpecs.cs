@@ -25,8 +25,12 @@ public sealed class TokenServiceSpecs
         Assert.Equal((signedIn.Session, signedIn.SignedInAt, 3L), (renewed.Session, renewed.SignedInAt, renewed.Generation));
         Assert.Equal(clock.Now + TimeSpan.FromHours(24), renewed.ExpiresAt);
 
+        // A sign-out now must be remembered until the last token issued so far would have expired.
+        Assert.Equal(clock.Now + TimeSpan.FromHours(24), tokens.LastExpiry(renewed));
+
         clock.Now = signedIn.SignedInAt + TimeSpan.FromDays(29.5);
         Assert.Equal(signedIn.SignedInAt + TimeSpan.FromDays(30), tokens.Renew(renewed)!.Value.Ticket.ExpiresAt);
+        Assert.Equal(signedIn.SignedInAt + TimeSpan.FromDays(30), tokens.LastExpiry(renewed));
 
         clock.Now = signedIn.SignedInAt + TimeSpan.FromDays(30);
         Assert.Null(tokens.Renew(renewed));
