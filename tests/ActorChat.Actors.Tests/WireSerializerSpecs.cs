@@ -31,7 +31,6 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         new AccountActor.GetSecurity("Alice"),
         new AccountActor.RevokeSession("Alice", "3f2a", DateTimeOffset.FromUnixTimeMilliseconds(1_702_592_000_123)),
         new AccountActor.RevokeAllSessions("Alice"),
-        new AccountActor.ConnectionOpened("alice"),
         new AccountActor.ConnectionRefused("alice", AccountActor.ConnectionRefused.TooManyConnections),
         new AccountActor.SessionEnded("alice"),
     ];
@@ -58,6 +57,9 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         var security = (AccountSecurity)RoundTrip(new AccountSecurity("alice", 2, ["3f2a", "9c1d"]));
         Assert.Equal(("alice", 2L), (security.Key, security.Generation));
         Assert.Equal(["3f2a", "9c1d"], security.Revoked);
+        var opened = (AccountActor.ConnectionOpened)RoundTrip(new AccountActor.ConnectionOpened(new AccountSecurity("alice", 1, ["3f2a"])));
+        Assert.Equal(("alice", 1L), (opened.Security.Key, opened.Security.Generation));
+        Assert.Equal(["3f2a"], opened.Security.Revoked);
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class SessionGuard : IExtension
     private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<string, (AccountSecurity Security, long HeardAt)> _known = new(StringComparer.Ordinal);
 
-    /// <param name="checkTimeout">How long a check waits for the account before it decides on what this node knows.</param>
+    /// <param name="checkTimeout">How long a check waits for the account before it decides on what this node last heard.</param>
     /// <param name="changeTimeout">How long a sign-out waits for the account to store it.</param>
     public SessionGuard(ActorSystem system, IActorRef accounts, TimeSpan checkTimeout, TimeSpan changeTimeout, TimeProvider? clock = null)
     {
@@ -55,14 +55,21 @@ public sealed class SessionGuard : IExtension
     }
 
     /// <summary>
-    /// Checks a token's session before a connection opens: from this node's copy when it is fresh, else from the
-    /// account. A connection opened here registers with its account, which closes it if this answer was stale.
+    /// What this node knows of the ticket's session without asking anyone: <see cref="SessionStatus.Unknown"/> when it
+    /// has heard nothing of the account lately. Deciding a connect on it costs no round trip; the connection then
+    /// registers with its account, which has the last word.
     /// </summary>
-    public async Task<SessionStatus> CheckAsync(AuthTicket ticket, bool askAccount, CancellationToken cancel)
+    public SessionStatus Known(AuthTicket ticket) =>
+        _known.TryGetValue(AccountActor.KeyOf(ticket.User), out var known) && _clock.GetElapsedTime(known.HeardAt) < Fresh
+            ? Decide(known.Security, ticket)
+            : SessionStatus.Unknown;
+
+    /// <summary>
+    /// Asks the account about a token's session (to renew it, say); while the account cannot answer, what this node
+    /// last heard of it, however old.
+    /// </summary>
+    public async Task<SessionStatus> CheckAsync(AuthTicket ticket, CancellationToken cancel)
     {
-        var key = AccountActor.KeyOf(ticket.User);
-        if (!askAccount && _known.TryGetValue(key, out var known) && _clock.GetElapsedTime(known.HeardAt) < Fresh)
-            return Decide(known.Security, ticket);
         try
         {
             var security = await _accounts.Ask<AccountSecurity>(new AccountActor.GetSecurity(ticket.User), _checkTimeout, cancel);
@@ -72,7 +79,7 @@ public sealed class SessionGuard : IExtension
         catch (AskTimeoutException)
         {
             // The account's node is lost and the account not yet restarted elsewhere: what this node last heard.
-            return _known.TryGetValue(key, out var last) ? Decide(last.Security, ticket) : SessionStatus.Unknown;
+            return _known.TryGetValue(AccountActor.KeyOf(ticket.User), out var last) ? Decide(last.Security, ticket) : SessionStatus.Unknown;
         }
     }
 
@@ -87,7 +94,8 @@ public sealed class SessionGuard : IExtension
     private static SessionStatus Decide(AccountSecurity security, AuthTicket ticket) =>
         security.Allows(ticket) ? SessionStatus.Valid : SessionStatus.SignedOut;
 
-    private void Heard(AccountSecurity security)
+    /// <summary>Keeps the account's latest word (from an answer, a publication, or a connection's registration).</summary>
+    public void Heard(AccountSecurity security)
     {
         var now = _clock.GetTimestamp();
         _known.AddOrUpdate(security.Key, (security, now), (_, _) => (security, now));
@@ -104,7 +112,10 @@ public sealed class SessionGuard : IExtension
 
     private long _sweeps;
 
-    /// <summary>Hears every account's changes, published cluster-wide.</summary>
+    /// <summary>
+    /// Hears every account's changes, published cluster-wide, and what accounts answer this node's connections when
+    /// they register (on the local event stream).
+    /// </summary>
     private sealed class Listener : ReceiveActor
     {
         public Listener(SessionGuard guard)
@@ -113,7 +124,10 @@ public sealed class SessionGuard : IExtension
             Receive<SubscribeAck>(_ => { });
         }
 
-        protected override void PreStart() =>
+        protected override void PreStart()
+        {
             DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(AccountActor.SecurityTopic, Self));
+            Context.System.EventStream.Subscribe(Self, typeof(AccountSecurity));
+        }
     }
 }

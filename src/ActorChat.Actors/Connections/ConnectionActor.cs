@@ -39,6 +39,14 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         public static readonly RegisterTick Instance = new();
     }
 
+    private sealed record ConfirmationOverdue : INoSerializationVerificationNeeded
+    {
+        public static readonly ConfirmationOverdue Instance = new();
+    }
+
+    /// <summary>How long a connection's frames wait for its account to confirm the session before they go ahead anyway.</summary>
+    private static readonly TimeSpan ConfirmationGrace = TimeSpan.FromSeconds(2);
+
     private readonly string _user;
     private readonly Outbox _outbound;
     private readonly IActorRef _rooms;
@@ -56,9 +64,16 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private IActorRef? _account;
     private int _registerAttempts;
 
+    // The client's frames while the session is unconfirmed: this node knew nothing of the account, so the account
+    // must answer first (a signed-out token does nothing); null once confirmed, or once the grace has passed (an
+    // account that cannot answer, its node lost, must not stop a valid user; it still closes a signed-out one later).
+    private Queue<ClientFrame>? _held;
+
     public ConnectionActor(AuthTicket ticket, string session, Outbox outbound, IActorRef rooms, IActorRef accounts,
-        TokenService tokens, ConnectionSettings settings, TimeProvider clock)
+        TokenService tokens, ConnectionSettings settings, TimeProvider clock, bool sessionConfirmed)
     {
+        if (!sessionConfirmed)
+            _held = new Queue<ClientFrame>();
         _user = ticket.User;
         _ticket = ticket;
         _expiresAt = ticket.ExpiresAt;
@@ -86,6 +101,9 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             case Deliver deliver:
                 Send(deliver.Frame);
                 break;
+            case ClientFrame frame when _held is not null:
+                Hold(frame);
+                break;
             case ClientFrame frame:
                 OnClientFrame(frame);
                 break;
@@ -112,11 +130,17 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             case Terminated terminated:
                 OnRoomStopped(terminated);
                 break;
-            case AccountActor.ConnectionOpened:
+            case AccountActor.ConnectionOpened opened:
                 _account = Sender;
                 _registerAttempts = 0;
                 Context.Watch(Sender);
                 Timers.Cancel(nameof(RegisterTick));
+                // This node's session guard keeps the account's word, so that the user's next connect here is decided at once.
+                Context.System.EventStream.Publish(opened.Security);
+                ReleaseHeldFrames();
+                break;
+            case ConfirmationOverdue:
+                ReleaseHeldFrames();
                 break;
             case AccountActor.ConnectionRefused refused:
                 CloseSocket(refused.Reason == AccountActor.ConnectionRefused.TooManyConnections ? CloseReasons.TooManyConnections : CloseReasons.SignedOut);
@@ -144,14 +168,38 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <param name="sessionConfirmed">
+    /// False when this node knew nothing of the account: the client's frames then wait until the account confirms.
+    /// </param>
     public static Props PropsFor(AuthTicket ticket, string session, Outbox outbound, IActorRef rooms, IActorRef accounts,
-        TokenService tokens, ConnectionSettings settings, TimeProvider? clock = null) =>
-        FactoryProps.Of(() => new ConnectionActor(ticket, session, outbound, rooms, accounts, tokens, settings, clock ?? TimeProvider.System));
+        TokenService tokens, ConnectionSettings settings, TimeProvider? clock = null, bool sessionConfirmed = true) =>
+        FactoryProps.Of(() => new ConnectionActor(ticket, session, outbound, rooms, accounts, tokens, settings, clock ?? TimeProvider.System, sessionConfirmed));
 
     protected override void PreStart()
     {
         ScheduleExpiry();
         Register();
+        if (_held is not null)
+            Timers.StartSingleTimer(nameof(ConfirmationOverdue), ConfirmationOverdue.Instance, ConfirmationGrace);
+    }
+
+    // Bounded like a burst of the rate limiter: past it, a frame is refused as it would be when sent too fast.
+    private void Hold(ClientFrame frame)
+    {
+        if (_held!.Count < _settings.FrameBurst)
+            _held.Enqueue(frame);
+        else
+            SendError(ErrorCodes.RateLimited, "too many frames before the session was confirmed; slow down", RefOf(frame));
+    }
+
+    private void ReleaseHeldFrames()
+    {
+        if (_held is not { } held)
+            return;
+        _held = null;
+        Timers.Cancel(nameof(ConfirmationOverdue));
+        while (held.TryDequeue(out var frame))
+            OnClientFrame(frame);
     }
 
     // The account counts the user's connections across the cluster and closes those of a session signed out; until
@@ -295,11 +343,23 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         if (session.ClientJoinsAwaited > 0)
         {
             session.ClientJoinsAwaited--;
-            Send(joined.Frame);
+            SendJoined(joined);
         }
         else if (newIncarnation)
         {
-            Send(joined.Frame);
+            SendJoined(joined);
+        }
+    }
+
+    private void SendJoined(JoinedRoom joined)
+    {
+        Send(joined.Frame);
+        if (joined.Reads is { Count: > 0 } reads)
+        {
+            if (_outbound.TryEnqueue(reads))
+                ChatMetrics.Deliveries.Add(reads.Count);
+            else
+                Overflowed();
         }
     }
 

@@ -17,8 +17,12 @@ public sealed record Acked(string Room, string Id, long Seq, byte[] Frame) : IWi
 /// <summary>The room does not count the sending connection as a member (it restarted, or moved): join it again.</summary>
 public sealed record NotMember(string Room, string Id) : IWireMessage;
 
-/// <summary>The answer to a join: the <c>joined</c> frame, sent by the room's own actor so the connection can watch it.</summary>
-public sealed record JoinedRoom(string Room, long Seq, byte[] Frame) : IWireMessage;
+/// <summary>
+/// The answer to a join: the <c>joined</c> frame, sent by the room's own actor so the connection can watch it, and the
+/// <c>read</c> frames of the present members. They travel together so that a connection that drops the answer to a
+/// retried join drops its read frames with it.
+/// </summary>
+public sealed record JoinedRoom(string Room, long Seq, byte[] Frame, IReadOnlyList<byte[]>? Reads = null) : IWireMessage;
 
 /// <summary>The answer to a leave: the <c>left</c> frame.</summary>
 public sealed record LeftRoom(string Room, byte[] Frame) : IWireMessage;

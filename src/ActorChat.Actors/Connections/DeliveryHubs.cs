@@ -51,7 +51,7 @@ public sealed class DeliveryHubs : IExtension
         DeliverBatch d => d.Frames.Sum(frame => frame.Length),
         DeliverSequenced d => d.Frame.Length,
         Acked d => d.Frame.Length,
-        JoinedRoom d => d.Frame.Length,
+        JoinedRoom d => d.Frame.Length + (d.Reads?.Sum(frame => frame.Length) ?? 0),
         LeftRoom d => d.Frame.Length,
         _ => 0,
     };

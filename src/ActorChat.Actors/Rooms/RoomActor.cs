@@ -193,20 +193,18 @@ public sealed class RoomActor : ReceivePersistentActor
 
         var (from, truncated) = ReplayStart(join.Since);
         var joined = ServerFrames.Joined(_room, _seq, _members.Users, _recent.Frames(from, _seq, alreadyAcked), truncated);
-        // The hub of the connection's node starts handing it this incarnation's fan-out from here on.
-        var answer = new JoinedRoom(_room, _seq, joined);
-        _hubs.Send(_members.HubOf(connection)!, new HubAdmit(connection, answer), answer, Self);
 
-        // One read frame per present user with a marker, handed on as one batch: a room of thousands does not
-        // fill the joiner's queue with frames it asked for.
+        // One read frame per present user with a marker, in the answer itself: a room of thousands does not fill the
+        // joiner's queue with frames it asked for, and the answer to a retried join, dropped, takes them with it.
         var reads = new List<byte[]>();
         foreach (var user in _members.Users)
         {
             if (_readMarkers.TryGetValue(user, out var read))
                 reads.Add(ServerFrames.Read(_room, user, read));
         }
-        if (reads.Count > 0)
-            SendTo(connection, new DeliverBatch(reads));
+        // The hub of the connection's node starts handing it this incarnation's fan-out from here on.
+        var answer = new JoinedRoom(_room, _seq, joined, reads.Count > 0 ? reads : null);
+        _hubs.Send(_members.HubOf(connection)!, new HubAdmit(connection, answer), answer, Self);
     }
 
     /// <summary>Where a join's replay starts: the latest page without <c>since</c>, else everything after it up to the replay limit.</summary>

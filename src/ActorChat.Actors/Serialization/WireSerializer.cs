@@ -39,7 +39,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         ["deliver-batch"] = r => new DeliverBatch(ReadFrames(r)),
         ["deliver-seq"] = r => new DeliverSequenced(r.ReadString(), r.ReadInt64(), ReadBytes(r)),
         ["acked"] = r => new Acked(r.ReadString(), r.ReadString(), r.ReadInt64(), ReadBytes(r)),
-        ["joined"] = r => new JoinedRoom(r.ReadString(), r.ReadInt64(), ReadBytes(r)),
+        ["joined"] = r => new JoinedRoom(r.ReadString(), r.ReadInt64(), ReadBytes(r), ReadFrames(r) is { Length: > 0 } reads ? reads : null),
         ["left"] = r => new LeftRoom(r.ReadString(), ReadBytes(r)),
         ["register"] = r => new AccountActor.Register(r.ReadString(), r.ReadString()),
         ["get-credentials"] = r => new AccountActor.GetCredentials(r.ReadString()),
@@ -51,7 +51,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         ["revoke-session"] = r => new AccountActor.RevokeSession(r.ReadString(), r.ReadString(), new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero)),
         ["revoke-all-sessions"] = r => new AccountActor.RevokeAllSessions(r.ReadString()),
         ["account-security"] = r => new AccountSecurity(r.ReadString(), r.ReadInt64(), ReadStrings(r) ?? []),
-        ["connection-opened"] = r => new AccountActor.ConnectionOpened(r.ReadString()),
+        ["connection-opened"] = r => new AccountActor.ConnectionOpened(new AccountSecurity(r.ReadString(), r.ReadInt64(), ReadStrings(r) ?? [])),
         ["connection-refused"] = r => new AccountActor.ConnectionRefused(r.ReadString(), r.ReadString()),
         ["session-ended"] = r => new AccountActor.SessionEnded(r.ReadString()),
     };
@@ -130,7 +130,14 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                     break;
                 case DeliverSequenced m: w.Write(m.Room); w.Write(m.Seq); WriteBytes(w, m.Frame); break;
                 case Acked m: w.Write(m.Room); w.Write(m.Id); w.Write(m.Seq); WriteBytes(w, m.Frame); break;
-                case JoinedRoom m: w.Write(m.Room); w.Write(m.Seq); WriteBytes(w, m.Frame); break;
+                case JoinedRoom m:
+                    w.Write(m.Room);
+                    w.Write(m.Seq);
+                    WriteBytes(w, m.Frame);
+                    w.Write7BitEncodedInt(m.Reads?.Count ?? 0);
+                    foreach (var read in m.Reads ?? [])
+                        WriteBytes(w, read);
+                    break;
                 case LeftRoom m: w.Write(m.Room); WriteBytes(w, m.Frame); break;
                 case AccountActor.Register m: w.Write(m.Username); w.Write(m.PasswordHash); break;
                 case AccountActor.GetCredentials m: w.Write(m.Username); break;
@@ -142,7 +149,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                 case AccountActor.RevokeSession m: w.Write(m.Username); w.Write(m.Session); w.Write(m.Until.UtcTicks); break;
                 case AccountActor.RevokeAllSessions m: w.Write(m.Username); break;
                 case AccountSecurity m: w.Write(m.Key); w.Write(m.Generation); WriteStrings(w, m.Revoked); break;
-                case AccountActor.ConnectionOpened m: w.Write(m.Key); break;
+                case AccountActor.ConnectionOpened m: w.Write(m.Security.Key); w.Write(m.Security.Generation); WriteStrings(w, m.Security.Revoked); break;
                 case AccountActor.ConnectionRefused m: w.Write(m.Key); w.Write(m.Reason); break;
                 case AccountActor.SessionEnded m: w.Write(m.Key); break;
                 default: throw new ArgumentException($"{obj.GetType()} is not a wire message of ActorChat", nameof(obj));

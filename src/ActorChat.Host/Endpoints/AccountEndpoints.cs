@@ -38,7 +38,8 @@ public static class AccountEndpoints
         api.MapGet("/session", SessionAsync);
     }
 
-    private static async Task<IResult> RegisterAsync(HttpContext context, IRequiredActor<AccountActor> accounts, IOptions<AuthSettings> auth)
+    private static async Task<IResult> RegisterAsync(HttpContext context, IRequiredActor<AccountActor> accounts, IOptions<AuthSettings> auth,
+        RegistrationLimiter registrations)
     {
         var request = await ReadAsync(context);
         if (request is null)
@@ -49,6 +50,8 @@ public static class AccountEndpoints
             return Error(400, "weak_password");
         if (request.Password!.Length > auth.Value.MaxPasswordLength)
             return Error(400, "password_too_long");
+        if (!registrations.TryRegister(context))
+            return Error(429, "too_many_registrations");
 
         var hash = PasswordHasher.Hash(request.Password!);
         var answer = await accounts.ActorRef.Ask<object>(new AccountActor.Register(request.Username!, hash), AskTimeout, context.RequestAborted);
@@ -107,7 +110,7 @@ public static class AccountEndpoints
         if (!Credentials.IsAllowedOrigin(context, auth.Value))
             return Error(403, "forbidden");
         var ticket = Credentials.Authenticate(context, tokens);
-        if (ticket is null || await sessions.CheckAsync(ticket, askAccount: true, context.RequestAborted) == SessionStatus.SignedOut)
+        if (ticket is null || await sessions.CheckAsync(ticket, context.RequestAborted) == SessionStatus.SignedOut)
             return Error(401, "invalid_credentials");
         await sessions.RevokeAllAsync(ticket.User, context.RequestAborted);
         Credentials.ClearCookie(context);
@@ -123,7 +126,7 @@ public static class AccountEndpoints
         var ticket = Credentials.Authenticate(context, tokens);
         if (ticket is null)
             return Error(401, "invalid_credentials");
-        var status = await sessions.CheckAsync(ticket, askAccount: true, context.RequestAborted);
+        var status = await sessions.CheckAsync(ticket, context.RequestAborted);
         if (status == SessionStatus.Unknown)
             return Error(503, "unavailable");
         if (status == SessionStatus.SignedOut || tokens.Renew(ticket) is not var (token, fresh))

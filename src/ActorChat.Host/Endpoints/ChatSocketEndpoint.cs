@@ -13,7 +13,9 @@ namespace ActorChat.Host.Endpoints;
 /// <summary><c>GET /ws</c>: checks the credential and the origin before the upgrade, then runs the socket.</summary>
 public static class ChatSocketEndpoint
 {
-    public static void MapChatSocket(this IEndpointRouteBuilder app) => app.Map("/ws", HandleAsync);
+    public const string Path = "/ws";
+
+    public static void MapChatSocket(this IEndpointRouteBuilder app) => app.Map(Path, HandleAsync);
 
     private static async Task HandleAsync(HttpContext context, ActorSystem system, IRequiredActor<RoomActor> rooms,
         IRequiredActor<AccountActor> accounts, SessionGuard sessions, TokenService tokens, IOptions<AuthSettings> auth, IOptions<ConnectionSettings> limits,
@@ -35,9 +37,10 @@ public static class ChatSocketEndpoint
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
-        // A signed-out session is no credential. While the account cannot be asked and this node has heard nothing
-        // of it, the socket opens: it registers with the account, which closes it once it answers.
-        if (await sessions.CheckAsync(ticket, askAccount: false, context.RequestAborted) == SessionStatus.SignedOut)
+        // A signed-out session is no credential. Decided on what this node knows, without a round trip: when it knows
+        // nothing of the account, the socket opens and its frames wait until the account has confirmed the session.
+        var known = sessions.Known(ticket);
+        if (known == SessionStatus.SignedOut)
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
@@ -55,7 +58,8 @@ public static class ChatSocketEndpoint
             var session = Guid.NewGuid().ToString("N");
             var outbox = new Outbox(settings.OutboxFrames, settings.OutboxBytes);
             var connection = system.ActorOf(
-                ConnectionActor.PropsFor(ticket, session, outbox, rooms.ActorRef, accounts.ActorRef, tokens, settings), "connection-" + session);
+                ConnectionActor.PropsFor(ticket, session, outbox, rooms.ActorRef, accounts.ActorRef, tokens, settings,
+                    sessionConfirmed: known == SessionStatus.Valid), "connection-" + session);
             var logger = loggers.CreateLogger<ChatSocket>();
             await new ChatSocket(socket, connection, outbox, settings.MaxFrameBytes, logger).RunAsync(lifetime.ApplicationStopping);
         }

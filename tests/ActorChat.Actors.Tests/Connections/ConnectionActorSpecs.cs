@@ -19,13 +19,14 @@ public sealed class ConnectionActorSpecs : ChatSpec
         ConnectWithAccount(user, outbox, settings) is var (connection, box, rooms, _) ? (connection, box, rooms) : default;
 
     private (IActorRef Connection, Outbox Outbox, TestProbe Rooms, TestProbe Accounts) ConnectWithAccount(string user = "alice", Outbox? outbox = null,
-        ConnectionSettings? settings = null, AuthTicket? ticket = null)
+        ConnectionSettings? settings = null, AuthTicket? ticket = null, bool sessionConfirmed = true)
     {
         outbox ??= new Outbox(64, 1 << 20);
         var rooms = CreateTestProbe();
         var accounts = CreateTestProbe();
         ticket ??= Tokens.Validate(Tokens.Issue(user).Token)!;
-        var connection = Sys.ActorOf(ConnectionActor.PropsFor(ticket, "s1", outbox, rooms.Ref, accounts.Ref, Tokens, settings ?? Limits));
+        var connection = Sys.ActorOf(ConnectionActor.PropsFor(ticket, "s1", outbox, rooms.Ref, accounts.Ref, Tokens, settings ?? Limits,
+            sessionConfirmed: sessionConfirmed));
         return (connection, outbox, rooms, accounts);
     }
 
@@ -182,13 +183,43 @@ public sealed class ConnectionActorSpecs : ChatSpec
 
         var open = accounts.ExpectMsg<AccountActor.OpenConnection>();
         Assert.Equal(("alice", ticket.Session, 2L, connection), (open.Username, open.Session, open.Generation, open.Connection));
-        connection.Tell(new AccountActor.ConnectionOpened("alice"), accounts.Ref);
+        connection.Tell(new AccountActor.ConnectionOpened(new AccountSecurity("alice", 0, [])), accounts.Ref);
         Assert.Null(outbox.Close);
 
         connection.Tell(new AccountActor.SessionEnded("alice"), accounts.Ref);
 
         AwaitCondition(() => outbox.Close is not null, ColdStartDeadline);
         Assert.Equal((WebSocketCloseStatus.PolicyViolation, "signed out"), (outbox.Close!.Status, outbox.Close.Reason));
+    }
+
+    [Fact]
+    public void When_the_node_knew_nothing_of_the_session_the_clients_frames_wait_for_the_account_and_a_signed_out_one_never_acts()
+    {
+        var (connection, _, rooms, accounts) = ConnectWithAccount(sessionConfirmed: false);
+        var (refused, refusedOutbox, refusedRooms, refusedAccounts) = ConnectWithAccount("mallory", sessionConfirmed: false);
+        accounts.ExpectMsg<AccountActor.OpenConnection>();
+        refusedAccounts.ExpectMsg<AccountActor.OpenConnection>();
+
+        connection.Tell(new JoinFrame("lobby", null));
+        refused.Tell(new JoinFrame("lobby", null));
+        rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        connection.Tell(new AccountActor.ConnectionOpened(new AccountSecurity("alice", 0, [])), accounts.Ref);
+        refused.Tell(new AccountActor.ConnectionRefused("mallory", AccountActor.ConnectionRefused.SignedOut), refusedAccounts.Ref);
+
+        Assert.Equal("lobby", rooms.ExpectMsg<Join>().Room);
+        AwaitCondition(() => refusedOutbox.Close is not null, ColdStartDeadline);
+        Assert.Equal("signed out", refusedOutbox.Close!.Reason);
+        refusedRooms.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public void An_account_that_cannot_answer_holds_a_clients_frames_only_for_a_short_grace()
+    {
+        var (connection, _, rooms, _) = ConnectWithAccount(sessionConfirmed: false);
+
+        connection.Tell(new JoinFrame("lobby", null));
+
+        Assert.Equal("lobby", rooms.ExpectMsg<Join>(TimeSpan.FromSeconds(5)).Room);
     }
 
     [Fact]
@@ -210,12 +241,33 @@ public sealed class ConnectionActorSpecs : ChatSpec
         accounts.ExpectMsg<AccountActor.OpenConnection>();
         accounts.ExpectMsg<AccountActor.OpenConnection>(TimeSpan.FromSeconds(1.5)); // the first was lost
         var account = CreateTestProbe();
-        connection.Tell(new AccountActor.ConnectionOpened("alice"), account.Ref);
+        connection.Tell(new AccountActor.ConnectionOpened(new AccountSecurity("alice", 0, [])), account.Ref);
         accounts.ExpectNoMsg(TimeSpan.FromSeconds(1));
 
         Sys.Stop(account.Ref);
 
         Assert.Equal(connection, accounts.ExpectMsg<AccountActor.OpenConnection>().Connection);
+    }
+
+    [Fact]
+    public async Task The_answer_to_a_retried_join_is_dropped_with_its_read_frames_so_the_client_sees_them_once()
+    {
+        var (connection, outbox, rooms) = Connect();
+        await NextSent(outbox);
+        connection.Tell(new JoinFrame("lobby", null));
+        rooms.ExpectMsg<Join>();
+        rooms.ExpectMsg<Join>(TimeSpan.FromSeconds(1.5)); // a busy room answers late: the join went again
+        var room = CreateTestProbe();
+        byte[][] reads = [Encoding.UTF8.GetBytes("""{"type":"read","user":"bob","seq":1}""")];
+
+        connection.Tell(new JoinedRoom("lobby", 1, Encoding.UTF8.GetBytes("""{"type":"joined"}"""), reads), room.Ref);
+        connection.Tell(new JoinedRoom("lobby", 1, Encoding.UTF8.GetBytes("""{"type":"joined"}"""), reads), room.Ref);
+        connection.Tell(PingFrame.Instance);
+
+        var seen = new List<string>();
+        for (var i = 0; i < 3; i++)
+            seen.Add((await NextSent(outbox)).GetProperty("type").GetString()!);
+        Assert.Equal(["joined", "read", "pong"], seen);
     }
 
     [Fact]

@@ -82,14 +82,15 @@ public sealed class RoomMembershipSpecs : ChatSpec
         var read = ExpectFrame(alice, "read");
         Assert.Equal("bob", read.GetProperty("user").GetString());
         Assert.Equal(1, read.GetProperty("seq").GetInt64());
-        var (carol, _) = Join(room, "reads", "carol");
-        var markers = carol.ExpectMsg<DeliverBatch>().Frames.Select(Json)
+        var carol = CreateTestProbe();
+        room.Tell(new Join("reads", "carol", null, HubFor("reads")), carol.Ref);
+        var markers = carol.ExpectMsg<JoinedRoom>().Reads!.Select(Json)
             .Select(f => (f.GetProperty("type").GetString(), f.GetProperty("user").GetString(), f.GetProperty("seq").GetInt64()));
         Assert.Equal([("read", "bob", 1L)], markers);
     }
 
     [Fact]
-    public void A_joiner_gets_the_read_markers_of_every_present_user_together_after_its_joined()
+    public void A_joiner_gets_the_read_markers_of_every_present_user_together_with_its_joined()
     {
         var room = StartRoom("crowd");
         var (writer, _) = Join(room, "crowd", "writer");
@@ -105,8 +106,7 @@ public sealed class RoomMembershipSpecs : ChatSpec
         var joiner = CreateTestProbe();
         room.Tell(new Join("crowd", "late", null, HubFor("crowd")), joiner.Ref);
 
-        joiner.ExpectMsg<JoinedRoom>();
-        var markers = joiner.ExpectMsg<DeliverBatch>().Frames.Select(Json).ToList();
+        var markers = joiner.ExpectMsg<JoinedRoom>().Reads!.Select(Json).ToList();
         Assert.All(markers, marker => Assert.Equal(("read", 1L), (marker.GetProperty("type").GetString(), marker.GetProperty("seq").GetInt64())));
         Assert.Equal(readers.Order(), markers.Select(marker => marker.GetProperty("user").GetString()!).Order());
         joiner.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
