@@ -7,6 +7,7 @@ using ActorChat.Host.Auth;
 using ActorChat.Host.Endpoints;
 using ActorChat.Host.Http;
 using ActorChat.Host.Logging;
+using ActorChat.Host.Sockets;
 using ActorChat.Host.Management;
 using ActorChat.Hosting;
 using ActorChat.Rooms;
@@ -47,6 +48,7 @@ public static class ChatApp
 
         builder.Services.AddSingleton(new TokenService(SigningKey.Load(auth, Path.GetFullPath(storage.DataDirectory)), auth.TokenLifetime, auth.MaxSessionAge));
         builder.Services.AddSingleton(services => SessionGuard.Get(services.GetRequiredService<Akka.Actor.ActorSystem>()));
+        builder.Services.AddSingleton(new RegistrationLimiter(auth.RegistrationsPerHour));
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -90,6 +92,7 @@ public static class ChatApp
         // First, so that everything after it sees the client's own address and scheme.
         app.UseForwardedHeaders(proxy.ForwardedHeaders());
         app.UseSecurityHeaders();
+        app.UseInboundThrottle(ChatSocketEndpoint.Path, connections.InboundBytesPerSecond, connections.InboundBurstBytes);
         app.UseWebSockets();
         app.UseRateLimiter();
         app.UseDefaultFiles();

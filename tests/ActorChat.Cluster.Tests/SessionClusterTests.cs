@@ -11,7 +11,7 @@ namespace ActorChat.Cluster.Tests;
 public sealed class SessionClusterTests : IAsyncLifetime
 {
     // Every sign-in here comes from one address.
-    private static readonly string[] Settings = ["ActorChat:Auth:LoginAttemptsPerMinute=1000"];
+    private static readonly string[] Settings = ["ActorChat:Auth:LoginAttemptsPerMinute=1000", "ActorChat:Auth:RegistrationsPerHour=1000"];
 
     private readonly PostgresServer _postgres = new();
     private readonly List<ClusterNode> _nodes = [];

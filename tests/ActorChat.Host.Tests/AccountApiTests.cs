@@ -197,3 +197,25 @@ public sealed class LoginRateLimitTests
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
     }
 }
+
+public sealed class RegistrationLimitTests
+{
+    [Fact]
+    public async Task An_address_that_registered_its_hourly_accounts_is_answered_429_with_retry_after_and_can_still_sign_in()
+    {
+        await using var server = await ChatServer.StartAsync(null, "ActorChat:Auth:RegistrationsPerHour=2");
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage last = null!;
+        for (var i = 0; i < 3; i++)
+        {
+            last = await server.Http.PostAsJsonAsync("/api/register", new { username = $"farmed{i}", password = "correct horse" });
+            statuses.Add(last.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal("too_many_registrations", (await last.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.InRange(int.Parse(last.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 3600);
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.PostAsJsonAsync("/api/login", new { username = "farmed0", password = "correct horse" })).StatusCode);
+    }
+}

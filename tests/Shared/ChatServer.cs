@@ -51,6 +51,7 @@ public sealed class ChatServer : IAsyncDisposable
             "--urls=http://127.0.0.1:0",
             $"--ActorChat:Storage:DataDirectory={dataDirectory}",
             "--ActorChat:Auth:LoginAttemptsPerMinute=1000",
+            "--ActorChat:Auth:RegistrationsPerHour=1000",
             "--ActorChat:Connections:FrameBurst=1000",
             "--Logging:LogLevel:Default=Warning",
             // Off unless a test asks for it: servers running side by side would all want the same default port.

@@ -17,6 +17,15 @@ public sealed class ConnectionSettings
     /// <summary>Frames a client may send per second on average.</summary>
     public double FramesPerSecond { get; set; } = 20;
 
+    /// <summary>
+    /// Bytes a client may send per second, counted below the WebSocket so that pings count too, with bursts of up to
+    /// <see cref="InboundBurstBytes"/>; past it the socket is read more slowly (TCP holds the client back).
+    /// </summary>
+    public int InboundBytesPerSecond { get; set; } = 64 * 1024;
+
+    /// <summary>The burst above <see cref="InboundBytesPerSecond"/>: four of the largest frames, or one second's worth if more.</summary>
+    public int InboundBurstBytes => Math.Max(4 * MaxFrameBytes, InboundBytesPerSecond);
+
     /// <summary>Frames a client may send in a burst above that average.</summary>
     public int FrameBurst { get; set; } = 60;
 
@@ -75,6 +84,8 @@ public sealed class ConnectionSettings
             throw new InvalidOperationException($"{Section}:{nameof(SendDeadline)} must be longer than {nameof(RetryInterval)}.");
         if (MaxUnackedSends < 1)
             throw new InvalidOperationException($"{Section}:{nameof(MaxUnackedSends)} must be positive.");
+        if (InboundBytesPerSecond < 1024)
+            throw new InvalidOperationException($"{Section}:{nameof(InboundBytesPerSecond)} must be at least 1024.");
         if (FramesPerSecond <= 0 || FrameBurst < 1 || RateLimitStrikes < 1)
             throw new InvalidOperationException($"{Section}: rate limits must be positive.");
     }

@@ -45,6 +45,10 @@ public static class ChatMetrics
     public static readonly Counter<long> OutboxOverflows = Meter.CreateCounter<long>(
         "actorchat.outbox.overflows", "{connection}", "Slow clients closed with 1013 because their outbox was full");
 
+    /// <summary>Reads of a client's socket held back because it sent more bytes a second than it may.</summary>
+    public static readonly Counter<long> InboundThrottled = Meter.CreateCounter<long>(
+        "actorchat.inbound.throttled", "{read}", "Socket reads delayed because the client sent faster than InboundBytesPerSecond");
+
     /// <summary>From the start of a room's batch write to the journal to its completion.</summary>
     public static readonly Histogram<double> JournalWriteDuration = Meter.CreateHistogram(
         "actorchat.journal.write.duration", "ms", "Time to store one batch of a room's messages", tags: null, MillisecondBuckets);
@@ -89,6 +93,7 @@ public static class ChatMetrics
         MessagesStored.Add(0);
         Deliveries.Add(0);
         OutboxOverflows.Add(0);
+        InboundThrottled.Add(0);
     }
 
     private static IEnumerable<Measurement<int>> FromCluster(Func<ClusterEvent.CurrentClusterState, int> read)

@@ -25,6 +25,12 @@ public sealed class AuthSettings
     /// <summary>Login attempts allowed per client address per minute; more are answered with 429.</summary>
     public int LoginAttemptsPerMinute { get; set; } = 30;
 
+    /// <summary>
+    /// Accounts one client address may register per hour; more are answered with 429. Behind a proxy the address is
+    /// the client's own (see <c>ActorChat:Proxy:TrustedProxies</c>).
+    /// </summary>
+    public int RegistrationsPerHour { get; set; } = 20;
+
     /// <summary>Longest password accepted, in characters: register refuses a longer one, login does not hash it.</summary>
     public int MaxPasswordLength { get; set; } = 256;
 
@@ -43,5 +49,7 @@ public sealed class AuthSettings
             throw new InvalidOperationException($"{Section}:{nameof(MaxPasswordLength)} must be at least {Accounts.Usernames.MinPasswordLength}.");
         if (LoginAttemptsPerMinute < 1)
             throw new InvalidOperationException($"{Section}:{nameof(LoginAttemptsPerMinute)} must be positive.");
+        if (RegistrationsPerHour < 1)
+            throw new InvalidOperationException($"{Section}:{nameof(RegistrationsPerHour)} must be positive.");
     }
 }
