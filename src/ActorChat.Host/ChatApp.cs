@@ -36,7 +36,7 @@ public static class ChatApp
         var storage = Bind<StorageSettings>(builder, StorageSettings.Section, s => s.Validate());
         var rooms = Bind<RoomSettings>(builder, RoomSettings.Section, s => s.Validate());
         var connections = Bind<ConnectionSettings>(builder, ConnectionSettings.Section, s => s.Validate());
-        var cluster = Bind<ClusterSettings>(builder, ClusterSettings.Section, _ => { });
+        var cluster = Bind<ClusterSettings>(builder, ClusterSettings.Section, s => s.Validate());
         var management = Bind<ManagementSettings>(builder, ManagementSettings.Section, s => s.Validate());
         var proxy = Bind<ProxySettings>(builder, ProxySettings.Section, s => s.Validate());
         if (cluster.SeedNodes.Length > 0 && string.IsNullOrWhiteSpace(auth.SigningKey))

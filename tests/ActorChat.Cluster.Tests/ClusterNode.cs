@@ -11,8 +11,9 @@ public sealed class ClusterNode : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ClusterNode(Process process, int httpPort, int akkaPort)
+    private ClusterNode(Process process, int httpPort, int akkaPort, string scheme)
     {
+        Scheme = scheme;
         _process = process;
         HttpPort = httpPort;
         AkkaPort = akkaPort;
@@ -31,7 +32,10 @@ public sealed class ClusterNode : IAsyncDisposable
 
     public Uri SocketAddress => new($"ws://127.0.0.1:{HttpPort}/ws");
 
-    public string AkkaAddress => $"akka.tcp://actorchat@127.0.0.1:{AkkaPort}";
+    /// <summary><c>akka.tcp</c>, or <c>akka.ssl.tcp</c> for a node with node-to-node TLS.</summary>
+    public string Scheme { get; }
+
+    public string AkkaAddress => $"{Scheme}://actorchat@127.0.0.1:{AkkaPort}";
 
     public HttpClient Http { get; }
 
@@ -44,16 +48,29 @@ public sealed class ClusterNode : IAsyncDisposable
         }
     }
 
+    /// <summary>The end of <see cref="Output"/>, enough to see why a node failed without copying a flood of log lines.</summary>
+    public string OutputTail
+    {
+        get
+        {
+            lock (_output)
+                return _output.Length > 16_000 ? _output.ToString(_output.Length - 16_000, 16_000) : _output.ToString();
+        }
+    }
+
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts a node that joins the cluster through <paramref name="seeds"/> (its own address when it is the first).</summary>
     /// <param name="settings">More settings for the node, as <c>Key=Value</c> (e.g. a failover profile).</param>
+    /// <param name="waitUntilReady">False for a node that is expected never to join (it is refused by the others).</param>
     public static async Task<ClusterNode> StartAsync(string database, string signingKey, IReadOnlyList<string>? seeds = null,
-        IReadOnlyList<string>? settings = null)
+        IReadOnlyList<string>? settings = null, bool waitUntilReady = true)
     {
         var httpPort = FreePort();
         var akkaPort = FreePort();
-        var seedList = seeds is { Count: > 0 } ? seeds : [$"akka.tcp://actorchat@127.0.0.1:{akkaPort}"];
+        var scheme = settings?.Any(setting => setting.StartsWith("ActorChat:Cluster:TlsCertificatePath=", StringComparison.Ordinal)) == true
+            ? "akka.ssl.tcp" : "akka.tcp";
+        var seedList = seeds is { Count: > 0 } ? seeds : [$"{scheme}://actorchat@127.0.0.1:{akkaPort}"];
         var host = HostBinary();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -75,8 +92,9 @@ public sealed class ClusterNode : IAsyncDisposable
             start.ArgumentList.Add("--" + setting);
         start.ArgumentList.Add("--Logging:LogLevel:Default=Information");
         start.ArgumentList.Add("--Logging:LogLevel:Microsoft=Warning");
-        var node = new ClusterNode(Process.Start(start)!, httpPort, akkaPort);
-        await node.WaitUntilReadyAsync();
+        var node = new ClusterNode(Process.Start(start)!, httpPort, akkaPort, scheme);
+        if (waitUntilReady)
+            await node.WaitUntilReadyAsync();
         return node;
     }
 
@@ -86,7 +104,7 @@ public sealed class ClusterNode : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
-                throw new InvalidOperationException($"node exited with {_process.ExitCode}:\n{Output}");
+                throw new InvalidOperationException($"node exited with {_process.ExitCode}:\n{OutputTail}");
             try
             {
                 if ((await Http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK)
@@ -98,7 +116,7 @@ public sealed class ClusterNode : IAsyncDisposable
             }
             await Task.Delay(200);
         }
-        throw new TimeoutException($"node on {Address} did not become ready:\n{Output}");
+        throw new TimeoutException($"node on {Address} did not become ready:\n{OutputTail}");
     }
 
     /// <summary>The operating system kills the process at once (SIGKILL): no hand-off, no goodbye.</summary>
