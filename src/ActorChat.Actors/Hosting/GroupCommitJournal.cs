@@ -15,6 +15,7 @@ namespace ActorChat.Hosting;
 /// costs the same whether it carries one message or a hundred.
 /// </summary>
 /// <remarks>
+/// With an interval of zero it is the SQL plugin's journal as it is, with its writes noted for readiness.
 /// Each room still gets its own answer: the combined write's results are handed back to the writes they came
 /// from, in order. A failed transaction fails every write in it, as the plugin's own batching already does.
 /// </remarks>
@@ -34,12 +35,25 @@ public sealed class GroupCommitJournal : SqlWriteJournal
     private long _lastStart = long.MinValue;
     private bool _flushScheduled;
 
+    private readonly StorageHealth _health = StorageHealth.Get(Context.System);
+
     public GroupCommitJournal(Config journalConfig) : base(journalConfig)
     {
         _interval = journalConfig.GetTimeSpan(IntervalKey, TimeSpan.Zero, allowInfinite: false);
     }
 
+    // Every write is noted from the moment the journal takes it until it is stored or has failed: readiness judges
+    // storage by that (see StorageHealth).
     protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
+    {
+        var id = _health.Started();
+        var write = Write(messages, cancellationToken);
+        var health = _health;
+        _ = write.ContinueWith(done => health.Ended(id, done.IsCompletedSuccessfully), TaskScheduler.Default);
+        return write;
+    }
+
+    private Task<IImmutableList<Exception>> Write(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
     {
         var writes = messages as List<AtomicWrite> ?? messages.ToList();
         if (_interval <= TimeSpan.Zero || writes.Count == 0)

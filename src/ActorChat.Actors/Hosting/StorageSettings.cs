@@ -65,8 +65,11 @@ public sealed class StorageSettings
             throw new InvalidOperationException($"{Section}:{nameof(ConnectionString)} is required with the PostgreSql provider.");
     }
 
-    /// <summary>Checks that the database answers a trivial query.</summary>
-    public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes one row for <paramref name="node"/> (the table is created on first use): true when the database took it
+    /// within <paramref name="cancellationToken"/>'s time. Readiness uses it only when the journal has not written lately.
+    /// </summary>
+    public async Task<bool> ProbeWriteAsync(string node, CancellationToken cancellationToken)
     {
         try
         {
@@ -75,11 +78,24 @@ public sealed class StorageSettings
                 : new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = SqlitePath, Mode = SqliteOpenMode.ReadWrite }.ToString());
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT 1";
-            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            command.CommandTimeout = 2;
+            command.CommandText = """
+                CREATE TABLE IF NOT EXISTS actorchat_health (node VARCHAR(255) PRIMARY KEY, checked_at BIGINT NOT NULL);
+                INSERT INTO actorchat_health (node, checked_at) VALUES (@node, @at)
+                ON CONFLICT (node) DO UPDATE SET checked_at = excluded.checked_at;
+                """;
+            var nodeParameter = command.CreateParameter();
+            nodeParameter.ParameterName = "node";
+            nodeParameter.Value = node;
+            command.Parameters.Add(nodeParameter);
+            var atParameter = command.CreateParameter();
+            atParameter.ParameterName = "at";
+            atParameter.Value = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            command.Parameters.Add(atParameter);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException or OperationCanceledException)
         {
             return false;
         }

@@ -26,14 +26,33 @@ public static class HealthEndpoints
             : Results.Text("ok");
     }
 
+    /// <summary>
+    /// Ready when the node is an Up member and its storage takes writes. Storage is judged by the journal's own
+    /// writes: one waiting longer than <see cref="StorageHealth.StallAfter"/> or failed just now makes the node
+    /// unready. Only when the journal has not written lately does readiness write a probe row itself (on SQLite a
+    /// probe would otherwise compete for the lock the journal needs).
+    /// </summary>
     private static async Task<IResult> ReadyAsync(ActorSystem system, StorageSettings storage, CancellationToken cancellationToken)
     {
         var member = Cluster.Get(system).SelfMember.Status;
-        var clusterUp = member == MemberStatus.Up;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(3));
-        var storageReachable = await storage.IsReachableAsync(timeout.Token);
-        var body = new { cluster = member.ToString().ToLowerInvariant(), storage = storageReachable ? "reachable" : "unreachable" };
-        return Results.Json(body, statusCode: clusterUp && storageReachable ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        var health = StorageHealth.Get(system);
+        var (storageState, storageReady) = health.Assess() switch
+        {
+            StorageState.Writing => ("reachable", true),
+            StorageState.Stalled => ("stalled", false),
+            StorageState.Failing => ("failing", false),
+            _ => await ProbeAsync(),
+        };
+        var body = new { cluster = member.ToString().ToLowerInvariant(), storage = storageState };
+        return Results.Json(body, statusCode: member == MemberStatus.Up && storageReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+
+        async Task<(string, bool)> ProbeAsync()
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            var written = await storage.ProbeWriteAsync(Cluster.Get(system).SelfAddress.ToString(), timeout.Token);
+            health.Ended(null, written);
+            return written ? ("reachable", true) : ("unreachable", false);
+        }
     }
 }
