@@ -30,7 +30,7 @@ public class HubFanoutBenchmark
         _room = _system.ActorOf(Props.Create<Silent>(), "room");
         _arrival = new Arrival();
         _arrival.Expect(Members);
-        var joined = new JoinedRoom("bench", 0, ServerFrames.Joined("bench", 0, [], [], truncated: false));
+        var joined = new JoinedRoom("bench", 0, ServerFrames.Joined("bench", 0, [], 0, [], truncated: false));
         for (var i = 0; i < Members; i++)
             _hub.Tell(new HubAdmit(_system.ActorOf(Props.Create(() => new Member(_arrival))), joined), _room);
         _arrival.Wait();

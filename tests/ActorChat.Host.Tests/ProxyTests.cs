@@ -106,3 +106,20 @@ public sealed class ProxyTests
         Assert.Contains("ActorChat:Proxy:TrustedProxies", error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class ClusterSettingsTests
+{
+    [Theory]
+    [InlineData(true, "akka.tcp://actorchat@127.0.0.1:2551", "akka.ssl.tcp://")]
+    [InlineData(false, "akka.ssl.tcp://actorchat@127.0.0.1:2551", "akka.tcp://")]
+    public async Task A_seed_node_of_the_other_transport_is_refused_at_start_up(bool tls, string seed, string expected)
+    {
+        string[] settings = tls
+            ? [$"ActorChat:Cluster:SeedNodes:0={seed}", "ActorChat:Cluster:TlsCertificatePath=node.pfx", "ActorChat:Cluster:TlsCaPath=ca.pem"]
+            : [$"ActorChat:Cluster:SeedNodes:0={seed}"];
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ChatServer.StartAsync(null, settings));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+}

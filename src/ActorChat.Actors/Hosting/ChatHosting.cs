@@ -66,6 +66,13 @@ public sealed class ClusterSettings
             throw new InvalidOperationException($"{Section}:{nameof(TlsCaPath)} must name the CA that signs the nodes' certificates when {nameof(TlsCertificatePath)} is set.");
         if (TlsCertificatePath.Length == 0 && TlsCaPath.Length > 0)
             throw new InvalidOperationException($"{Section}:{nameof(TlsCertificatePath)} must name this node's certificate when {nameof(TlsCaPath)} is set.");
+        // A seed of the other transport is never reached, and the node would retry it for ever.
+        var scheme = TlsCertificatePath.Length > 0 ? "akka.ssl.tcp://" : "akka.tcp://";
+        foreach (var seed in SeedNodes)
+        {
+            if (!seed.StartsWith(scheme, StringComparison.Ordinal))
+                throw new InvalidOperationException($"{Section}:{nameof(SeedNodes)}: '{seed}' must start with {scheme}, the scheme of this node's transport ({(TlsCertificatePath.Length > 0 ? "TLS" : "plain TCP")}).");
+        }
     }
 }
 

@@ -41,7 +41,9 @@ public static class ServerFrames
         w.WriteString("ts", FormatTimestamp(timestamp));
     });
 
-    public static byte[] Joined(string room, long seq, IEnumerable<string> members, IEnumerable<byte[]> messages, bool truncated) => Write(w =>
+    /// <param name="members">The present users named: all of them, or the first of a crowd.</param>
+    /// <param name="memberCount">How many users are present in all.</param>
+    public static byte[] Joined(string room, long seq, IReadOnlyCollection<string> members, int memberCount, IEnumerable<byte[]> messages, bool truncated) => Write(w =>
     {
         w.WriteString("type", "joined");
         w.WriteString("room", room);
@@ -50,6 +52,9 @@ public static class ServerFrames
         foreach (var member in members)
             w.WriteStringValue(member);
         w.WriteEndArray();
+        w.WriteNumber("memberCount", memberCount);
+        if (members.Count < memberCount)
+            w.WriteBoolean("membersTruncated", true);
         WriteMessages(w, messages);
         if (truncated)
             w.WriteBoolean("truncated", true);

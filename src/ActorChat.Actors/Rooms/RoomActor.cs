@@ -192,12 +192,15 @@ public sealed class RoomActor : ReceivePersistentActor
         }
 
         var (from, truncated) = ReplayStart(join.Since);
-        var joined = ServerFrames.Joined(_room, _seq, _members.Users, _recent.Frames(from, _seq, alreadyAcked), truncated);
+        // A crowd is named only up to MaxMembersListed, so that no frame grows with the room; memberCount says how many.
+        // The joiner first: it sees itself present however large the crowd.
+        var listed = _members.Users.Where(user => user != join.User).Prepend(join.User).Take(_settings.MaxMembersListed).ToList();
+        var joined = ServerFrames.Joined(_room, _seq, listed, _members.UserCount, _recent.Frames(from, _seq, alreadyAcked), truncated);
 
-        // One read frame per present user with a marker, in the answer itself: a room of thousands does not fill the
+        // One read frame per listed user with a marker, in the answer itself: a room of thousands does not fill the
         // joiner's queue with frames it asked for, and the answer to a retried join, dropped, takes them with it.
         var reads = new List<byte[]>();
-        foreach (var user in _members.Users)
+        foreach (var user in listed)
         {
             if (_readMarkers.TryGetValue(user, out var read))
                 reads.Add(ServerFrames.Read(_room, user, read));

@@ -13,6 +13,9 @@ internal sealed class RoomMembers
 
     public IEnumerable<string> Users => _connectionsOf.Keys;
 
+    /// <summary>How many users are present (a user with several connections counts once).</summary>
+    public int UserCount => _connectionsOf.Count;
+
     /// <summary>The hubs that reach at least one member: a fan-out sends one message to each.</summary>
     public Dictionary<IActorRef, int>.KeyCollection Hubs => _membersBehind.Keys;
 

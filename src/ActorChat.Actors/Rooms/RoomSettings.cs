@@ -11,6 +11,13 @@ public sealed class RoomSettings
     /// <summary>Most bytes of messages in one <c>joined</c> frame; a longer replay is truncated to the newest that fit.</summary>
     public int ReplayMaxBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Most present users named in one <c>joined</c> frame (with their read markers after it); <c>memberCount</c> always
+    /// gives the whole number. Bounds the largest frame the server builds: a <c>joined</c> with
+    /// <see cref="ReplayMaxBytes"/> of messages and this many names.
+    /// </summary>
+    public int MaxMembersListed { get; set; } = 5000;
+
     /// <summary>How many of a room's newest messages are remembered to drop a repeated send with the same id.</summary>
     public int DedupWindow { get; set; } = 10_000;
 
@@ -32,6 +39,8 @@ public sealed class RoomSettings
             throw new InvalidOperationException($"{Section}:{nameof(ReplayLimit)} must be at least {Protocol.Limits.JoinBacklog}.");
         if (DedupWindow < ReplayLimit)
             throw new InvalidOperationException($"{Section}:{nameof(DedupWindow)} must be at least {nameof(ReplayLimit)}.");
+        if (MaxMembersListed < 1)
+            throw new InvalidOperationException($"{Section}:{nameof(MaxMembersListed)} must be positive.");
         if (ReplayMaxBytes < 64 * 1024)
             throw new InvalidOperationException($"{Section}:{nameof(ReplayMaxBytes)} must be at least 65536.");
         if (SnapshotEvery < 1)

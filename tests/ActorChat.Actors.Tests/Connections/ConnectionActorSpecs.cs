@@ -82,7 +82,7 @@ public sealed class ConnectionActorSpecs : ChatSpec
         rooms.ExpectMsg<Join>();
         var markers = Enumerable.Range(0, 2000).Select(i => ServerFrames.Read("crowd", $"user{i}", 7)).ToList();
 
-        connection.Tell(new JoinedRoom("crowd", 7, ServerFrames.Joined("crowd", 7, ["alice"], [], truncated: false)), rooms.Ref);
+        connection.Tell(new JoinedRoom("crowd", 7, ServerFrames.Joined("crowd", 7, ["alice"], 1, [], truncated: false)), rooms.Ref);
         connection.Tell(new DeliverBatch(markers), rooms.Ref);
 
         Assert.Equal("joined", (await NextSent(outbox)).GetProperty("type").GetString());

@@ -123,7 +123,7 @@ public sealed class RoomFanOutSpecs : ChatSpec
 
         room.Tell(new Post("closed", "eve", "m1", "sneaky"), stranger.Ref);
 
-        Assert.Equal(new NotMember("closed", "m1"), stranger.ExpectMsg<NotMember>());
+        Assert.Equal(new NotMember("closed", "m1"), stranger.ExpectMsg<NotMember>(ColdStartDeadline));
         var (alice, joined) = Join(room, "closed", "alice");
         Assert.Equal(0, joined.GetProperty("seq").GetInt64());
     }

@@ -113,6 +113,28 @@ public sealed class RoomMembershipSpecs : ChatSpec
     }
 
     [Fact]
+    public void A_crowd_is_named_in_joined_only_up_to_the_limit_with_the_joiner_first_and_the_whole_count()
+    {
+        var room = StartRoom("arena", new RoomSettings { ReplayLimit = 100, DedupWindow = 200, MaxMembersListed = 3 });
+        foreach (var user in new[] { "u1", "u2", "u3", "u4", "u5" })
+            Join(room, "arena", user);
+
+        var late = CreateTestProbe();
+        room.Tell(new Join("arena", "late", null, HubFor("arena")), late.Ref);
+
+        var joined = late.ExpectMsg<JoinedRoom>();
+        var frame = Json(joined.Frame);
+        var members = frame.GetProperty("members").EnumerateArray().Select(m => m.GetString()).ToList();
+        Assert.Equal(3, members.Count);
+        Assert.Equal("late", members[0]);
+        Assert.Equal(6, frame.GetProperty("memberCount").GetInt32());
+        Assert.True(frame.GetProperty("membersTruncated").GetBoolean());
+        var (_, nook) = Join(StartRoom("nook"), "nook", "solo");
+        Assert.Equal(1, nook.GetProperty("memberCount").GetInt32());
+        Assert.False(nook.TryGetProperty("membersTruncated", out _));
+    }
+
+    [Fact]
     public void A_read_marker_never_moves_backwards_or_past_the_latest_message()
     {
         var room = StartRoom("reads2");
