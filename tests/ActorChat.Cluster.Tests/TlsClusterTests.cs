@@ -98,7 +98,20 @@ public sealed class TlsClusterTests : IAsyncLifetime
             Assert.True(DateTime.UtcNow < deadline, $"the first node never refused the intruder:\n{first.OutputTail}\n--- intruder\n{intruder.OutputTail}");
             await Task.Delay(500);
         }
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await intruder.Http.GetAsync("/readyz")).StatusCode);
+        // Its web server may start listening only now; once it answers, it is not ready (it never became a member).
+        HttpStatusCode? readiness = null;
+        while (readiness is null)
+        {
+            try
+            {
+                readiness = (await intruder.Http.GetAsync("/readyz")).StatusCode;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+        }
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness);
         await bob.ExpectNothingPendingAsync();
     }
 }

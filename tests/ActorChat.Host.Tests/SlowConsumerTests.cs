@@ -9,7 +9,9 @@ public sealed class SlowConsumerTests
     public async Task A_client_that_stops_reading_is_closed_with_1013_and_the_room_carries_on_for_the_others()
     {
         await using var server = await ChatServer.StartAsync(null,
-            "ActorChat:Connections:OutboxFrames=256", "ActorChat:Connections:FrameBurst=100000");
+            "ActorChat:Connections:OutboxFrames=256", "ActorChat:Connections:FrameBurst=100000",
+            // A firehose on purpose: the inbound byte budget would pace the writer, not the reader.
+            "ActorChat:Connections:InboundBytesPerSecond=1000000000");
         await using var writer = await server.ConnectAsync("fast_writer");
         await using var sleeper = await server.ConnectAsync("sleepy_reader");
         await writer.JoinAsync("firehose");
