@@ -34,56 +34,31 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         public static readonly RetryTick Instance = new();
     }
 
-    private sealed record RegisterTick : INoSerializationVerificationNeeded
-    {
-        public static readonly RegisterTick Instance = new();
-    }
-
-    private sealed record ConfirmationOverdue : INoSerializationVerificationNeeded
-    {
-        public static readonly ConfirmationOverdue Instance = new();
-    }
-
-    /// <summary>How long a connection's frames wait for its account to confirm the session before they go ahead anyway.</summary>
-    private static readonly TimeSpan ConfirmationGrace = TimeSpan.FromSeconds(2);
-
     private readonly string _user;
     private readonly Outbox _outbound;
     private readonly IActorRef _rooms;
-    private readonly IActorRef _accounts;
     private readonly TokenService _tokens;
     private readonly ConnectionSettings _settings;
     private readonly TimeProvider _clock;
     private readonly FrameRateLimiter _rateLimiter;
     private readonly DeliveryHubs _hubs = DeliveryHubs.Get(Context.System);
-    private readonly Dictionary<string, RoomSession> _joined = new(StringComparer.Ordinal);
-    private AuthTicket _ticket;
+    private readonly RoomSessions _joined;
+    private readonly AccountLink _account;
     private DateTimeOffset _expiresAt;
-
-    // The user's account, once it has counted this connection; null while the registration is on its way.
-    private IActorRef? _account;
-    private int _registerAttempts;
-
-    // The client's frames while the session is unconfirmed: this node knew nothing of the account, so the account
-    // must answer first (a signed-out token does nothing); null once confirmed, or once the grace has passed (an
-    // account that cannot answer, its node lost, must not stop a valid user; it still closes a signed-out one later).
-    private Queue<ClientFrame>? _held;
 
     public ConnectionActor(AuthTicket ticket, string session, Outbox outbound, IActorRef rooms, IActorRef accounts,
         TokenService tokens, ConnectionSettings settings, TimeProvider clock, bool sessionConfirmed)
     {
-        if (!sessionConfirmed)
-            _held = new Queue<ClientFrame>();
         _user = ticket.User;
-        _ticket = ticket;
         _expiresAt = ticket.ExpiresAt;
         _outbound = outbound;
         _rooms = rooms;
-        _accounts = accounts;
         _tokens = tokens;
         _settings = settings;
         _clock = clock;
         _rateLimiter = new FrameRateLimiter(settings.FramesPerSecond, settings.FrameBurst, clock);
+        _joined = new RoomSessions(_user, settings, clock);
+        _account = new AccountLink(ticket, sessionConfirmed, accounts, Self, _joined.Backoff, settings.FrameBurst);
 
         Send(ServerFrames.Welcome(_user, session));
     }
@@ -101,8 +76,9 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             case Deliver deliver:
                 Send(deliver.Frame);
                 break;
-            case ClientFrame frame when _held is not null:
-                Hold(frame);
+            case ClientFrame frame when _account.Holding:
+                if (!_account.TryHold(frame))
+                    SendError(ErrorCodes.RateLimited, "too many frames before the session was confirmed; slow down", frame.Reference);
                 break;
             case ClientFrame frame:
                 OnClientFrame(frame);
@@ -122,25 +98,20 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             case LeftRoom left:
                 Send(left.Frame);
                 break;
-            case Terminated terminated when terminated.ActorRef.Equals(_account):
-                // The account moved (its node was lost) or failed: register with its next incarnation.
-                _account = null;
-                Register();
+            case Terminated terminated when _account.IsAccount(terminated.ActorRef):
+                _account.AccountLost();
                 break;
             case Terminated terminated:
                 OnRoomStopped(terminated);
                 break;
             case AccountActor.ConnectionOpened opened:
-                _account = Sender;
-                _registerAttempts = 0;
                 Context.Watch(Sender);
-                Timers.Cancel(nameof(RegisterTick));
                 // This node's session guard keeps the account's word, so that the user's next connect here is decided at once.
                 Context.System.EventStream.Publish(opened.Security);
-                ReleaseHeldFrames();
+                HandleHeld(_account.Opened(Sender));
                 break;
-            case ConfirmationOverdue:
-                ReleaseHeldFrames();
+            case AccountLink.ConfirmationOverdue:
+                HandleHeld(_account.Release());
                 break;
             case AccountActor.ConnectionRefused refused:
                 CloseSocket(refused.Reason == AccountActor.ConnectionRefused.TooManyConnections ? CloseReasons.TooManyConnections : CloseReasons.SignedOut);
@@ -148,8 +119,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             case AccountActor.SessionEnded:
                 CloseSocket(CloseReasons.SignedOut);
                 break;
-            case RegisterTick when _account is null:
-                Register();
+            case AccountLink.RegisterTick:
+                _account.RegisterDue();
                 break;
             case TokenExpired:
                 OnTokenExpired();
@@ -178,37 +149,13 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         ScheduleExpiry();
-        Register();
-        if (_held is not null)
-            Timers.StartSingleTimer(nameof(ConfirmationOverdue), ConfirmationOverdue.Instance, ConfirmationGrace);
+        _account.Start(Timers);
     }
 
-    // Bounded like a burst of the rate limiter: past it, a frame is refused as it would be when sent too fast.
-    private void Hold(ClientFrame frame)
+    private void HandleHeld(IReadOnlyCollection<ClientFrame> held)
     {
-        if (_held!.Count < _settings.FrameBurst)
-            _held.Enqueue(frame);
-        else
-            SendError(ErrorCodes.RateLimited, "too many frames before the session was confirmed; slow down", RefOf(frame));
-    }
-
-    private void ReleaseHeldFrames()
-    {
-        if (_held is not { } held)
-            return;
-        _held = null;
-        Timers.Cancel(nameof(ConfirmationOverdue));
-        while (held.TryDequeue(out var frame))
+        foreach (var frame in held)
             OnClientFrame(frame);
-    }
-
-    // The account counts the user's connections across the cluster and closes those of a session signed out; until
-    // it answers, the registration goes again on the same backoff as a join (the account may be moving).
-    private void Register()
-    {
-        _accounts.Tell(new AccountActor.OpenConnection(_user, _ticket.Session, _ticket.Generation, Self));
-        var wait = FirstJoinRetry * Math.Pow(2, Math.Min(_registerAttempts++, 16));
-        Timers.StartSingleTimer(nameof(RegisterTick), RegisterTick.Instance, wait < _settings.RetryInterval ? wait : _settings.RetryInterval);
     }
 
     // A close already requested stands (the first one wins). Otherwise the socket is gone already, the node is
@@ -231,7 +178,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             if (_rateLimiter.Strikes >= _settings.RateLimitStrikes)
                 CloseSocket(CloseReasons.RateLimitExceeded);
             else
-                SendError(ErrorCodes.RateLimited, "too many frames; slow down", RefOf(frame));
+                SendError(ErrorCodes.RateLimited, "too many frames; slow down", frame.Reference);
             return;
         }
 
@@ -245,16 +192,16 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
                     Context.Unwatch(session.Incarnation);
                 _rooms.Tell(new Leave(leave.Room, _user));
                 break;
-            case SendFrame send when IsJoined(send.Room, send.Id):
-                OnSend(send, _joined[send.Room]);
+            case SendFrame send when IsJoined(send):
+                OnSend(send);
                 break;
-            case TypingFrame typing when IsJoined(typing.Room, typing.Room):
+            case TypingFrame typing when IsJoined(typing):
                 _rooms.Tell(new Typing(typing.Room, _user));
                 break;
-            case ReadFrame read when IsJoined(read.Room, read.Room):
+            case ReadFrame read when IsJoined(read):
                 _rooms.Tell(new MarkRead(read.Room, _user, read.Seq));
                 break;
-            case HistoryFrame history when IsJoined(history.Room, history.Room):
+            case HistoryFrame history when IsJoined(history):
                 _rooms.Tell(new GetHistory(history.Room, history.Before, history.Limit));
                 break;
             case LeaveFrame leave:
@@ -272,8 +219,9 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         }
     }
 
-    private void OnSend(SendFrame send, RoomSession session)
+    private void OnSend(SendFrame send)
     {
+        _joined.TryGet(send.Room, out var session);
         if (session.WouldExceed(send.Id, _settings.MaxUnackedSends))
         {
             SendError(ErrorCodes.RateLimited, $"{_settings.MaxUnackedSends} sends in room '{send.Room}' are still waiting for their ack", send.Id);
@@ -285,32 +233,19 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         StartRetrying();
     }
 
-    private bool IsJoined(string room, string reference)
+    private bool IsJoined(RoomFrame frame)
     {
-        if (_joined.ContainsKey(room))
+        if (_joined.Contains(frame.Room))
             return true;
-        SendError(ErrorCodes.NotJoined, $"join room '{room}' first", reference);
+        SendError(ErrorCodes.NotJoined, $"join room '{frame.Room}' first", frame.Reference);
         return false;
     }
 
-    private long Now => _clock.GetTimestamp();
-
-    private long RetryAfter => (long)(_settings.RetryInterval.TotalSeconds * _clock.TimestampFrequency);
-
-    /// <summary>The first wait before an unanswered join goes again; each further one waits twice as long.</summary>
-    private static readonly TimeSpan FirstJoinRetry = TimeSpan.FromMilliseconds(250);
-
-    // A join goes again sooner than a send. The rejoin sent the moment a room's node is lost can reach this node's
-    // shard region before the region has learned of the loss, and be forwarded to the dead node; waiting the whole
-    // retry interval for the next one would add seconds to every failover. 0.25, 0.5, 1, 2 s... up to the interval.
-    private long JoinRetryAfter(RoomSession session) =>
-        Math.Min(RetryAfter, (long)(FirstJoinRetry.TotalSeconds * _clock.TimestampFrequency) << Math.Clamp(session.JoinAttempts - 1, 0, 16));
-
-    private long SendDeadline => (long)(_settings.SendDeadline.TotalSeconds * _clock.TimestampFrequency);
+    private long Now => _joined.Now;
 
     private void OnJoin(JoinFrame join)
     {
-        if (_joined.TryGetValue(join.Room, out var session))
+        if (_joined.TryGet(join.Room, out var session))
             session.ClientJoinsAwaited++;
         else if (_joined.Count >= _settings.MaxRoomsPerConnection)
         {
@@ -318,7 +253,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             return;
         }
         else
-            _joined[join.Room] = session = new RoomSession(join.Room, join.Since, _hubs.For(join.Room));
+            session = _joined.Add(join.Room, join.Since, _hubs.For(join.Room));
         session.JoinSent(Now);
         _rooms.Tell(new Join(join.Room, _user, join.Since, _hubs.For(join.Room)));
         StartRetrying();
@@ -328,7 +263,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private void OnJoinedRoom(JoinedRoom joined)
     {
         // No session: the client left meanwhile, and its left frame says so; an answer to a retry is dropped.
-        if (!_joined.TryGetValue(joined.Room, out var session))
+        if (!_joined.TryGet(joined.Room, out var session))
             return;
         var newIncarnation = session.Answered(Sender);
         if (newIncarnation)
@@ -365,7 +300,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     private void OnSequenced(DeliverSequenced delivery)
     {
-        if (_joined.TryGetValue(delivery.Room, out var session))
+        if (_joined.TryGet(delivery.Room, out var session))
         {
             // A message at or below what the client already has came late from a room's previous incarnation
             // and is in the new incarnation's replay too.
@@ -380,7 +315,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     // join again; the send goes with the rejoin, so the client sees its ack and no error.
     private void OnNotMember(NotMember notMember)
     {
-        if (!_joined.TryGetValue(notMember.Room, out var session) || session.Incarnation is null)
+        if (!_joined.TryGet(notMember.Room, out var session) || session.Incarnation is null)
             return;
         session.Lost();
         _rooms.Tell(session.JoinCommand(_user, Now));
@@ -391,7 +326,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     // An ack is for the client only while its send is outstanding: a retry of ours may be answered twice.
     private void OnAcked(Acked acked)
     {
-        if (_joined.TryGetValue(acked.Room, out var session) && session.Acknowledge(acked.Id, acked.Seq))
+        if (_joined.TryGet(acked.Room, out var session) && session.Acknowledge(acked.Id, acked.Seq))
             Send(acked.Frame);
     }
 
@@ -399,7 +334,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     // next incarnation from where we were; what it never acknowledged goes again once it answers.
     private void OnRoomStopped(Terminated terminated)
     {
-        foreach (var session in _joined.Values)
+        foreach (var session in _joined.All)
         {
             if (!terminated.ActorRef.Equals(session.Incarnation))
                 continue;
@@ -410,30 +345,15 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         ScheduleJoinRetry(Now);
     }
 
-    // Messages to a room can be lost while its node dies and before the cluster knows: whatever is unanswered after
-    // the retry interval goes again. Rooms drop repeated joins and sends by (user, id), so a retry is harmless.
     private void RetryUnanswered()
     {
         var now = Now;
-        var waiting = false;
-        foreach (var session in _joined.Values)
-        {
-            // Past the deadline the outcome is unknown to us too: say so, and let the client retry by id.
-            foreach (var id in session.Expire(now, SendDeadline))
-                SendError(ErrorCodes.Unavailable, "the room could not confirm storage in time; send again with the same id", id);
-            if (session.Incarnation is null)
-            {
-                waiting = true;
-                if (now - session.JoinSentAt >= JoinRetryAfter(session))
-                    _rooms.Tell(session.JoinCommand(_user, now));
-            }
-            else if (session.HasUnacked)
-            {
-                waiting = true;
-                foreach (var post in session.Due(now, RetryAfter))
-                    _rooms.Tell(post);
-            }
-        }
+        var (resend, expired, waiting) = _joined.Due(now);
+        // Past the deadline the outcome is unknown to us too: say so, and let the client retry by id.
+        foreach (var id in expired)
+            SendError(ErrorCodes.Unavailable, "the room could not confirm storage in time; send again with the same id", id);
+        foreach (var command in resend)
+            _rooms.Tell(command);
         if (!waiting)
             Timers.Cancel(nameof(RetryTick));
         ScheduleJoinRetry(now);
@@ -448,19 +368,10 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     // Sends are checked on the periodic tick; a join awaiting its answer is checked again when it falls due.
     private void ScheduleJoinRetry(long now)
     {
-        long? due = null;
-        foreach (var session in _joined.Values)
-        {
-            if (session.Incarnation is null)
-            {
-                var at = session.JoinSentAt + JoinRetryAfter(session);
-                due = due is null ? at : Math.Min(due.Value, at);
-            }
-        }
-        if (due is null)
-            Timers.Cancel(JoinRetryTimer);
+        if (_joined.NextJoinDue(now) is { } due)
+            Timers.StartSingleTimer(JoinRetryTimer, RetryTick.Instance, due);
         else
-            Timers.StartSingleTimer(JoinRetryTimer, RetryTick.Instance, _clock.GetElapsedTime(now, Math.Max(now, due.Value)));
+            Timers.Cancel(JoinRetryTimer);
     }
 
     private const string JoinRetryTimer = "JoinRetry";
@@ -476,12 +387,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         _expiresAt = ticket.ExpiresAt;
         ScheduleExpiry();
         // A token of another sign-in: the account now closes this connection when that session is signed out.
-        if (ticket.Session != _ticket.Session || ticket.Generation != _ticket.Generation)
-        {
-            _ticket = ticket;
-            _registerAttempts = 0;
-            Register();
-        }
+        _account.Renewed(ticket);
         Send(ServerFrames.Refreshed(ticket.ExpiresAt));
     }
 
@@ -524,16 +430,4 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         _outbound.RequestClose(reason);
         Context.Stop(Self);
     }
-
-    private static string? RefOf(ClientFrame frame) => frame switch
-    {
-        SendFrame send => send.Id,
-        JoinFrame join => join.Room,
-        LeaveFrame leave => leave.Room,
-        TypingFrame typing => typing.Room,
-        ReadFrame read => read.Room,
-        HistoryFrame history => history.Room,
-        _ => null,
-    };
-
 }

@@ -1,19 +1,32 @@
 namespace ActorChat.Protocol;
 
 /// <summary>A validated frame from a client; the socket loop produces it, the ConnectionActor on the same node acts on it.</summary>
-public abstract record ClientFrame : Akka.Actor.INoSerializationVerificationNeeded;
+public abstract record ClientFrame : Akka.Actor.INoSerializationVerificationNeeded
+{
+    /// <summary>What an error about this frame names as its <c>ref</c>: the send's id, else the room.</summary>
+    public virtual string? Reference => null;
+}
 
-public sealed record JoinFrame(string Room, long? Since) : ClientFrame;
+/// <summary>A frame about one room; errors about it name the room.</summary>
+public abstract record RoomFrame(string Room) : ClientFrame
+{
+    public override string? Reference => Room;
+}
 
-public sealed record LeaveFrame(string Room) : ClientFrame;
+public sealed record JoinFrame(string Room, long? Since) : RoomFrame(Room);
 
-public sealed record SendFrame(string Room, string Id, string Text) : ClientFrame;
+public sealed record LeaveFrame(string Room) : RoomFrame(Room);
 
-public sealed record TypingFrame(string Room) : ClientFrame;
+public sealed record SendFrame(string Room, string Id, string Text) : RoomFrame(Room)
+{
+    public override string? Reference => Id;
+}
 
-public sealed record ReadFrame(string Room, long Seq) : ClientFrame;
+public sealed record TypingFrame(string Room) : RoomFrame(Room);
 
-public sealed record HistoryFrame(string Room, long? Before, int Limit) : ClientFrame;
+public sealed record ReadFrame(string Room, long Seq) : RoomFrame(Room);
+
+public sealed record HistoryFrame(string Room, long? Before, int Limit) : RoomFrame(Room);
 
 public sealed record PingFrame : ClientFrame
 {
