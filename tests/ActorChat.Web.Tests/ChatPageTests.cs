@@ -4,37 +4,8 @@ using static Microsoft.Playwright.Assertions;
 
 namespace ActorChat.Web.Tests;
 
-public sealed class ChatPageTests(BrowserFixture browser) : ServerTest, IClassFixture<BrowserFixture>
+public sealed class ChatPageTests(BrowserFixture browser) : PageTest(browser)
 {
-    private async Task<IPage> OpenAsSignedUpUserAsync(string username)
-    {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Address.ToString() });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
-        await page.GotoAsync("/");
-        await page.GetByTestId("username").FillAsync(username);
-        await page.GetByTestId("password").FillAsync("correct horse battery");
-        await page.GetByTestId("register").ClickAsync();
-        await Expect(page.GetByTestId("join-room-input")).ToBeVisibleAsync();
-        return page;
-    }
-
-    private static async Task JoinAsync(IPage page, string room)
-    {
-        await page.GetByTestId("join-room-input").FillAsync(room);
-        await page.GetByTestId("join-room-button").ClickAsync();
-        await Expect(page.GetByTestId("current-room")).ToContainTextAsync(room);
-    }
-
-    private static async Task SendAsync(IPage page, string text)
-    {
-        await page.GetByTestId("composer").FillAsync(text);
-        await page.GetByTestId("send").ClickAsync();
-    }
-
-    private static ILocator Message(IPage page, string text) =>
-        page.GetByTestId("message-list").GetByTestId("message-text").Filter(new LocatorFilterOptions { HasText = text });
-
     [Fact]
     public async Task Two_people_chat_both_ways_and_own_messages_are_marked_sent_not_echoed()
     {
@@ -59,7 +30,7 @@ public sealed class ChatPageTests(BrowserFixture browser) : ServerTest, IClassFi
     [Fact]
     public async Task A_signed_out_visitor_gets_the_sign_in_form_under_a_strict_policy_with_nothing_in_the_console()
     {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Address.ToString() });
+        var context = await Browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Address.ToString() });
         var page = await context.NewPageAsync();
         var problems = new List<string>();
         page.Console += (_, message) => { if (message.Type is "error" or "warning") problems.Add(message.Text); };
@@ -87,7 +58,7 @@ public sealed class ChatPageTests(BrowserFixture browser) : ServerTest, IClassFi
     public async Task Sign_out_everywhere_in_one_browser_signs_the_other_out_at_once_and_no_token_is_put_in_a_socket_url()
     {
         var laptop = await OpenAsSignedUpUserAsync("two_devices");
-        var phoneContext = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Address.ToString() });
+        var phoneContext = await Browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Address.ToString() });
         var phone = await phoneContext.NewPageAsync();
         phone.SetDefaultTimeout(15_000);
         var socketUrls = new List<string>();

@@ -9,11 +9,13 @@ import { createRoomHeader } from './ui/room.js';
 import { createMessageView } from './ui/messages.js';
 import { createComposer } from './ui/composer.js';
 import { createNotices } from './ui/notices.js';
+import { initTheme } from './ui/theme.js';
 
 const REFRESH_BEFORE_MS = 60_000;
 const REFRESH_MIN_WAIT_MS = 30_000;
 
 const chatScreen = document.getElementById('chat-screen');
+initTheme(document.querySelector('[data-testid="theme"]'));
 let chat = null;
 let refreshTimer = null;
 let tokenExpiry = 0;

@@ -3,9 +3,13 @@
 
 import { el, byTestId, setText, setData, timeOf, fullDateOf, avatar } from './dom.js';
 import { sameUser } from '../validate.js';
+import { renderRichText } from './richtext.js';
 
 const GROUP_GAP_MS = 5 * 60_000;
 const BOTTOM_SLACK_PX = 48;
+// Past either, a message shows its first lines and a "Show more" button.
+const LONG_CHARS = 700;
+const LONG_LINES = 10;
 const STATUS_LABEL = { pending: 'Sending…', sent: 'Sent', failed: 'Not sent' };
 
 /** @param {object} actions loadOlder(), retry(id) */
@@ -36,7 +40,7 @@ export function createMessageView(actions) {
 
   function build(msg, actionsForMsg) {
     const from = el('span', { class: 'from', testid: 'message-from' });
-    const text = el('div', { class: 'text', testid: 'message-text' }, msg.text);
+    const text = renderRichText(el('div', { class: 'text', testid: 'message-text' }), msg.text || '');
     const time = el('time', { class: 'time' });
     const foot = el('div', { class: 'foot' }, time);
     if (msg.own) {
@@ -45,13 +49,29 @@ export function createMessageView(actions) {
       retry.addEventListener('click', () => actionsForMsg.retry(msg.id));
       foot.append(retry);
     }
-    const bubble = el('div', { class: 'bubble' }, el('div', { class: 'meta' }, from), text, foot);
+    const bubble = el('div', { class: 'bubble' }, el('div', { class: 'meta' }, from), text);
+    if (isLong(msg.text || '')) bubble.append(moreButton());
+    bubble.append(foot);
     const day = el('div', { class: 'day', role: 'separator', hidden: true });
     const seen = el('div', { class: 'seen', testid: 'seen-by', hidden: true });
-    const li = el('li', { class: msg.own ? 'msg own' : 'msg' }, day);
+    const li = el('li', { class: `${msg.own ? 'msg own' : 'msg'}${isLong(msg.text || '') ? ' long' : ''}` }, day);
     if (!msg.own) li.append(avatar(msg.from));
     li.append(bubble, seen);
     return li;
+  }
+
+  function isLong(text) {
+    return text.length > LONG_CHARS || text.split('\n').length > LONG_LINES;
+  }
+
+  function moreButton() {
+    const more = el('button', { type: 'button', class: 'more', testid: 'show-more', 'aria-expanded': 'false' }, 'Show more');
+    more.addEventListener('click', () => {
+      const open = more.closest('.msg').classList.toggle('expanded');
+      more.textContent = open ? 'Show less' : 'Show more';
+      more.setAttribute('aria-expanded', String(open));
+    });
+    return more;
   }
 
   function sync(li, msg, prev, seenBy) {

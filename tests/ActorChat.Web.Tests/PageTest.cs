@@ -1,0 +1,51 @@
+using ActorChat.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ActorChat.Web.Tests;
+
+/// <summary>A running server and the steps a user takes in the page: sign up, join a room, send.</summary>
+public abstract class PageTest(BrowserFixture browser) : ServerTest, IClassFixture<BrowserFixture>
+{
+    protected BrowserFixture Browser { get; } = browser;
+
+    /// <summary>Where screenshots go: kept with the test output, one folder per run.</summary>
+    protected static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    protected async Task<IPage> OpenAsSignedUpUserAsync(string username, BrowserNewContextOptions? options = null)
+    {
+        options ??= new BrowserNewContextOptions();
+        options.BaseURL = Server.Address.ToString();
+        var context = await Browser.Browser.NewContextAsync(options);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        await page.GotoAsync("/");
+        await page.GetByTestId("username").FillAsync(username);
+        await page.GetByTestId("password").FillAsync("correct horse battery");
+        await page.GetByTestId("register").ClickAsync();
+        await Expect(page.GetByTestId("join-room-input")).ToBeVisibleAsync();
+        return page;
+    }
+
+    protected static async Task JoinAsync(IPage page, string room)
+    {
+        await page.GetByTestId("join-room-input").FillAsync(room);
+        await page.GetByTestId("join-room-button").ClickAsync();
+        await Expect(page.GetByTestId("current-room")).ToContainTextAsync(room);
+    }
+
+    protected static async Task SendAsync(IPage page, string text)
+    {
+        await page.GetByTestId("composer").FillAsync(text);
+        await page.GetByTestId("send").ClickAsync();
+    }
+
+    protected static ILocator Message(IPage page, string text) =>
+        page.GetByTestId("message-list").GetByTestId("message-text").Filter(new LocatorFilterOptions { HasText = text });
+
+    protected static Task ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(ScreenshotDirectory);
+        return page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png") });
+    }
+}
