@@ -99,6 +99,7 @@ public sealed class TlsClusterTests : IAsyncLifetime
             await Task.Delay(500);
         }
         // Its web server may start listening only now; once it answers, it is not ready (it never became a member).
+        var listening = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         HttpStatusCode? readiness = null;
         while (readiness is null)
         {
@@ -106,8 +107,9 @@ public sealed class TlsClusterTests : IAsyncLifetime
             {
                 readiness = (await intruder.Http.GetAsync("/readyz")).StatusCode;
             }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            catch (HttpRequestException)
             {
+                Assert.True(DateTime.UtcNow < listening, $"the intruder's web server never answered:\n{intruder.OutputTail}");
                 await Task.Delay(200);
             }
         }
