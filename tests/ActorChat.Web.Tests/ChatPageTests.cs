@@ -99,6 +99,30 @@ public sealed class ChatPageTests(BrowserFixture browser) : PageTest(browser)
     }
 
     [Fact]
+    public async Task Leaving_a_room_takes_one_click_and_undo_brings_it_back_with_its_messages()
+    {
+        var alice = await OpenAsSignedUpUserAsync("alice_leaves");
+        await JoinAsync(alice, "stay");
+        await JoinAsync(alice, "maybe");
+        await SendAsync(alice, "worth keeping");
+        await Expect(alice.Locator(".own[data-status=sent]")).ToHaveCountAsync(1);
+
+        var rooms = alice.GetByTestId("room-list");
+        await rooms.Locator("li[data-room=maybe]").GetByTestId("leave-room").ClickAsync();
+
+        await Expect(rooms.Locator("li[data-room=maybe]")).ToHaveCountAsync(0);
+        var notice = alice.GetByTestId("notice").Filter(new LocatorFilterOptions { HasText = "Left #maybe" });
+        await Expect(notice).ToBeVisibleAsync();
+
+        await notice.GetByTestId("notice-action").ClickAsync();
+
+        await Expect(rooms.Locator("li[data-room=maybe]")).ToHaveCountAsync(1);
+        await Expect(alice.GetByTestId("current-room")).ToContainTextAsync("maybe");
+        await Expect(Message(alice, "worth keeping")).ToHaveCountAsync(1);
+        await Expect(notice).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task A_reload_keeps_the_user_signed_in_with_the_room_and_its_history()
     {
         var alice = await OpenAsSignedUpUserAsync("alice_reload");

@@ -47,6 +47,28 @@ public sealed class MessageTextTests(BrowserFixture browser) : PageTest(browser)
     }
 
     [Fact]
+    public async Task A_mention_of_the_reader_stands_out_and_addresses_are_no_mentions()
+    {
+        var alice = await OpenAsSignedUpUserAsync("alice_mention");
+        var bob = await OpenAsSignedUpUserAsync("Bob_Mention");
+        await JoinAsync(alice, "mentions");
+        await JoinAsync(bob, "mentions");
+
+        await SendAsync(alice, "hey @bob_mention and @carol_x, mail bob@example.org.");
+        await SendAsync(alice, "no one named here");
+
+        var text = Message(bob, "hey ");
+        await Expect(text).ToHaveTextAsync("hey @bob_mention and @carol_x, mail bob@example.org.");
+        await Expect(text.Locator(".mention")).ToHaveTextAsync(["@bob_mention", "@carol_x"]);
+        await Expect(text.Locator(".mention.mine")).ToHaveTextAsync("@bob_mention");
+        await Expect(bob.Locator(".msg.mentions-me")).ToHaveCountAsync(1);
+        await Expect(bob.Locator(".msg.mentions-me")).ToContainTextAsync("hey @bob_mention");
+        await Expect(alice.Locator(".own[data-status=sent]")).ToHaveCountAsync(2);
+        await Expect(alice.Locator(".msg.mentions-me")).ToHaveCountAsync(0);
+        await Expect(Message(alice, "hey ").Locator(".mention.mine")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task A_long_message_shows_its_first_lines_until_show_more()
     {
         var alice = await OpenAsSignedUpUserAsync("alice_long");

@@ -25,7 +25,13 @@ const ui = {
   sidebar: createSidebar({
     join: (name) => (chat ? chat.join(name) : 'Not signed in'),
     select: (name) => chat?.select(name),
-    leave: (name) => chat?.leave(name),
+    leave: (name) => {
+      if (!chat) return;
+      chat.leave(name);
+      // One click leaves at once; the notice offers the way back for a few seconds.
+      const left = chat;
+      ui.notices.offer(`Left #${name}`, 'Undo', () => left === chat && chat.join(name));
+    },
     signOut: () => signOut(),
     signOutEverywhere: () => signOutEverywhere(),
   }),

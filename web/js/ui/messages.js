@@ -3,7 +3,7 @@
 
 import { el, byTestId, setText, setData, timeOf, fullDateOf, avatar } from './dom.js';
 import { sameUser } from '../validate.js';
-import { renderRichText } from './richtext.js';
+import { renderRichText, mentions } from './richtext.js';
 
 const GROUP_GAP_MS = 5 * 60_000;
 const BOTTOM_SLACK_PX = 48;
@@ -38,9 +38,9 @@ export function createMessageView(actions) {
     jump.hidden = true;
   }
 
-  function build(msg, actionsForMsg) {
+  function build(msg, actionsForMsg, me) {
     const from = el('span', { class: 'from', testid: 'message-from' });
-    const text = renderRichText(el('div', { class: 'text', testid: 'message-text' }), msg.text || '');
+    const text = renderRichText(el('div', { class: 'text', testid: 'message-text' }), msg.text || '', me);
     const time = el('time', { class: 'time' });
     const foot = el('div', { class: 'foot' }, time);
     if (msg.own) {
@@ -55,6 +55,8 @@ export function createMessageView(actions) {
     const day = el('div', { class: 'day', role: 'separator', hidden: true });
     const seen = el('div', { class: 'seen', testid: 'seen-by', hidden: true });
     const li = el('li', { class: `${msg.own ? 'msg own' : 'msg'}${isLong(msg.text || '') ? ' long' : ''}` }, day);
+    // A message naming the reader stands out (never the reader's own).
+    if (!msg.own && mentions(msg.text || '', me)) li.classList.add('mentions-me');
     if (!msg.own) li.append(avatar(msg.from));
     li.append(bubble, seen);
     return li;
@@ -137,7 +139,7 @@ export function createMessageView(actions) {
       for (const msg of msgs) {
         let li = nodes.get(msg);
         if (!li) {
-          li = build(msg, actions);
+          li = build(msg, actions, me);
           nodes.set(msg, li);
         }
         sync(li, msg, prev, seen.get(msg));

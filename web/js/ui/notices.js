@@ -47,6 +47,37 @@ export function createNotices() {
       host.append(node);
       while (byKey.size > MAX_SHOWN) dismiss(byKey.keys().next().value);
     },
+    /** An info notice with one action (such as Undo); it goes away after `ms` or once used. */
+    offer(text, label, action, ms = 8000) {
+      const key = `offer:${text}`;
+      dismiss(key);
+      const node = el(
+        'div',
+        { class: 'notice info', testid: 'notice', role: 'status' },
+        el('span', { class: 'notice-text' }, text),
+        el(
+          'button',
+          {
+            type: 'button',
+            class: 'notice-action',
+            testid: 'notice-action',
+            on: {
+              click: () => {
+                dismiss(key);
+                action();
+              },
+            },
+          },
+          label,
+        ),
+      );
+      byKey.set(key, { node, count: 1, countNode: null });
+      host.append(node);
+      setTimeout(() => {
+        if (byKey.get(key)?.node === node) dismiss(key);
+      }, ms);
+      while (byKey.size > MAX_SHOWN) dismiss(byKey.keys().next().value);
+    },
     clear() {
       for (const key of [...byKey.keys()]) dismiss(key);
     },
