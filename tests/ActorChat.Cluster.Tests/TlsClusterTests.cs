@@ -98,10 +98,11 @@ public sealed class TlsClusterTests : IAsyncLifetime
             Assert.True(DateTime.UtcNow < deadline, $"the first node never refused the intruder:\n{first.OutputTail}\n--- intruder\n{intruder.OutputTail}");
             await Task.Delay(500);
         }
-        // Its web server may start listening only now; once it answers, it is not ready (it never became a member).
+        // The intruder never becomes a member. Akka.Remote stops a node whose own TLS handshake failed (it exits), and
+        // if its web server answers before that, it says it is not ready.
         var listening = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         HttpStatusCode? readiness = null;
-        while (readiness is null)
+        while (readiness is null && !intruder.HasExited)
         {
             try
             {
@@ -109,11 +110,12 @@ public sealed class TlsClusterTests : IAsyncLifetime
             }
             catch (HttpRequestException)
             {
-                Assert.True(DateTime.UtcNow < listening, $"the intruder's web server never answered:\n{intruder.OutputTail}");
+                Assert.True(DateTime.UtcNow < listening, $"the intruder neither answered nor exited:\n{intruder.OutputTail}");
                 await Task.Delay(200);
             }
         }
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness);
+        if (readiness is not null)
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness);
         await bob.ExpectNothingPendingAsync();
     }
 }
