@@ -2,6 +2,7 @@
 
 import { byTestId, setText } from './dom.js';
 import { MAX_TEXT } from '../validate.js';
+import { createEmojiPicker } from './emoji.js';
 
 const COUNTER_FROM = MAX_TEXT - 500;
 
@@ -11,6 +12,7 @@ export function createComposer(actions) {
   const box = byTestId('composer', form);
   const sendButton = byTestId('send', form);
   const counter = form.querySelector('.counter');
+  const emoji = createEmojiPicker(byTestId('emoji-button', form), byTestId('emoji-picker', form), box);
   let enabled = false;
   let room = null;
   const drafts = new Map(); // room -> unsent text, so switching rooms keeps what was typed
@@ -60,6 +62,7 @@ export function createComposer(actions) {
       }
       enabled = Boolean(name);
       box.disabled = !enabled;
+      emoji.setEnabled(enabled);
       box.placeholder = name ? `Message #${name}` : 'Join a room to start chatting';
       refresh();
     },

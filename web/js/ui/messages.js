@@ -20,8 +20,36 @@ export function createMessageView(actions) {
   const empty = scroller.querySelector('.empty-state');
   const jump = document.querySelector('.jump');
   const nodes = new WeakMap(); // message object -> li
+  const search = byTestId('search');
+  const searchCount = byTestId('search-count');
   let shownRoom = null;
   let lastShown = null;
+  let query = '';
+
+  // Search within what is loaded: messages that do not contain the words are hidden, until the box is cleared.
+  search.addEventListener('input', () => applyQuery(search.value));
+  search.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && search.value) {
+      search.value = '';
+      applyQuery('');
+    }
+  });
+
+  function applyQuery(value) {
+    query = value.trim().toLocaleLowerCase();
+    filter();
+  }
+
+  function filter() {
+    let matches = 0;
+    for (const li of list.children) {
+      const found = !query || li.querySelector('.text').textContent.toLocaleLowerCase().includes(query);
+      li.classList.toggle('filtered-out', !found);
+      if (found) matches++;
+    }
+    searchCount.hidden = !query;
+    setText(searchCount, matches === 1 ? '1 match' : `${matches} matches`);
+  }
 
   older.addEventListener('click', () => actions.loadOlder());
   jump.addEventListener('click', () => scrollToBottom(true));
@@ -125,7 +153,10 @@ export function createMessageView(actions) {
         shownRoom = room;
         lastShown = null;
         jump.hidden = true;
+        search.value = '';
+        query = '';
       }
+      search.disabled = !room;
       if (!room) {
         older.hidden = true;
         empty.hidden = true;
@@ -157,6 +188,7 @@ export function createMessageView(actions) {
       older.disabled = room.historyBusy;
       setText(older, room.historyBusy ? 'Loading…' : 'Load older messages');
       empty.hidden = msgs.length > 0 || !room.loaded;
+      filter();
       list.setAttribute('aria-busy', String(!room.loaded));
 
       const last = msgs[msgs.length - 1] || null;
