@@ -123,6 +123,33 @@ public sealed class ChatPageTests(BrowserFixture browser) : PageTest(browser)
     }
 
     [Fact]
+    public async Task Coming_back_to_a_room_shows_a_new_messages_line_where_the_reader_left_off()
+    {
+        var alice = await OpenAsSignedUpUserAsync("alice_newline");
+        var bob = await OpenAsSignedUpUserAsync("bob_newline");
+        await JoinAsync(alice, "news");
+        await JoinAsync(bob, "news");
+        await SendAsync(alice, "read this one");
+        await Expect(Message(bob, "read this one")).ToHaveCountAsync(1);
+        // Bob has read it once Alice sees it marked so.
+        await Expect(alice.GetByTestId("seen-by")).ToContainTextAsync("bob_newline");
+        await Expect(bob.GetByTestId("new-line")).ToBeHiddenAsync();
+
+        await JoinAsync(bob, "elsewhere");
+        await SendAsync(alice, "missed while away");
+        await SendAsync(alice, "missed as well");
+        var news = bob.GetByTestId("room-list").Locator("li[data-room=news]");
+        await Expect(news.GetByTestId("unread")).ToHaveTextAsync("2");
+
+        await news.Locator(".room-open").ClickAsync();
+
+        var line = bob.GetByTestId("message-list").Locator("li.msg").Filter(new LocatorFilterOptions { HasText = "missed while away" }).GetByTestId("new-line");
+        await Expect(line).ToBeVisibleAsync();
+        await Expect(line).ToHaveTextAsync("New messages");
+        await Expect(bob.GetByTestId("message-list").GetByTestId("new-line").Locator("visible=true")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
     public async Task A_reload_keeps_the_user_signed_in_with_the_room_and_its_history()
     {
         var alice = await OpenAsSignedUpUserAsync("alice_reload");

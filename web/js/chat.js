@@ -98,6 +98,8 @@ export class Chat {
     const room = this.rooms.get(name);
     if (!room) return;
     this.current = name;
+    room.lineKnown = true;
+    room.lineAfter = room.unread > 0 ? room.readSent : null;
     room.unread = 0;
     this.#persist();
     this.invalidate({ forceBottom: true });

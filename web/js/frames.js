@@ -88,7 +88,17 @@ const HANDLERS = {
 
   read(chat, f) {
     const room = roomOf(chat, f);
-    if (!room || typeof f.user !== 'string' || !Number.isInteger(f.seq) || sameUser(f.user, chat.me)) return;
+    if (!room || typeof f.user !== 'string' || !Number.isInteger(f.seq)) return;
+    if (sameUser(f.user, chat.me)) {
+      // Our own marker, from another tab or device or after a join: where this user left off.
+      if (f.seq > room.readSent) room.readSent = f.seq;
+      if (!room.lineKnown) {
+        room.lineKnown = true;
+        room.lineAfter = f.seq < room.maxSeq ? f.seq : null;
+        chat.invalidate();
+      }
+      return;
+    }
     if (f.seq > (room.reads.get(f.user) ?? 0)) {
       room.reads.set(f.user, f.seq);
       chat.invalidate();

@@ -21,7 +21,11 @@ export class Room {
     this.joinedOnConn = false; // joined on the current connection
     this.more = true; // older history may exist
     this.historyBusy = false;
-    this.readSent = 0;
+    this.readSent = 0; // the highest seq this user has read here (sent by this page, or told by the server)
+    // The "New messages" line goes above the first message after this seq; null: no line. Set when the room is
+    // opened with unread messages, or from the user's own marker the first time the room is loaded.
+    this.lineAfter = null;
+    this.lineKnown = false;
     this.rejoinTimer = null;
   }
 

@@ -81,8 +81,9 @@ export function createMessageView(actions) {
     if (isLong(msg.text || '')) bubble.append(moreButton());
     bubble.append(foot);
     const day = el('div', { class: 'day', role: 'separator', hidden: true });
+    const line = el('div', { class: 'new-line', role: 'separator', testid: 'new-line', hidden: true }, 'New messages');
     const seen = el('div', { class: 'seen', testid: 'seen-by', hidden: true });
-    const li = el('li', { class: `${msg.own ? 'msg own' : 'msg'}${isLong(msg.text || '') ? ' long' : ''}` }, day);
+    const li = el('li', { class: `${msg.own ? 'msg own' : 'msg'}${isLong(msg.text || '') ? ' long' : ''}` }, day, line);
     // A message naming the reader stands out (never the reader's own).
     if (!msg.own && mentions(msg.text || '', me)) li.classList.add('mentions-me');
     if (!msg.own) li.append(avatar(msg.from));
@@ -104,7 +105,8 @@ export function createMessageView(actions) {
     return more;
   }
 
-  function sync(li, msg, prev, seenBy) {
+  function sync(li, msg, prev, seenBy, firstNew) {
+    li.querySelector('.new-line').hidden = msg !== firstNew;
     setData(li, 'seq', msg.seq);
     if (msg.own) {
       setData(li, 'id', msg.id || null);
@@ -165,6 +167,7 @@ export function createMessageView(actions) {
 
       const msgs = room.ordered();
       const seen = seenMap(room, me);
+      const firstNew = room.lineAfter == null ? null : msgs.find((m) => m.seq > room.lineAfter && !m.own) ?? null;
       let cursor = list.firstChild;
       let prev = null;
       for (const msg of msgs) {
@@ -173,7 +176,7 @@ export function createMessageView(actions) {
           li = build(msg, actions, me);
           nodes.set(msg, li);
         }
-        sync(li, msg, prev, seen.get(msg));
+        sync(li, msg, prev, seen.get(msg), firstNew);
         if (li === cursor) cursor = cursor.nextSibling;
         else list.insertBefore(li, cursor);
         prev = msg;
