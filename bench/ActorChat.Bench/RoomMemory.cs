@@ -26,14 +26,14 @@ internal static class RoomMemory
         {
             var recent = new RecentMessages(settings.ReplayLimit);
             foreach (var posted in posts)
-                recent.Add(posted.Seq, ServerFrames.Message("general", posted.ToMessage()));
+                recent.Add(new MessageState("general", posted, rev: posted.Seq));
             return recent;
         });
         var ids = Retained(() =>
         {
             var sent = new SentIds(settings.DedupWindow);
             foreach (var posted in posts)
-                sent.Add(posted);
+                sent.Add(posted, rev: posted.Seq);
             return sent;
         });
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ActorChat.Connections;
+using ActorChat.Hosting;
 using ActorChat.Rooms;
 using Akka.Actor;
 using Akka.Configuration;
@@ -8,7 +9,10 @@ using Akka.TestKit.Xunit2;
 
 namespace ActorChat.Tests;
 
-/// <summary>TestKit base for room tests: an in-memory journal, and probes standing in for client connections.</summary>
+/// <summary>
+/// TestKit base for room tests: an in-memory journal, a message table in a SQLite file of the spec's own, and probes
+/// standing in for client connections.
+/// </summary>
 public abstract class ChatSpec : TestKit
 {
     private const string BaseConfig = """
@@ -25,8 +29,24 @@ public abstract class ChatSpec : TestKit
     }
 
     protected ChatSpec(Config config)
-        : base(config)
+        : this(config, Path.Combine(Path.GetTempPath(), "actorchat-spec-table-" + Guid.NewGuid().ToString("N")))
     {
+    }
+
+    private ChatSpec(Config config, string tableFolder)
+        : base(config.WithFallback(ConfigurationFactory.ParseString(
+            MessageTable.Config(new StorageSettings { DataDirectory = tableFolder, SqliteFile = "messages.db" }))))
+    {
+        _tableFolder = tableFolder;
+    }
+
+    private readonly string _tableFolder;
+
+    protected override void AfterAll()
+    {
+        base.AfterAll();
+        try { Directory.Delete(_tableFolder, recursive: true); }
+        catch (IOException) { }
     }
 
     // A deadline, not a wait: the first message of a fresh actor system also pays for journal start-up and JIT on a busy machine.

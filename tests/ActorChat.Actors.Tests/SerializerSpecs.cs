@@ -10,6 +10,10 @@ public sealed class SerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combine(A
     public static TheoryData<object> StoredRecords() =>
     [
         new MessagePosted(3, "c-1", "alice", "héllo <b>", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123)),
+        new MessageEdited(3, "c-2", "alice", "hello", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_001_123)),
+        new MessageDeleted(3, "c-3", "alice", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_002_123)),
+        new ReactionAdded(3, "r-1", "bob", "👍🏽", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_003_123)),
+        new ReactionRemoved(3, "r-2", "bob", "👍🏽", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_004_123)),
         new ReadMarkerMoved("bob", 9),
         new AccountRegistered("Alice", "pbkdf2-sha512$1$a$b", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
         new SessionRevoked("3f2a", DateTimeOffset.FromUnixTimeMilliseconds(1_702_592_000_000)),

@@ -16,6 +16,8 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         new NotMember("lobby", "c-9"),
         new Leave("lobby", "alice"),
         new Post("lobby", "alice", "c-1", "hi 👋"),
+        new ChangeMessage("lobby", "alice", "c-2", 41, ChangeKind.Edit, "hello 👋"),
+        new ChangeMessage("lobby", "bob", "c-3", 41, ChangeKind.Unreact, "👍"),
         new Typing("lobby", "alice"),
         new MarkRead("lobby", "bob", 7),
         new GetHistory("lobby", null, 50),
@@ -93,6 +95,14 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
 
         Assert.Equal(("lobby", "alice", (long?)7), (back.Room, back.User, back.Since));
         Assert.Equal(["a", "b"], back.Unacked!);
+    }
+
+    [Fact]
+    public void A_resume_by_revision_carries_the_revision()
+    {
+        var back = (Join)RoundTrip(new Join("lobby", "alice", null, HubFor("lobby"), null, Rev: 12));
+
+        Assert.Equal((long?)12, back.Rev);
     }
 
     [Fact]

@@ -36,6 +36,42 @@ public sealed class PostgreSqlStorageTests(PostgresServer postgres) : IClassFixt
     }
 
     [Fact]
+    public async Task On_postgresql_edits_reactions_and_old_history_come_back_in_their_current_state_after_a_restart()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        // Ten messages in memory (the least a room may keep is fifty: the first ten of sixty are read from the table).
+        string[] settings = ["ActorChat:Storage:Provider=PostgreSql", $"ActorChat:Storage:ConnectionString={database}",
+            "ActorChat:Rooms:ReplayLimit=50", "ActorChat:Rooms:DedupWindow=60"];
+
+        await using (var first = await ChatServer.StartAsync(null, settings))
+        {
+            await using var alice = await first.ConnectAsync("pg_editor");
+            await alice.JoinAsync("edited");
+            for (var i = 1; i <= 60; i++)
+            {
+                await alice.SendAsync(new { type = "send", room = "edited", id = $"p{i}", text = $"draft {i}" });
+                await alice.ExpectAsync("ack");
+            }
+            await alice.SendAsync(new { type = "edit", room = "edited", id = "e1", seq = 2, text = "final 2" });
+            await alice.ExpectAsync("ack");
+            await alice.SendAsync(new { type = "react", room = "edited", id = "r1", seq = 2, emoji = "✅" });
+            await alice.ExpectAsync("ack");
+        }
+
+        await using var second = await ChatServer.StartAsync(null, settings);
+        await using var back = await ChatClient.ConnectAsync(second.SocketAddress, await second.LoginAsync("pg_editor"));
+        await back.ExpectAsync("welcome");
+        await back.JoinAsync("edited");
+        await back.SendAsync(new { type = "history", room = "edited", before = 4, limit = 3 });
+        var page = (await back.ExpectAsync("history")).GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal(["draft 1", "final 2", "draft 3"], page.Select(m => m.GetProperty("text").GetString()));
+        Assert.Equal("✅", page[1].GetProperty("reactions")[0].GetProperty("emoji").GetString());
+        // The edit's id is remembered across the restart: a retry is acked with its first revision, not applied again.
+        await back.SendAsync(new { type = "edit", room = "edited", id = "e1", seq = 2, text = "final 2" });
+        Assert.Equal(61, (await back.ExpectAsync("ack")).GetProperty("rev").GetInt64());
+    }
+
+    [Fact]
     public async Task Readiness_reports_the_cluster_up_and_the_database_reachable()
     {
         var database = await postgres.CreateDatabaseAsync();

@@ -195,6 +195,9 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             case SendFrame send when IsJoined(send):
                 OnSend(send);
                 break;
+            case ChangeFrame change when IsJoined(change):
+                _rooms.Tell(new ChangeMessage(change.Room, _user, change.Id, change.Seq, change.Kind, change.Value));
+                break;
             case TypingFrame typing when IsJoined(typing):
                 _rooms.Tell(new Typing(typing.Room, _user));
                 break;
@@ -255,7 +258,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         else
             session = _joined.Add(join.Room, join.Since, _hubs.For(join.Room));
         session.JoinSent(Now);
-        _rooms.Tell(new Join(join.Room, _user, join.Since, _hubs.For(join.Room)));
+        _rooms.Tell(new Join(join.Room, _user, join.Since, _hubs.For(join.Room), Rev: join.Rev));
         StartRetrying();
         ScheduleJoinRetry(Now);
     }

@@ -114,6 +114,7 @@ public static class ChatHosting
         var journalWriters = storage.Provider == StorageProvider.Sqlite ? SqliteStore.JournalConfig(storage.GroupCommitInterval) : GroupCommitJournal.Config(TimeSpan.Zero);
         return builder
             .AddHocon(journalWriters, HoconAddMode.Prepend)
+            .AddHocon(MessageTable.Config(storage), HoconAddMode.Prepend)
             .AddHocon(hocon, HoconAddMode.Prepend)
             .AddHocon($"""
                 akka.cluster.failure-detector.acceptable-heartbeat-pause = {(long)cluster.HeartbeatPause.TotalMilliseconds}ms

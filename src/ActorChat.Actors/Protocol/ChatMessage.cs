@@ -1,4 +1,23 @@
 namespace ActorChat.Protocol;
 
-/// <summary>A stored chat message: its place in the room, the sender's own id for it, and its content.</summary>
-public sealed record ChatMessage(long Seq, string Id, string From, string Text, DateTimeOffset Timestamp);
+/// <summary>
+/// A stored chat message in its current state: its place in the room, the sender's own id for it, its content, and
+/// what happened to it since (an edit, its deletion, reactions).
+/// </summary>
+/// <param name="Rev">The room revision that posted it; 0 where unknown.</param>
+/// <param name="EditedAt">When its text was last edited; null when never.</param>
+/// <param name="Deleted">Deleted by its sender: the text is empty and the seq stays as a placeholder.</param>
+/// <param name="Reactions">Its reactions, in the order each emoji was first used; null or empty when none.</param>
+public sealed record ChatMessage(
+    long Seq,
+    string Id,
+    string From,
+    string Text,
+    DateTimeOffset Timestamp,
+    long Rev = 0,
+    DateTimeOffset? EditedAt = null,
+    bool Deleted = false,
+    IReadOnlyList<ReactionSummary>? Reactions = null);
+
+/// <summary>One emoji's reactions to a message: how many, and who (at most a few of them, always including <c>users</c>' own).</summary>
+public sealed record ReactionSummary(string Emoji, int Count, IReadOnlyList<string> Users);

@@ -13,11 +13,18 @@ public abstract record RoomFrame(string Room) : ClientFrame
     public override string? Reference => Room;
 }
 
-public sealed record JoinFrame(string Room, long? Since) : RoomFrame(Room);
+/// <summary>Join; <paramref name="Rev"/> (version 2) resumes from a revision, <paramref name="Since"/> from a seq.</summary>
+public sealed record JoinFrame(string Room, long? Since, long? Rev = null) : RoomFrame(Room);
 
 public sealed record LeaveFrame(string Room) : RoomFrame(Room);
 
 public sealed record SendFrame(string Room, string Id, string Text) : RoomFrame(Room)
+{
+    public override string? Reference => Id;
+}
+
+/// <summary>Version 2: edit, delete, react to or take back a reaction to message <paramref name="Seq"/>.</summary>
+public sealed record ChangeFrame(string Room, string Id, long Seq, Rooms.ChangeKind Kind, string Value) : RoomFrame(Room)
 {
     public override string? Reference => Id;
 }

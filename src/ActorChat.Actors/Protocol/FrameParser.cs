@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ActorChat.Rooms;
 
 namespace ActorChat.Protocol;
 
@@ -7,6 +8,25 @@ namespace ActorChat.Protocol;
 public static class FrameParser
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
+
+    private static readonly Dictionary<string, Func<JsonElement, ClientFrame>> Parsers = new()
+    {
+        ["join"] = ParseJoin,
+        ["leave"] = root => new LeaveFrame(RoomOf(root)),
+        ["send"] = ParseSend,
+        ["edit"] = root => ParseChange(root, ChangeKind.Edit),
+        ["delete"] = root => ParseChange(root, ChangeKind.Delete),
+        ["react"] = root => ParseChange(root, ChangeKind.React),
+        ["unreact"] = root => ParseChange(root, ChangeKind.Unreact),
+        ["typing"] = root => new TypingFrame(RoomOf(root)),
+        ["read"] = root => new ReadFrame(RoomOf(root), RequiredCount(root, "seq", min: 0)),
+        ["history"] = ParseHistory,
+        ["ping"] = _ => PingFrame.Instance,
+        ["refresh"] = root => new RefreshFrame(RequiredString(root, "token")),
+    };
+
+    /// <summary>Every frame type a client may send.</summary>
+    public static IEnumerable<string> Types => Parsers.Keys;
 
     public static ClientFrame Parse(ReadOnlyMemory<byte> utf8)
     {
@@ -30,18 +50,10 @@ public static class FrameParser
 
             try
             {
-                return type.GetString() switch
-                {
-                    "join" => ParseJoin(root),
-                    "leave" => new LeaveFrame(RoomOf(root)),
-                    "send" => ParseSend(root),
-                    "typing" => new TypingFrame(RoomOf(root)),
-                    "read" => new ReadFrame(RoomOf(root), RequiredCount(root, "seq", min: 0)),
-                    "history" => ParseHistory(root),
-                    "ping" => PingFrame.Instance,
-                    "refresh" => new RefreshFrame(RequiredString(root, "token")),
-                    var other => Reject(ErrorCodes.UnknownType, $"unknown frame type '{Truncate(other ?? "")}'"),
-                };
+                var name = type.GetString() ?? "";
+                return Parsers.TryGetValue(name, out var parse)
+                    ? parse(root)
+                    : Reject(ErrorCodes.UnknownType, $"unknown frame type '{Truncate(name)}'");
             }
             catch (FrameRejection rejection)
             {
@@ -62,7 +74,7 @@ public static class FrameParser
     }
 
     private static JoinFrame ParseJoin(JsonElement root) =>
-        new(RoomOf(root), OptionalCount(root, "since", min: 0));
+        new(RoomOf(root), OptionalCount(root, "since", min: 0), OptionalCount(root, "rev", min: 0));
 
     private static HistoryFrame ParseHistory(JsonElement root)
     {
@@ -75,19 +87,51 @@ public static class FrameParser
     private static SendFrame ParseSend(JsonElement root)
     {
         var room = RoomOf(root);
+        var id = ClientId(root);
+        if (root.TryGetProperty("attachment", out var attachment) && attachment.ValueKind != JsonValueKind.Null)
+            throw new FrameRejection(ErrorCodes.Unavailable, "attachments are not enabled on this server", id);
+        return new SendFrame(room, id, Text(root, id));
+    }
+
+    private static ChangeFrame ParseChange(JsonElement root, ChangeKind kind)
+    {
+        var room = RoomOf(root);
+        var id = ClientId(root);
+        var seq = OptionalCount(root, "seq", min: 1, reference: id) ?? throw new FrameRejection(ErrorCodes.BadFrame, "field 'seq' must be an integer", id);
+        var value = kind switch
+        {
+            ChangeKind.Edit => Text(root, id),
+            ChangeKind.Delete => "",
+            _ => Emoji(root, id),
+        };
+        return new ChangeFrame(room, id, seq, kind, value);
+    }
+
+    private static string ClientId(JsonElement root)
+    {
         var id = RequiredString(root, "id");
         if (id.Length is 0 or > Limits.MaxClientIdLength)
             throw new FrameRejection(ErrorCodes.BadFrame, $"field 'id' must be 1 to {Limits.MaxClientIdLength} characters", Truncate(id));
-        if (root.TryGetProperty("attachment", out var attachment) && attachment.ValueKind != JsonValueKind.Null)
-            throw new FrameRejection(ErrorCodes.Unavailable, "attachments are not enabled on this server", id);
+        return id;
+    }
 
+    private static string Text(JsonElement root, string id)
+    {
         var text = RequiredString(root, "text", id);
         var length = CountCharacters(text);
         if (length == 0)
             throw new FrameRejection(ErrorCodes.BadFrame, "field 'text' must not be empty", id);
         if (length > Limits.MaxTextLength)
             throw new FrameRejection(ErrorCodes.TooLarge, $"field 'text' is longer than {Limits.MaxTextLength} characters", id);
-        return new SendFrame(room, id, text);
+        return text;
+    }
+
+    private static string Emoji(JsonElement root, string id)
+    {
+        var emoji = RequiredString(root, "emoji", id);
+        if (!Limits.IsValidReaction(emoji))
+            throw new FrameRejection(ErrorCodes.BadFrame, $"field 'emoji' must be one emoji of at most {Limits.MaxReactionBytes} bytes", id);
+        return emoji;
     }
 
     private static string RoomOf(JsonElement root)
@@ -108,14 +152,14 @@ public static class FrameParser
     private static long RequiredCount(JsonElement root, string name, long min) =>
         OptionalCount(root, name, min) ?? throw new FrameRejection(ErrorCodes.BadFrame, $"field '{name}' must be an integer");
 
-    private static long? OptionalCount(JsonElement root, string name, long min, long max = long.MaxValue)
+    private static long? OptionalCount(JsonElement root, string name, long min, long max = long.MaxValue, string? reference = null)
     {
         if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
             return null;
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number) || number < min || number > max)
         {
             var range = max == long.MaxValue ? $"at least {min}" : $"from {min} to {max}";
-            throw new FrameRejection(ErrorCodes.BadFrame, $"field '{name}' must be an integer {range}");
+            throw new FrameRejection(ErrorCodes.BadFrame, $"field '{name}' must be an integer {range}", reference);
         }
         return number;
     }

@@ -1,14 +1,40 @@
 namespace ActorChat.Protocol;
 
-/// <summary>The fixed limits of protocol version 1 (configurable limits live in options classes).</summary>
+/// <summary>The fixed limits of the protocol (configurable limits live in options classes).</summary>
 public static class Limits
 {
+    /// <summary>The protocol version the server speaks, announced in <c>welcome</c>.</summary>
+    public const int ProtocolVersion = 2;
+
     public const int MaxRoomLength = 64;
     public const int MaxClientIdLength = 64;
     public const int MaxTextLength = 4000;
     public const int DefaultHistoryLimit = 50;
     public const int MaxHistoryLimit = 200;
     public const int JoinBacklog = 50;
+
+    /// <summary>Most UTF-8 bytes of a reaction's emoji (a family or flag sequence takes up to about 30).</summary>
+    public const int MaxReactionBytes = 32;
+
+    /// <summary>
+    /// A reaction is one emoji: a single user-perceived character (grapheme) of at most <see cref="MaxReactionBytes"/>
+    /// bytes that is not a plain ASCII character, whitespace or a control character.
+    /// </summary>
+    public static bool IsValidReaction(string emoji)
+    {
+        if (emoji.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(emoji) > MaxReactionBytes)
+            return false;
+        if (System.Globalization.StringInfo.GetNextTextElementLength(emoji) != emoji.Length)
+            return false;
+        if (emoji.Length == 1 && emoji[0] < 128)
+            return false;
+        foreach (var rune in emoji.EnumerateRunes())
+        {
+            if (System.Text.Rune.IsWhiteSpace(rune) || System.Text.Rune.IsControl(rune))
+                return false;
+        }
+        return true;
+    }
 
     /// <summary>Room names: 1 to 64 characters of a-z 0-9 _ -.</summary>
     public static bool IsValidRoom(string room)

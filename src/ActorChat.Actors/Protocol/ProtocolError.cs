@@ -15,6 +15,9 @@ public static class ErrorCodes
 
     /// <summary>A per-client limit other than a rate, such as the rooms one connection may be in: retrying will not help.</summary>
     public const string LimitReached = "limit_reached";
+
+    /// <summary>Version 2: the message (or user) a frame names does not exist, or no longer can be changed.</summary>
+    public const string NotFound = "not_found";
 }
 
 /// <summary>One failed request: a code from <see cref="ErrorCodes"/>, a human message, and what it concerns.</summary>

@@ -18,6 +18,7 @@ public static class ServerFrames
         w.WriteString("type", "welcome");
         w.WriteString("user", user);
         w.WriteString("session", session);
+        w.WriteNumber("protocol", Limits.ProtocolVersion);
     });
 
     /// <summary>The <c>message</c> frame; its bytes are also the message object inside <c>joined</c> and <c>history</c>.</summary>
@@ -30,24 +31,86 @@ public static class ServerFrames
         w.WriteString("from", message.From);
         w.WriteString("text", message.Text);
         w.WriteString("ts", FormatTimestamp(message.Timestamp));
+        if (message.Rev > 0)
+            w.WriteNumber("rev", message.Rev);
+        if (message.EditedAt is { } editedAt)
+            w.WriteString("editedAt", FormatTimestamp(editedAt));
+        if (message.Deleted)
+            w.WriteBoolean("deleted", true);
+        if (message.Reactions is { Count: > 0 } reactions)
+        {
+            w.WriteStartArray("reactions");
+            foreach (var reaction in reactions)
+            {
+                w.WriteStartObject();
+                w.WriteString("emoji", reaction.Emoji);
+                w.WriteNumber("count", reaction.Count);
+                w.WriteStartArray("users");
+                foreach (var user in reaction.Users)
+                    w.WriteStringValue(user);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
     });
 
-    public static byte[] Ack(string room, string id, long seq, DateTimeOffset timestamp) => Write(w =>
+    /// <param name="rev">The revision of the stored event; 0 leaves it out.</param>
+    public static byte[] Ack(string room, string id, long seq, DateTimeOffset timestamp, long rev = 0) => Write(w =>
     {
         w.WriteString("type", "ack");
         w.WriteString("room", room);
         w.WriteString("id", id);
         w.WriteNumber("seq", seq);
         w.WriteString("ts", FormatTimestamp(timestamp));
+        if (rev > 0)
+            w.WriteNumber("rev", rev);
+    });
+
+    public static byte[] Edited(string room, long seq, long rev, string text, DateTimeOffset editedAt) => Write(w =>
+    {
+        w.WriteString("type", "edited");
+        w.WriteString("room", room);
+        w.WriteNumber("seq", seq);
+        w.WriteNumber("rev", rev);
+        w.WriteString("text", text);
+        w.WriteString("editedAt", FormatTimestamp(editedAt));
+    });
+
+    public static byte[] Deleted(string room, long seq, long rev) => Write(w =>
+    {
+        w.WriteString("type", "deleted");
+        w.WriteString("room", room);
+        w.WriteNumber("seq", seq);
+        w.WriteNumber("rev", rev);
+    });
+
+    /// <param name="count">How many reactions with the emoji the message has after this one.</param>
+    public static byte[] Reaction(string room, long seq, long rev, string user, string emoji, bool added, int count) => Write(w =>
+    {
+        w.WriteString("type", "reaction");
+        w.WriteString("room", room);
+        w.WriteNumber("seq", seq);
+        w.WriteNumber("rev", rev);
+        w.WriteString("user", user);
+        w.WriteString("emoji", emoji);
+        w.WriteString("op", added ? "add" : "remove");
+        w.WriteNumber("count", count);
     });
 
     /// <param name="members">The present users named: all of them, or the first of a crowd.</param>
     /// <param name="memberCount">How many users are present in all.</param>
-    public static byte[] Joined(string room, long seq, IReadOnlyCollection<string> members, int memberCount, IEnumerable<byte[]> messages, bool truncated) => Write(w =>
+    /// <param name="rev">The room's revision; 0 leaves it out.</param>
+    /// <param name="events">For a resume by <c>rev</c>: the frames of the events after it, in order; null otherwise.</param>
+    /// <param name="reset">A resume by <c>rev</c> that reached back too far: the messages are the latest page instead.</param>
+    public static byte[] Joined(string room, long seq, IReadOnlyCollection<string> members, int memberCount, IEnumerable<byte[]> messages, bool truncated,
+        long rev = 0, IEnumerable<byte[]>? events = null, bool reset = false) => Write(w =>
     {
         w.WriteString("type", "joined");
         w.WriteString("room", room);
         w.WriteNumber("seq", seq);
+        if (rev > 0)
+            w.WriteNumber("rev", rev);
         w.WriteStartArray("members");
         foreach (var member in members)
             w.WriteStringValue(member);
@@ -58,6 +121,15 @@ public static class ServerFrames
         WriteMessages(w, messages);
         if (truncated)
             w.WriteBoolean("truncated", true);
+        if (events is not null)
+        {
+            w.WriteStartArray("events");
+            foreach (var frame in events)
+                w.WriteRawValue(frame, skipInputValidation: true);
+            w.WriteEndArray();
+        }
+        if (reset)
+            w.WriteBoolean("reset", true);
     });
 
     public static byte[] History(string room, IEnumerable<byte[]> messages, bool more) => Write(w =>

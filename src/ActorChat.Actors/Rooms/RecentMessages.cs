@@ -1,10 +1,10 @@
 namespace ActorChat.Rooms;
 
-/// <summary>The <c>message</c> frames of a room's newest messages in seq order, each serialized once.</summary>
+/// <summary>A room's newest messages in seq order, in their current state, each frame serialized once per change.</summary>
 /// <remarks>The ring grows with the room up to its capacity, so a quiet room does not hold a full-size array.</remarks>
 internal sealed class RecentMessages(int capacity)
 {
-    private byte[][] _ring = [];
+    private MessageState[] _ring = [];
     private int _start;
 
     public int Count { get; private set; }
@@ -14,9 +14,10 @@ internal sealed class RecentMessages(int capacity)
     /// <summary>The lowest seq still held, or one past the newest when empty.</summary>
     public long FirstSeq { get; private set; } = 1;
 
-    /// <summary>Adds the frame of the message at <paramref name="seq"/>, the next after the newest held.</summary>
-    public void Add(long seq, byte[] frame)
+    /// <summary>Adds <paramref name="message"/>, the next after the newest held.</summary>
+    public void Add(MessageState message)
     {
+        var seq = message.Seq;
         if (Count == _ring.Length && _ring.Length < Capacity)
             Grow();
         if (Count == _ring.Length)
@@ -27,8 +28,20 @@ internal sealed class RecentMessages(int capacity)
         }
         if (Count == 0)
             FirstSeq = seq;
-        _ring[(_start + Count) % _ring.Length] = frame;
+        _ring[(_start + Count) % _ring.Length] = message;
         Count++;
+    }
+
+    /// <summary>The message at <paramref name="seq"/>, when it is held.</summary>
+    public bool TryGet(long seq, out MessageState message)
+    {
+        if (seq >= FirstSeq && seq < FirstSeq + Count)
+        {
+            message = At(seq);
+            return true;
+        }
+        message = null!;
+        return false;
     }
 
     /// <summary>True when every seq in [<paramref name="from"/>, newest] is held.</summary>
@@ -42,7 +55,7 @@ internal sealed class RecentMessages(int capacity)
         for (var seq = first; seq <= last; seq++)
         {
             if (skip is null || !skip.Contains(seq))
-                yield return At(seq);
+                yield return At(seq).Frame;
         }
     }
 
@@ -53,7 +66,7 @@ internal sealed class RecentMessages(int capacity)
         var seq = Math.Min(to, FirstSeq + Count - 1);
         for (long bytes = 0; seq >= first; seq--)
         {
-            bytes += At(seq).Length;
+            bytes += At(seq).Frame.Length;
             if (bytes > maxBytes)
                 break;
         }
@@ -62,12 +75,12 @@ internal sealed class RecentMessages(int capacity)
 
     private void Grow()
     {
-        var grown = new byte[Math.Min(Capacity, Math.Max(16, _ring.Length * 2))][];
+        var grown = new MessageState[Math.Min(Capacity, Math.Max(16, _ring.Length * 2))];
         for (var i = 0; i < Count; i++)
             grown[i] = _ring[(_start + i) % _ring.Length];
         _ring = grown;
         _start = 0;
     }
 
-    private byte[] At(long seq) => _ring[(_start + (int)(seq - FirstSeq)) % _ring.Length];
+    private MessageState At(long seq) => _ring[(_start + (int)(seq - FirstSeq)) % _ring.Length];
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ActorChat.Connections;
 using ActorChat.Hosting;
 using ActorChat.Diagnostics;
@@ -11,17 +10,18 @@ using Akka.Streams;
 namespace ActorChat.Rooms;
 
 /// <summary>
-/// One chat room, the single writer of its order: numbers and stores each message, acks the sender once it is
-/// durable, and fans the serialized frame out to every other member connection.
+/// One chat room, the single writer of its order: numbers and stores each message and each change to one, acks the
+/// sender once it is durable, and fans the serialized frame out to every other member connection.
 /// </summary>
 /// <remarks>
 /// The actor decides and stores; each concern it delegates has a type of its own: <see cref="RoomMembers"/> (who is
-/// here), <see cref="RoomDelivery"/> (how they are reached), <see cref="PendingPosts"/> (sends on their way to the
-/// journal), <see cref="RoomTail"/> (the newest messages and the ids that make sends at-most-once),
-/// <see cref="RoomRecovery"/>, <see cref="RoomHistory"/> (join answers and pages), <see cref="RoomReads"/> with
-/// its <see cref="ReadMarkersActor"/> (read markers), and <see cref="TypingThrottle"/>.
+/// here), <see cref="RoomDelivery"/> (how they are reached), <see cref="MessageChanges"/> (the rules for edits,
+/// deletes and reactions), <see cref="PendingWrites"/> (events on their way to the journal), <see cref="RoomTail"/>
+/// (the newest messages and events, and the ids that make every frame at-most-once), <see cref="RoomTable"/> (the
+/// message table, kept in step), <see cref="RoomRecovery"/>, <see cref="RoomHistory"/> (join answers and pages),
+/// <see cref="RoomReads"/> with its <see cref="ReadMarkersActor"/> (read markers), and <see cref="TypingThrottle"/>.
 /// </remarks>
-public sealed class RoomActor : ReceivePersistentActor
+public sealed partial class RoomActor : ReceivePersistentActor
 {
     private readonly string _room;
     private readonly RoomSettings _settings;
@@ -32,14 +32,16 @@ public sealed class RoomActor : ReceivePersistentActor
     private readonly RoomHistory _history;
     private readonly RoomReads _reads = new();
     private readonly TypingThrottle _typing;
-    private readonly PendingPosts _pending = new();
+    private readonly PendingWrites _pending = new();
+    private readonly MessageChanges _changes;
+    private readonly RoomTable _table;
     private readonly IActorRef _readMarkerStore;
     private IMaterializer? _materializer;
     private bool _stopRequested;
     private long _assignedSeq;
-    private long _snapshotSeq;
+    private long _snapshotRev;
     private bool _markersPending = true;
-    private bool _windowPending;
+    private bool _tablePending;
     private bool _countedActive;
 
     public RoomActor(string room, RoomSettings settings)
@@ -47,10 +49,12 @@ public sealed class RoomActor : ReceivePersistentActor
         _room = room;
         _settings = settings;
         _tail = new RoomTail(room, settings);
-        _recovery = new RoomRecovery(_tail, settings.DedupWindow);
+        _recovery = new RoomRecovery(room, _tail, settings);
         PersistenceId = "room-" + room;
         _delivery = new RoomDelivery(_members, DeliveryHubs.Get(Context.System), Self);
-        _history = new RoomHistory(room, PersistenceId, settings, _tail, Context.System, () => _materializer ??= Context.Materializer());
+        _table = new RoomTable(room, MessageTable.Get(Context.System), Self);
+        _history = new RoomHistory(room, PersistenceId, settings, _tail, _table.Table, Context.System, () => _materializer ??= Context.Materializer());
+        _changes = new MessageChanges(room, _tail);
         _typing = new TypingThrottle(settings.TypingInterval);
         _readMarkerStore = Context.ActorOf(FactoryProps.Of(() => new ReadMarkersActor(room, settings.SnapshotEvery)), "reads");
         Context.Watch(_readMarkerStore);
@@ -60,7 +64,7 @@ public sealed class RoomActor : ReceivePersistentActor
             if (offer.Snapshot is RoomSnapshot snapshot)
                 _recovery.Snapshot(snapshot, offer.Metadata.SequenceNr);
         });
-        Recover<MessagePosted>(_recovery.Replayed);
+        Recover<IRoomEvent>(replayed => _recovery.Replayed(replayed, LastSequenceNr));
         Recover<RecoveryCompleted>(_ => OnRecovered());
     }
 
@@ -68,20 +72,19 @@ public sealed class RoomActor : ReceivePersistentActor
 
     private void OnRecovered()
     {
-        _snapshotSeq = _recovery.SnapshotSeq;
-        var (latest, window) = _recovery.Complete();
-        if (window is var (from, to))
+        _snapshotRev = _recovery.SnapshotRev;
+        if (_recovery.CompleteAsync(LastSequenceNr, _table.Table, _history.ReadJournal) is { } catchUp)
         {
-            _windowPending = true;
-            _history.ReadJournal(from, to).PipeTo(Self,
-                success: read => new WindowRead(read, latest),
-                failure: cause => new Status.Failure(cause));
+            _tablePending = true;
+            catchUp.PipeTo(Self, success: recovered => recovered, failure: cause => new Status.Failure(cause));
         }
-        _assignedSeq = latest;
+        else
+            _assignedSeq = _tail.Seq;
         Become(Recovering);
     }
 
-    // Joins answer with read markers and replays, so the room serves nobody until its markers and its window are back.
+    // Joins answer with read markers and replays, so the room serves nobody until its markers are back and its
+    // message table has caught up.
     private void Recovering()
     {
         Command<ReadMarkersActor.Recovered>(recovered =>
@@ -90,10 +93,12 @@ public sealed class RoomActor : ReceivePersistentActor
             _markersPending = false;
             ServeWhenRecovered();
         });
-        Command<WindowRead>(read =>
+        Command<RoomRecovery.Recovered>(recovered =>
         {
-            _recovery.WindowRead(read.Window, read.Latest);
-            _windowPending = false;
+            _recovery.Finish(recovered);
+            _table.CaughtUp(_tail.Rev);
+            _assignedSeq = _tail.Seq;
+            _tablePending = false;
             ServeWhenRecovered();
         });
         // Without its window the room could store a retried send twice: stop, and let the next message recover it.
@@ -104,7 +109,7 @@ public sealed class RoomActor : ReceivePersistentActor
 
     private void ServeWhenRecovered()
     {
-        if (_markersPending || _windowPending)
+        if (_markersPending || _tablePending)
             return;
         Stash.UnstashAll();
         Become(Serving);
@@ -123,10 +128,15 @@ public sealed class RoomActor : ReceivePersistentActor
                 RemoveMember(terminated.ActorRef, answer: false);
         });
         Command<Post>(OnPost);
+        Command<ChangeMessage>(OnChange);
+        Command<OlderLoaded>(OnOlderLoaded);
+        Command<RoomTable.Written>(written => _table.OnWritten(written));
+        Command<RoomTable.Failed>(_ => Context.Stop(Self));
         Command<Typing>(OnTyping);
         Command<MarkRead>(OnMarkRead);
         Command<GetHistory>(OnGetHistory);
         Command<HistoryRead>(read => _delivery.SendTo(read.Connection, new Deliver(read.Frame)));
+        Command<TablePageRead>(read => _delivery.SendTo(read.Connection, new Deliver(_history.HistoryFrame(read.Page))));
         Command<WhereAreYou>(_ => Sender.Tell(new RoomLocation(_room, ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString())));
         Command<ReceiveTimeout>(_ => PassivateWhenIdle());
         Command<StopWhenIdle>(_ =>
@@ -189,70 +199,6 @@ public sealed class RoomActor : ReceivePersistentActor
         ScheduleIdleStopIfEmpty();
     }
 
-    private void OnPost(Post post)
-    {
-        if (!_members.Contains(Sender))
-        {
-            // A connection that believes it is a member while the room does not: the room restarted or moved.
-            Sender.Tell(new NotMember(_room, post.Id));
-            return;
-        }
-        if (_tail.TryGetSent(post.User, post.Id, out var sent))
-        {
-            _delivery.SendTo(Sender, new Acked(_room, post.Id, sent.Seq, ServerFrames.Ack(_room, post.Id, sent.Seq, sent.Timestamp)));
-            return;
-        }
-        if (_pending.TryJoin(post.User, post.Id, Sender))
-            return;
-
-        var posted = new MessagePosted(++_assignedSeq, post.Id, post.User, post.Text, DateTimeOffset.UtcNow);
-        if (_pending.Add(posted, Sender))
-            WriteWaiting();
-    }
-
-    private void WriteWaiting()
-    {
-        var batch = _pending.TakeBatch();
-        var remaining = batch.Count;
-        var started = Stopwatch.GetTimestamp();
-        PersistAllAsync(batch, posted =>
-        {
-            var pending = _pending.Stored(posted);
-            var frame = _tail.Append(posted);
-            ChatMetrics.MessagesStored.Add(1);
-
-            var ack = new Acked(_room, posted.Id, posted.Seq, ServerFrames.Ack(_room, posted.Id, posted.Seq, posted.Timestamp));
-            IReadOnlyList<IActorRef> senders = pending?.Senders ?? [];
-            foreach (var sender in senders)
-                _delivery.SendTo(sender, ack);
-            if (pending is not null)
-                ChatMetrics.FanoutDelay.Record(Stopwatch.GetElapsedTime(pending.AcceptedAt).TotalMilliseconds);
-            _delivery.Broadcast(new DeliverSequenced(_room, posted.Seq, frame), except: senders);
-
-            if (--remaining == 0)
-            {
-                ChatMetrics.JournalWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                OnBatchStored();
-            }
-        });
-    }
-
-    private void OnBatchStored()
-    {
-        _pending.BatchStored();
-        if (_tail.Seq - _snapshotSeq >= _settings.SnapshotEvery)
-        {
-            _snapshotSeq = _tail.Seq;
-            SaveSnapshot(new RoomSnapshot(_tail.Seq));
-        }
-        if (_pending.HasWaiting)
-            WriteWaiting();
-        else if (_stopRequested)
-            Context.Stop(Self);
-        else
-            ScheduleIdleStopIfEmpty();
-    }
-
     private void OnTyping(Typing typing)
     {
         if (!_members.Contains(Sender))
@@ -278,12 +224,13 @@ public sealed class RoomActor : ReceivePersistentActor
             _delivery.SendTo(Sender, new Deliver(page));
             return;
         }
-        // Older than what the room keeps in memory: read from the journal, off the room's thread. The page goes back
-        // through the room, so it reaches the member on the same path as everything else.
+        // Older than what the room keeps in memory: read from the message table, off the room's thread. The page goes
+        // back through the room, which puts in any change the table has not taken yet, and reaches the member on the
+        // same path as everything else.
         var connection = Sender;
-        _history.PageFromJournalAsync(request).PipeTo(Self,
-            success: frame => new HistoryRead(connection, frame),
-            failure: _ => new HistoryRead(connection, ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "history is unavailable right now", _room))));
+        _table.WhenCaughtUp(() => _history.PageFromTableAsync(request).PipeTo(Self,
+            success: page => new TablePageRead(connection, page),
+            failure: _ => new HistoryRead(connection, ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "history is unavailable right now", _room)))));
     }
 
     // Rooms stop themselves only when nobody is in them and nothing is being written; the shard's own
@@ -332,6 +279,7 @@ public sealed class RoomActor : ReceivePersistentActor
     /// <summary>A history page read from the journal, on its way back to the member that asked.</summary>
     private sealed record HistoryRead(IActorRef Connection, byte[] Frame) : INoSerializationVerificationNeeded;
 
-    /// <summary>The stored window of newest messages, oldest first, read back after a recovery from a snapshot.</summary>
-    private sealed record WindowRead(IReadOnlyList<MessagePosted> Window, long Latest) : INoSerializationVerificationNeeded;
+    /// <summary>Messages read from the table for a history page, on their way back to the member that asked.</summary>
+    private sealed record TablePageRead(IActorRef Connection, TablePage Page) : INoSerializationVerificationNeeded;
+
 }

@@ -13,14 +13,31 @@ public interface IRoomCommand : IWireMessage
 /// The sending connection joins; with <paramref name="Since"/> it gets every later message replayed. The room reaches
 /// the connection through <paramref name="Hub"/>, its node's delivery hub for this room. A connection joining again
 /// after losing the room names its unacknowledged sends in <paramref name="Unacked"/>: those already stored are acked
-/// first and left out of the replay, so the sender never sees its own message.
+/// first and left out of the replay, so the sender never sees its own message. With <paramref name="Rev"/> (a client
+/// of protocol version 2 resuming) the answer carries every event after that revision instead of a replay.
 /// </summary>
-public sealed record Join(string Room, string User, long? Since, IActorRef Hub, IReadOnlyList<string>? Unacked = null) : IRoomCommand;
+public sealed record Join(string Room, string User, long? Since, IActorRef Hub, IReadOnlyList<string>? Unacked = null, long? Rev = null) : IRoomCommand;
 
 public sealed record Leave(string Room, string User) : IRoomCommand;
 
 /// <summary>Post a message; <paramref name="Id"/> is the client's own id for it, unique per user.</summary>
 public sealed record Post(string Room, string User, string Id, string Text) : IRoomCommand;
+
+/// <summary>What a <see cref="ChangeMessage"/> does to the message.</summary>
+public enum ChangeKind
+{
+    Edit,
+    Delete,
+    React,
+    Unreact,
+}
+
+/// <summary>
+/// Change message <paramref name="Seq"/>: edit its text or delete it (its sender only), or add or take back a reaction
+/// (<paramref name="Value"/> is the new text, or the emoji; empty for a delete). <paramref name="Id"/> is the client's
+/// id for the change, unique per user like a send's: a retry is acked, not applied again.
+/// </summary>
+public sealed record ChangeMessage(string Room, string User, string Id, long Seq, ChangeKind Kind, string Value) : IRoomCommand;
 
 public sealed record Typing(string Room, string User) : IRoomCommand;
 

@@ -3,21 +3,56 @@ using ActorChat.Serialization;
 
 namespace ActorChat.Rooms;
 
-/// <summary>Journal event: a message was stored in its room at <paramref name="Seq"/>.</summary>
-public sealed record MessagePosted(long Seq, string Id, string From, string Text, DateTimeOffset Timestamp) : IStoredRecord
+/// <summary>
+/// An event a room stores in its journal; the journal's sequence number of each is the room's revision (<c>rev</c>).
+/// Every one names the client id it was sent with, so a retry is answered from what was stored, not stored again.
+/// </summary>
+public interface IRoomEvent : IStoredRecord
 {
-    public ChatMessage ToMessage() => new(Seq, Id, From, Text, Timestamp);
+    /// <summary>The message the event posted or changed.</summary>
+    long Seq { get; }
 
-    public static MessagePosted Of(ChatMessage message) =>
-        new(message.Seq, message.Id, message.From, message.Text, message.Timestamp);
+    /// <summary>The client's id of the frame that caused it, unique per user.</summary>
+    string Id { get; }
+
+    /// <summary>Who caused it.</summary>
+    string User { get; }
+
+    /// <summary>When the room stored it.</summary>
+    DateTimeOffset At { get; }
 }
+
+/// <summary>Journal event: a message was stored in its room at <paramref name="Seq"/>.</summary>
+public sealed record MessagePosted(long Seq, string Id, string From, string Text, DateTimeOffset Timestamp) : IRoomEvent
+{
+    string IRoomEvent.User => From;
+
+    DateTimeOffset IRoomEvent.At => Timestamp;
+
+    public ChatMessage ToMessage() => new(Seq, Id, From, Text, Timestamp);
+}
+
+/// <summary>A change to a stored message: an edit, a deletion, or a reaction added or taken back.</summary>
+public interface IMessageChange : IRoomEvent;
+
+/// <summary>Journal event: the sender of message <paramref name="Seq"/> replaced its text.</summary>
+public sealed record MessageEdited(long Seq, string Id, string User, string Text, DateTimeOffset At) : IMessageChange;
+
+/// <summary>Journal event: message <paramref name="Seq"/> was deleted; its seq stays, as a placeholder.</summary>
+public sealed record MessageDeleted(long Seq, string Id, string User, DateTimeOffset At) : IMessageChange;
+
+/// <summary>Journal event: <paramref name="User"/> reacted to message <paramref name="Seq"/> with <paramref name="Emoji"/>.</summary>
+public sealed record ReactionAdded(long Seq, string Id, string User, string Emoji, DateTimeOffset At) : IMessageChange;
+
+/// <summary>Journal event: <paramref name="User"/> took back their <paramref name="Emoji"/> reaction to message <paramref name="Seq"/>.</summary>
+public sealed record ReactionRemoved(long Seq, string Id, string User, string Emoji, DateTimeOffset At) : IMessageChange;
 
 /// <summary>Journal event: a user has read a room up to <paramref name="Seq"/>.</summary>
 public sealed record ReadMarkerMoved(string User, long Seq) : IStoredRecord;
 
 /// <summary>
 /// Snapshot of a room: only its numbering, so taking one costs nothing on the room's thread. The messages a room
-/// keeps in memory and the ids that drop retries are read back from the journal's newest window on recovery.
+/// keeps in memory and the ids that drop retries are read back from the message table on recovery.
 /// </summary>
 public sealed record RoomSnapshot(long Seq) : IStoredRecord;
 

@@ -1,5 +1,5 @@
-using System.Collections.Immutable;
 using ActorChat.Connections;
+using ActorChat.Hosting;
 using ActorChat.Protocol;
 using Akka.Actor;
 using Akka.Persistence.Query;
@@ -10,9 +10,9 @@ namespace ActorChat.Rooms;
 
 /// <summary>
 /// What a room hands back of its past: the answer to a join with its replay, and the pages of <c>history</c>, from
-/// the messages in its tail or, for older ones, from its journal. Each is bounded by <see cref="RoomSettings.ReplayMaxBytes"/>.
+/// the messages in its tail or, for older ones, from the message table. Each is bounded by <see cref="RoomSettings.ReplayMaxBytes"/>.
 /// </summary>
-internal sealed class RoomHistory(string room, string persistenceId, RoomSettings settings, RoomTail tail, ActorSystem system, Func<IMaterializer> materializer)
+internal sealed class RoomHistory(string room, string persistenceId, RoomSettings settings, RoomTail tail, MessageTable table, ActorSystem system, Func<IMaterializer> materializer)
 {
     private RecentMessages Recent => tail.Recent;
 
@@ -23,11 +23,16 @@ internal sealed class RoomHistory(string room, string persistenceId, RoomSetting
     public JoinedRoom JoinAnswer(Join join, RoomMembers members, RoomReads reads, IReadOnlySet<long>? alreadyAcked)
     {
         var latest = tail.Seq;
-        var (from, truncated) = ReplayStart(join.Since, latest);
+        // A resume by revision gets the events after it, as they were announced; one that reaches back further than
+        // the room holds starts over from the latest page.
+        var events = join.Rev is { } rev ? tail.Events.After(rev, settings.ReplayMaxBytes) : null;
+        var reset = join.Rev is not null && events is null;
+        var (from, truncated) = events is not null ? (latest + 1, false) : ReplayStart(reset ? null : join.Since, latest);
         // A crowd is named only up to MaxMembersListed, so that no frame grows with the room; memberCount says how many.
         // The joiner first: it sees itself present however large the crowd.
         var listed = members.Users.Where(user => user != join.User).Prepend(join.User).Take(settings.MaxMembersListed).ToList();
-        var joined = ServerFrames.Joined(room, latest, listed, members.UserCount, Recent.Frames(from, latest, alreadyAcked), truncated);
+        var joined = ServerFrames.Joined(room, latest, listed, members.UserCount, Recent.Frames(from, latest, alreadyAcked), truncated,
+            tail.Rev, events, reset);
 
         // One read frame per listed user with a marker, in the answer itself: a room of thousands does not fill the
         // joiner's queue with frames it asked for, and the answer to a retried join, dropped, takes them with it.
@@ -64,12 +69,12 @@ internal sealed class RoomHistory(string room, string persistenceId, RoomSetting
         return ServerFrames.History(room, Recent.Frames(start, to), more: start > 1);
     }
 
-    /// <summary>The <c>history</c> frame answering <paramref name="request"/>, read from the journal off the room's thread.</summary>
-    public async Task<byte[]> PageFromJournalAsync(GetHistory request)
+    /// <summary>The messages a page answering <paramref name="request"/> holds, read from the message table off the room's thread.</summary>
+    public async Task<TablePage> PageFromTableAsync(GetHistory request)
     {
         var (from, to) = PageBounds(request, tail.Seq);
-        var page = await ReadJournal(from, to).ConfigureAwait(false);
-        return JournalPage(page, from);
+        var rows = await table.ReadAsync(room, from, to).ConfigureAwait(false);
+        return new TablePage(from, rows);
     }
 
     private static (long From, long To) PageBounds(GetHistory request, long latest)
@@ -78,30 +83,37 @@ internal sealed class RoomHistory(string room, string persistenceId, RoomSetting
         return (Math.Max(1, before - request.Limit), before - 1);
     }
 
-    /// <summary>The newest messages of <paramref name="page"/> within the byte bound (at least one), as a <c>history</c> frame.</summary>
-    private byte[] JournalPage(IImmutableList<MessagePosted> page, long from)
+    /// <summary>
+    /// The <c>history</c> frame of <paramref name="page"/>: its newest messages within the byte bound (at least one),
+    /// each in the state the room holds when it holds one newer than the table's.
+    /// </summary>
+    public byte[] HistoryFrame(TablePage page)
     {
-        var frames = new List<byte[]>(page.Count);
+        var rows = page.Rows;
+        var frames = new List<byte[]>(rows.Count);
         long bytes = 0;
-        for (var i = page.Count - 1; i >= 0; i--)
+        for (var i = rows.Count - 1; i >= 0; i--)
         {
-            var frame = ServerFrames.Message(room, page[i].ToMessage());
+            var frame = tail.TryFind(rows[i].Seq, out var held) ? held.Frame : MessageState.Of(room, rows[i]).Frame;
             bytes += frame.Length;
             if (bytes > settings.ReplayMaxBytes && frames.Count > 0)
                 break;
             frames.Add(frame);
         }
         frames.Reverse();
-        var first = frames.Count == page.Count ? from : page[page.Count - frames.Count].Seq;
+        var first = frames.Count == rows.Count ? page.From : rows[rows.Count - frames.Count].Seq;
         return ServerFrames.History(room, frames, more: first > 1);
     }
 
-    /// <summary>The stored messages numbered <paramref name="from"/> to <paramref name="to"/>, oldest first.</summary>
-    public Task<IImmutableList<MessagePosted>> ReadJournal(long from, long to) =>
-        PersistenceQuery.Get(system)
+    /// <summary>The events stored at revisions <paramref name="from"/> to <paramref name="to"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<RevisedEvent>> ReadJournal(long from, long to) =>
+        await PersistenceQuery.Get(system)
             .ReadJournalFor<ICurrentEventsByPersistenceIdQuery>(settings.ReadJournalPluginId)
             .CurrentEventsByPersistenceId(persistenceId, from, to)
-            .Where(envelope => envelope.Event is MessagePosted posted && posted.Seq >= from && posted.Seq <= to)
-            .Select(envelope => (MessagePosted)envelope.Event)
-            .RunWith(Sink.Seq<MessagePosted>(), materializer());
+            .Where(envelope => envelope.Event is IRoomEvent)
+            .Select(envelope => new RevisedEvent(envelope.SequenceNr, (IRoomEvent)envelope.Event))
+            .RunWith(Sink.Seq<RevisedEvent>(), materializer()).ConfigureAwait(false);
 }
+
+/// <summary>Messages read from the message table for a <c>history</c> page that starts at <paramref name="From"/>.</summary>
+internal sealed record TablePage(long From, IReadOnlyList<MessageRow> Rows);

@@ -18,10 +18,10 @@ public sealed class RoomSettings
     /// </summary>
     public int MaxMembersListed { get; set; } = 5000;
 
-    /// <summary>How many of a room's newest messages are remembered to drop a repeated send with the same id.</summary>
+    /// <summary>How many of a room's newest events are remembered to drop a repeated send or change with the same id.</summary>
     public int DedupWindow { get; set; } = 10_000;
 
-    /// <summary>A snapshot is taken after this many new messages, so recovery does not replay the whole history.</summary>
+    /// <summary>A snapshot is taken after this many new events (messages and changes to them), so recovery does not replay the whole history.</summary>
     public int SnapshotEvery { get; set; } = 1000;
 
     /// <summary>A room with no members stops after this long, freeing its memory; the next join recovers it.</summary>

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace ActorChat.Rooms;
 
 /// <summary>
-/// Which (user, client id) pairs a room already stored, over a bounded window of its newest messages.
+/// Which (user, client id) pairs a room already stored, over a bounded window of its newest events.
 /// </summary>
 /// <remarks>
 /// A busy room holds the whole window, so each entry is kept small: the pair is remembered as its 128-bit
@@ -24,10 +24,13 @@ internal sealed class SentIds(int window)
 
     public bool TryGet(string user, string id, out SentId sent) => _byKey.TryGetValue(KeyOf(user, id), out sent);
 
-    public void Add(MessagePosted posted)
+    public void Add(MessagePosted posted, long rev) => Add(posted.From, posted.Id, new SentId(posted.Seq, rev, posted.Timestamp.UtcTicks));
+
+    /// <summary>Remembers that the frame <paramref name="id"/> of <paramref name="user"/> was stored as <paramref name="sent"/>.</summary>
+    public void Add(string user, string id, SentId sent)
     {
-        var key = KeyOf(posted.From, posted.Id);
-        if (!_byKey.TryAdd(key, new SentId(posted.Seq, posted.Timestamp.UtcTicks)))
+        var key = KeyOf(user, id);
+        if (!_byKey.TryAdd(key, sent))
             return;
         if (_byKey.Count <= window)
         {
@@ -69,8 +72,8 @@ internal sealed class SentIds(int window)
     }
 }
 
-/// <summary>Where a message the room already stored sits, to answer a retry of it with the first ack.</summary>
-internal readonly record struct SentId(long Seq, long UtcTicks)
+/// <summary>Where a frame the room already stored went (the message, the revision), to answer a retry of it with the first ack.</summary>
+internal readonly record struct SentId(long Seq, long Rev, long UtcTicks)
 {
     public DateTimeOffset Timestamp => new(UtcTicks, TimeSpan.Zero);
 }

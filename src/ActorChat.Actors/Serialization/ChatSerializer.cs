@@ -20,6 +20,10 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
     private static readonly Dictionary<Type, (string Manifest, JsonTypeInfo Info)> ByType = new()
     {
         [typeof(MessagePosted)] = ("message-posted.v1", StoredJsonContext.Default.MessagePosted),
+        [typeof(MessageEdited)] = ("message-edited.v1", StoredJsonContext.Default.MessageEdited),
+        [typeof(MessageDeleted)] = ("message-deleted.v1", StoredJsonContext.Default.MessageDeleted),
+        [typeof(ReactionAdded)] = ("reaction-added.v1", StoredJsonContext.Default.ReactionAdded),
+        [typeof(ReactionRemoved)] = ("reaction-removed.v1", StoredJsonContext.Default.ReactionRemoved),
         [typeof(ReadMarkerMoved)] = ("read-marker-moved.v1", StoredJsonContext.Default.ReadMarkerMoved),
         [typeof(RoomSnapshot)] = ("room-snapshot.v2", StoredJsonContext.Default.RoomSnapshot),
         [typeof(ReadMarkersSnapshot)] = ("read-markers-snapshot.v1", StoredJsonContext.Default.ReadMarkersSnapshot),
@@ -56,6 +60,10 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(MessagePosted))]
+[JsonSerializable(typeof(MessageEdited))]
+[JsonSerializable(typeof(MessageDeleted))]
+[JsonSerializable(typeof(ReactionAdded))]
+[JsonSerializable(typeof(ReactionRemoved))]
 [JsonSerializable(typeof(ReadMarkerMoved))]
 [JsonSerializable(typeof(RoomSnapshot))]
 [JsonSerializable(typeof(ReadMarkersSnapshot))]

@@ -26,10 +26,13 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         ["hub-direct"] = r => new HubDirect(ReadRef(r), ReadDelivery(r)),
         ["hub-admit"] = r => new HubAdmit(ReadRef(r), ReadDelivery(r)),
         ["hub-dismiss"] = r => new HubDismiss(ReadRef(r), r.ReadBoolean() ? ReadDelivery(r) : null),
-        ["join"] = r => new Join(r.ReadString(), r.ReadString(), ReadOptionalLong(r), ReadRef(r), ReadStrings(r)),
+        // A join from a node of an earlier version ends before the revision.
+        ["join"] = r => new Join(r.ReadString(), r.ReadString(), ReadOptionalLong(r), ReadRef(r), ReadStrings(r),
+            r.BaseStream.Position < r.BaseStream.Length ? ReadOptionalLong(r) : null),
         ["not-member"] = r => new NotMember(r.ReadString(), r.ReadString()),
         ["leave"] = r => new Leave(r.ReadString(), r.ReadString()),
         ["post"] = r => new Post(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString()),
+        ["change"] = r => new ChangeMessage(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt64(), (ChangeKind)r.ReadByte(), r.ReadString()),
         ["typing"] = r => new Typing(r.ReadString(), r.ReadString()),
         ["mark-read"] = r => new MarkRead(r.ReadString(), r.ReadString(), r.ReadInt64()),
         ["get-history"] = r => new GetHistory(r.ReadString(), ReadOptionalLong(r), r.ReadInt32()),
@@ -69,6 +72,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         NotMember => "not-member",
         Leave => "leave",
         Post => "post",
+        ChangeMessage => "change",
         Typing => "typing",
         MarkRead => "mark-read",
         GetHistory => "get-history",
@@ -113,10 +117,11 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                     if (m.Delivery is not null)
                         WriteDelivery(w, m.Delivery);
                     break;
-                case Join m: w.Write(m.Room); w.Write(m.User); WriteOptional(w, m.Since); WriteRef(w, m.Hub); WriteStrings(w, m.Unacked); break;
+                case Join m: w.Write(m.Room); w.Write(m.User); WriteOptional(w, m.Since); WriteRef(w, m.Hub); WriteStrings(w, m.Unacked); WriteOptional(w, m.Rev); break;
                 case NotMember m: w.Write(m.Room); w.Write(m.Id); break;
                 case Leave m: w.Write(m.Room); w.Write(m.User); break;
                 case Post m: w.Write(m.Room); w.Write(m.User); w.Write(m.Id); w.Write(m.Text); break;
+                case ChangeMessage m: w.Write(m.Room); w.Write(m.User); w.Write(m.Id); w.Write(m.Seq); w.Write((byte)m.Kind); w.Write(m.Value); break;
                 case Typing m: w.Write(m.Room); w.Write(m.User); break;
                 case MarkRead m: w.Write(m.Room); w.Write(m.User); w.Write(m.Seq); break;
                 case GetHistory m: w.Write(m.Room); WriteOptional(w, m.Before); w.Write(m.Limit); break;

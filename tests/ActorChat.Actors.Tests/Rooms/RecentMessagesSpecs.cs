@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.Json;
 using ActorChat.Rooms;
 using Xunit;
 
@@ -6,10 +6,11 @@ namespace ActorChat.Actors.Tests.Rooms;
 
 public class RecentMessagesSpecs
 {
-    private static byte[] Frame(long seq) => Encoding.UTF8.GetBytes($"m{seq}");
+    private static MessageState Message(long seq) =>
+        new("lobby", new MessagePosted(seq, $"id-{seq}", "alice", $"m{seq}", DateTimeOffset.UnixEpoch), rev: seq);
 
     private static string[] Held(RecentMessages recent, long from, long to) =>
-        recent.Frames(from, to).Select(Encoding.UTF8.GetString).ToArray();
+        recent.Frames(from, to).Select(frame => JsonDocument.Parse(frame).RootElement.GetProperty("text").GetString()!).ToArray();
 
     [Theory]
     [InlineData(1)]
@@ -22,7 +23,7 @@ public class RecentMessagesSpecs
     {
         var recent = new RecentMessages(capacity: 100);
         for (var seq = 1; seq <= added; seq++)
-            recent.Add(seq, Frame(seq));
+            recent.Add(Message(seq));
 
         var first = Math.Max(1, added - 99);
         Assert.Equal(first, recent.FirstSeq);
@@ -38,7 +39,7 @@ public class RecentMessagesSpecs
     {
         var recent = new RecentMessages(capacity: 10);
         for (var seq = 500; seq < 520; seq++)
-            recent.Add(seq, Frame(seq));
+            recent.Add(Message(seq));
 
         Assert.Equal(510, recent.FirstSeq);
         Assert.Equal(Enumerable.Range(510, 10).Select(seq => $"m{seq}"), Held(recent, 0, 1000));

@@ -1,68 +1,82 @@
+using ActorChat.Hosting;
 using ActorChat.Rooms;
+using ActorChat.Tests;
 using Xunit;
 
 namespace ActorChat.Actors.Tests.Rooms;
 
-public class RoomRecoverySpecs
+public class RoomRecoverySpecs : ChatSpec
 {
     private static readonly DateTimeOffset At = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
-    private static readonly RoomSettings Settings = new() { ReplayLimit = 5, DedupWindow = 20 };
+    private static readonly RoomSettings Small = new() { ReplayLimit = 5, DedupWindow = 20 };
 
     private static MessagePosted Posted(long seq) => new(seq, $"id-{seq}", "alice", $"text {seq}", At);
 
+    private MessageTable Table => MessageTable.Get(Sys);
+
+    // The journal as recovery reads it: events by revision.
+    private static Func<long, long, Task<IReadOnlyList<RevisedEvent>>> Journal(IReadOnlyList<IRoomEvent> events) =>
+        (from, to) => Task.FromResult<IReadOnlyList<RevisedEvent>>(
+            [.. events.Select((e, i) => new RevisedEvent(i + 1, e)).Where(e => e.Rev >= from && e.Rev <= to)]);
+
     [Fact]
-    public void Without_a_snapshot_the_replay_alone_makes_the_tail_whole()
+    public async Task Without_a_snapshot_the_replay_makes_the_tail_whole_and_the_table_catches_up()
     {
-        var tail = new RoomTail("lobby", Settings);
-        var recovery = new RoomRecovery(tail, Settings.DedupWindow);
-        for (var seq = 1; seq <= 8; seq++)
-            recovery.Replayed(Posted(seq));
+        var tail = new RoomTail("plain", Small);
+        var recovery = new RoomRecovery("plain", tail, Small);
+        IRoomEvent[] events = [.. Enumerable.Range(1, 8).Select(seq => Posted(seq)), new MessageEdited(2, "e-1", "alice", "edited", At)];
+        for (var i = 0; i < events.Length; i++)
+            recovery.Replayed(events[i], i + 1);
 
-        var (latest, window) = recovery.Complete();
+        recovery.Finish(await recovery.CompleteAsync(9, Table, Journal(events))!);
 
-        Assert.Equal(8, latest);
-        Assert.Null(window);
-        Assert.Equal(8, tail.Seq);
+        Assert.Equal((8L, 9L), (tail.Seq, tail.Rev));
         Assert.True(tail.TryGetSent("alice", "id-1", out _));
+        Assert.True(tail.TryGetSent("alice", "e-1", out var edit));
+        Assert.Equal((2L, 9L), (edit.Seq, edit.Rev));
         Assert.True(tail.Recent.Covers(4));
         Assert.False(tail.Recent.Covers(3));
+        Assert.Equal(9, await Table.ReadRevAsync("plain"));
+        var rows = await Table.ReadAsync("plain", 1, 8);
+        Assert.Equal(8, rows.Count);
+        Assert.Equal(("edited", 9L), (rows[1].Text, rows[1].Rev));
     }
 
     [Fact]
-    public void After_a_snapshot_the_window_before_it_is_read_back_then_the_replay_follows()
+    public async Task After_a_snapshot_the_table_takes_what_it_missed_and_gives_back_the_window_in_its_current_state()
     {
-        var tail = new RoomTail("lobby", Settings);
-        var recovery = new RoomRecovery(tail, Settings.DedupWindow);
-        recovery.Snapshot(new RoomSnapshot(100), journalSeq: 100);
-        recovery.Replayed(Posted(101));
-        recovery.Replayed(Posted(102));
+        // 100 messages and an edit of message 90 before the snapshot (rev 101), two messages after it.
+        IRoomEvent[] events = [.. Enumerable.Range(1, 100).Select(seq => Posted(seq)), new MessageEdited(90, "e-1", "alice", "changed", At),
+            Posted(101), Posted(102)];
+        // The table had taken the first 50 events only: the room's node died before it took the rest.
+        await Table.WriteAsync("snap", [.. events.Take(50).Select((e, i) => new RevisedEvent(i + 1, e))], 50);
+        var tail = new RoomTail("snap", Small);
+        var recovery = new RoomRecovery("snap", tail, Small);
+        recovery.Snapshot(new RoomSnapshot(100), rev: 101);
+        recovery.Replayed(events[101], 102);
+        recovery.Replayed(events[102], 103);
 
-        var (latest, window) = recovery.Complete();
+        recovery.Finish(await recovery.CompleteAsync(103, Table, Journal(events))!);
 
-        // The dedup window of 20 ends at 102: 83 to 100 are before the snapshot and come from the journal.
-        Assert.Equal(102, latest);
-        Assert.Equal((83L, 100L), window);
-        Assert.False(tail.TryGetSent("alice", "id-101", out _));
-
-        recovery.WindowRead([.. Enumerable.Range(83, 18).Select(seq => Posted(seq))], latest);
-
-        Assert.Equal(102, tail.Seq);
-        Assert.True(tail.TryGetSent("alice", "id-83", out var oldest));
-        Assert.Equal(83, oldest.Seq);
-        Assert.True(tail.TryGetSent("alice", "id-102", out _));
+        Assert.Equal((102L, 103L), (tail.Seq, tail.Rev));
+        // The dedup window holds the newest 20 events: messages 84 to 102 and the edit came back from the table.
+        Assert.True(tail.TryGetSent("alice", "id-84", out var oldest));
+        Assert.Equal(84, oldest.Seq);
+        Assert.False(tail.TryGetSent("alice", "id-83", out _));
+        Assert.True(tail.TryGetSent("alice", "e-1", out var edit));
+        Assert.Equal(101, edit.Rev);
         Assert.True(tail.Recent.Covers(98));
+        Assert.Equal(103, await Table.ReadRevAsync("snap"));
+        var edited = (await Table.ReadAsync("snap", 90, 90)).Single();
+        Assert.Equal(("changed", 101L), (edited.Text, edited.Rev));
     }
 
     [Fact]
-    public void A_snapshot_of_an_empty_window_needs_nothing_read_back()
+    public void A_room_with_nothing_stored_has_nothing_to_catch_up()
     {
-        var tail = new RoomTail("lobby", Settings);
-        var recovery = new RoomRecovery(tail, Settings.DedupWindow);
-        recovery.Snapshot(new RoomSnapshot(0), journalSeq: 0);
+        var tail = new RoomTail("empty", Small);
+        var recovery = new RoomRecovery("empty", tail, Small);
 
-        var (latest, window) = recovery.Complete();
-
-        Assert.Equal(0, latest);
-        Assert.Null(window);
+        Assert.Null(recovery.CompleteAsync(0, Table, Journal([])));
     }
 }

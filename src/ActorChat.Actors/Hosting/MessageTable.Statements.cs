@@ -1,0 +1,86 @@
+using System.Data.Common;
+using ActorChat.Rooms;
+
+namespace ActorChat.Hosting;
+
+public sealed partial class MessageTable
+{
+    /// <summary>The statements of one transaction, each prepared once and run per event.</summary>
+    private sealed class Statements(DbConnection connection, DbTransaction transaction)
+    {
+        private readonly Dictionary<string, DbCommand> _commands = [];
+
+        public async Task ApplyAsync(TableWrite write)
+        {
+            if (write.Events.Count == 0)
+                return;
+            foreach (var (rev, @event) in write.Events)
+            {
+                // Each change's id, so that a retry after the room restarted is still answered, not applied again.
+                if (@event is IMessageChange)
+                {
+                    await RunAsync("""
+                        INSERT INTO actorchat_changes (room, rev, seq, client_id, sender, changed_at) VALUES (@room, @rev, @seq, @id, @user, @at)
+                        ON CONFLICT (room, rev) DO NOTHING
+                        """, write.Room, @event.Seq, rev, ("id", @event.Id), ("user", @event.User), ("at", @event.At.UtcTicks)).ConfigureAwait(false);
+                }
+                switch (@event)
+                {
+                    case MessagePosted posted:
+                        await RunAsync("""
+                            INSERT INTO actorchat_messages (room, seq, rev, posted_rev, client_id, sender, body, sent_at)
+                            VALUES (@room, @seq, @rev, @rev, @id, @user, @body, @at) ON CONFLICT (room, seq) DO NOTHING
+                            """, write.Room, posted.Seq, rev, ("id", posted.Id), ("user", posted.From), ("body", posted.Text), ("at", posted.Timestamp.UtcTicks)).ConfigureAwait(false);
+                        break;
+                    case MessageEdited edited:
+                        await RunAsync("""
+                            UPDATE actorchat_messages SET body = @body, edited_at = @at, rev = @rev
+                            WHERE room = @room AND seq = @seq AND rev < @rev
+                            """, write.Room, edited.Seq, rev, ("body", edited.Text), ("at", edited.At.UtcTicks)).ConfigureAwait(false);
+                        break;
+                    case MessageDeleted deleted:
+                        await RunAsync("""
+                            UPDATE actorchat_messages SET body = '', edited_at = NULL, deleted_at = @at, rev = @rev
+                            WHERE room = @room AND seq = @seq AND rev < @rev
+                            """, write.Room, deleted.Seq, rev, ("at", deleted.At.UtcTicks)).ConfigureAwait(false);
+                        await RunAsync("DELETE FROM actorchat_reactions WHERE room = @room AND seq = @seq AND rev < @rev",
+                            write.Room, deleted.Seq, rev).ConfigureAwait(false);
+                        break;
+                    case ReactionAdded or ReactionRemoved:
+                        var (user, emoji, active) = @event is ReactionAdded added ? (added.User, added.Emoji, 1) : (((ReactionRemoved)@event).User, ((ReactionRemoved)@event).Emoji, 0);
+                        await RunAsync("""
+                            INSERT INTO actorchat_reactions (room, seq, emoji, sender, rev, active) VALUES (@room, @seq, @emoji, @user, @rev, @active)
+                            ON CONFLICT (room, seq, emoji, sender) DO UPDATE SET rev = excluded.rev, active = excluded.active
+                            WHERE actorchat_reactions.rev < excluded.rev
+                            """, write.Room, @event.Seq, rev, ("emoji", emoji), ("user", user), ("active", (short)active)).ConfigureAwait(false);
+                        break;
+                }
+            }
+            await RunAsync("""
+                INSERT INTO actorchat_rooms (room, rev, seq, updated_at) VALUES (@room, @rev, @seq, @at)
+                ON CONFLICT (room) DO UPDATE SET rev = excluded.rev, updated_at = excluded.updated_at,
+                    seq = CASE WHEN excluded.seq > actorchat_rooms.seq THEN excluded.seq ELSE actorchat_rooms.seq END
+                WHERE actorchat_rooms.rev < excluded.rev
+                """, write.Room, write.Seq, write.Events[^1].Rev, ("at", write.Events[^1].Event.At.UtcTicks)).ConfigureAwait(false);
+        }
+
+        private async Task RunAsync(string sql, string room, long seq, long rev, params (string Name, object Value)[] values)
+        {
+            if (!_commands.TryGetValue(sql, out var command))
+            {
+                command = Command(connection, sql, [("room", room), ("seq", seq), ("rev", rev), .. values.Select(v => (v.Name, (object?)v.Value))]);
+                command.Transaction = transaction;
+                _commands[sql] = command;
+            }
+            else
+            {
+                command.Parameters["room"].Value = room;
+                command.Parameters["seq"].Value = seq;
+                command.Parameters["rev"].Value = rev;
+                foreach (var (name, value) in values)
+                    command.Parameters[name].Value = value;
+            }
+            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using ActorChat.Connections;
+using ActorChat.Diagnostics;
+using ActorChat.Hosting;
+using ActorChat.Protocol;
+using Akka.Actor;
+
+namespace ActorChat.Rooms;
+
+// How a room takes sends and changes, and stores them: decided on its thread, written to the journal in batches,
+// acked and fanned out once stored, then handed to the message table.
+public sealed partial class RoomActor
+{
+    private void OnPost(Post post)
+    {
+        if (!_members.Contains(Sender))
+        {
+            // A connection that believes it is a member while the room does not: the room restarted or moved.
+            Sender.Tell(new NotMember(_room, post.Id));
+            return;
+        }
+        if (_tail.TryGetSent(post.User, post.Id, out var sent))
+        {
+            _delivery.SendTo(Sender, new Acked(_room, post.Id, sent.Seq, ServerFrames.Ack(_room, post.Id, sent.Seq, sent.Timestamp, sent.Rev)));
+            return;
+        }
+        if (_pending.TryJoin(post.User, post.Id, Sender))
+            return;
+
+        var posted = new MessagePosted(++_assignedSeq, post.Id, post.User, post.Text, DateTimeOffset.UtcNow);
+        if (_pending.Add(posted, Sender))
+            WriteWaiting();
+    }
+
+    private void OnChange(ChangeMessage change)
+    {
+        if (!_members.Contains(Sender))
+        {
+            Sender.Tell(new NotMember(_room, change.Id));
+            _delivery.SendTo(Sender, new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "the room restarted; send the change again", change.Id))));
+            return;
+        }
+        if (change.Seq > _tail.Seq)
+        {
+            _delivery.SendTo(Sender, new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.NotFound, $"no message {change.Seq} in room '{_room}'", change.Id))));
+            return;
+        }
+        if (AnsweredAlready(change.User, change.Id, Sender))
+            return;
+        if (_changes.Accept(change, Sender))
+        {
+            var seq = change.Seq;
+            _table.WhenCaughtUp(() => _table.Table.ReadAsync(_room, seq, seq).PipeTo(Self,
+                success: rows => new OlderLoaded(seq, rows.Count > 0 ? rows[0] : null, Failed: false),
+                failure: _ => new OlderLoaded(seq, null, Failed: true)));
+        }
+        DecideChanges();
+    }
+
+    private void OnOlderLoaded(OlderLoaded loaded)
+    {
+        foreach (var (change, sender, error) in _changes.Loaded(loaded.Seq, loaded.Row, _table.Rev, loaded.Failed))
+            _delivery.SendTo(sender, new Deliver(ServerFrames.Error(error)));
+        DecideChanges();
+    }
+
+    // A frame stored already is acked again; one on its way to the journal is acked with it.
+    private bool AnsweredAlready(string user, string id, IActorRef sender)
+    {
+        if (_tail.TryGetSent(user, id, out var sent))
+        {
+            _delivery.SendTo(sender, new Deliver(ServerFrames.Ack(_room, id, sent.Seq, sent.Timestamp, sent.Rev)));
+            return true;
+        }
+        return _pending.TryJoin(user, id, sender);
+    }
+
+    // Changes are decided against stored state only: while a write is in flight they wait for it.
+    private void DecideChanges()
+    {
+        if (_pending.Writing || !_changes.HasWaiting)
+            return;
+        foreach (var decision in _changes.Decide(DateTimeOffset.UtcNow))
+        {
+            if (decision.Answer is { } answer)
+                _delivery.SendTo(decision.Sender, new Deliver(answer));
+            else if (!AnsweredAlready(decision.Change.User, decision.Change.Id, decision.Sender))
+                _pending.Add(decision.Event!, decision.Sender);
+        }
+        if (_pending.HasWaiting)
+            WriteWaiting();
+    }
+
+    private void WriteWaiting()
+    {
+        var batch = _pending.TakeBatch();
+        var remaining = batch.Count;
+        var started = Stopwatch.GetTimestamp();
+        PersistAllAsync(batch, stored =>
+        {
+            var rev = LastSequenceNr;
+            var pending = _pending.Stored(stored);
+            var frame = _tail.Apply(stored, rev);
+            _table.Add(new RevisedEvent(rev, stored));
+            IReadOnlyList<IActorRef> senders = pending?.Senders ?? [];
+            if (stored is MessagePosted posted)
+            {
+                ChatMetrics.MessagesStored.Add(1);
+                var ack = new Acked(_room, posted.Id, posted.Seq, ServerFrames.Ack(_room, posted.Id, posted.Seq, posted.Timestamp, rev));
+                foreach (var sender in senders)
+                    _delivery.SendTo(sender, ack);
+                _delivery.Broadcast(new DeliverSequenced(_room, posted.Seq, frame), except: senders);
+            }
+            else
+            {
+                var ack = new Deliver(ServerFrames.Ack(_room, stored.Id, stored.Seq, stored.At, rev));
+                foreach (var sender in senders)
+                    _delivery.SendTo(sender, ack);
+                _delivery.Broadcast(new Deliver(frame), except: senders);
+            }
+            if (pending is not null)
+                ChatMetrics.FanoutDelay.Record(Stopwatch.GetElapsedTime(pending.AcceptedAt).TotalMilliseconds);
+
+            if (--remaining == 0)
+            {
+                ChatMetrics.JournalWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                OnBatchStored();
+            }
+        });
+    }
+
+    private void OnBatchStored()
+    {
+        _pending.BatchStored();
+        _table.Flush(_tail.Seq);
+        if (_tail.Rev - _snapshotRev >= _settings.SnapshotEvery)
+        {
+            _snapshotRev = _tail.Rev;
+            SaveSnapshot(new RoomSnapshot(_tail.Seq));
+        }
+        DecideChanges();
+        if (_pending.Writing)
+            return;
+        if (_pending.HasWaiting)
+            WriteWaiting();
+        else if (_stopRequested)
+            Context.Stop(Self);
+        else
+            ScheduleIdleStopIfEmpty();
+    }
+
+    /// <summary>An older message read from the table for a change to it; null when it is not there or could not be read.</summary>
+    private sealed record OlderLoaded(long Seq, MessageRow? Row, bool Failed) : INoSerializationVerificationNeeded;
+}
