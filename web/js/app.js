@@ -39,9 +39,14 @@ const ui = {
   messages: createMessageView({
     loadOlder: () => chat?.loadOlder(),
     retry: (id) => chat?.retry(id),
+    canChange: () => (chat ? chat.protocol >= 2 : false),
+    edit: (msg) => ui.composer.startEdit(msg),
+    remove: (seq) => chat?.remove(seq),
+    toggleReaction: (seq, emoji) => chat?.toggleReaction(seq, emoji),
   }),
   composer: createComposer({
     send: (text) => (chat ? chat.send(text) : false),
+    saveEdit: (seq, text) => (chat ? chat.edit(seq, text) : false),
     typed: () => chat?.typed(),
   }),
   notices: createNotices(),

@@ -33,6 +33,8 @@ export class Chat {
     this.typingRoom = null;
     this.readTimer = null;
     this.readAt = 0;
+    this.protocol = 1; // from welcome: 2 when the server takes edits, reactions and resumes by revision
+    this.changes = new Map(); // client id -> { room, seq, kind, value } of a change awaiting its ack
     this.conn = new Connection({
       getToken: hooks.getToken,
       onWelcome: (frame) => this.#onWelcome(frame),
@@ -130,6 +132,10 @@ export class Chat {
       own: true,
       status: 'pending',
       sentOn: 0,
+      editedAt: null,
+      deleted: false,
+      reactions: [],
+      mine: new Set(),
     };
     room.addPending(msg);
     this.transmit(room, msg);
@@ -147,6 +153,56 @@ export class Chat {
         this.invalidate();
       }
     }
+  }
+
+  /** Replaces the text of one of the user's own messages. */
+  edit(seq, text) {
+    return this.#change(seq, 'edit', { text });
+  }
+
+  /** Deletes one of the user's own messages. */
+  remove(seq) {
+    return this.#change(seq, 'delete', {});
+  }
+
+  /** Adds the user's reaction, or takes it back when the user already reacted with it. */
+  toggleReaction(seq, emoji) {
+    const msg = this.currentRoom()?.bySeq.get(seq);
+    if (!msg) return false;
+    return this.#change(seq, msg.mine.has(emoji) ? 'unreact' : 'react', { emoji });
+  }
+
+  #change(seq, kind, fields) {
+    const room = this.currentRoom();
+    if (!room || !room.joinedOnConn || this.protocol < 2) return false;
+    const id = newClientId();
+    if (!this.conn.send({ type: kind, room: room.name, id, seq, ...fields })) return false;
+    this.changes.set(id, { room: room.name, seq, kind, value: fields.text ?? fields.emoji });
+    return true;
+  }
+
+  /** The ack of one of our changes: it is now true for everyone, so show it here. */
+  changeAcked(room, id) {
+    const change = this.changes.get(id);
+    if (!change) return false;
+    this.changes.delete(id);
+    if (change.kind === 'edit') room.edited(change.seq, change.value, new Date().toISOString());
+    else if (change.kind === 'delete') room.deleted(change.seq);
+    else {
+      const msg = room.bySeq.get(change.seq);
+      const entry = msg?.reactions.find((r) => r.emoji === change.value);
+      const mine = msg?.mine.has(change.value);
+      // An ack of a change that changed nothing (already so) leaves the count as it is.
+      if (change.kind === 'react' && !mine) room.reacted(change.seq, this.me, change.value, true, (entry?.count ?? 0) + 1, this.me);
+      if (change.kind === 'unreact' && mine) room.reacted(change.seq, this.me, change.value, false, Math.max(0, (entry?.count ?? 1) - 1), this.me);
+    }
+    this.invalidate();
+    return true;
+  }
+
+  /** An error about one of our changes: forget it; true when the id was one. */
+  changeFailed(id) {
+    return this.changes.delete(id);
   }
 
   loadOlder() {
@@ -179,8 +235,10 @@ export class Chat {
 
   sendJoin(room) {
     const frame = { type: 'join', room: room.name };
-    // `since` only once we hold a window of the room; the first join asks for the latest page.
+    // `since` only once we hold a window of the room; the first join asks for the latest page. With protocol 2,
+    // the revision too: the server then replays every event since, edits and reactions included.
     if (room.loaded) frame.since = room.contiguousTop();
+    if (room.loaded && room.rev > 0 && this.protocol >= 2) frame.rev = room.rev;
     room.lastSince = frame.since ?? null;
     this.conn.send(frame);
   }
@@ -278,6 +336,7 @@ export class Chat {
   }
 
   #onWelcome(frame) {
+    this.protocol = Number.isInteger(frame.protocol) ? frame.protocol : 1;
     if (typeof frame.user === 'string' && frame.user) {
       this.me = frame.user;
       this.ui.sidebar.setUser(this.me);

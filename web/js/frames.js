@@ -13,12 +13,17 @@ const ERROR_TEXT = {
   forbidden: 'Not allowed',
   unavailable: 'The server is busy — try again in a moment',
   internal: 'Something went wrong on the server',
+  not_found: 'That message no longer exists',
+  limit_reached: 'A limit was reached',
 };
 
 export function handleFrame(chat, frame) {
   const handler = HANDLERS[frame.type];
   if (handler) handler(chat, frame);
 }
+
+// The frames that a resume by revision replays inside `joined`.
+const EVENT_TYPES = new Set(['message', 'edited', 'deleted', 'reaction']);
 
 const roomOf = (chat, frame) => (typeof frame.room === 'string' ? chat.rooms.get(frame.room) : undefined);
 const list = (value) => (Array.isArray(value) ? value : []);
@@ -29,6 +34,8 @@ const HANDLERS = {
     if (!room) return; // left while the join was under way
     const wasLoaded = room.loaded;
     const messages = list(f.messages);
+    // A resume that reached back too far: start over from the page the server gives.
+    if (f.reset === true) room.clearSettled();
     // A truncated replay that does not connect to what we hold: keep only the replay.
     if (f.truncated && wasLoaded && messages.length && messages[0].seq > room.contiguousTop() + 1) {
       room.clearSettled();
@@ -37,6 +44,11 @@ const HANDLERS = {
       const added = room.addServerMessage(m, chat.me);
       if (added && wasLoaded && !added.own && !chat.isShown(room)) room.unread++;
     }
+    // A resume by revision: every event since, in order, as it was announced live.
+    for (const event of list(f.events)) {
+      if (event && typeof event === 'object' && event.room === room.name && EVENT_TYPES.has(event.type)) HANDLERS[event.type](chat, event);
+    }
+    room.noteRev(f.rev);
     room.members = new Set(list(f.members).filter((u) => typeof u === 'string'));
     room.loaded = true;
     room.joinedOnConn = true;
@@ -64,8 +76,34 @@ const HANDLERS = {
   ack(chat, f) {
     const room = roomOf(chat, f);
     if (!room) return;
+    room.noteRev(f.rev);
+    if (chat.changeAcked(room, f.id)) return;
     const before = room.maxSeq;
     if (room.ack(f.id, f.seq, f.ts) && room.loaded && before && f.seq > before + 1) chat.checkGapSoon(room);
+    chat.invalidate();
+  },
+
+  edited(chat, f) {
+    const room = roomOf(chat, f);
+    if (!room || !Number.isInteger(f.seq)) return;
+    room.noteRev(f.rev);
+    room.edited(f.seq, f.text, f.editedAt);
+    chat.invalidate();
+  },
+
+  deleted(chat, f) {
+    const room = roomOf(chat, f);
+    if (!room || !Number.isInteger(f.seq)) return;
+    room.noteRev(f.rev);
+    room.deleted(f.seq);
+    chat.invalidate();
+  },
+
+  reaction(chat, f) {
+    const room = roomOf(chat, f);
+    if (!room || !Number.isInteger(f.seq) || typeof f.user !== 'string') return;
+    room.noteRev(f.rev);
+    room.reacted(f.seq, f.user, f.emoji, f.op === 'add', f.count, chat.me);
     chat.invalidate();
   },
 
@@ -124,7 +162,9 @@ const HANDLERS = {
     const ref = typeof f.ref === 'string' ? f.ref : null;
     const detail = typeof f.message === 'string' && f.message ? f.message : '';
     let text = ERROR_TEXT[code] || `Error: ${code}`;
-    if (ref) {
+    if (ref && chat.changeFailed(ref)) {
+      text = `Could not change the message: ${text}`;
+    } else if (ref) {
       for (const room of chat.rooms.values()) {
         const msg = room.byId.get(ref);
         if (msg && msg.seq == null) {

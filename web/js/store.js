@@ -1,8 +1,10 @@
 // Room and message state. No DOM here: the controller mutates it, the ui modules read it.
 //
-// A message object: { seq, id, from, text, ts, own, status }
-//   seq    room sequence number, null while an own message waits for its ack
-//   status 'pending' | 'sent' | 'failed' for own messages, null for others
+// A message object: { seq, id, from, text, ts, own, status, editedAt, deleted, reactions }
+//   seq       room sequence number, null while an own message waits for its ack
+//   status    'pending' | 'sent' | 'failed' for own messages, null for others
+//   editedAt  when its text was last edited, or null; deleted: true for a placeholder
+//   reactions [{ emoji, count, users }] in the order each emoji was first used (users: the first few who reacted)
 
 import { sameUser } from './validate.js';
 
@@ -27,6 +29,11 @@ export class Room {
     this.lineAfter = null;
     this.lineKnown = false;
     this.rejoinTimer = null;
+    this.rev = 0; // the latest room revision seen (protocol 2): a rejoin resumes from it
+  }
+
+  noteRev(rev) {
+    if (Number.isInteger(rev) && rev > this.rev) this.rev = rev;
   }
 
   get maxSeq() {
@@ -60,7 +67,14 @@ export class Room {
    */
   addServerMessage(raw, me) {
     const seq = raw?.seq;
-    if (!Number.isInteger(seq) || seq < 1 || this.bySeq.has(seq)) return null;
+    if (!Number.isInteger(seq) || seq < 1) return null;
+    this.noteRev(raw.rev);
+    const known = this.bySeq.get(seq);
+    if (known) {
+      // A replay or page shows the message as it is now: take its edits, deletion and reactions.
+      applyState(known, raw, me);
+      return null;
+    }
     const own = sameUser(raw.from, me);
     const id = typeof raw.id === 'string' ? raw.id : '';
     let msg = own && id ? this.byId.get(id) : undefined;
@@ -68,6 +82,7 @@ export class Room {
       if (msg.seq != null) return null; // same id already settled under another seq
       this.#settle(msg, seq, raw.ts);
       msg.from = String(raw.from);
+      applyState(msg, raw, me);
       return null; // not new: it was already on screen
     }
     msg = {
@@ -78,10 +93,55 @@ export class Room {
       ts: typeof raw.ts === 'string' ? raw.ts : null,
       own,
       status: own ? 'sent' : null,
+      editedAt: null,
+      deleted: false,
+      reactions: [],
+      mine: new Set(), // emoji this user reacted with
     };
+    applyState(msg, raw, me);
     if (own && id) this.byId.set(id, msg);
     this.#index(msg);
     return msg;
+  }
+
+  /** A message's text was edited (by its sender, here or elsewhere). */
+  edited(seq, text, editedAt) {
+    const msg = this.bySeq.get(seq);
+    if (!msg || msg.deleted || typeof text !== 'string') return;
+    msg.text = text;
+    msg.editedAt = typeof editedAt === 'string' ? editedAt : new Date().toISOString();
+  }
+
+  /** A message was deleted: it stays as a placeholder. */
+  deleted(seq) {
+    const msg = this.bySeq.get(seq);
+    if (!msg) return;
+    msg.deleted = true;
+    msg.text = '';
+    msg.editedAt = null;
+    msg.reactions = [];
+    msg.mine.clear();
+  }
+
+  /** A reaction was added or taken back; count is the emoji's total after it, when the server said. */
+  reacted(seq, user, emoji, added, count, me) {
+    const msg = this.bySeq.get(seq);
+    if (!msg || msg.deleted || typeof emoji !== 'string') return;
+    let entry = msg.reactions.find((r) => r.emoji === emoji);
+    if (!entry && added) {
+      entry = { emoji, count: 0, users: [] };
+      msg.reactions.push(entry);
+    }
+    if (!entry) return;
+    const listed = entry.users.findIndex((u) => sameUser(u, user));
+    if (added && listed < 0 && entry.users.length < 10) entry.users.push(String(user));
+    if (!added && listed >= 0) entry.users.splice(listed, 1);
+    entry.count = Number.isInteger(count) ? count : Math.max(0, entry.count + (added ? 1 : -1));
+    if (sameUser(user, me)) {
+      if (added) msg.mine.add(emoji);
+      else msg.mine.delete(emoji);
+    }
+    if (entry.count <= 0) msg.reactions = msg.reactions.filter((r) => r !== entry);
   }
 
   addPending(msg) {
@@ -139,4 +199,26 @@ export class Room {
     }
     list.splice(lo, 0, msg);
   }
+}
+
+/** Takes a message object's current state (protocol 2 fields) onto a stored message. */
+function applyState(msg, raw, me) {
+  if (raw.deleted === true) {
+    msg.deleted = true;
+    msg.text = '';
+    msg.editedAt = null;
+    msg.reactions = [];
+    msg.mine?.clear();
+    return;
+  }
+  if (typeof raw.text === 'string') msg.text = raw.text;
+  msg.editedAt = typeof raw.editedAt === 'string' ? raw.editedAt : null;
+  const reactions = Array.isArray(raw.reactions) ? raw.reactions : [];
+  msg.reactions = reactions
+    .filter((r) => r && typeof r.emoji === 'string' && Number.isInteger(r.count) && r.count > 0)
+    .map((r) => ({ emoji: r.emoji, count: r.count, users: Array.isArray(r.users) ? r.users.map(String) : [] }));
+  if (!msg.mine) msg.mine = new Set();
+  // What we know of our own reactions: those naming us, and those we made here that a short list may leave out.
+  for (const r of msg.reactions) if (r.users.some((u) => sameUser(u, me))) msg.mine.add(r.emoji);
+  for (const emoji of [...msg.mine]) if (!msg.reactions.some((r) => r.emoji === emoji)) msg.mine.delete(emoji);
 }

@@ -6,9 +6,15 @@ namespace ActorChat.Hosting;
 public sealed partial class MessageTable
 {
     /// <summary>The statements of one transaction, each prepared once and run per event.</summary>
-    private sealed class Statements(DbConnection connection, DbTransaction transaction)
+    private sealed class Statements(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
     {
         private readonly Dictionary<string, DbCommand> _commands = [];
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var command in _commands.Values)
+                await command.DisposeAsync().ConfigureAwait(false);
+        }
 
         public async Task ApplyAsync(TableWrite write)
         {

@@ -133,23 +133,38 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
 
     private static DateTimeOffset Ticks(long ticks) => new(ticks, TimeSpan.Zero);
 
-    // One transaction for every write waiting: on SQLite a commit holds the one write lock the journal also needs.
+    /// <summary>
+    /// The shortest time between the starts of two table transactions: the events every room stores within it go in
+    /// one. Nothing waits on the table but reads of what rooms no longer hold in memory, so it trades a few
+    /// milliseconds of lag for far fewer transactions on a busy node.
+    /// </summary>
+    private static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(10);
+
+    // One transaction for every write waiting, on a connection the writer keeps: on SQLite a commit holds the one
+    // write lock the journal also needs, so the fewer the better.
     private async Task WriteLoopAsync()
     {
         var batch = new List<TableWrite>();
+        DbConnection? connection = null;
+        var lastStart = long.MinValue;
         while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (batch.Count < 256 && _writes.Reader.TryRead(out var write))
+            if (lastStart != long.MinValue && System.Diagnostics.Stopwatch.GetElapsedTime(lastStart) is var since && since < CommitInterval)
+                await Task.Delay(CommitInterval - since).ConfigureAwait(false);
+            lastStart = System.Diagnostics.Stopwatch.GetTimestamp();
+            while (batch.Count < 1024 && _writes.Reader.TryRead(out var write))
                 batch.Add(write);
             try
             {
                 await _schema.Value.ConfigureAwait(false);
-                await using var connection = await OpenAsync().ConfigureAwait(false);
-                await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-                var statements = new Statements(connection, transaction);
-                foreach (var write in batch)
-                    await statements.ApplyAsync(write).ConfigureAwait(false);
-                await transaction.CommitAsync().ConfigureAwait(false);
+                connection ??= await OpenAsync().ConfigureAwait(false);
+                await using (var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false))
+                {
+                    await using var statements = new Statements(connection, transaction);
+                    foreach (var write in batch)
+                        await statements.ApplyAsync(write).ConfigureAwait(false);
+                    await transaction.CommitAsync().ConfigureAwait(false);
+                }
                 foreach (var write in batch)
                     write.Done.TrySetResult();
             }
@@ -158,10 +173,16 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
             {
                 foreach (var write in batch)
                     write.Done.TrySetException(e);
+                // The next batch starts on a fresh connection.
+                if (connection is not null)
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                connection = null;
             }
 #pragma warning restore CA1031
             batch.Clear();
         }
+        if (connection is not null)
+            await connection.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task<DbConnection> OpenAsync()

@@ -6,15 +6,17 @@ import { createEmojiPicker } from './emoji.js';
 
 const COUNTER_FROM = MAX_TEXT - 500;
 
-/** @param {object} actions send(text) -> true when accepted, typed() */
+/** @param {object} actions send(text) -> true when accepted, saveEdit(seq, text) -> true when sent, typed() */
 export function createComposer(actions) {
   const form = document.querySelector('form.composer');
   const box = byTestId('composer', form);
   const sendButton = byTestId('send', form);
   const counter = form.querySelector('.counter');
   const emoji = createEmojiPicker(byTestId('emoji-button', form), byTestId('emoji-picker', form), box);
+  const editing = form.querySelector('.editing');
   let enabled = false;
   let room = null;
+  let edit = null; // { seq, draft }: the message being edited, and what the box held before
   const drafts = new Map(); // room -> unsent text, so switching rooms keeps what was typed
 
   function refresh() {
@@ -27,9 +29,28 @@ export function createComposer(actions) {
     box.style.height = `${Math.min(box.scrollHeight, 200)}px`;
   }
 
+  function setLabel(text, label) {
+    setText(sendButton.querySelector('.send-label'), text);
+    sendButton.setAttribute('aria-label', label);
+  }
+
+  function stopEditing(restore) {
+    if (!edit) return;
+    box.value = restore ? edit.draft : '';
+    edit = null;
+    editing.hidden = true;
+    setLabel('Send', 'Send message');
+    refresh();
+  }
+
   function submit() {
     const text = box.value.trim();
     if (!enabled || !text || text.length > MAX_TEXT) return;
+    if (edit) {
+      if (actions.saveEdit(edit.seq, text)) stopEditing(true);
+      box.focus();
+      return;
+    }
     if (actions.send(text)) {
       box.value = '';
       refresh();
@@ -41,7 +62,13 @@ export function createComposer(actions) {
     ev.preventDefault();
     submit();
   });
+  editing.querySelector('button').addEventListener('click', () => stopEditing(true));
   box.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && edit) {
+      ev.preventDefault();
+      stopEditing(true);
+      return;
+    }
     if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing && ev.keyCode !== 229) {
       ev.preventDefault();
       submit();
@@ -56,6 +83,7 @@ export function createComposer(actions) {
     /** room name or null: enables the composer and sets its placeholder. */
     setRoom(name) {
       if (name !== room) {
+        stopEditing(true);
         if (room) drafts.set(room, box.value);
         box.value = (name && drafts.get(name)) || '';
         room = name;
@@ -72,7 +100,21 @@ export function createComposer(actions) {
         if (enabled && !window.matchMedia('(pointer: coarse)').matches) box.focus();
       });
     },
+    /** Puts one of the user's messages in the box to edit; Enter saves, Escape gives the draft back. */
+    startEdit(msg) {
+      if (!enabled || msg.seq == null || msg.deleted) return;
+      if (!edit) edit = { seq: msg.seq, draft: box.value };
+      else edit.seq = msg.seq;
+      box.value = msg.text;
+      editing.hidden = false;
+      setLabel('Save', 'Save the edited message');
+      refresh();
+      box.focus();
+      box.setSelectionRange(box.value.length, box.value.length);
+    },
     reset() {
+      edit = null;
+      editing.hidden = true;
       box.value = '';
       room = null;
       drafts.clear();

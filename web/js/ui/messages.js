@@ -11,8 +11,11 @@ const BOTTOM_SLACK_PX = 48;
 const LONG_CHARS = 700;
 const LONG_LINES = 10;
 const STATUS_LABEL = { pending: 'Sending…', sent: 'Sent', failed: 'Not sent' };
+// The reactions offered at one click; any other emoji goes through the composer's picker.
+const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'];
+const CONFIRM_MS = 4000;
 
-/** @param {object} actions loadOlder(), retry(id) */
+/** @param {object} actions loadOlder(), retry(id), canChange(), edit(msg), remove(seq), toggleReaction(seq, emoji) */
 export function createMessageView(actions) {
   const scroller = document.querySelector('.scroller');
   const list = byTestId('message-list');
@@ -20,6 +23,7 @@ export function createMessageView(actions) {
   const empty = scroller.querySelector('.empty-state');
   const jump = document.querySelector('.jump');
   const nodes = new WeakMap(); // message object -> li
+  const rendered = new WeakMap(); // li -> the text (or deletion) it shows, so an edit re-renders it
   const search = byTestId('search');
   const searchCount = byTestId('search-count');
   let shownRoom = null;
@@ -79,7 +83,8 @@ export function createMessageView(actions) {
     }
     const bubble = el('div', { class: 'bubble' }, el('div', { class: 'meta' }, from), text);
     if (isLong(msg.text || '')) bubble.append(moreButton());
-    bubble.append(foot);
+    foot.prepend(el('span', { class: 'edited', testid: 'edited-label', hidden: true }, '(edited)'));
+    bubble.append(foot, el('div', { class: 'reactions', testid: 'reactions', role: 'group', 'aria-label': 'Reactions' }), messageActions(msg, actionsForMsg));
     const day = el('div', { class: 'day', role: 'separator', hidden: true });
     const line = el('div', { class: 'new-line', role: 'separator', testid: 'new-line', hidden: true }, 'New messages');
     const seen = el('div', { class: 'seen', testid: 'seen-by', hidden: true });
@@ -88,7 +93,82 @@ export function createMessageView(actions) {
     if (!msg.own && mentions(msg.text || '', me)) li.classList.add('mentions-me');
     if (!msg.own) li.append(avatar(msg.from));
     li.append(bubble, seen);
+    rendered.set(li, msg.text || '');
     return li;
+  }
+
+  // Reply-less actions of a message, shown on hover or keyboard focus: react, and for one's own, edit and delete.
+  function messageActions(msg, acts) {
+    const bar = el('div', { class: 'actions', testid: 'message-actions', role: 'toolbar', 'aria-label': 'Message actions' });
+    const quick = el('div', { class: 'quick-reactions', testid: 'quick-reactions', role: 'group', 'aria-label': 'React with', hidden: true });
+    for (const emoji of QUICK_REACTIONS) {
+      quick.append(el('button', { type: 'button', class: 'quick', 'aria-label': `React with ${emoji}`,
+        on: { click: () => { quick.hidden = true; acts.toggleReaction(msg.seq, emoji); } } }, emoji));
+    }
+    const react = el('button', { type: 'button', class: 'act', testid: 'react-button', 'aria-label': 'Add a reaction', 'aria-expanded': 'false',
+      on: { click: () => { quick.hidden = !quick.hidden; react.setAttribute('aria-expanded', String(!quick.hidden)); } } }, '☺+');
+    bar.append(react);
+    if (msg.own) {
+      bar.append(el('button', { type: 'button', class: 'act', testid: 'edit-button', on: { click: () => acts.edit(msg) } }, 'Edit'));
+      // Deleting asks for a second click within a few seconds.
+      const del = el('button', { type: 'button', class: 'act danger', testid: 'delete-button' }, 'Delete');
+      let timer = null;
+      del.addEventListener('click', () => {
+        if (del.dataset.confirm) {
+          clearTimeout(timer);
+          acts.remove(msg.seq);
+          return;
+        }
+        del.dataset.confirm = '1';
+        del.textContent = 'Delete?';
+        timer = setTimeout(() => {
+          delete del.dataset.confirm;
+          del.textContent = 'Delete';
+        }, CONFIRM_MS);
+      });
+      bar.append(del);
+    }
+    bar.append(quick);
+    return bar;
+  }
+
+  function syncChanges(li, msg, me) {
+    const shown = msg.deleted ? '\u0000deleted' : msg.text || '';
+    if (rendered.get(li) !== shown) {
+      rendered.set(li, shown);
+      const text = li.querySelector('.text');
+      if (msg.deleted) {
+        text.replaceChildren('This message was deleted');
+        li.classList.remove('long', 'mentions-me');
+      } else {
+        renderRichText(text, msg.text || '', me);
+      }
+    }
+    li.classList.toggle('deleted', Boolean(msg.deleted));
+    const edited = li.querySelector('.edited');
+    edited.hidden = !msg.editedAt || msg.deleted;
+    if (msg.editedAt) edited.title = `Edited ${fullDateOf(msg.editedAt)}`;
+    const canChange = msg.seq != null && !msg.deleted && actions.canChange();
+    li.querySelector('.actions').hidden = !canChange;
+
+    const box = li.querySelector('.reactions');
+    const reactions = msg.deleted ? [] : msg.reactions || [];
+    box.hidden = reactions.length === 0;
+    const chips = reactions.map((r) => {
+      let chip = [...box.children].find((c) => c.dataset.emoji === r.emoji);
+      if (!chip) {
+        chip = el('button', { type: 'button', class: 'reaction', testid: 'reaction', dataset: { emoji: r.emoji },
+          on: { click: () => actions.toggleReaction(msg.seq, r.emoji) } });
+      }
+      const mine = msg.mine?.has(r.emoji) ?? false;
+      setText(chip, `${r.emoji} ${r.count}`);
+      chip.setAttribute('aria-pressed', String(mine));
+      const names = r.users.join(', ') + (r.count > r.users.length ? ` and ${r.count - r.users.length} more` : '');
+      chip.title = names;
+      chip.setAttribute('aria-label', `${r.emoji} ${r.count}: ${names}`);
+      return chip;
+    });
+    if (chips.length !== box.children.length || chips.some((c, i) => box.children[i] !== c)) box.replaceChildren(...chips);
   }
 
   function isLong(text) {
@@ -105,7 +185,7 @@ export function createMessageView(actions) {
     return more;
   }
 
-  function sync(li, msg, prev, seenBy, firstNew) {
+  function sync(li, msg, prev, seenBy, firstNew, me) {
     li.querySelector('.new-line').hidden = msg !== firstNew;
     setData(li, 'seq', msg.seq);
     if (msg.own) {
@@ -131,6 +211,8 @@ export function createMessageView(actions) {
     day.hidden = !newDay;
     if (newDay) setText(day, dayLabel);
     li.classList.toggle('cont', Boolean(prev) && !newDay && continues(prev, msg));
+
+    syncChanges(li, msg, me);
 
     const seen = li.querySelector('.seen');
     seen.hidden = !seenBy;
@@ -176,7 +258,7 @@ export function createMessageView(actions) {
           li = build(msg, actions, me);
           nodes.set(msg, li);
         }
-        sync(li, msg, prev, seen.get(msg), firstNew);
+        sync(li, msg, prev, seen.get(msg), firstNew, me);
         if (li === cursor) cursor = cursor.nextSibling;
         else list.insertBefore(li, cursor);
         prev = msg;
