@@ -31,7 +31,7 @@ public sealed class DataFilesTests
             await alice.ExpectAsync("ack");
 
             Assert.Equal(OwnerOnlyFolder, File.GetUnixFileMode(folder));
-            foreach (var name in new[] { "actorchat.db", "actorchat.db-wal", "actorchat.db-shm", "token-signing.key" })
+            foreach (var name in new[] { "actorchat.db", "actorchat.db-wal", "actorchat.db-shm", "actorchat.messages.db", "token-signing.key" })
             {
                 var path = Path.Combine(folder, name);
                 Assert.True(File.Exists(path), $"{name} is missing");

@@ -18,8 +18,9 @@ namespace ActorChat.Hosting;
 /// applied to it and takes only later ones, so applying an event twice, or a late write from a room's previous
 /// node after its next one, changes nothing. The room's row records how far the table got: a room that recovers
 /// applies again every event after it (see <see cref="RoomRecovery"/>).</para>
-/// <para>On SQLite its commits are not flushed to the disk (the journal's are): a machine crash may lose the newest
-/// rows, and the journal puts them back.</para>
+/// <para>On SQLite it is a file of its own beside the journal's (<see cref="StorageSettings.MessageTablePath"/>), so
+/// that its writes never hold the lock the journal's writes need, and its commits are not flushed to the disk (the
+/// journal's are): a machine crash may lose the newest rows, and the journal puts them back.</para>
 /// </remarks>
 public sealed partial class MessageTable : IExtension, IAsyncDisposable
 {
@@ -51,7 +52,7 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
     {
         var (provider, connection) = storage.Provider == StorageProvider.PostgreSql
             ? ("postgresql", storage.ConnectionString)
-            : ("sqlite", SqliteStore.Prepare(storage.SqlitePath));
+            : ("sqlite", SqliteStore.Prepare(storage.MessageTablePath));
         return $"{ConfigPath} {{ provider = {provider}, connection-string = \"{connection.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\" }}";
     }
 

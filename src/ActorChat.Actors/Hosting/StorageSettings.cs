@@ -54,6 +54,13 @@ public sealed class StorageSettings
 
     public string SqlitePath => Path.GetFullPath(Path.Combine(DataDirectory, SqliteFile));
 
+    /// <summary>
+    /// The SQLite file of the message table, beside <see cref="SqliteFile"/> (<c>actorchat.db</c> gives
+    /// <c>actorchat.messages.db</c>). A file of its own has a write lock of its own: the table's writes never make
+    /// the journal wait.
+    /// </summary>
+    public string MessageTablePath => Path.ChangeExtension(SqlitePath, null) + ".messages" + Path.GetExtension(SqlitePath);
+
     /// <summary>True when every node of a cluster can see the same data.</summary>
     public bool IsShared => Provider == StorageProvider.PostgreSql;
 
