@@ -16,7 +16,7 @@ namespace ActorChat.Connections;
 /// An <see cref="UntypedActor"/> with one switch: there is one of these per socket, and a
 /// <see cref="ReceiveActor"/> builds its handler tables per instance, about half a kilobyte each.
 /// </remarks>
-public sealed class ConnectionActor : UntypedActor, IWithTimers
+public sealed partial class ConnectionActor : UntypedActor, IWithTimers
 {
     /// <summary>The socket is gone; the connection stops and so leaves every room.</summary>
     public sealed record SocketClosed : INoSerializationVerificationNeeded
@@ -44,6 +44,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private readonly DeliveryHubs _hubs = DeliveryHubs.Get(Context.System);
     private readonly RoomSessions _joined;
     private readonly AccountLink _account;
+    private readonly IActorRef _accounts;
     private DateTimeOffset _expiresAt;
 
     public ConnectionActor(AuthTicket ticket, string session, Outbox outbound, IActorRef rooms, IActorRef accounts,
@@ -59,6 +60,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         _rateLimiter = new FrameRateLimiter(settings.FramesPerSecond, settings.FrameBurst, clock);
         _joined = new RoomSessions(_user, settings, clock);
         _account = new AccountLink(ticket, sessionConfirmed, accounts, Self, _joined.Backoff, settings.FrameBurst);
+        _accounts = accounts;
 
         Send(ServerFrames.Welcome(_user, session));
     }
@@ -96,7 +98,13 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
                 OnJoinedRoom(joined);
                 break;
             case LeftRoom left:
-                Send(left.Frame);
+                OnLeftRoom(left);
+                break;
+            case JoinRefused refused:
+                OnJoinRefused(refused);
+                break;
+            case DirectPeerChecked checkedPeer:
+                OnDirectPeerChecked(checkedPeer);
                 break;
             case Terminated terminated when _account.IsAccount(terminated.ActorRef):
                 _account.AccountLost();
@@ -198,6 +206,15 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             case ChangeFrame change when IsJoined(change):
                 _rooms.Tell(new ChangeMessage(change.Room, _user, change.Id, change.Seq, change.Kind, change.Value));
                 break;
+            case CreateFrame create:
+                OnCreate(create);
+                break;
+            case MembershipFrame membership when IsJoined(membership):
+                _rooms.Tell(new ChangeMembership(membership.Room, _user, membership.User, membership.Invite));
+                break;
+            case DirectFrame direct:
+                OnDirect(direct);
+                break;
             case TypingFrame typing when IsJoined(typing):
                 _rooms.Tell(new Typing(typing.Room, _user));
                 break;
@@ -220,132 +237,6 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
                 Send(ServerFrames.Error(rejected.Error));
                 break;
         }
-    }
-
-    private void OnSend(SendFrame send)
-    {
-        _joined.TryGet(send.Room, out var session);
-        if (session.WouldExceed(send.Id, _settings.MaxUnackedSends))
-        {
-            SendError(ErrorCodes.RateLimited, $"{_settings.MaxUnackedSends} sends in room '{send.Room}' are still waiting for their ack", send.Id);
-            return;
-        }
-        var post = new Post(send.Room, _user, send.Id, send.Text);
-        if (session.Add(post, Now))
-            _rooms.Tell(post);
-        StartRetrying();
-    }
-
-    private bool IsJoined(RoomFrame frame)
-    {
-        if (_joined.Contains(frame.Room))
-            return true;
-        SendError(ErrorCodes.NotJoined, $"join room '{frame.Room}' first", frame.Reference);
-        return false;
-    }
-
-    private long Now => _joined.Now;
-
-    private void OnJoin(JoinFrame join)
-    {
-        if (_joined.TryGet(join.Room, out var session))
-            session.ClientJoinsAwaited++;
-        else if (_joined.Count >= _settings.MaxRoomsPerConnection)
-        {
-            SendError(ErrorCodes.LimitReached, $"a connection may be in at most {_settings.MaxRoomsPerConnection} rooms; leave one first", join.Room);
-            return;
-        }
-        else
-            session = _joined.Add(join.Room, join.Since, _hubs.For(join.Room));
-        session.JoinSent(Now);
-        _rooms.Tell(new Join(join.Room, _user, join.Since, _hubs.For(join.Room), Rev: join.Rev));
-        StartRetrying();
-        ScheduleJoinRetry(Now);
-    }
-
-    private void OnJoinedRoom(JoinedRoom joined)
-    {
-        // No session: the client left meanwhile, and its left frame says so; an answer to a retry is dropped.
-        if (!_joined.TryGet(joined.Room, out var session))
-            return;
-        var newIncarnation = session.Answered(Sender);
-        if (newIncarnation)
-        {
-            Context.Watch(Sender);
-            foreach (var post in session.Due(Now, retryAfter: 0))
-                _rooms.Tell(post);
-        }
-        session.Seen(joined.Seq);
-        // The client hears each of its own joins answered once, and a rejoin of ours once per new incarnation
-        // (its replay is what the client missed); the echoes of our retries are dropped.
-        if (session.ClientJoinsAwaited > 0)
-        {
-            session.ClientJoinsAwaited--;
-            SendJoined(joined);
-        }
-        else if (newIncarnation)
-        {
-            SendJoined(joined);
-        }
-    }
-
-    private void SendJoined(JoinedRoom joined)
-    {
-        Send(joined.Frame);
-        if (joined.Reads is { Count: > 0 } reads)
-        {
-            if (_outbound.TryEnqueue(reads))
-                ChatMetrics.Deliveries.Add(reads.Count);
-            else
-                Overflowed();
-        }
-    }
-
-    private void OnSequenced(DeliverSequenced delivery)
-    {
-        if (_joined.TryGet(delivery.Room, out var session))
-        {
-            // A message at or below what the client already has came late from a room's previous incarnation
-            // and is in the new incarnation's replay too.
-            if (delivery.Seq <= session.LastSeq)
-                return;
-            session.Seen(delivery.Seq);
-        }
-        Send(delivery.Frame);
-    }
-
-    // The room no longer knows this connection (it restarted in place, or moved before our rejoin reached it):
-    // join again; the send goes with the rejoin, so the client sees its ack and no error.
-    private void OnNotMember(NotMember notMember)
-    {
-        if (!_joined.TryGet(notMember.Room, out var session) || session.Incarnation is null)
-            return;
-        session.Lost();
-        _rooms.Tell(session.JoinCommand(_user, Now));
-        StartRetrying();
-        ScheduleJoinRetry(Now);
-    }
-
-    // An ack is for the client only while its send is outstanding: a retry of ours may be answered twice.
-    private void OnAcked(Acked acked)
-    {
-        if (_joined.TryGet(acked.Room, out var session) && session.Acknowledge(acked.Id, acked.Seq))
-            Send(acked.Frame);
-    }
-
-    // A room stops under a member only when it failed or moved to another node (its node may have died): join its
-    // next incarnation from where we were; what it never acknowledged goes again once it answers.
-    private void OnRoomStopped(Terminated terminated)
-    {
-        foreach (var session in _joined.All)
-        {
-            if (!terminated.ActorRef.Equals(session.Incarnation))
-                continue;
-            session.Lost();
-            _rooms.Tell(session.JoinCommand(_user, Now));
-            StartRetrying();
-        }
-        ScheduleJoinRetry(Now);
     }
 
     private void RetryUnanswered()

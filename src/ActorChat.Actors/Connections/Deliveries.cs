@@ -24,5 +24,11 @@ public sealed record NotMember(string Room, string Id) : IWireMessage;
 /// </summary>
 public sealed record JoinedRoom(string Room, long Seq, byte[] Frame, IReadOnlyList<byte[]>? Reads = null) : IWireMessage;
 
-/// <summary>The answer to a leave: the <c>left</c> frame.</summary>
-public sealed record LeftRoom(string Room, byte[] Frame) : IWireMessage;
+/// <summary>
+/// The answer to a leave: the <c>left</c> frame. <paramref name="Removed"/>: the room's owner took the user off its
+/// roster, and the connection forgets the room.
+/// </summary>
+public sealed record LeftRoom(string Room, byte[] Frame, bool Removed = false) : IWireMessage;
+
+/// <summary>The room refused a join (or a create): the connection forgets the room and tells the client why.</summary>
+public sealed record JoinRefused(string Room, string Code, string Message) : IWireMessage;

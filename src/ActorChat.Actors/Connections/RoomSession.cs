@@ -37,8 +37,11 @@ internal sealed class RoomSession(string room, long? since, IActorRef hub)
     public Join JoinCommand(string user, long now)
     {
         JoinSent(now);
-        return new Join(Room, user, LastSeq > 0 ? LastSeq : since, hub, _unacked.Count > 0 ? [.. _unacked.Keys] : null);
+        return new Join(Room, user, LastSeq > 0 ? LastSeq : since, hub, _unacked.Count > 0 ? [.. _unacked.Keys] : null, Create: Create);
     }
+
+    /// <summary>Set while the client's <c>create</c> is unanswered (true: private), so that every retry still creates.</summary>
+    public bool? Create { get; set; }
 
     public void JoinSent(long now)
     {
@@ -53,6 +56,7 @@ internal sealed class RoomSession(string room, long? since, IActorRef hub)
     {
         var isNew = !incarnation.Equals(Incarnation);
         Incarnation = incarnation;
+        Create = null;
         JoinAttempts = 0;
         return isNew;
     }

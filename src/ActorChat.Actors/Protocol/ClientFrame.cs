@@ -29,6 +29,18 @@ public sealed record ChangeFrame(string Room, string Id, long Seq, Rooms.ChangeK
     public override string? Reference => Id;
 }
 
+/// <summary>Version 2: create a room, public or private; the creator joins it.</summary>
+public sealed record CreateFrame(string Room, bool Private) : RoomFrame(Room);
+
+/// <summary>Version 2: the owner of a private room lets <paramref name="User"/> in, or (<paramref name="Invite"/> false) removes them.</summary>
+public sealed record MembershipFrame(string Room, string User, bool Invite) : RoomFrame(Room);
+
+/// <summary>Version 2: join the direct room of this user and <paramref name="User"/>.</summary>
+public sealed record DirectFrame(string User) : ClientFrame
+{
+    public override string? Reference => User;
+}
+
 public sealed record TypingFrame(string Room) : RoomFrame(Room);
 
 public sealed record ReadFrame(string Room, long Seq) : RoomFrame(Room);

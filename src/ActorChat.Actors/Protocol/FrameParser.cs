@@ -18,6 +18,10 @@ public static class FrameParser
         ["delete"] = root => ParseChange(root, ChangeKind.Delete),
         ["react"] = root => ParseChange(root, ChangeKind.React),
         ["unreact"] = root => ParseChange(root, ChangeKind.Unreact),
+        ["create"] = ParseCreate,
+        ["invite"] = root => new MembershipFrame(RoomOf(root), UserOf(root), Invite: true),
+        ["remove"] = root => new MembershipFrame(RoomOf(root), UserOf(root), Invite: false),
+        ["dm"] = root => new DirectFrame(UserOf(root)),
         ["typing"] = root => new TypingFrame(RoomOf(root)),
         ["read"] = root => new ReadFrame(RoomOf(root), RequiredCount(root, "seq", min: 0)),
         ["history"] = ParseHistory,
@@ -137,9 +141,32 @@ public static class FrameParser
     private static string RoomOf(JsonElement root)
     {
         var room = RequiredString(root, "room");
+        if (!Limits.IsValidRoomOrDirect(room))
+            throw new FrameRejection(ErrorCodes.InvalidRoom, "room names are 1 to 64 characters of a-z 0-9 _ -, or a direct room's dm:user:user", Truncate(room));
+        return room;
+    }
+
+    private static CreateFrame ParseCreate(JsonElement root)
+    {
+        var room = RequiredString(root, "room");
         if (!Limits.IsValidRoom(room))
             throw new FrameRejection(ErrorCodes.InvalidRoom, "room names are 1 to 64 characters of a-z 0-9 _ -", Truncate(room));
-        return room;
+        var isPrivate = false;
+        if (root.TryGetProperty("private", out var value) && value.ValueKind != JsonValueKind.Null)
+        {
+            if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                throw new FrameRejection(ErrorCodes.BadFrame, "field 'private' must be true or false", room);
+            isPrivate = value.GetBoolean();
+        }
+        return new CreateFrame(room, isPrivate);
+    }
+
+    private static string UserOf(JsonElement root)
+    {
+        var user = RequiredString(root, "user");
+        if (!Accounts.Usernames.IsValid(user))
+            throw new FrameRejection(ErrorCodes.BadFrame, "field 'user' must be a username: 3 to 32 characters of A-Z a-z 0-9 _ . -", Truncate(user));
+        return user;
     }
 
     private static string RequiredString(JsonElement root, string name, string? reference = null)

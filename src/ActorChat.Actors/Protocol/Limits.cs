@@ -36,6 +36,35 @@ public static class Limits
         return true;
     }
 
+    /// <summary>The prefix of a direct room's name: <c>dm:</c>, then the two usernames in lower case, in order, split by <c>:</c>.</summary>
+    public const string DirectPrefix = "dm:";
+
+    /// <summary>The direct room of two users (given in any case); null when they are the same user.</summary>
+    public static string? DirectRoom(string user, string other)
+    {
+        var (a, b) = (user.ToLowerInvariant(), other.ToLowerInvariant());
+        var order = string.CompareOrdinal(a, b);
+        return order == 0 ? null : order < 0 ? $"{DirectPrefix}{a}:{b}" : $"{DirectPrefix}{b}:{a}";
+    }
+
+    /// <summary>The two users of a well-formed direct room name, or null when <paramref name="room"/> is not one.</summary>
+    public static (string First, string Second)? DirectRoomUsers(string room)
+    {
+        if (!room.StartsWith(DirectPrefix, StringComparison.Ordinal))
+            return null;
+        var parts = room[DirectPrefix.Length..].Split(':');
+        if (parts.Length != 2 || !IsLowerUsername(parts[0]) || !IsLowerUsername(parts[1]) || string.CompareOrdinal(parts[0], parts[1]) >= 0)
+            return null;
+        return (parts[0], parts[1]);
+    }
+
+    /// <summary>A room a client may name: a public or private room's name, or a well-formed direct room's.</summary>
+    public static bool IsValidRoomOrDirect(string room) => IsValidRoom(room) || DirectRoomUsers(room) is not null;
+
+    // A username (3 to 32 characters of A-Z a-z 0-9 _ . -) as it appears in a direct room's name: in lower case.
+    private static bool IsLowerUsername(string name) =>
+        name.Length is >= 3 and <= 32 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '.' or '-');
+
     /// <summary>Room names: 1 to 64 characters of a-z 0-9 _ -.</summary>
     public static bool IsValidRoom(string room)
     {

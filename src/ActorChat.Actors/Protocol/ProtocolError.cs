@@ -16,6 +16,9 @@ public static class ErrorCodes
     /// <summary>A per-client limit other than a rate, such as the rooms one connection may be in: retrying will not help.</summary>
     public const string LimitReached = "limit_reached";
 
+    /// <summary>Version 2: a room to create exists already.</summary>
+    public const string Conflict = "conflict";
+
     /// <summary>Version 2: the message (or user) a frame names does not exist, or no longer can be changed.</summary>
     public const string NotFound = "not_found";
 }

@@ -104,7 +104,7 @@ public static class ServerFrames
     /// <param name="events">For a resume by <c>rev</c>: the frames of the events after it, in order; null otherwise.</param>
     /// <param name="reset">A resume by <c>rev</c> that reached back too far: the messages are the latest page instead.</param>
     public static byte[] Joined(string room, long seq, IReadOnlyCollection<string> members, int memberCount, IEnumerable<byte[]> messages, bool truncated,
-        long rev = 0, IEnumerable<byte[]>? events = null, bool reset = false) => Write(w =>
+        long rev = 0, IEnumerable<byte[]>? events = null, bool reset = false, RoomAccessView? access = null) => Write(w =>
     {
         w.WriteString("type", "joined");
         w.WriteString("room", room);
@@ -130,6 +130,18 @@ public static class ServerFrames
         }
         if (reset)
             w.WriteBoolean("reset", true);
+        if (access is not null)
+        {
+            w.WriteBoolean("private", true);
+            if (access.Direct)
+                w.WriteBoolean("direct", true);
+            if (access.Owner is not null)
+                w.WriteString("owner", access.Owner);
+            w.WriteStartArray("roster");
+            foreach (var user in access.Roster)
+                w.WriteStringValue(user);
+            w.WriteEndArray();
+        }
     });
 
     public static byte[] History(string room, IEnumerable<byte[]> messages, bool more) => Write(w =>
@@ -140,10 +152,24 @@ public static class ServerFrames
         w.WriteBoolean("more", more);
     });
 
-    public static byte[] Left(string room) => Write(w =>
+    /// <param name="removed">The room's owner took the user off its roster (version 2: <c>"reason":"removed"</c>).</param>
+    public static byte[] Left(string room, bool removed = false) => Write(w =>
     {
         w.WriteString("type", "left");
         w.WriteString("room", room);
+        if (removed)
+            w.WriteString("reason", "removed");
+    });
+
+    /// <param name="invited">True when <paramref name="member"/> was let in, false when taken off the roster.</param>
+    public static byte[] Member(string room, long rev, string member, bool invited, string by) => Write(w =>
+    {
+        w.WriteString("type", "member");
+        w.WriteString("room", room);
+        w.WriteNumber("rev", rev);
+        w.WriteString("user", member);
+        w.WriteString("event", invited ? "invited" : "removed");
+        w.WriteString("by", by);
     });
 
     public static byte[] Presence(string room, string user, bool joined) => Write(w =>
@@ -208,3 +234,6 @@ public static class ServerFrames
         return buffer.WrittenSpan.ToArray();
     }
 }
+
+/// <summary>Who may be in a private or direct room, as <c>joined</c> tells its members.</summary>
+public sealed record RoomAccessView(bool Direct, string? Owner, IReadOnlyList<string> Roster);

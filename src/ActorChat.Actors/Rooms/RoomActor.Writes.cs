@@ -136,7 +136,7 @@ public sealed partial class RoomActor
         if (_tail.Rev - _snapshotRev >= _settings.SnapshotEvery)
         {
             _snapshotRev = _tail.Rev;
-            SaveSnapshot(new RoomSnapshot(_tail.Seq));
+            SaveSnapshot(_access.Snapshot(_tail.Seq));
         }
         DecideChanges();
         if (_pending.Writing)

@@ -4,6 +4,7 @@ using ActorChat.Diagnostics;
 using ActorChat.Protocol;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using Akka.Event;
 using Akka.Persistence;
 using Akka.Streams;
 
@@ -32,6 +33,7 @@ public sealed partial class RoomActor : ReceivePersistentActor
     private readonly RoomHistory _history;
     private readonly RoomReads _reads = new();
     private readonly TypingThrottle _typing;
+    private readonly RoomAccess _access;
     private readonly PendingWrites _pending = new();
     private readonly MessageChanges _changes;
     private readonly RoomTable _table;
@@ -55,6 +57,7 @@ public sealed partial class RoomActor : ReceivePersistentActor
         _table = new RoomTable(room, MessageTable.Get(Context.System), Self);
         _history = new RoomHistory(room, PersistenceId, settings, _tail, _table.Table, Context.System, () => _materializer ??= Context.Materializer());
         _changes = new MessageChanges(room, _tail);
+        _access = new RoomAccess(room);
         _typing = new TypingThrottle(settings.TypingInterval);
         _readMarkerStore = Context.ActorOf(FactoryProps.Of(() => new ReadMarkersActor(room, settings.SnapshotEvery)), "reads");
         Context.Watch(_readMarkerStore);
@@ -62,9 +65,17 @@ public sealed partial class RoomActor : ReceivePersistentActor
         Recover<SnapshotOffer>(offer =>
         {
             if (offer.Snapshot is RoomSnapshot snapshot)
+            {
                 _recovery.Snapshot(snapshot, offer.Metadata.SequenceNr);
+                _access.Restore(snapshot);
+            }
         });
-        Recover<IRoomEvent>(replayed => _recovery.Replayed(replayed, LastSequenceNr));
+        Recover<IRoomEvent>(replayed =>
+        {
+            if (replayed is IAccessChange change)
+                _access.Apply(change);
+            _recovery.Replayed(replayed, LastSequenceNr);
+        });
         Recover<RecoveryCompleted>(_ => OnRecovered());
     }
 
@@ -102,7 +113,11 @@ public sealed partial class RoomActor : ReceivePersistentActor
             ServeWhenRecovered();
         });
         // Without its window the room could store a retried send twice: stop, and let the next message recover it.
-        Command<Status.Failure>(_ => Context.Stop(Self));
+        Command<Status.Failure>(failure =>
+        {
+            Context.GetLogger().Warning(failure.Cause, "Room {0} could not recover its message table; it stops, and the next message recovers it", _room);
+            Context.Stop(Self);
+        });
         Command<Terminated>(terminated => StopIfMarkerStoreDied(terminated));
         CommandAny(_ => Stash.Stash());
     }
@@ -129,9 +144,14 @@ public sealed partial class RoomActor : ReceivePersistentActor
         });
         Command<Post>(OnPost);
         Command<ChangeMessage>(OnChange);
+        Command<ChangeMembership>(OnChangeMembership);
         Command<OlderLoaded>(OnOlderLoaded);
         Command<RoomTable.Written>(written => _table.OnWritten(written));
-        Command<RoomTable.Failed>(_ => Context.Stop(Self));
+        Command<RoomTable.Failed>(failed =>
+        {
+            Context.GetLogger().Warning(failed.Cause, "Room {0} could not write its message table; it stops, and its next incarnation catches the table up", _room);
+            Context.Stop(Self);
+        });
         Command<Typing>(OnTyping);
         Command<MarkRead>(OnMarkRead);
         Command<GetHistory>(OnGetHistory);
@@ -157,9 +177,8 @@ public sealed partial class RoomActor : ReceivePersistentActor
     public static Props PropsFor(string room, RoomSettings settings) =>
         FactoryProps.Of(() => new RoomActor(room, settings));
 
-    private void OnJoin(Join join)
+    private void Admit(Join join, IActorRef connection)
     {
-        var connection = Sender;
         if (!_members.Contains(connection))
         {
             Context.Watch(connection);
@@ -181,13 +200,14 @@ public sealed partial class RoomActor : ReceivePersistentActor
         }
 
         // The hub of the connection's node starts handing it this incarnation's fan-out from here on.
-        var answer = _history.JoinAnswer(join, _members, _reads, alreadyAcked);
+        var access = _access.IsPrivate ? new RoomAccessView(_access.IsDirect, _access.Owner, _access.Roster) : null;
+        var answer = _history.JoinAnswer(join, _members, _reads, alreadyAcked, access);
         _delivery.Admit(connection, answer);
     }
 
-    private void RemoveMember(IActorRef connection, bool answer)
+    private void RemoveMember(IActorRef connection, bool answer, bool removed = false)
     {
-        _delivery.Dismiss(connection, answer ? new LeftRoom(_room, ServerFrames.Left(_room)) : null);
+        _delivery.Dismiss(connection, answer ? new LeftRoom(_room, ServerFrames.Left(_room, removed), removed) : null);
         if (!_members.Contains(connection))
             return;
         Context.Unwatch(connection);
@@ -219,6 +239,13 @@ public sealed partial class RoomActor : ReceivePersistentActor
 
     private void OnGetHistory(GetHistory request)
     {
+        // Only members read a room's past: a private room's former members no longer can.
+        if (!_members.Contains(Sender))
+        {
+            Sender.Tell(new NotMember(_room, ""));
+            Sender.Tell(new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "the room restarted; ask again", _room))));
+            return;
+        }
         if (_history.PageFromMemory(request) is { } page)
         {
             _delivery.SendTo(Sender, new Deliver(page));

@@ -14,9 +14,15 @@ public interface IRoomCommand : IWireMessage
 /// the connection through <paramref name="Hub"/>, its node's delivery hub for this room. A connection joining again
 /// after losing the room names its unacknowledged sends in <paramref name="Unacked"/>: those already stored are acked
 /// first and left out of the replay, so the sender never sees its own message. With <paramref name="Rev"/> (a client
-/// of protocol version 2 resuming) the answer carries every event after that revision instead of a replay.
+/// of protocol version 2 resuming) the answer carries every event after that revision instead of a replay. With
+/// <paramref name="Create"/> the user creates the room, private when true: refused (conflict) when it exists already,
+/// unless this user created it just so. A private room refuses a user not on its roster (<see cref="Connections.JoinRefused"/>).
 /// </summary>
-public sealed record Join(string Room, string User, long? Since, IActorRef Hub, IReadOnlyList<string>? Unacked = null, long? Rev = null) : IRoomCommand;
+public sealed record Join(string Room, string User, long? Since, IActorRef Hub, IReadOnlyList<string>? Unacked = null, long? Rev = null,
+    bool? Create = null) : IRoomCommand;
+
+/// <summary>The owner of a private room lets <paramref name="Member"/> in (<paramref name="Invite"/>) or takes them off its roster.</summary>
+public sealed record ChangeMembership(string Room, string User, string Member, bool Invite) : IRoomCommand;
 
 public sealed record Leave(string Room, string User) : IRoomCommand;
 

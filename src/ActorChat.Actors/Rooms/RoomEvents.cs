@@ -47,14 +47,38 @@ public sealed record ReactionAdded(long Seq, string Id, string User, string Emoj
 /// <summary>Journal event: <paramref name="User"/> took back their <paramref name="Emoji"/> reaction to message <paramref name="Seq"/>.</summary>
 public sealed record ReactionRemoved(long Seq, string Id, string User, string Emoji, DateTimeOffset At) : IMessageChange;
 
+/// <summary>A change to who may be in a room. It names no message: its <see cref="IRoomEvent.Seq"/> is 0.</summary>
+public interface IAccessChange : IRoomEvent;
+
+/// <summary>Journal event: <paramref name="User"/> created the room, private (members by invitation) or public.</summary>
+public sealed record RoomCreated(string Id, string User, bool Private, DateTimeOffset At) : IAccessChange
+{
+    long IRoomEvent.Seq => 0;
+}
+
+/// <summary>Journal event: <paramref name="User"/>, the owner, let <paramref name="Member"/> into the private room.</summary>
+public sealed record MemberInvited(string Id, string User, string Member, DateTimeOffset At) : IAccessChange
+{
+    long IRoomEvent.Seq => 0;
+}
+
+/// <summary>Journal event: <paramref name="User"/>, the owner, took <paramref name="Member"/> off the private room's roster.</summary>
+public sealed record MemberRemoved(string Id, string User, string Member, DateTimeOffset At) : IAccessChange
+{
+    long IRoomEvent.Seq => 0;
+}
+
 /// <summary>Journal event: a user has read a room up to <paramref name="Seq"/>.</summary>
 public sealed record ReadMarkerMoved(string User, long Seq) : IStoredRecord;
 
 /// <summary>
-/// Snapshot of a room: only its numbering, so taking one costs nothing on the room's thread. The messages a room
-/// keeps in memory and the ids that drop retries are read back from the message table on recovery.
+/// Snapshot of a room: its numbering and who may be in it, so taking one costs little on the room's thread. The
+/// messages a room keeps in memory and the ids that drop retries are read back from the message table on recovery.
 /// </summary>
-public sealed record RoomSnapshot(long Seq) : IStoredRecord;
+/// <param name="Private">True for a room of invited members; false (as in every snapshot before private rooms) for a public one.</param>
+/// <param name="Owner">Who created a private room; null for a public room.</param>
+/// <param name="Roster">Who may be in a private room, in lower case.</param>
+public sealed record RoomSnapshot(long Seq, bool Private = false, string? Owner = null, IReadOnlyList<string>? Roster = null) : IStoredRecord;
 
 /// <summary>Snapshot of a room's read markers.</summary>
 public sealed record ReadMarkersSnapshot(IReadOnlyDictionary<string, long> Markers) : IStoredRecord;

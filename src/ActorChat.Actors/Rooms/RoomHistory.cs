@@ -20,7 +20,7 @@ internal sealed class RoomHistory(string room, string persistenceId, RoomSetting
     /// The answer to <paramref name="join"/>: the room's seq, who is present, the replay (without the messages in
     /// <paramref name="alreadyAcked"/>, which the joiner hears of as acks), and the read markers of those named.
     /// </summary>
-    public JoinedRoom JoinAnswer(Join join, RoomMembers members, RoomReads reads, IReadOnlySet<long>? alreadyAcked)
+    public JoinedRoom JoinAnswer(Join join, RoomMembers members, RoomReads reads, IReadOnlySet<long>? alreadyAcked, RoomAccessView? access)
     {
         var latest = tail.Seq;
         // A resume by revision gets the events after it, as they were announced; one that reaches back further than
@@ -32,7 +32,7 @@ internal sealed class RoomHistory(string room, string persistenceId, RoomSetting
         // The joiner first: it sees itself present however large the crowd.
         var listed = members.Users.Where(user => user != join.User).Prepend(join.User).Take(settings.MaxMembersListed).ToList();
         var joined = ServerFrames.Joined(room, latest, listed, members.UserCount, Recent.Frames(from, latest, alreadyAcked), truncated,
-            tail.Rev, events, reset);
+            tail.Rev, events, reset, access);
 
         // One read frame per listed user with a marker, in the answer itself: a room of thousands does not fill the
         // joiner's queue with frames it asked for, and the answer to a retried join, dropped, takes them with it.

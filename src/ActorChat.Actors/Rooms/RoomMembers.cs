@@ -24,9 +24,9 @@ internal sealed class RoomMembers
     /// <summary>The hub that reaches the member <paramref name="connection"/>, or null when it is no member.</summary>
     public IActorRef? HubOf(IActorRef connection) => _members.TryGetValue(connection, out var member) ? member.Hub : null;
 
-    /// <summary>The member connections of <paramref name="user"/>.</summary>
+    /// <summary>The member connections of <paramref name="user"/> (named in any case: usernames are unique without it).</summary>
     public IReadOnlyList<IActorRef> ConnectionsOf(string user) =>
-        _members.Where(member => member.Value.User == user).Select(member => member.Key).ToList();
+        _members.Where(member => string.Equals(member.Value.User, user, StringComparison.OrdinalIgnoreCase)).Select(member => member.Key).ToList();
 
     /// <summary>Adds the connection; true when it is its user's first in the room.</summary>
     public bool Add(IActorRef connection, string user, IActorRef hub)

@@ -62,6 +62,15 @@ internal sealed class RoomTail(string room, RoomSettings settings)
             Seq = posted.Seq;
             frame = message.Frame;
         }
+        else if (stored is IAccessChange access)
+        {
+            frame = access switch
+            {
+                MemberInvited invited => ServerFrames.Member(room, rev, RoomAccess.Key(invited.Member), invited: true, RoomAccess.Key(invited.User)),
+                MemberRemoved removed => ServerFrames.Member(room, rev, RoomAccess.Key(removed.Member), invited: false, RoomAccess.Key(removed.User)),
+                _ => [],
+            };
+        }
         else
         {
             var change = (IMessageChange)stored;
@@ -76,11 +85,12 @@ internal sealed class RoomTail(string room, RoomSettings settings)
                 _ => throw new ArgumentException($"unknown room event {stored.GetType()}", nameof(stored)),
             };
         }
-        _sent.Add(stored.User, stored.Id, new SentId(stored.Seq, rev, stored.At.UtcTicks));
+        if (stored.Id.Length > 0)
+            _sent.Add(stored.User, stored.Id, new SentId(stored.Seq, rev, stored.At.UtcTicks));
         Rev = rev;
         // A change replayed on recovery to a message the room no longer holds has no count to announce: resumes
         // start after it.
-        if (stored is IMessageChange && !TryFind(stored.Seq, out _))
+        if ((stored is IMessageChange && !TryFind(stored.Seq, out _)) || frame.Length == 0)
             Events.StartAfter(rev);
         else
             Events.Add(rev, frame);

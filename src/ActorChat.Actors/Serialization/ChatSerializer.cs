@@ -24,6 +24,9 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
         [typeof(MessageDeleted)] = ("message-deleted.v1", StoredJsonContext.Default.MessageDeleted),
         [typeof(ReactionAdded)] = ("reaction-added.v1", StoredJsonContext.Default.ReactionAdded),
         [typeof(ReactionRemoved)] = ("reaction-removed.v1", StoredJsonContext.Default.ReactionRemoved),
+        [typeof(RoomCreated)] = ("room-created.v1", StoredJsonContext.Default.RoomCreated),
+        [typeof(MemberInvited)] = ("member-invited.v1", StoredJsonContext.Default.MemberInvited),
+        [typeof(MemberRemoved)] = ("member-removed.v1", StoredJsonContext.Default.MemberRemoved),
         [typeof(ReadMarkerMoved)] = ("read-marker-moved.v1", StoredJsonContext.Default.ReadMarkerMoved),
         [typeof(RoomSnapshot)] = ("room-snapshot.v2", StoredJsonContext.Default.RoomSnapshot),
         [typeof(ReadMarkersSnapshot)] = ("read-markers-snapshot.v1", StoredJsonContext.Default.ReadMarkersSnapshot),
@@ -64,6 +67,9 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
 [JsonSerializable(typeof(MessageDeleted))]
 [JsonSerializable(typeof(ReactionAdded))]
 [JsonSerializable(typeof(ReactionRemoved))]
+[JsonSerializable(typeof(RoomCreated))]
+[JsonSerializable(typeof(MemberInvited))]
+[JsonSerializable(typeof(MemberRemoved))]
 [JsonSerializable(typeof(ReadMarkerMoved))]
 [JsonSerializable(typeof(RoomSnapshot))]
 [JsonSerializable(typeof(ReadMarkersSnapshot))]

@@ -28,7 +28,10 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         ["hub-dismiss"] = r => new HubDismiss(ReadRef(r), r.ReadBoolean() ? ReadDelivery(r) : null),
         // A join from a node of an earlier version ends before the revision.
         ["join"] = r => new Join(r.ReadString(), r.ReadString(), ReadOptionalLong(r), ReadRef(r), ReadStrings(r),
-            r.BaseStream.Position < r.BaseStream.Length ? ReadOptionalLong(r) : null),
+            r.BaseStream.Position < r.BaseStream.Length ? ReadOptionalLong(r) : null,
+            r.BaseStream.Position < r.BaseStream.Length ? ReadOptionalBool(r) : null),
+        ["membership"] = r => new ChangeMembership(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean()),
+        ["join-refused"] = r => new JoinRefused(r.ReadString(), r.ReadString(), r.ReadString()),
         ["not-member"] = r => new NotMember(r.ReadString(), r.ReadString()),
         ["leave"] = r => new Leave(r.ReadString(), r.ReadString()),
         ["post"] = r => new Post(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString()),
@@ -43,7 +46,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         ["deliver-seq"] = r => new DeliverSequenced(r.ReadString(), r.ReadInt64(), ReadBytes(r)),
         ["acked"] = r => new Acked(r.ReadString(), r.ReadString(), r.ReadInt64(), ReadBytes(r)),
         ["joined"] = r => new JoinedRoom(r.ReadString(), r.ReadInt64(), ReadBytes(r), ReadFrames(r) is { Length: > 0 } reads ? reads : null),
-        ["left"] = r => new LeftRoom(r.ReadString(), ReadBytes(r)),
+        ["left"] = r => new LeftRoom(r.ReadString(), ReadBytes(r), r.BaseStream.Position < r.BaseStream.Length && r.ReadBoolean()),
         ["register"] = r => new AccountActor.Register(r.ReadString(), r.ReadString()),
         ["get-credentials"] = r => new AccountActor.GetCredentials(r.ReadString()),
         ["registered"] = r => new AccountActor.Registered(r.ReadString()),
@@ -73,6 +76,8 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         Leave => "leave",
         Post => "post",
         ChangeMessage => "change",
+        ChangeMembership => "membership",
+        JoinRefused => "join-refused",
         Typing => "typing",
         MarkRead => "mark-read",
         GetHistory => "get-history",
@@ -117,7 +122,9 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                     if (m.Delivery is not null)
                         WriteDelivery(w, m.Delivery);
                     break;
-                case Join m: w.Write(m.Room); w.Write(m.User); WriteOptional(w, m.Since); WriteRef(w, m.Hub); WriteStrings(w, m.Unacked); WriteOptional(w, m.Rev); break;
+                case Join m: w.Write(m.Room); w.Write(m.User); WriteOptional(w, m.Since); WriteRef(w, m.Hub); WriteStrings(w, m.Unacked); WriteOptional(w, m.Rev); WriteOptional(w, m.Create); break;
+                case ChangeMembership m: w.Write(m.Room); w.Write(m.User); w.Write(m.Member); w.Write(m.Invite); break;
+                case JoinRefused m: w.Write(m.Room); w.Write(m.Code); w.Write(m.Message); break;
                 case NotMember m: w.Write(m.Room); w.Write(m.Id); break;
                 case Leave m: w.Write(m.Room); w.Write(m.User); break;
                 case Post m: w.Write(m.Room); w.Write(m.User); w.Write(m.Id); w.Write(m.Text); break;
@@ -143,7 +150,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                     foreach (var read in m.Reads ?? [])
                         WriteBytes(w, read);
                     break;
-                case LeftRoom m: w.Write(m.Room); WriteBytes(w, m.Frame); break;
+                case LeftRoom m: w.Write(m.Room); WriteBytes(w, m.Frame); w.Write(m.Removed); break;
                 case AccountActor.Register m: w.Write(m.Username); w.Write(m.PasswordHash); break;
                 case AccountActor.GetCredentials m: w.Write(m.Username); break;
                 case AccountActor.Registered m: w.Write(m.Username); break;
@@ -172,6 +179,13 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
     }
 
     private static void WriteOptional(BinaryWriter w, long? value)
+    {
+        w.Write(value.HasValue);
+        if (value.HasValue)
+            w.Write(value.Value);
+    }
+
+    private static void WriteOptional(BinaryWriter w, bool? value)
     {
         w.Write(value.HasValue);
         if (value.HasValue)
@@ -245,6 +259,8 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
     }
 
     private static long? ReadOptionalLong(BinaryReader r) => r.ReadBoolean() ? r.ReadInt64() : null;
+
+    private static bool? ReadOptionalBool(BinaryReader r) => r.ReadBoolean() ? r.ReadBoolean() : null;
 
     private static string? ReadOptionalString(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
 

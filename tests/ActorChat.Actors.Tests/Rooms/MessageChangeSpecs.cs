@@ -231,36 +231,4 @@ public sealed class MessageChangeSpecs : ChatSpec
         Assert.True(reset.GetProperty("reset").GetBoolean());
         Assert.Equal(Enumerable.Range(14, 50).Select(s => (long)s), Seqs(reset.GetProperty("messages")));
     }
-
-    [Fact]
-    public void Edits_deletes_and_reactions_outlive_the_room_whether_it_recovers_from_the_journal_or_a_snapshot()
-    {
-        foreach (var snapshotEvery in new[] { 1000, 5 })
-        {
-            var name = $"durable-{snapshotEvery}";
-            var settings = new RoomSettings { ReplayLimit = 50, DedupWindow = 60, SnapshotEvery = snapshotEvery };
-            var room = StartRoom(name, settings);
-            var (alice, _) = Join(room, name, "alice");
-            for (var i = 1; i <= 8; i++)
-                Post(room, name, alice, "alice", $"m{i}", $"text {i}");
-            Change(room, alice, new ChangeMessage(name, "alice", "e1", 2, ChangeKind.Edit, "two"));
-            Change(room, alice, new ChangeMessage(name, "alice", "d1", 3, ChangeKind.Delete, ""));
-            Change(room, alice, new ChangeMessage(name, "alice", "r1", 4, ChangeKind.React, "🔥"));
-            Post(room, name, alice, "alice", "m9", "text 9");
-
-            Watch(room);
-            Sys.Stop(room);
-            ExpectTerminated(room);
-            var again = StartRoom(name, settings);
-            var (bob, joined) = Join(again, name, "bob", since: 0);
-
-            Assert.Equal((9L, 12L), (joined.GetProperty("seq").GetInt64(), joined.GetProperty("rev").GetInt64()));
-            Assert.Equal("two", MessageAt(joined, 2).GetProperty("text").GetString());
-            Assert.True(MessageAt(joined, 3).GetProperty("deleted").GetBoolean());
-            Assert.Equal("🔥", MessageAt(joined, 4).GetProperty("reactions")[0].GetProperty("emoji").GetString());
-            // The ids stored before the restart still drop retries.
-            var retried = Change(again, bob, new ChangeMessage(name, "alice", "e1", 2, ChangeKind.Edit, "two"));
-            Assert.Equal(9L, retried.GetProperty("rev").GetInt64());
-        }
-    }
 }

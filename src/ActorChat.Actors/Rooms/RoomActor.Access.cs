@@ -1,0 +1,92 @@
+using ActorChat.Connections;
+using ActorChat.Hosting;
+using ActorChat.Protocol;
+using Akka.Actor;
+
+namespace ActorChat.Rooms;
+
+// Who may come in: joins checked against the room's access, rooms created public or private, and the owner of a
+// private room letting members in and taking them off its roster.
+public sealed partial class RoomActor
+{
+    private void OnJoin(Join join)
+    {
+        var connection = Sender;
+        if (join.Create is { } asPrivate)
+        {
+            var exists = _tail.Rev > 0 || _members.Count > 0;
+            if (exists && !_access.CreatedAs(join.User, asPrivate))
+            {
+                connection.Tell(new JoinRefused(_room, ErrorCodes.Conflict, $"room '{_room}' exists already"));
+                return;
+            }
+            if (!exists)
+            {
+                // Creation is rare: the room takes nothing else until it is stored.
+                Persist(new RoomCreated("", join.User, asPrivate, DateTimeOffset.UtcNow), created =>
+                {
+                    StoreAccessChange(created);
+                    Admit(join, connection);
+                });
+                return;
+            }
+        }
+        if (!_access.Allows(join.User))
+        {
+            connection.Tell(new JoinRefused(_room, ErrorCodes.Forbidden, $"room '{_room}' is private"));
+            return;
+        }
+        Admit(join, connection);
+    }
+
+    private void OnChangeMembership(ChangeMembership change)
+    {
+        var requester = Sender;
+        if (!_members.Contains(requester))
+        {
+            requester.Tell(new NotMember(_room, ""));
+            return;
+        }
+        var refusal = !_access.IsPrivate || _access.IsDirect ? "only a private room has members to invite or remove"
+            : !_access.IsOwner(change.User) ? "only the room's owner invites and removes members"
+            : !change.Invite && _access.IsOwner(change.Member) ? "the owner cannot be removed"
+            : null;
+        if (refusal is not null)
+        {
+            _delivery.SendTo(requester, new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Forbidden, refusal, _room))));
+            return;
+        }
+        var member = RoomAccess.Key(change.Member);
+        if (_access.Allows(member) == change.Invite)
+        {
+            // Already so: nothing to store, and the owner hears how things stand.
+            _delivery.SendTo(requester, new Deliver(ServerFrames.Member(_room, _tail.Rev, member, change.Invite, RoomAccess.Key(change.User))));
+            return;
+        }
+        IAccessChange stored = change.Invite
+            ? new MemberInvited("", change.User, member, DateTimeOffset.UtcNow)
+            : new MemberRemoved("", change.User, member, DateTimeOffset.UtcNow);
+        Persist(stored, _ =>
+        {
+            var frame = StoreAccessChange(stored);
+            _delivery.Broadcast(new Deliver(frame), except: []);
+            // A removed member's connections leave at once, wherever they are: each is told, and forgets the room.
+            if (!change.Invite)
+            {
+                foreach (var connection in _members.ConnectionsOf(member))
+                    RemoveMember(connection, answer: true, removed: true);
+            }
+        });
+    }
+
+    /// <summary>Applies a stored change of access to the room and hands it to the table; returns the frame that announces it.</summary>
+    private byte[] StoreAccessChange(IAccessChange stored)
+    {
+        var rev = LastSequenceNr;
+        _access.Apply(stored);
+        var frame = _tail.Apply(stored, rev);
+        _table.Add(new RevisedEvent(rev, stored));
+        _table.Flush(_tail.Seq);
+        return frame;
+    }
+}

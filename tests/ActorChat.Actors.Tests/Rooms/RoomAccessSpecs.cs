@@ -1,0 +1,93 @@
+using ActorChat.Connections;
+using ActorChat.Rooms;
+using Akka.Actor;
+using Akka.TestKit;
+
+namespace ActorChat.Tests.Rooms;
+
+/// <summary>Private and direct rooms: who the room lets in, and what it does when its owner changes the roster.</summary>
+public sealed class RoomAccessSpecs : ChatSpec
+{
+    private JoinRefused Refused(IActorRef room, Join join)
+    {
+        var connection = CreateTestProbe();
+        room.Tell(join, connection.Ref);
+        return connection.ExpectMsg<JoinRefused>(ColdStartDeadline);
+    }
+
+    private TestProbe Create(IActorRef room, string roomName, string owner, bool asPrivate)
+    {
+        var connection = CreateTestProbe();
+        room.Tell(new Join(roomName, owner, null, HubFor(roomName), Create: asPrivate), connection.Ref);
+        connection.ExpectMsg<JoinedRoom>(ColdStartDeadline);
+        return connection;
+    }
+
+    [Fact]
+    public void A_private_room_refuses_users_off_its_roster_and_admits_those_its_owner_invites()
+    {
+        var room = StartRoom("vault");
+        var owner = Create(room, "vault", "Alice", asPrivate: true);
+
+        Assert.Equal("forbidden", Refused(room, new Join("vault", "mallory", null, HubFor("vault"))).Code);
+
+        room.Tell(new ChangeMembership("vault", "Alice", "Bob", Invite: true), owner.Ref);
+        var invited = ExpectFrame(owner, "member");
+        Assert.Equal(("bob", "invited", 2L), (invited.GetProperty("user").GetString(), invited.GetProperty("event").GetString(), invited.GetProperty("rev").GetInt64()));
+        var (_, joined) = Join(room, "vault", "BOB");
+        Assert.Equal(["alice", "bob"], joined.GetProperty("roster").EnumerateArray().Select(u => u.GetString()));
+        Assert.Equal("alice", joined.GetProperty("owner").GetString());
+    }
+
+    [Fact]
+    public void Removing_a_member_dismisses_every_connection_of_theirs_and_keeps_them_out()
+    {
+        var room = StartRoom("crew");
+        var owner = Create(room, "crew", "alice", asPrivate: true);
+        room.Tell(new ChangeMembership("crew", "alice", "bob", Invite: true), owner.Ref);
+        ExpectFrame(owner, "member");
+        var (laptop, _) = Join(room, "crew", "bob");
+        var (phone, _) = Join(room, "crew", "bob");
+        ExpectFrame(owner, "presence");
+
+        room.Tell(new ChangeMembership("crew", "alice", "bob", Invite: false), owner.Ref);
+
+        foreach (var device in new[] { laptop, phone })
+        {
+            ExpectFrame(device, "member");
+            var left = device.ExpectMsg<LeftRoom>();
+            Assert.True(left.Removed);
+            Assert.Equal("removed", Json(left.Frame).GetProperty("reason").GetString());
+        }
+        Assert.Equal("removed", ExpectFrame(owner, "member").GetProperty("event").GetString());
+        Assert.Equal("leave", ExpectFrame(owner, "presence").GetProperty("event").GetString());
+        Assert.Equal("forbidden", Refused(room, new Join("crew", "bob", 0, HubFor("crew"))).Code);
+
+        // Only the owner changes the roster, and the owner stays on it.
+        room.Tell(new ChangeMembership("crew", "alice", "alice", Invite: false), owner.Ref);
+        Assert.Equal("forbidden", ExpectFrame(owner, "error").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public void Creating_a_room_that_exists_is_refused_unless_its_creator_asks_again()
+    {
+        var room = StartRoom("taken");
+        Create(room, "taken", "alice", asPrivate: true);
+
+        Assert.Equal("conflict", Refused(room, new Join("taken", "bob", null, HubFor("taken"), Create: true)).Code);
+        Assert.Equal("conflict", Refused(room, new Join("taken", "alice", null, HubFor("taken"), Create: false)).Code);
+        Create(room, "taken", "ALICE", asPrivate: true);
+    }
+
+    [Fact]
+    public void A_direct_room_lets_in_its_two_users_only()
+    {
+        var room = StartRoom("dm:alice:bob");
+
+        Join(room, "dm:alice:bob", "Alice");
+        var (_, joined) = Join(room, "dm:alice:bob", "bob");
+
+        Assert.True(joined.GetProperty("direct").GetBoolean());
+        Assert.Equal("forbidden", Refused(room, new Join("dm:alice:bob", "carol", null, HubFor("dm:alice:bob"))).Code);
+    }
+}
