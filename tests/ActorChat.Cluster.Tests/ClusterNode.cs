@@ -174,7 +174,7 @@ public sealed class ClusterNode : IAsyncDisposable
         return File.Exists(host) ? host : throw new FileNotFoundException("build the solution first", host);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

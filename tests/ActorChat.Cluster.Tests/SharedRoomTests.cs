@@ -1,3 +1,6 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
 namespace ActorChat.Cluster.Tests;
 
 public sealed class SharedRoomTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
@@ -72,5 +75,43 @@ public sealed class SharedRoomTests(ClusterFixture cluster) : IClassFixture<Clus
         Assert.Equal(5, joined.GetProperty("seq").GetInt64());
         Assert.Equal(Enumerable.Range(1, 5).Select(i => $"chapter {i}"),
             joined.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()));
+    }
+
+    [Fact]
+    public async Task A_member_removed_from_a_private_room_on_another_node_is_put_out_at_once_and_kept_out()
+    {
+        // A third node whose management endpoint says where the room runs.
+        var management = ClusterNode.FreePort();
+        await using var third = await ClusterNode.StartAsync(cluster.Database, cluster.SigningKey, [cluster.First.AkkaAddress],
+            settings: [$"ActorChat:Management:Urls=http://127.0.0.1:{management}"]);
+        await using var alice = await cluster.ConnectAsync(cluster.First, "alice_private");
+        await alice.SendAsync(new { type = "create", room = "board", @private = true });
+        await alice.ExpectAsync("joined");
+        using var http = new HttpClient();
+        var location = await http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{management}/rooms/board/node");
+        var roomNode = location.GetProperty("node").GetString();
+
+        // Bob's connections live on a node other than the room's: the removal must cross to them.
+        var bobsNode = new[] { cluster.First, cluster.Second, third }.First(node => node.AkkaAddress != roomNode);
+        await alice.SendAsync(new { type = "invite", room = "board", user = "bob_private" });
+        await alice.ExpectAsync("member");
+        await using var bob = await cluster.ConnectAsync(bobsNode, "bob_private");
+        await using var bobAgain = await ClusterClients.ConnectAsync(bobsNode, "bob_private");
+        await bob.JoinAsync("board");
+        await bobAgain.JoinAsync("board");
+        await alice.ExpectAsync("presence");
+
+        await alice.SendAsync(new { type = "remove", room = "board", user = "bob_private" });
+
+        foreach (var device in new[] { bob, bobAgain })
+        {
+            var left = await device.ExpectSkippingAsync("left", "member");
+            Assert.Equal("removed", left.GetProperty("reason").GetString());
+            await device.SendAsync(new { type = "join", room = "board", since = 0 });
+            Assert.Equal("forbidden", (await device.ExpectAsync("error")).GetProperty("code").GetString());
+        }
+        await alice.SendAsync(new { type = "send", room = "board", id = "after", text = "just us now" });
+        await alice.ExpectSkippingAsync("ack", "member", "presence");
+        await bob.ExpectNothingPendingAsync();
     }
 }

@@ -23,7 +23,8 @@ let tokenExpiry = 0;
 // Views live for the whole page; their actions go to whichever chat is signed in.
 const ui = {
   sidebar: createSidebar({
-    join: (name) => (chat ? chat.join(name) : 'Not signed in'),
+    join: (name, options) => (chat ? chat.join(name, options) : 'Not signed in'),
+    openDirect: (user) => (chat ? chat.openDirect(user) : 'Not signed in'),
     select: (name) => chat?.select(name),
     leave: (name) => {
       if (!chat) return;
@@ -35,7 +36,10 @@ const ui = {
     signOut: () => signOut(),
     signOutEverywhere: () => signOutEverywhere(),
   }),
-  header: createRoomHeader(),
+  header: createRoomHeader({
+    openDirect: (user) => chat?.openDirect(user),
+    changeMember: (user, invite) => chat?.changeMember(user, invite),
+  }),
   messages: createMessageView({
     loadOlder: () => chat?.loadOlder(),
     retry: (id) => chat?.retry(id),

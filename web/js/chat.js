@@ -5,7 +5,7 @@ import { Room } from './store.js';
 import { Connection } from './connection.js';
 import { loadPrefs, savePrefs } from './storage.js';
 import { handleFrame } from './frames.js';
-import { ROOM_RE } from './validate.js';
+import { ROOM_RE, DIRECT_RE, directRoom, directPeer, sameUser } from './validate.js';
 import { newClientId } from './ids.js';
 
 const TYPING_SEND_EVERY_MS = 2000;
@@ -53,7 +53,7 @@ export class Chat {
 
   start(token) {
     const prefs = loadPrefs(this.me);
-    for (const name of prefs.rooms) this.rooms.set(name, new Room(name));
+    for (const name of prefs.rooms) this.#addRoom(name);
     this.current = prefs.current ?? prefs.rooms[0] ?? null;
     this.ui.sidebar.setUser(this.me);
     document.addEventListener('visibilitychange', this.onVisibility);
@@ -84,16 +84,74 @@ export class Chat {
 
   // ---- user actions -------------------------------------------------------
 
-  /** Joins (if new) and opens a room; returns '' or a problem to show. */
-  join(name) {
-    if (!ROOM_RE.test(name)) return 'Only a–z, 0–9, _ and - (1–64 characters)';
+  /** Joins (if new) and opens a room, or creates it private; returns '' or a problem to show. */
+  join(name, { createPrivate = false } = {}) {
+    if (!ROOM_RE.test(name) && !DIRECT_RE.test(name)) return 'Only a–z, 0–9, _ and - (1–64 characters)';
+    if (createPrivate && this.protocol < 2) return 'This server has no private rooms';
     if (!this.rooms.has(name)) {
-      const room = new Room(name);
-      this.rooms.set(name, room);
+      const room = this.#addRoom(name);
+      room.create = createPrivate;
       this.sendJoin(room);
+    } else if (createPrivate) {
+      return `You are in #${name} already`;
     }
     this.select(name);
     return '';
+  }
+
+  /** Opens the direct room with another user, started on the server with `dm` (which checks the user exists). */
+  openDirect(user) {
+    const name = directRoom(this.me, user);
+    if (!name) return 'That is you';
+    if (this.protocol < 2) return 'This server has no direct messages';
+    if (!this.rooms.has(name)) {
+      const room = this.#addRoom(name);
+      room.pendingDirect = true;
+      this.conn.send({ type: 'dm', user });
+    }
+    this.select(name);
+    return '';
+  }
+
+  /** The owner of a private room lets a user in, or takes them off its roster. */
+  changeMember(user, invite) {
+    const room = this.currentRoom();
+    if (!room || !room.isPrivate || !room.joinedOnConn) return;
+    this.conn.send({ type: invite ? 'invite' : 'remove', room: room.name, user });
+  }
+
+  /** The room's owner removed this user: the room goes, and the user is told. */
+  removedFrom(name) {
+    if (!this.rooms.has(name)) return;
+    this.#drop(name);
+    this.ui.notices.show(`You were removed from #${name}`);
+  }
+
+  /** A `dm` naming no user: the room that was waiting for it goes (the server never had it). */
+  directFailed(user) {
+    for (const room of this.rooms.values()) {
+      if (room.pendingDirect && sameUser(room.peer, user)) {
+        this.#drop(room.name);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  #drop(name) {
+    this.#forgetTimers(this.rooms.get(name));
+    this.rooms.delete(name);
+    if (this.current === name) this.current = this.rooms.keys().next().value ?? null;
+    this.#persist();
+    this.invalidate({ forceBottom: true });
+  }
+
+  #addRoom(name) {
+    const room = new Room(name);
+    room.peer = directPeer(name, this.me);
+    room.direct = Boolean(room.peer);
+    this.rooms.set(name, room);
+    return room;
   }
 
   select(name) {
@@ -234,6 +292,10 @@ export class Chat {
   // ---- used by frames.js --------------------------------------------------
 
   sendJoin(room) {
+    if (room.create && !room.loaded) {
+      this.conn.send({ type: 'create', room: room.name, private: true });
+      return;
+    }
     const frame = { type: 'join', room: room.name };
     // `since` only once we hold a window of the room; the first join asks for the latest page. With protocol 2,
     // the revision too: the server then replays every event since, edits and reactions included.
@@ -316,7 +378,7 @@ export class Chat {
     this.ui.sidebar.renderRooms(rooms, this.current);
     this.ui.header.render(room, this.me);
     this.ui.messages.render(room, this.me, hint);
-    this.ui.composer.setRoom(room ? room.name : null);
+    this.ui.composer.setRoom(room ? room.name : null, room?.direct ? room.peer : undefined);
     const unread = rooms.reduce((sum, r) => sum + r.unread, 0);
     document.title = unread ? `(${unread}) ActorChat` : 'ActorChat';
     if (room && room.maxSeq > room.readSent) this.#markReadSoon();

@@ -11,6 +11,7 @@ const ERROR_TEXT = {
   too_large: 'That was too large',
   rate_limited: 'You are sending too fast — slow down a little',
   forbidden: 'Not allowed',
+  conflict: 'That room exists already',
   unavailable: 'The server is busy — try again in a moment',
   internal: 'Something went wrong on the server',
   not_found: 'That message no longer exists',
@@ -23,7 +24,7 @@ export function handleFrame(chat, frame) {
 }
 
 // The frames that a resume by revision replays inside `joined`.
-const EVENT_TYPES = new Set(['message', 'edited', 'deleted', 'reaction']);
+const EVENT_TYPES = new Set(['message', 'edited', 'deleted', 'reaction', 'member']);
 
 const roomOf = (chat, frame) => (typeof frame.room === 'string' ? chat.rooms.get(frame.room) : undefined);
 const list = (value) => (Array.isArray(value) ? value : []);
@@ -49,6 +50,12 @@ const HANDLERS = {
       if (event && typeof event === 'object' && event.room === room.name && EVENT_TYPES.has(event.type)) HANDLERS[event.type](chat, event);
     }
     room.noteRev(f.rev);
+    room.isPrivate = f.private === true;
+    room.direct = f.direct === true || room.direct;
+    room.owner = typeof f.owner === 'string' ? f.owner : null;
+    room.roster = list(f.roster).filter((u) => typeof u === 'string');
+    room.create = false;
+    room.pendingDirect = false;
     room.members = new Set(list(f.members).filter((u) => typeof u === 'string'));
     room.loaded = true;
     room.joinedOnConn = true;
@@ -105,6 +112,20 @@ const HANDLERS = {
     room.noteRev(f.rev);
     room.reacted(f.seq, f.user, f.emoji, f.op === 'add', f.count, chat.me);
     chat.invalidate();
+  },
+
+  member(chat, f) {
+    const room = roomOf(chat, f);
+    if (!room || typeof f.user !== 'string') return;
+    room.noteRev(f.rev);
+    const user = f.user.toLowerCase();
+    if (f.event === 'invited' && !room.roster.includes(user)) room.roster.push(user);
+    if (f.event === 'removed') room.roster = room.roster.filter((u) => u !== user);
+    chat.invalidate();
+  },
+
+  left(chat, f) {
+    if (f.reason === 'removed' && typeof f.room === 'string') chat.removedFrom(f.room);
   },
 
   presence(chat, f) {
@@ -164,6 +185,8 @@ const HANDLERS = {
     let text = ERROR_TEXT[code] || `Error: ${code}`;
     if (ref && chat.changeFailed(ref)) {
       text = `Could not change the message: ${text}`;
+    } else if (ref && code === 'not_found' && chat.directFailed(ref)) {
+      text = `No user named ${ref}`;
     } else if (ref) {
       for (const room of chat.rooms.values()) {
         const msg = room.byId.get(ref);
@@ -173,7 +196,7 @@ const HANDLERS = {
         }
       }
       const room = chat.rooms.get(ref);
-      if (room && !room.loaded && (code === 'invalid_room' || code === 'forbidden')) {
+      if (room && !room.loaded && (code === 'invalid_room' || code === 'forbidden' || code === 'conflict')) {
         text = `Could not join #${ref}: ${text}`;
         chat.leave(ref);
       }

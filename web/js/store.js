@@ -30,6 +30,13 @@ export class Room {
     this.lineKnown = false;
     this.rejoinTimer = null;
     this.rev = 0; // the latest room revision seen (protocol 2): a rejoin resumes from it
+    // Access (protocol 2): a private room has an owner and a roster; a direct room belongs to two users.
+    this.isPrivate = false;
+    this.direct = false;
+    this.owner = null;
+    this.roster = [];
+    this.create = false; // the user asked to create this room private: the first join is a `create`
+    this.peer = ''; // for a direct room: the other user
   }
 
   noteRev(rev) {

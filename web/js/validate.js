@@ -43,6 +43,24 @@ export function roomProblem(name) {
   return '';
 }
 
+/** A direct room's name: dm: and the two usernames in lower case, in order (PROTOCOL.md, version 2). */
+export const DIRECT_RE = /^dm:([a-z0-9_.-]{3,32}):([a-z0-9_.-]{3,32})$/;
+
+/** The direct room of two users, or '' for one user alone. */
+export function directRoom(me, other) {
+  const [a, b] = [String(me).toLowerCase(), String(other).toLowerCase()];
+  if (a === b) return '';
+  return a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`;
+}
+
+/** The other user of a direct room, or '' when the name is not one of this user's. */
+export function directPeer(room, me) {
+  const match = DIRECT_RE.exec(room);
+  if (!match) return '';
+  const self = String(me).toLowerCase();
+  return match[1] === self ? match[2] : match[2] === self ? match[1] : '';
+}
+
 /** User names are unique without regard to case. */
 export function sameUser(a, b) {
   return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();

@@ -55,7 +55,7 @@ public sealed partial class RoomActor : ReceivePersistentActor
         PersistenceId = "room-" + room;
         _delivery = new RoomDelivery(_members, DeliveryHubs.Get(Context.System), Self);
         _table = new RoomTable(room, MessageTable.Get(Context.System), Self);
-        _history = new RoomHistory(room, PersistenceId, settings, _tail, _table.Table, Context.System, () => _materializer ??= Context.Materializer());
+        _history = new RoomHistory(room, PersistenceId, settings, _tail, _table.Table, Context.System, Materializer);
         _changes = new MessageChanges(room, _tail);
         _access = new RoomAccess(room);
         _typing = new TypingThrottle(settings.TypingInterval);
@@ -84,6 +84,10 @@ public sealed partial class RoomActor : ReceivePersistentActor
     private void OnRecovered()
     {
         _snapshotRev = _recovery.SnapshotRev;
+        // A room recovered from a snapshot may read its journal while it catches the table up, off its own thread,
+        // where there is no actor context to make a materializer in: make it here.
+        if (_snapshotRev > 0)
+            Materializer();
         if (_recovery.CompleteAsync(LastSequenceNr, _table.Table, _history.ReadJournal) is { } catchUp)
         {
             _tablePending = true;
@@ -173,6 +177,8 @@ public sealed partial class RoomActor : ReceivePersistentActor
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
     }
+
+    private IMaterializer Materializer() => _materializer ??= Context.Materializer();
 
     public static Props PropsFor(string room, RoomSettings settings) =>
         FactoryProps.Of(() => new RoomActor(room, settings));

@@ -80,8 +80,8 @@ export function createComposer(actions) {
   });
 
   return {
-    /** room name or null: enables the composer and sets its placeholder. */
-    setRoom(name) {
+    /** room name or null: enables the composer and sets its placeholder; label names the room to the user. */
+    setRoom(name, label = `#${name}`) {
       if (name !== room) {
         stopEditing(true);
         if (room) drafts.set(room, box.value);
@@ -91,7 +91,7 @@ export function createComposer(actions) {
       enabled = Boolean(name);
       box.disabled = !enabled;
       emoji.setEnabled(enabled);
-      box.placeholder = name ? `Message #${name}` : 'Join a room to start chatting';
+      box.placeholder = name ? `Message ${label}` : 'Join a room to start chatting';
       refresh();
     },
     /** Focuses after the pending render has enabled the box (touch screens: no keyboard pop-up). */

@@ -1,10 +1,44 @@
-// Room header (name and who is present) and the "X is typing…" line.
+// Room header (name, who is present, and a private room's roster) and the "X is typing…" line.
 
 import { el, byTestId, setText, avatar } from './dom.js';
 import { sameUser } from '../validate.js';
 
-export function createRoomHeader() {
+/** @param {object} actions openDirect(user), changeMember(user, invite) */
+export function createRoomHeader(actions) {
   const main = document.querySelector('.main');
+  const hash = main.querySelector('.room-title .hash');
+  const roster = byTestId('roster', main);
+  const rosterList = byTestId('roster-list', main);
+  const inviteForm = byTestId('invite-form', main);
+  const inviteInput = byTestId('invite-input', main);
+  let shownRoster = '';
+
+  inviteForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const user = inviteInput.value.trim();
+    if (!user) return;
+    actions.changeMember(user, true);
+    inviteInput.value = '';
+  });
+
+  function renderRoster(room, me) {
+    roster.hidden = !room || !room.isPrivate || room.direct;
+    const mayChange = Boolean(room && room.owner && sameUser(room.owner, me));
+    inviteForm.hidden = !mayChange;
+    const key = room && !roster.hidden ? [room.name, mayChange, ...room.roster].join('\n') : '';
+    if (key === shownRoster) return;
+    shownRoster = key;
+    rosterList.replaceChildren(
+      ...(roster.hidden ? [] : room.roster).map((name) => {
+        const li = el('li', { class: 'roster-member', dataset: { user: name } }, el('span', {}, name));
+        if (mayChange && !sameUser(name, room.owner)) {
+          li.append(el('button', { type: 'button', class: 'roster-remove', testid: 'remove-member', 'aria-label': `Remove ${name}`,
+            title: `Remove ${name} from this room`, on: { click: () => actions.changeMember(name, false) } }, '×'));
+        }
+        return li;
+      }),
+    );
+  }
   const title = byTestId('current-room', main);
   const count = main.querySelector('.member-count');
   const members = byTestId('members', main);
@@ -16,14 +50,21 @@ export function createRoomHeader() {
     if (key === shownMembers) return;
     shownMembers = key;
     members.replaceChildren(
-      ...names.map((name) =>
-        el(
+      ...names.map((name) => {
+        const mine = sameUser(name, me);
+        const li = el(
           'li',
-          { class: sameUser(name, me) ? 'member me' : 'member', dataset: { user: name }, title: name },
+          { class: mine ? 'member me' : 'member', dataset: { user: name }, title: name },
           avatar(name, 'small'),
           el('span', { class: 'member-name' }, name),
-        ),
-      ),
+        );
+        // Another user's name starts a direct conversation.
+        if (!mine) {
+          li.append(el('button', { type: 'button', class: 'member-dm', testid: 'dm-button', 'aria-label': `Message ${name}`,
+            title: `Message ${name}`, on: { click: () => actions.openDirect(name) } }, '✉'));
+        }
+        return li;
+      }),
     );
     setText(count, names.length ? `${names.length} here` : '');
   }
@@ -32,7 +73,9 @@ export function createRoomHeader() {
     /** room: a Room or null */
     render(room, me) {
       main.classList.toggle('no-room', !room);
-      setText(title, room ? room.name : '');
+      setText(title, room ? (room.direct ? room.peer : room.name) : '');
+      setText(hash, room?.direct ? '@' : room?.isPrivate ? '🔒' : '#');
+      renderRoster(room, me);
       const names = room ? [...room.members].sort((a, b) => a.localeCompare(b)) : [];
       renderMembers(names, me);
       this.renderTyping(room);
@@ -50,6 +93,8 @@ export function createRoomHeader() {
 
     reset() {
       shownMembers = '';
+      shownRoster = '';
+      rosterList.replaceChildren();
       members.replaceChildren();
       setText(title, '');
       setText(typing, '');

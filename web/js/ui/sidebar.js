@@ -12,7 +12,10 @@ const STATUS_TEXT = {
 
 const JOIN_HINT = 'Lowercase letters, digits, _ and -';
 
-/** @param {object} actions join(name) -> error text or '', select(name), leave(name), signOut(), signOutEverywhere() */
+/**
+ * @param {object} actions join(name, { createPrivate }) -> error text or '', openDirect(user) -> error text or '',
+ *   select(name), leave(name), signOut(), signOutEverywhere()
+ */
 export function createSidebar(actions) {
   const root = document.querySelector('.sidebar');
   const meName = byTestId('current-user', root);
@@ -22,6 +25,9 @@ export function createSidebar(actions) {
   const input = byTestId('join-room-input', root);
   const hint = document.getElementById('join-hint');
   const list = byTestId('room-list', root);
+  const makePrivate = byTestId('private-room', root);
+  const directForm = root.querySelector('form.direct');
+  const directInput = byTestId('dm-input', root);
   const items = new Map(); // room name -> li
 
   function showHint(text, isError) {
@@ -49,26 +55,36 @@ export function createSidebar(actions) {
       input.focus();
       return;
     }
-    const problem = roomProblem(name) || actions.join(name);
+    const problem = roomProblem(name) || actions.join(name, { createPrivate: makePrivate.checked });
     if (problem) {
       showHint(problem, true);
       input.focus();
       return;
     }
     input.value = '';
+    makePrivate.checked = false;
     showHint('', false);
+  });
+
+  directForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const user = directInput.value.trim();
+    if (!user) return;
+    const problem = actions.openDirect(user);
+    if (problem) showHint(problem, true);
+    else directInput.value = '';
   });
 
   byTestId('sign-out', root).addEventListener('click', () => actions.signOut());
   byTestId('sign-out-everywhere', root).addEventListener('click', () => actions.signOutEverywhere());
 
-  function roomItem(name) {
+  function roomItem(name, label) {
     const badge = el('span', { class: 'badge', testid: 'unread', hidden: true });
     const open = el(
       'button',
       { type: 'button', class: 'room-open', on: { click: () => actions.select(name) } },
       el('span', { class: 'hash', 'aria-hidden': 'true' }, '#'),
-      el('span', { class: 'room-name' }, name),
+      el('span', { class: 'room-name' }, label),
       badge,
     );
     const leave = el(
@@ -109,10 +125,14 @@ export function createSidebar(actions) {
       let previous = null;
       for (const room of rooms) {
         let li = items.get(room.name);
+        const label = room.direct ? room.peer : room.name;
         if (!li) {
-          li = roomItem(room.name);
+          li = roomItem(room.name, label);
           items.set(room.name, li);
         }
+        // A direct room is shown by the other user's name, a private one with a lock.
+        setText(li.querySelector('.hash'), room.direct ? '@' : room.isPrivate ? '🔒' : '#');
+        li.classList.toggle('direct', room.direct);
         const expected = previous ? previous.nextSibling : list.firstChild;
         if (li !== expected) list.insertBefore(li, expected);
         previous = li;
@@ -125,7 +145,8 @@ export function createSidebar(actions) {
         const count = active ? 0 : room.unread;
         badge.hidden = count === 0;
         setText(badge, count > 99 ? '99+' : String(count));
-        open.setAttribute('aria-label', count ? `${room.name}, ${count} unread` : room.name);
+        const kind = room.direct ? `conversation with ${label}` : room.isPrivate ? `private room ${label}` : label;
+        open.setAttribute('aria-label', count ? `${kind}, ${count} unread` : kind);
       }
       list.classList.toggle('empty', rooms.length === 0);
     },

@@ -1,0 +1,76 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ActorChat.Web.Tests;
+
+/// <summary>Private rooms and direct messages on the page: who gets in, who is put out, and starting a conversation from a name.</summary>
+public sealed class PrivateRoomTests(BrowserFixture browser) : PageTest(browser)
+{
+    private static ILocator RoomItem(IPage page, string room) => page.GetByTestId("room-list").Locator($"li[data-room=\"{room}\"]");
+
+    private static ILocator Notice(IPage page, string text) =>
+        page.GetByTestId("notice").Filter(new LocatorFilterOptions { HasText = text });
+
+    [Fact]
+    public async Task A_private_room_refuses_an_outsider_admits_the_invited_and_puts_out_the_removed()
+    {
+        var alice = await OpenAsSignedUpUserAsync("alice_private");
+        var bob = await OpenAsSignedUpUserAsync("bob_private");
+        var carol = await OpenAsSignedUpUserAsync("carol_outside");
+
+        await alice.GetByTestId("join-room-input").FillAsync("plans");
+        await alice.GetByTestId("private-room").CheckAsync();
+        await alice.GetByTestId("join-room-button").ClickAsync();
+        await Expect(alice.GetByTestId("roster-list")).ToHaveTextAsync("alice_private");
+        await Expect(RoomItem(alice, "plans").Locator(".hash")).ToHaveTextAsync("🔒");
+        await SendAsync(alice, "the surprise party is on friday");
+
+        // An outsider is refused, and the room does not stay in their list.
+        await carol.GetByTestId("join-room-input").FillAsync("plans");
+        await carol.GetByTestId("join-room-button").ClickAsync();
+        await Expect(Notice(carol, "Could not join #plans")).ToBeVisibleAsync();
+        await Expect(RoomItem(carol, "plans")).ToHaveCountAsync(0);
+        await Expect(Message(carol, "surprise")).ToHaveCountAsync(0);
+
+        await alice.GetByTestId("invite-input").FillAsync("bob_private");
+        await alice.GetByTestId("invite-button").ClickAsync();
+        await Expect(alice.GetByTestId("roster-list").Locator("li")).ToHaveCountAsync(2);
+        await JoinAsync(bob, "plans");
+        await Expect(Message(bob, "the surprise party is on friday")).ToBeVisibleAsync();
+        await Expect(bob.GetByTestId("invite-form")).ToBeHiddenAsync();
+        await ScreenshotAsync(alice, "private-room-desktop-light");
+
+        await alice.GetByTestId("roster-list").Locator("li[data-user=\"bob_private\"]").GetByTestId("remove-member").ClickAsync();
+
+        await Expect(Notice(bob, "You were removed from #plans")).ToBeVisibleAsync();
+        await Expect(RoomItem(bob, "plans")).ToHaveCountAsync(0);
+        await Expect(alice.GetByTestId("roster-list").Locator("li")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task A_direct_conversation_starts_from_a_name_and_both_see_it_under_the_other_name()
+    {
+        var alice = await OpenAsSignedUpUserAsync("alice_direct");
+        var bob = await OpenAsSignedUpUserAsync("bob_direct");
+        await JoinAsync(alice, "hall");
+        await JoinAsync(bob, "hall");
+
+        // From the name of someone present.
+        await alice.GetByTestId("members").Locator("li[data-user=\"bob_direct\"]").GetByTestId("dm-button").ClickAsync();
+        await Expect(alice.GetByTestId("current-room")).ToHaveTextAsync("bob_direct");
+        await Expect(RoomItem(alice, "dm:alice_direct:bob_direct").Locator(".room-name")).ToHaveTextAsync("bob_direct");
+        await SendAsync(alice, "just between us");
+
+        // From a typed name.
+        await bob.GetByTestId("dm-input").FillAsync("Alice_Direct");
+        await bob.GetByTestId("dm-start").ClickAsync();
+        await Expect(bob.GetByTestId("current-room")).ToHaveTextAsync("alice_direct");
+        await Expect(Message(bob, "just between us")).ToBeVisibleAsync();
+
+        // No such user: the page says so and keeps no room for it.
+        await bob.GetByTestId("dm-input").FillAsync("nobody_here");
+        await bob.GetByTestId("dm-start").ClickAsync();
+        await Expect(Notice(bob, "No user named nobody_here")).ToBeVisibleAsync();
+        await Expect(RoomItem(bob, "dm:bob_direct:nobody_here")).ToHaveCountAsync(0);
+    }
+}
