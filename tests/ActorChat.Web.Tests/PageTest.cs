@@ -12,10 +12,11 @@ public abstract class PageTest(BrowserFixture browser) : ServerTest, IClassFixtu
     /// <summary>Where screenshots go: kept with the test output, one folder per run.</summary>
     protected static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    protected async Task<IPage> OpenAsSignedUpUserAsync(string username, BrowserNewContextOptions? options = null)
+    /// <param name="via">Where the browser reaches the server; the server itself unless given (e.g. a proxy in front of it).</param>
+    protected async Task<IPage> OpenAsSignedUpUserAsync(string username, BrowserNewContextOptions? options = null, Uri? via = null)
     {
         options ??= new BrowserNewContextOptions();
-        options.BaseURL = Server.Address.ToString();
+        options.BaseURL = (via ?? Server.Address).ToString();
         var context = await Browser.Browser.NewContextAsync(options);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);

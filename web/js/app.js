@@ -8,24 +8,35 @@ import { createSidebar } from './ui/sidebar.js';
 import { createRoomHeader } from './ui/room.js';
 import { createMessageView } from './ui/messages.js';
 import { createComposer } from './ui/composer.js';
-import { createNotices } from './ui/notices.js';
+import { createNotices, createConnectionBanner } from './ui/notices.js';
 import { initTheme } from './ui/theme.js';
+import { initNotifications } from './ui/notify.js';
+import { createDrawer } from './ui/drawer.js';
 
 const REFRESH_BEFORE_MS = 60_000;
 const REFRESH_MIN_WAIT_MS = 30_000;
 
 const chatScreen = document.getElementById('chat-screen');
 initTheme(document.querySelector('[data-testid="theme"]'));
+initNotifications(document.querySelector('[data-testid="notifications"]'));
 let chat = null;
 let refreshTimer = null;
 let tokenExpiry = 0;
 
+const drawer = createDrawer();
+
+/** Runs a sidebar action; when it succeeds ('' or nothing to say), a phone's drawer makes way for the room. */
+function andClose(result) {
+  if (!result) drawer.close();
+  return result;
+}
+
 // Views live for the whole page; their actions go to whichever chat is signed in.
 const ui = {
   sidebar: createSidebar({
-    join: (name, options) => (chat ? chat.join(name, options) : 'Not signed in'),
-    openDirect: (user) => (chat ? chat.openDirect(user) : 'Not signed in'),
-    select: (name) => chat?.select(name),
+    join: (name, options) => andClose(chat ? chat.join(name, options) : 'Not signed in'),
+    openDirect: (user) => andClose(chat ? chat.openDirect(user) : 'Not signed in'),
+    select: (name) => andClose(chat?.select(name)),
     leave: (name) => {
       if (!chat) return;
       chat.leave(name);
@@ -54,6 +65,7 @@ const ui = {
     typed: () => chat?.typed(),
   }),
   notices: createNotices(),
+  banner: createConnectionBanner(),
 };
 
 const auth = createAuthView({
@@ -108,6 +120,7 @@ function enterChat(session) {
   tokenExpiry = 0;
   scheduleRefresh(session.expiresAt);
   chat.start(session.token);
+  if (!chat.current) drawer.openIfNarrow();
 }
 
 function leaveChat() {

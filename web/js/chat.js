@@ -7,6 +7,7 @@ import { loadPrefs, savePrefs } from './storage.js';
 import { handleFrame } from './frames.js';
 import { ROOM_RE, DIRECT_RE, directRoom, directPeer, sameUser } from './validate.js';
 import { newClientId } from './ids.js';
+import { notify } from './ui/notify.js';
 
 const TYPING_SEND_EVERY_MS = 2000;
 const TYPING_SHOW_MS = 3000;
@@ -40,13 +41,17 @@ export class Chat {
       onWelcome: (frame) => this.#onWelcome(frame),
       onFrame: (frame) => handleFrame(this, frame),
       onDown: () => this.#onDown(),
-      onStatus: (state) => ui.sidebar.setStatus(state),
+      onStatus: (state) => {
+        ui.sidebar.setStatus(state);
+        ui.banner.setState(state);
+      },
       onAuthLost: (reason) => hooks.onAuthLost(reason),
     });
     this.onVisibility = () => {
       const room = this.currentRoom();
       if (!pageInView() || !room) return;
       room.unread = 0;
+      room.attention = false;
       this.invalidate();
     };
   }
@@ -161,6 +166,7 @@ export class Chat {
     room.lineKnown = true;
     room.lineAfter = room.unread > 0 ? room.readSent : null;
     room.unread = 0;
+    room.attention = false;
     this.#persist();
     this.invalidate({ forceBottom: true });
     this.ui.composer.focus();
@@ -211,6 +217,14 @@ export class Chat {
         this.invalidate();
       }
     }
+  }
+
+  /** A message for this user that they have not seen: the title says so, and a notification when allowed. */
+  callAttention(room, msg) {
+    room.attention = true;
+    const where = room.direct ? msg.from : `${msg.from} in #${room.name}`;
+    notify(`New message from ${where}`, msg.text.slice(0, 140), room.name, () => this.select(room.name));
+    this.invalidate();
   }
 
   /** Replaces the text of one of the user's own messages. */
@@ -380,7 +394,8 @@ export class Chat {
     this.ui.messages.render(room, this.me, hint);
     this.ui.composer.setRoom(room ? room.name : null, room?.direct ? room.peer : undefined);
     const unread = rooms.reduce((sum, r) => sum + r.unread, 0);
-    document.title = unread ? `(${unread}) ActorChat` : 'ActorChat';
+    const attention = rooms.some((r) => r.attention);
+    document.title = `${unread ? `(${unread}) ` : ''}${attention ? '@ ' : ''}ActorChat`;
     if (room && room.maxSeq > room.readSent) this.#markReadSoon();
   }
 

@@ -3,8 +3,11 @@
 
 import { socketUrl } from './api.js';
 
-const PING_EVERY_MS = 25_000;
-const SILENCE_LIMIT_MS = 60_000; // no frame at all for this long: the socket is dead
+// After this much silence the page asks the server for a pong; no frame within the answer limit after that means
+// the socket is dead, whatever TCP thinks. A dropped connection is noticed within about 9 s.
+const CHECK_EVERY_MS = 1_000;
+const SILENCE_BEFORE_PING_MS = 5_000;
+const ANSWER_LIMIT_MS = 3_000;
 const BACKOFF_START_MS = 500;
 const BACKOFF_MAX_MS = 10_000;
 const CLOSE_POLICY = 1008;
@@ -32,6 +35,7 @@ export class Connection {
     this.retryTimer = null;
     this.pingTimer = null;
     this.lastFrameAt = 0;
+    this.pingSentAt = 0; // a ping waiting for any frame to come back, or 0
     this.onOnline = () => this.#retryNow();
   }
 
@@ -86,6 +90,7 @@ export class Connection {
   #onMessage(ws, ev) {
     if (ws !== this.ws || typeof ev.data !== 'string') return;
     this.lastFrameAt = Date.now();
+    this.pingSentAt = 0;
     let frame;
     try {
       frame = JSON.parse(ev.data);
@@ -160,13 +165,15 @@ export class Connection {
 
   #startPing() {
     this.#stopPing();
+    this.pingSentAt = 0;
     this.pingTimer = setInterval(() => {
-      if (Date.now() - this.lastFrameAt > SILENCE_LIMIT_MS) {
+      const now = Date.now();
+      if (this.pingSentAt && now - this.pingSentAt > ANSWER_LIMIT_MS) {
         this.#drop();
         return;
       }
-      this.send({ type: 'ping' });
-    }, PING_EVERY_MS);
+      if (!this.pingSentAt && now - this.lastFrameAt > SILENCE_BEFORE_PING_MS && this.send({ type: 'ping' })) this.pingSentAt = now;
+    }, CHECK_EVERY_MS);
   }
 
   #stopPing() {

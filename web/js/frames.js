@@ -2,6 +2,7 @@
 // chat's state and asks for a render; none touches the DOM.
 
 import { sameUser } from './validate.js';
+import { mentions } from './ui/richtext.js';
 
 const ERROR_TEXT = {
   bad_frame: 'The server could not read a request',
@@ -75,7 +76,11 @@ const HANDLERS = {
       return;
     }
     chat.stopTyping(room, added.from);
-    if (!added.own && !chat.isShown(room)) room.unread++;
+    if (!added.own && !chat.isShown(room)) {
+      room.unread++;
+      // A mention of the user, or anything in a direct conversation, asks for attention.
+      if (room.direct || mentions(added.text, chat.me)) chat.callAttention(room, added);
+    }
     if (room.loaded && before && added.seq > before + 1) chat.checkGapSoon(room);
     chat.invalidate();
   },

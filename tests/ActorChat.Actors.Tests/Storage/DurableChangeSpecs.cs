@@ -98,4 +98,38 @@ public sealed class DurableChangeSpecs() : SqliteChatSpec(new Database(File.Read
             Assert.Equal("forbidden", Refused(again, new Join(name, "carol", null, HubFor(name))).Code);
         }
     }
+
+    [Fact]
+    public void A_room_whose_history_predates_the_message_table_fills_it_from_the_journal_when_it_recovers()
+    {
+        var settings = new RoomSettings { ReplayLimit = 50, DedupWindow = 60, SnapshotEvery = 20 };
+        var room = StartRoom("elder", settings);
+        var (alice, _) = Join(room, "elder", "alice");
+        for (var i = 1; i <= 70; i++)
+            Post(room, "elder", alice, "alice", $"m{i}", $"old news {i}");
+        Change(room, alice, new ChangeMessage("elder", "alice", "e1", 3, ChangeKind.Edit, "old news 3, corrected"));
+        Watch(room);
+        Sys.Stop(room);
+        ExpectTerminated(room);
+
+        // As if the room was written before the table existed: once the table has taken all of it, it forgets it.
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(Sys.Settings.Config.GetString("actorchat.message-table.connection-string")))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COALESCE(MAX(rev), 0) FROM actorchat_rooms WHERE room = 'elder'";
+            AwaitCondition(() => (long)command.ExecuteScalar()! == 71, ColdStartDeadline);
+            command.CommandText = "DELETE FROM actorchat_messages WHERE room = 'elder'; DELETE FROM actorchat_rooms WHERE room = 'elder';";
+            command.ExecuteNonQuery();
+        }
+        var again = StartRoom("elder", settings);
+        var (bob, joined) = Join(again, "elder", "bob");
+
+        Assert.Equal((70L, 71L), (joined.GetProperty("seq").GetInt64(), joined.GetProperty("rev").GetInt64()));
+        // Older than the room keeps in memory: read from the table it filled again.
+        again.Tell(new GetHistory("elder", 5, 4), bob.Ref);
+        var page = ExpectFrame(bob, "history");
+        Assert.Equal(["old news 1", "old news 2", "old news 3, corrected", "old news 4"],
+            page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()));
+    }
 }

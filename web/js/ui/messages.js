@@ -7,6 +7,8 @@ import { renderRichText, mentions } from './richtext.js';
 
 const GROUP_GAP_MS = 5 * 60_000;
 const BOTTOM_SLACK_PX = 48;
+// Scrolled this close to the top, the next page of older messages is asked for.
+const LOAD_OLDER_PX = 300;
 // Past either, a message shows its first lines and a "Show more" button.
 const LONG_CHARS = 700;
 const LONG_LINES = 10;
@@ -59,6 +61,8 @@ export function createMessageView(actions) {
   jump.addEventListener('click', () => scrollToBottom(true));
   scroller.addEventListener('scroll', () => {
     if (isAtBottom()) jump.hidden = true;
+    // Near the top, older messages load by themselves; the render keeps what is on screen where it was.
+    if (scroller.scrollTop < LOAD_OLDER_PX && !older.hidden && !older.disabled) actions.loadOlder();
   });
 
   function isAtBottom() {

@@ -83,3 +83,13 @@ export function createNotices() {
     },
   };
 }
+
+/** The banner over the conversation while the connection is down: shown on reconnecting or offline, hidden when back. */
+export function createConnectionBanner() {
+  const banner = document.querySelector('[data-testid="connection-banner"]');
+  return {
+    setState(state) {
+      banner.hidden = !(state === 'reconnecting' || state === 'offline');
+    },
+  };
+}
