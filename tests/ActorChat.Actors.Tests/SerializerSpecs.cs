@@ -18,6 +18,8 @@ public sealed class SerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combine(A
         new AccountRegistered("Alice", "pbkdf2-sha512$1$a$b", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
         new SessionRevoked("3f2a", DateTimeOffset.FromUnixTimeMilliseconds(1_702_592_000_000)),
         new AllSessionsRevoked(2),
+        new RoomListed("dm:alice:bob", RoomKind.Direct, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
+        new RoomUnlisted("garden", RoomListChange.Forgotten, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
         new ReadMarkersSnapshot(new Dictionary<string, long> { ["alice"] = 4 }),
         new RoomSnapshot(1000),
     ];

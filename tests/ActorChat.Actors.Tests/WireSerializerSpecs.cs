@@ -35,7 +35,24 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         new AccountActor.RevokeAllSessions("Alice"),
         new AccountActor.ConnectionRefused("alice", AccountActor.ConnectionRefused.TooManyConnections),
         new AccountActor.SessionEnded("alice"),
+        new AccountActor.ListRoom("alice", "dm:alice:bob", RoomKind.Direct),
+        new AccountActor.UnlistRoom("alice", "garden", RoomListChange.Removed),
+        new AccountActor.GetRooms("Alice"),
+        new RoomListChange("secret", RoomKind.Private, RoomListChange.Added),
+        new RoomListChange("garden", RoomKind.Public, RoomListChange.Forgotten, Answer: true),
     ];
+
+    [Fact]
+    public void A_room_list_and_the_connection_to_answer_a_forget_cross_nodes_whole()
+    {
+        var connection = CreateTestProbe().Ref;
+
+        var list = (AccountActor.RoomList)RoundTrip(new AccountActor.RoomList([new ListedRoom("garden", RoomKind.Public), new ListedRoom("dm:alice:bob", RoomKind.Direct)]));
+        Assert.Equal([new ListedRoom("garden", RoomKind.Public), new ListedRoom("dm:alice:bob", RoomKind.Direct)], list.Rooms);
+        var forget = new AccountActor.UnlistRoom("alice", "garden", RoomListChange.Forgotten, connection);
+        Assert.Equal(forget, RoundTrip(forget));
+        Assert.True(((JoinedRoom)RoundTrip(new JoinedRoom("club", 3, Frame, Private: true))).Private);
+    }
 
     private object RoundTrip(object message)
     {

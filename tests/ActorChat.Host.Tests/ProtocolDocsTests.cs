@@ -70,6 +70,7 @@ public sealed partial class ProtocolDocsTests
         _ when type == typeof(ProtocolError) => new ProtocolError(ErrorCodes.Internal, "x"),
         _ when type.IsAssignableFrom(typeof(string[])) => Array.Empty<string>(),
         _ when type.IsAssignableFrom(typeof(byte[][])) => Array.Empty<byte[]>(),
+        _ when type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) => Array.CreateInstance(type.GetGenericArguments()[0], 0),
         _ => null,
     };
 

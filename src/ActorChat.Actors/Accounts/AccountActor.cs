@@ -32,10 +32,11 @@ public sealed record AccountSecurity(string Key, long Generation, IReadOnlyList<
 
 /// <summary>
 /// One account, keyed by its case-folded name: the single place, on whichever node it lives, that decides whether
-/// the name is taken, which of its sessions are signed out, and which connections the user has open across the
-/// cluster (to cap them, and to close those of a session the moment it is signed out).
+/// the name is taken, which of its sessions are signed out, which connections the user has open across the
+/// cluster (to cap them, and to close those of a session the moment it is signed out), and which rooms the user
+/// has (see AccountActor.Rooms.cs).
 /// </summary>
-public sealed class AccountActor : ReceivePersistentActor
+public sealed partial class AccountActor : ReceivePersistentActor
 {
     /// <summary>The pub-sub topic on which every change of an account's <see cref="AccountSecurity"/> is published.</summary>
     public const string SecurityTopic = "account-security";
@@ -106,6 +107,7 @@ public sealed class AccountActor : ReceivePersistentActor
     private readonly TimeProvider _clock;
     private readonly Dictionary<IActorRef, string> _connections = [];
     private readonly Dictionary<string, DateTimeOffset> _revoked = new(StringComparer.Ordinal);
+    private readonly AccountRooms _rooms = new();
     private AccountRegistered? _account;
     private long _generation;
 
@@ -125,6 +127,8 @@ public sealed class AccountActor : ReceivePersistentActor
         Recover<AccountRegistered>(registered => _account = registered);
         Recover<SessionRevoked>(revoked => _revoked[revoked.Session] = revoked.Until);
         Recover<AllSessionsRevoked>(revoked => Apply(revoked));
+        Recover<RoomListed>(listed => _rooms.Apply(listed));
+        Recover<RoomUnlisted>(unlisted => _rooms.Apply(unlisted));
 
         Command<Register>(register =>
         {
@@ -162,6 +166,9 @@ public sealed class AccountActor : ReceivePersistentActor
             EndConnections(_ => true);
             Changed();
         }));
+        Command<ListRoom>(OnListRoom);
+        Command<UnlistRoom>(OnUnlistRoom);
+        Command<GetRooms>(_ => Sender.Tell(new RoomList(_rooms.All)));
         Command<Terminated>(terminated =>
         {
             _connections.Remove(terminated.ActorRef);

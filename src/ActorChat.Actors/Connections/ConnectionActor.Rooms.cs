@@ -74,6 +74,7 @@ public sealed partial class ConnectionActor
         {
             session.ClientJoinsAwaited--;
             SendJoined(joined);
+            ListJoined(joined);
         }
         else if (newIncarnation)
         {

@@ -106,6 +106,12 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
             case DirectPeerChecked checkedPeer:
                 OnDirectPeerChecked(checkedPeer);
                 break;
+            case RoomListChange change:
+                OnRoomListChange(change);
+                break;
+            case RoomsRead read:
+                OnRoomsRead(read);
+                break;
             case Terminated terminated when _account.IsAccount(terminated.ActorRef):
                 _account.AccountLost();
                 break;
@@ -195,10 +201,8 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
             case JoinFrame join:
                 OnJoin(join);
                 break;
-            case LeaveFrame leave when _joined.Remove(leave.Room, out var session):
-                if (session.Incarnation is not null)
-                    Context.Unwatch(session.Incarnation);
-                _rooms.Tell(new Leave(leave.Room, _user));
+            case LeaveFrame leave when _joined.Contains(leave.Room):
+                LeaveIfJoined(leave.Room);
                 break;
             case SendFrame send when IsJoined(send):
                 OnSend(send);
@@ -214,6 +218,15 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
                 break;
             case DirectFrame direct:
                 OnDirect(direct);
+                break;
+            case RoomsFrame:
+                OnRoomsFrame();
+                break;
+            case ForgetFrame forget:
+                OnForget(forget);
+                break;
+            case DirectoryFrame directory:
+                OnDirectoryFrame(directory);
                 break;
             case TypingFrame typing when IsJoined(typing):
                 _rooms.Tell(new Typing(typing.Room, _user));

@@ -20,9 +20,9 @@ public sealed record NotMember(string Room, string Id) : IWireMessage;
 /// <summary>
 /// The answer to a join: the <c>joined</c> frame, sent by the room's own actor so the connection can watch it, and the
 /// <c>read</c> frames of the present members. They travel together so that a connection that drops the answer to a
-/// retried join drops its read frames with it.
+/// retried join drops its read frames with it. <paramref name="Private"/>: the room is private or direct.
 /// </summary>
-public sealed record JoinedRoom(string Room, long Seq, byte[] Frame, IReadOnlyList<byte[]>? Reads = null) : IWireMessage;
+public sealed record JoinedRoom(string Room, long Seq, byte[] Frame, IReadOnlyList<byte[]>? Reads = null, bool Private = false) : IWireMessage;
 
 /// <summary>
 /// The answer to a leave: the <c>left</c> frame. <paramref name="Removed"/>: the room's owner took the user off its

@@ -125,7 +125,8 @@ public static class ChatHosting
             .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodes })
             .WithSqlPersistence(dataOptions)
             .WithShardRegion<RoomActor>("rooms",
-                (_, _) => room => RoomActor.PropsFor(room, rooms),
+                // The accounts' region starts after this one: each room looks it up when it starts.
+                (_, registry) => room => RoomActor.PropsFor(room, rooms, registry.Get<AccountActor>()),
                 new RoomMessageExtractor(),
                 new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
             .WithDistributedPubSub(string.Empty)

@@ -18,6 +18,11 @@ public sealed partial class MessageTable
 
         public async Task ApplyAsync(TableWrite write)
         {
+            if (write.Member is { } member)
+            {
+                await ApplyAsync(write.Room, member).ConfigureAwait(false);
+                return;
+            }
             if (write.Events.Count == 0)
                 return;
             foreach (var (rev, @event) in write.Events)
@@ -32,6 +37,12 @@ public sealed partial class MessageTable
                 }
                 switch (@event)
                 {
+                    // Whether a room is private: the directory lists only public rooms.
+                    case RoomCreated created:
+                        await RunAsync("""
+                            INSERT INTO actorchat_room_access (room, private) VALUES (@room, @private) ON CONFLICT (room) DO NOTHING
+                            """, ("room", write.Room), ("private", (short)(created.Private ? 1 : 0))).ConfigureAwait(false);
+                        break;
                     case MessagePosted posted:
                         await RunAsync("""
                             INSERT INTO actorchat_messages (room, seq, rev, posted_rev, client_id, sender, body, sent_at)
@@ -70,19 +81,30 @@ public sealed partial class MessageTable
                 """, write.Room, write.Seq, write.Events[^1].Rev, ("at", write.Events[^1].Event.At.UtcTicks)).ConfigureAwait(false);
         }
 
-        private async Task RunAsync(string sql, string room, long seq, long rev, params (string Name, object Value)[] values)
+        private Task ApplyAsync(string room, MemberWrite member) => member.Listed is { } listed
+            ? RunAsync("""
+                INSERT INTO actorchat_members (room, member, listed, read_seq) VALUES (@room, @member, @listed, 0)
+                ON CONFLICT (room, member) DO UPDATE SET listed = excluded.listed
+                """, ("room", room), ("member", member.Member), ("listed", (short)(listed ? 1 : 0)))
+            : RunAsync("""
+                INSERT INTO actorchat_members (room, member, listed, read_seq) VALUES (@room, @member, 0, @read)
+                ON CONFLICT (room, member) DO UPDATE SET read_seq = excluded.read_seq WHERE actorchat_members.read_seq < excluded.read_seq
+                """, ("room", room), ("member", member.Member), ("read", member.ReadSeq));
+
+        private Task RunAsync(string sql, string room, long seq, long rev, params (string Name, object Value)[] values) =>
+            RunAsync(sql, [("room", room), ("seq", seq), ("rev", rev), .. values]);
+
+        // Each statement is prepared once per transaction; a later run only sets its parameters again.
+        private async Task RunAsync(string sql, params (string Name, object Value)[] values)
         {
             if (!_commands.TryGetValue(sql, out var command))
             {
-                command = Command(connection, sql, [("room", room), ("seq", seq), ("rev", rev), .. values.Select(v => (v.Name, (object?)v.Value))]);
+                command = Command(connection, sql, [.. values.Select(v => (v.Name, (object?)v.Value))]);
                 command.Transaction = transaction;
                 _commands[sql] = command;
             }
             else
             {
-                command.Parameters["room"].Value = room;
-                command.Parameters["seq"].Value = seq;
-                command.Parameters["rev"].Value = rev;
                 foreach (var (name, value) in values)
                     command.Parameters[name].Value = value;
             }

@@ -8,8 +8,8 @@ using Npgsql;
 namespace ActorChat.Hosting;
 
 /// <summary>
-/// Every stored message in its current state, keyed by room and seq, with the reactions to it, and each room's
-/// revision and latest seq. The journal stays the record of what happened; this table is what it amounts to, so
+/// Every stored message in its current state, keyed by room and seq, with the reactions to it, each room's
+/// revision and latest seq, and each member's standing in a room (listed by their account, read up to where). The journal stays the record of what happened; this table is what it amounts to, so
 /// that a page of old history, or an edit of an old message, is one indexed read however long the room is.
 /// </summary>
 /// <remarks>
@@ -213,6 +213,12 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
                 sender VARCHAR(64) NOT NULL, changed_at BIGINT NOT NULL, PRIMARY KEY (room, rev));
             CREATE TABLE IF NOT EXISTS actorchat_rooms (
                 room VARCHAR(255) NOT NULL PRIMARY KEY, rev BIGINT NOT NULL, seq BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+            CREATE TABLE IF NOT EXISTS actorchat_room_access (
+                room VARCHAR(255) NOT NULL PRIMARY KEY, private SMALLINT NOT NULL);
+            CREATE TABLE IF NOT EXISTS actorchat_members (
+                room VARCHAR(255) NOT NULL, member VARCHAR(64) NOT NULL, listed SMALLINT NOT NULL, read_seq BIGINT NOT NULL,
+                PRIMARY KEY (room, member));
+            CREATE INDEX IF NOT EXISTS actorchat_members_by_member ON actorchat_members (member);
             """;
         for (var attempt = 1; ; attempt++)
         {
@@ -252,7 +258,11 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
             await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
-    private sealed record TableWrite(string Room, IReadOnlyList<RevisedEvent> Events, long Seq)
+    /// <summary>
+    /// One write for the writer: a room's stored events, or (with <paramref name="Member"/>) one row of a member's,
+    /// which no event of the room carries.
+    /// </summary>
+    private sealed record TableWrite(string Room, IReadOnlyList<RevisedEvent> Events, long Seq, MemberWrite? Member = null)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -41,6 +41,21 @@ public sealed record DirectFrame(string User) : ClientFrame
     public override string? Reference => User;
 }
 
+/// <summary>Version 2: the user's room list, with unread counts.</summary>
+public sealed record RoomsFrame : ClientFrame
+{
+    public static readonly RoomsFrame Instance = new();
+}
+
+/// <summary>Version 2: take the room off the user's room list, on every device; the connection leaves it too.</summary>
+public sealed record ForgetFrame(string Room) : RoomFrame(Room);
+
+/// <summary>Version 2: a page of the public rooms whose names start with <paramref name="Prefix"/>, after the room <paramref name="After"/>.</summary>
+public sealed record DirectoryFrame(string Prefix, string? After, int Limit) : ClientFrame
+{
+    public override string? Reference => Prefix;
+}
+
 public sealed record TypingFrame(string Room) : RoomFrame(Room);
 
 public sealed record ReadFrame(string Room, long Seq) : RoomFrame(Room);

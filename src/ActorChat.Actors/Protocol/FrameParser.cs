@@ -22,6 +22,9 @@ public static class FrameParser
         ["invite"] = root => new MembershipFrame(RoomOf(root), UserOf(root), Invite: true),
         ["remove"] = root => new MembershipFrame(RoomOf(root), UserOf(root), Invite: false),
         ["dm"] = root => new DirectFrame(UserOf(root)),
+        ["rooms"] = _ => RoomsFrame.Instance,
+        ["forget"] = root => new ForgetFrame(RoomOf(root)),
+        ["directory"] = ParseDirectory,
         ["typing"] = root => new TypingFrame(RoomOf(root)),
         ["read"] = root => new ReadFrame(RoomOf(root), RequiredCount(root, "seq", min: 0)),
         ["history"] = ParseHistory,
@@ -79,6 +82,26 @@ public static class FrameParser
 
     private static JoinFrame ParseJoin(JsonElement root) =>
         new(RoomOf(root), OptionalCount(root, "since", min: 0), OptionalCount(root, "rev", min: 0));
+
+    private static DirectoryFrame ParseDirectory(JsonElement root)
+    {
+        var prefix = OptionalString(root, "prefix") ?? "";
+        // A prefix of a room name is a room name, or nothing.
+        if (prefix.Length > 0 && !Limits.IsValidRoom(prefix))
+            throw new FrameRejection(ErrorCodes.InvalidRoom, "field 'prefix' must be the start of a room name: up to 64 characters of a-z 0-9 _ -", Truncate(prefix));
+        var after = OptionalString(root, "after");
+        if (after is not null && !Limits.IsValidRoom(after))
+            throw new FrameRejection(ErrorCodes.InvalidRoom, "field 'after' must be a room name", Truncate(after));
+        var limit = OptionalCount(root, "limit", min: 1, max: Limits.MaxDirectoryLimit) ?? Limits.DefaultDirectoryLimit;
+        return new DirectoryFrame(prefix, after, (int)limit);
+    }
+
+    private static string? OptionalString(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw new FrameRejection(ErrorCodes.BadFrame, $"field '{name}' must be a string");
+    }
 
     private static HistoryFrame ParseHistory(JsonElement root)
     {

@@ -12,6 +12,8 @@ public static class Limits
     public const int DefaultHistoryLimit = 50;
     public const int MaxHistoryLimit = 200;
     public const int JoinBacklog = 50;
+    public const int DefaultDirectoryLimit = 50;
+    public const int MaxDirectoryLimit = 100;
 
     /// <summary>Most UTF-8 bytes of a reaction's emoji (a family or flag sequence takes up to about 30).</summary>
     public const int MaxReactionBytes = 32;

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace ActorChat.Protocol;
 
 /// <summary>Writes server-to-client frames as UTF-8 JSON, once, into byte arrays that are shared by every recipient.</summary>
-public static class ServerFrames
+public static partial class ServerFrames
 {
     // Frames travel over a WebSocket, never inside HTML, so non-ASCII text can stay as it is.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

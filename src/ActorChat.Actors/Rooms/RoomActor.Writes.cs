@@ -110,6 +110,12 @@ public sealed partial class RoomActor
                 foreach (var sender in senders)
                     _delivery.SendTo(sender, ack);
                 _delivery.Broadcast(new DeliverSequenced(_room, posted.Seq, frame), except: senders);
+                // A direct message puts the conversation in both users' room lists, back in it if one forgot it.
+                if (_access.IsDirect)
+                {
+                    foreach (var user in _access.Roster)
+                        _accounts.Tell(new Accounts.AccountActor.ListRoom(user, _room, RoomKind.Direct));
+                }
             }
             else
             {

@@ -38,6 +38,7 @@ public sealed partial class RoomActor : ReceivePersistentActor
     private readonly MessageChanges _changes;
     private readonly RoomTable _table;
     private readonly IActorRef _readMarkerStore;
+    private readonly IActorRef _accounts;
     private IMaterializer? _materializer;
     private bool _stopRequested;
     private long _assignedSeq;
@@ -46,10 +47,12 @@ public sealed partial class RoomActor : ReceivePersistentActor
     private bool _tablePending;
     private bool _countedActive;
 
-    public RoomActor(string room, RoomSettings settings)
+    /// <param name="accounts">The accounts' shard region: told when the room puts itself in a user's room list or takes itself off it.</param>
+    public RoomActor(string room, RoomSettings settings, IActorRef? accounts = null)
     {
         _room = room;
         _settings = settings;
+        _accounts = accounts ?? ActorRefs.Nobody;
         _tail = new RoomTail(room, settings);
         _recovery = new RoomRecovery(room, _tail, settings);
         PersistenceId = "room-" + room;
@@ -180,8 +183,8 @@ public sealed partial class RoomActor : ReceivePersistentActor
 
     private IMaterializer Materializer() => _materializer ??= Context.Materializer();
 
-    public static Props PropsFor(string room, RoomSettings settings) =>
-        FactoryProps.Of(() => new RoomActor(room, settings));
+    public static Props PropsFor(string room, RoomSettings settings, IActorRef? accounts = null) =>
+        FactoryProps.Of(() => new RoomActor(room, settings, accounts));
 
     private void Admit(Join join, IActorRef connection)
     {
@@ -241,6 +244,8 @@ public sealed partial class RoomActor : ReceivePersistentActor
             return;
         _delivery.Broadcast(new Deliver(ServerFrames.Read(_room, read.User, seq)), except: [Sender]);
         _readMarkerStore.Tell(new ReadMarkersActor.Remember(read.User, seq));
+        // The user's unread count here, as every device of theirs reads it at sign-in.
+        _table.Table.RememberRead(_room, RoomAccess.Key(read.User), seq);
     }
 
     private void OnGetHistory(GetHistory request)

@@ -42,7 +42,7 @@ internal sealed class RoomHistory(string room, string persistenceId, RoomSetting
             if (reads.TryGet(user, out var read))
                 readFrames.Add(ServerFrames.Read(room, user, read));
         }
-        return new JoinedRoom(room, latest, joined, readFrames.Count > 0 ? readFrames : null);
+        return new JoinedRoom(room, latest, joined, readFrames.Count > 0 ? readFrames : null, access is not null);
     }
 
     private (long From, bool Truncated) ReplayStart(long? since, long latest)

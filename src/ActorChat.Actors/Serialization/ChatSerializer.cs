@@ -33,6 +33,8 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
         [typeof(AccountRegistered)] = ("account-registered.v1", StoredJsonContext.Default.AccountRegistered),
         [typeof(SessionRevoked)] = ("session-revoked.v1", StoredJsonContext.Default.SessionRevoked),
         [typeof(AllSessionsRevoked)] = ("all-sessions-revoked.v1", StoredJsonContext.Default.AllSessionsRevoked),
+        [typeof(RoomListed)] = ("room-listed.v1", StoredJsonContext.Default.RoomListed),
+        [typeof(RoomUnlisted)] = ("room-unlisted.v1", StoredJsonContext.Default.RoomUnlisted),
     };
 
     // Version 1 room snapshots also carried the recent messages and sent ids; a room now reads those back from the
@@ -76,4 +78,6 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
 [JsonSerializable(typeof(AccountRegistered))]
 [JsonSerializable(typeof(SessionRevoked))]
 [JsonSerializable(typeof(AllSessionsRevoked))]
+[JsonSerializable(typeof(RoomListed))]
+[JsonSerializable(typeof(RoomUnlisted))]
 internal sealed partial class StoredJsonContext : JsonSerializerContext;

@@ -45,7 +45,8 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         ["deliver-batch"] = r => new DeliverBatch(ReadFrames(r)),
         ["deliver-seq"] = r => new DeliverSequenced(r.ReadString(), r.ReadInt64(), ReadBytes(r)),
         ["acked"] = r => new Acked(r.ReadString(), r.ReadString(), r.ReadInt64(), ReadBytes(r)),
-        ["joined"] = r => new JoinedRoom(r.ReadString(), r.ReadInt64(), ReadBytes(r), ReadFrames(r) is { Length: > 0 } reads ? reads : null),
+        ["joined"] = r => new JoinedRoom(r.ReadString(), r.ReadInt64(), ReadBytes(r), ReadFrames(r) is { Length: > 0 } reads ? reads : null,
+            r.BaseStream.Position < r.BaseStream.Length && r.ReadBoolean()),
         ["left"] = r => new LeftRoom(r.ReadString(), ReadBytes(r), r.BaseStream.Position < r.BaseStream.Length && r.ReadBoolean()),
         ["register"] = r => new AccountActor.Register(r.ReadString(), r.ReadString()),
         ["get-credentials"] = r => new AccountActor.GetCredentials(r.ReadString()),
@@ -60,6 +61,11 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         ["connection-opened"] = r => new AccountActor.ConnectionOpened(new AccountSecurity(r.ReadString(), r.ReadInt64(), ReadStrings(r) ?? [])),
         ["connection-refused"] = r => new AccountActor.ConnectionRefused(r.ReadString(), r.ReadString()),
         ["session-ended"] = r => new AccountActor.SessionEnded(r.ReadString()),
+        ["list-room"] = r => new AccountActor.ListRoom(r.ReadString(), r.ReadString(), (RoomKind)r.ReadByte()),
+        ["unlist-room"] = r => new AccountActor.UnlistRoom(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean() ? ReadRef(r) : null),
+        ["get-rooms"] = r => new AccountActor.GetRooms(r.ReadString()),
+        ["room-list"] = r => new AccountActor.RoomList(ReadListedRooms(r)),
+        ["room-list-change"] = r => new RoomListChange(r.ReadString(), (RoomKind)r.ReadByte(), r.ReadString(), r.ReadBoolean()),
     };
 
     public override int Identifier => SerializerId;
@@ -102,6 +108,11 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         AccountActor.ConnectionOpened => "connection-opened",
         AccountActor.ConnectionRefused => "connection-refused",
         AccountActor.SessionEnded => "session-ended",
+        AccountActor.ListRoom => "list-room",
+        AccountActor.UnlistRoom => "unlist-room",
+        AccountActor.GetRooms => "get-rooms",
+        AccountActor.RoomList => "room-list",
+        RoomListChange => "room-list-change",
         _ => throw new ArgumentException($"{o.GetType()} is not a wire message of ActorChat", nameof(o)),
     };
 
@@ -149,6 +160,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                     w.Write7BitEncodedInt(m.Reads?.Count ?? 0);
                     foreach (var read in m.Reads ?? [])
                         WriteBytes(w, read);
+                    w.Write(m.Private);
                     break;
                 case LeftRoom m: w.Write(m.Room); WriteBytes(w, m.Frame); w.Write(m.Removed); break;
                 case AccountActor.Register m: w.Write(m.Username); w.Write(m.PasswordHash); break;
@@ -164,6 +176,25 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                 case AccountActor.ConnectionOpened m: w.Write(m.Security.Key); w.Write(m.Security.Generation); WriteStrings(w, m.Security.Revoked); break;
                 case AccountActor.ConnectionRefused m: w.Write(m.Key); w.Write(m.Reason); break;
                 case AccountActor.SessionEnded m: w.Write(m.Key); break;
+                case AccountActor.ListRoom m: w.Write(m.Username); w.Write(m.Room); w.Write((byte)m.Kind); break;
+                case AccountActor.UnlistRoom m:
+                    w.Write(m.Username);
+                    w.Write(m.Room);
+                    w.Write(m.Reason);
+                    w.Write(m.ReplyTo is not null);
+                    if (m.ReplyTo is not null)
+                        WriteRef(w, m.ReplyTo);
+                    break;
+                case AccountActor.GetRooms m: w.Write(m.Username); break;
+                case AccountActor.RoomList m:
+                    w.Write7BitEncodedInt(m.Rooms.Count);
+                    foreach (var listed in m.Rooms)
+                    {
+                        w.Write(listed.Room);
+                        w.Write((byte)listed.Kind);
+                    }
+                    break;
+                case RoomListChange m: w.Write(m.Room); w.Write((byte)m.Kind); w.Write(m.Change); w.Write(m.Answer); break;
                 default: throw new ArgumentException($"{obj.GetType()} is not a wire message of ActorChat", nameof(obj));
             }
         }
@@ -256,6 +287,14 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         for (var i = 0; i < count; i++)
             values[i] = r.ReadString();
         return values;
+    }
+
+    private static ListedRoom[] ReadListedRooms(BinaryReader r)
+    {
+        var rooms = new ListedRoom[r.Read7BitEncodedInt()];
+        for (var i = 0; i < rooms.Length; i++)
+            rooms[i] = new ListedRoom(r.ReadString(), (RoomKind)r.ReadByte());
+        return rooms;
     }
 
     private static long? ReadOptionalLong(BinaryReader r) => r.ReadBoolean() ? r.ReadInt64() : null;

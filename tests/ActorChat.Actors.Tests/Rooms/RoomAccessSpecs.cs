@@ -1,3 +1,4 @@
+using ActorChat.Accounts;
 using ActorChat.Connections;
 using ActorChat.Rooms;
 using Akka.Actor;
@@ -89,5 +90,49 @@ public sealed class RoomAccessSpecs : ChatSpec
 
         Assert.True(joined.GetProperty("direct").GetBoolean());
         Assert.Equal("forbidden", Refused(room, new Join("dm:alice:bob", "carol", null, HubFor("dm:alice:bob"))).Code);
+    }
+
+    [Fact]
+    public void The_owner_inviting_or_removing_a_member_puts_the_room_in_or_takes_it_off_their_room_list()
+    {
+        var accounts = CreateTestProbe();
+        var room = Sys.ActorOf(RoomActor.PropsFor("club", Settings, accounts.Ref));
+        var owner = Create(room, "club", "alice", asPrivate: true);
+
+        room.Tell(new ChangeMembership("club", "alice", "Bob", Invite: true), owner.Ref);
+        Assert.Equal(new AccountActor.ListRoom("bob", "club", RoomKind.Private), accounts.ExpectMsg<AccountActor.ListRoom>());
+        room.Tell(new ChangeMembership("club", "alice", "bob", Invite: false), owner.Ref);
+        Assert.Equal(new AccountActor.UnlistRoom("bob", "club", RoomListChange.Removed), accounts.ExpectMsg<AccountActor.UnlistRoom>());
+
+        // A change refused, or one that changes nothing, lists nothing.
+        room.Tell(new ChangeMembership("club", "alice", "bob", Invite: false), owner.Ref);
+        accounts.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public void A_direct_message_puts_the_conversation_in_both_users_room_lists()
+    {
+        var accounts = CreateTestProbe();
+        var room = Sys.ActorOf(RoomActor.PropsFor("dm:alice:bob", Settings, accounts.Ref));
+        var (alice, _) = Join(room, "dm:alice:bob", "alice");
+
+        room.Tell(new Post("dm:alice:bob", "alice", "m1", "hello"), alice.Ref);
+
+        var listed = new[] { accounts.ExpectMsg<AccountActor.ListRoom>(), accounts.ExpectMsg<AccountActor.ListRoom>() };
+        Assert.Equal(["alice", "bob"], listed.Select(list => list.Username).Order());
+        Assert.All(listed, list => Assert.Equal(("dm:alice:bob", RoomKind.Direct), (list.Room, list.Kind)));
+    }
+
+    [Fact]
+    public void A_message_in_a_public_room_lists_it_for_nobody()
+    {
+        var accounts = CreateTestProbe();
+        var room = Sys.ActorOf(RoomActor.PropsFor("lobby", Settings, accounts.Ref));
+        var (alice, _) = Join(room, "lobby", "alice");
+
+        room.Tell(new Post("lobby", "alice", "m1", "hello"), alice.Ref);
+
+        alice.ExpectMsg<Acked>();
+        accounts.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
 }

@@ -1,0 +1,100 @@
+using ActorChat.Accounts;
+using ActorChat.Hosting;
+using ActorChat.Protocol;
+using ActorChat.Rooms;
+using Akka.Actor;
+
+namespace ActorChat.Connections;
+
+// The user's rooms beyond this connection (version 2): the room list kept by the account, with unread counts read
+// from the message table. Rooms the client joins go into it. Once the client has asked for the list, it hears of
+// every change made to it on any device. And the directory of public rooms.
+public sealed partial class ConnectionActor
+{
+    // The rooms this connection knows the account lists: a join of one of them tells the account nothing, and a
+    // change the connection knows of already is not told twice. Made on first use, so that a connection that never
+    // joins costs nothing.
+    private HashSet<string>? _listed;
+
+    // Whether the client asked for the room list: only then does it hear of its changes (a version 1 client never does).
+    private bool _followsRooms;
+
+    private static MessageTable Table => MessageTable.Get(Context.System);
+
+    private void OnRoomsFrame()
+    {
+        var accounts = _accounts;
+        var user = _user;
+        var timeout = _settings.RetryInterval;
+        var table = Table;
+        ReadRoomsAsync().PipeTo(Self,
+            success: read => read,
+            failure: _ => new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "the room list could not be read right now; ask again"))));
+
+        async Task<RoomsRead> ReadRoomsAsync()
+        {
+            var list = await accounts.Ask<AccountActor.RoomList>(new AccountActor.GetRooms(user), timeout).ConfigureAwait(false);
+            var states = await table.ReadRoomStatesAsync(RoomAccess.Key(user), [.. list.Rooms.Select(room => room.Room)]).ConfigureAwait(false);
+            return new RoomsRead(list.Rooms, ServerFrames.Rooms([.. list.Rooms.Select(room => new RoomSummary(room.Room, room.Kind, states[room.Room]))]));
+        }
+    }
+
+    private void OnRoomsRead(RoomsRead read)
+    {
+        _listed = new HashSet<string>(read.Rooms.Select(room => room.Room), StringComparer.Ordinal);
+        _followsRooms = true;
+        Send(read.Frame);
+    }
+
+    // A room the client joined goes into the user's list, unless this connection knows it is there already.
+    private void ListJoined(JoinedRoom joined)
+    {
+        if (!(_listed ??= new HashSet<string>(StringComparer.Ordinal)).Add(joined.Room))
+            return;
+        var kind = Limits.DirectRoomUsers(joined.Room) is not null ? RoomKind.Direct : joined.Private ? RoomKind.Private : RoomKind.Public;
+        _accounts.Tell(new AccountActor.ListRoom(_user, joined.Room, kind));
+    }
+
+    // Answered by the account, with a room frame, once the room is off the list.
+    private void OnForget(ForgetFrame forget)
+    {
+        LeaveIfJoined(forget.Room);
+        _accounts.Tell(new AccountActor.UnlistRoom(_user, forget.Room, RoomListChange.Forgotten, Self));
+    }
+
+    // A change of the list: the answer to this client's forget, or one made elsewhere (another device, a room's
+    // owner, a direct message). A client following the list hears it, and a room forgotten elsewhere is left here
+    // too; a member removed from a private room is put out by the room itself.
+    private void OnRoomListChange(RoomListChange change)
+    {
+        var added = change.Change == RoomListChange.Added;
+        var changed = added ? (_listed ??= new HashSet<string>(StringComparer.Ordinal)).Add(change.Room) : _listed?.Remove(change.Room) == true;
+        if (!change.Answer && !(changed && _followsRooms))
+            return;
+        Send(ServerFrames.RoomChange(change.Room, change.Kind, change.Change));
+        if (change.Change == RoomListChange.Forgotten)
+            LeaveIfJoined(change.Room);
+    }
+
+    private void LeaveIfJoined(string room)
+    {
+        if (!_joined.Remove(room, out var session))
+            return;
+        if (session.Incarnation is not null)
+            Context.Unwatch(session.Incarnation);
+        _rooms.Tell(new Leave(room, _user));
+    }
+
+    private void OnDirectoryFrame(DirectoryFrame directory)
+    {
+        var prefix = directory.Prefix;
+        // One more than asked for says whether there is a next page.
+        Table.ReadDirectoryAsync(prefix, directory.After, directory.Limit + 1).PipeTo(Self,
+            success: rooms => new Deliver(ServerFrames.Directory(prefix, [.. rooms.Take(directory.Limit)],
+                rooms.Count > directory.Limit ? rooms[directory.Limit - 1].Room : null)),
+            failure: _ => new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "the directory could not be read right now; ask again", prefix))));
+    }
+
+    /// <summary>The user's room list with its <c>rooms</c> frame, on its way back to the connection.</summary>
+    private sealed record RoomsRead(IReadOnlyList<ListedRoom> Rooms, byte[] Frame) : INoSerializationVerificationNeeded;
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+
+namespace ActorChat.Hosting;
+
+// Members' rows: whether each member's account lists the room, and how far they read it. With each room's own row
+// (its latest seq, written with its events), they give a user's unread counts in one read at sign-in, and the
+// directory its member counts, without waking a single room.
+public sealed partial class MessageTable
+{
+    /// <summary>Records that <paramref name="member"/>'s account lists <paramref name="room"/>, or (false) no longer does.</summary>
+    public void RememberMembership(string room, string member, bool listed) => Enqueue(room, new MemberWrite(member, listed, 0));
+
+    /// <summary>Records that <paramref name="member"/> read <paramref name="room"/> up to <paramref name="seq"/>; a marker never moves back.</summary>
+    public void RememberRead(string room, string member, long seq) => Enqueue(room, new MemberWrite(member, null, seq));
+
+    // Nothing waits on these rows: a marker lost in a crash is moved again by the member's next read.
+    private void Enqueue(string room, MemberWrite member) =>
+        _writes.Writer.TryWrite(new TableWrite(room, [], 0, member));
+
+    /// <summary>
+    /// For each of <paramref name="rooms"/>: its latest seq and last activity (zero and null when nothing was stored
+    /// in it yet) and how far <paramref name="member"/> read it.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, RoomState>> ReadRoomStatesAsync(string member, IReadOnlyCollection<string> rooms)
+    {
+        var states = rooms.ToDictionary(room => room, _ => new RoomState(0, null, 0), StringComparer.Ordinal);
+        if (rooms.Count == 0)
+            return states;
+        await _schema.Value.ConfigureAwait(false);
+        await using var connection = await OpenAsync().ConfigureAwait(false);
+        await using (var command = Command(connection, "SELECT room, read_seq FROM actorchat_members WHERE member = @member", ("member", member)))
+        await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                if (states.TryGetValue(reader.GetString(0), out var state))
+                    states[reader.GetString(0)] = state with { Read = reader.GetInt64(1) };
+            }
+        }
+        foreach (var chunk in rooms.Chunk(200))
+        {
+            var names = string.Join(", ", chunk.Select((_, i) => "@r" + i.ToString(CultureInfo.InvariantCulture)));
+            await using var command = Command(connection, $"SELECT room, seq, updated_at FROM actorchat_rooms WHERE room IN ({names})",
+                [.. chunk.Select((room, i) => ("r" + i.ToString(CultureInfo.InvariantCulture), (object?)room))]);
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                var room = reader.GetString(0);
+                states[room] = states[room] with { Seq = reader.GetInt64(1), LastActivity = Ticks(reader.GetInt64(2)) };
+            }
+        }
+        return states;
+    }
+
+    /// <summary>
+    /// Public rooms whose names start with <paramref name="prefix"/>, in name order after <paramref name="after"/>
+    /// (the last name of the page before), at most <paramref name="limit"/> of them; with how many accounts list
+    /// each. Only rooms with something stored in them are listed.
+    /// </summary>
+    public async Task<IReadOnlyList<DirectoryEntry>> ReadDirectoryAsync(string prefix, string? after, int limit)
+    {
+        await _schema.Value.ConfigureAwait(false);
+        await using var connection = await OpenAsync().ConfigureAwait(false);
+        // Direct rooms (dm:...) and private rooms are never listed. substr, not LIKE: a room name may hold '_', and
+        // LIKE's case rules differ between the two databases.
+        await using var command = Command(connection, """
+            SELECT r.room, r.seq, r.updated_at,
+                (SELECT COUNT(*) FROM actorchat_members m WHERE m.room = r.room AND m.listed = 1)
+            FROM actorchat_rooms r
+            WHERE substr(r.room, 1, 3) <> 'dm:' AND substr(r.room, 1, @length) = @prefix AND r.room > @after
+                AND NOT EXISTS (SELECT 1 FROM actorchat_room_access a WHERE a.room = r.room AND a.private = 1)
+            ORDER BY r.room LIMIT @limit
+            """, ("prefix", prefix), ("length", Math.Max(prefix.Length, 0)), ("after", after ?? ""), ("limit", limit));
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        var entries = new List<DirectoryEntry>();
+        while (await reader.ReadAsync().ConfigureAwait(false))
+            entries.Add(new DirectoryEntry(reader.GetString(0), reader.GetInt64(3), reader.GetInt64(1), Ticks(reader.GetInt64(2))));
+        return entries;
+    }
+}
+
+/// <summary>A row of a member's: <see cref="Listed"/> set records a listing, null records a read marker at <see cref="ReadSeq"/>.</summary>
+internal sealed record MemberWrite(string Member, bool? Listed, long ReadSeq);
+
+/// <summary>Where a room stands for one member: its latest seq, when something last happened in it, and how far they read.</summary>
+public sealed record RoomState(long Seq, DateTimeOffset? LastActivity, long Read)
+{
+    /// <summary>Messages after the member's read marker.</summary>
+    public long Unread => Math.Max(0, Seq - Read);
+}
+
+/// <summary>A public room in the directory: how many accounts list it, its latest seq, and when something last happened in it.</summary>
+public sealed record DirectoryEntry(string Room, long Members, long Seq, DateTimeOffset LastActivity);

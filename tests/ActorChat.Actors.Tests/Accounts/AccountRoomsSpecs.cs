@@ -1,0 +1,148 @@
+using ActorChat.Accounts;
+using ActorChat.Hosting;
+using ActorChat.Rooms;
+using Akka.Actor;
+using Akka.TestKit;
+
+namespace ActorChat.Tests.Accounts;
+
+/// <summary>The account as the keeper of its user's room list: what goes in, what comes out, and who hears of it.</summary>
+public sealed class AccountRoomsSpecs : ChatSpec
+{
+    private IActorRef StartAccount(string key = "alice") =>
+        Sys.ActorOf(AccountActor.PropsFor(key, maxConnections: 5, CreateTestProbe().Ref));
+
+    private IActorRef StartRegistered(string key = "alice")
+    {
+        var account = StartAccount(key);
+        account.Tell(new AccountActor.Register(key, "hash"), TestActor);
+        ExpectMsg<AccountActor.Registered>(ColdStartDeadline);
+        return account;
+    }
+
+    private TestProbe Open(IActorRef account, string session)
+    {
+        var connection = CreateTestProbe();
+        account.Tell(new AccountActor.OpenConnection("alice", session, 0, connection.Ref), connection.Ref);
+        connection.ExpectMsg<AccountActor.ConnectionOpened>();
+        return connection;
+    }
+
+    private IReadOnlyList<ListedRoom> ListOf(IActorRef account)
+    {
+        account.Tell(new AccountActor.GetRooms("alice"), TestActor);
+        return ExpectMsg<AccountActor.RoomList>().Rooms;
+    }
+
+    [Fact]
+    public void A_listed_room_reaches_every_connection_of_the_user_once_and_the_list_keeps_the_order_rooms_came_in()
+    {
+        var account = StartRegistered();
+        var phone = Open(account, "phone");
+        var laptop = Open(account, "laptop");
+
+        account.Tell(new AccountActor.ListRoom("Alice", "garden", RoomKind.Public));
+        account.Tell(new AccountActor.ListRoom("alice", "secret", RoomKind.Private));
+        account.Tell(new AccountActor.ListRoom("alice", "garden", RoomKind.Public));
+
+        foreach (var device in new[] { phone, laptop })
+        {
+            Assert.Equal(new RoomListChange("garden", RoomKind.Public, RoomListChange.Added), device.ExpectMsg<RoomListChange>());
+            Assert.Equal(new RoomListChange("secret", RoomKind.Private, RoomListChange.Added), device.ExpectMsg<RoomListChange>());
+        }
+        Assert.Equal([new ListedRoom("garden", RoomKind.Public), new ListedRoom("secret", RoomKind.Private)], ListOf(account));
+        // Listing a room listed already changed nothing, and nobody hears of it.
+        phone.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        laptop.ExpectNoMsg(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void A_forgotten_room_leaves_the_list_the_asker_is_answered_and_the_other_devices_are_told()
+    {
+        var account = StartRegistered();
+        var phone = Open(account, "phone");
+        var laptop = Open(account, "laptop");
+        account.Tell(new AccountActor.ListRoom("alice", "garden", RoomKind.Public));
+        phone.ExpectMsg<RoomListChange>();
+        laptop.ExpectMsg<RoomListChange>();
+
+        account.Tell(new AccountActor.UnlistRoom("alice", "garden", RoomListChange.Forgotten, phone.Ref));
+
+        Assert.Equal(new RoomListChange("garden", RoomKind.Public, RoomListChange.Forgotten, Answer: true), phone.ExpectMsg<RoomListChange>());
+        Assert.Equal(new RoomListChange("garden", RoomKind.Public, RoomListChange.Forgotten), laptop.ExpectMsg<RoomListChange>());
+        Assert.Empty(ListOf(account));
+        phone.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        // Forgetting it again is still answered, and tells nobody else.
+        account.Tell(new AccountActor.UnlistRoom("alice", "garden", RoomListChange.Forgotten, phone.Ref));
+        Assert.True(phone.ExpectMsg<RoomListChange>().Answer);
+        laptop.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void The_room_list_survives_the_account_stopping_and_recovering_from_its_journal()
+    {
+        var account = StartRegistered();
+        account.Tell(new AccountActor.ListRoom("alice", "garden", RoomKind.Public));
+        account.Tell(new AccountActor.ListRoom("alice", "dm:alice:bob", RoomKind.Direct));
+        account.Tell(new AccountActor.ListRoom("alice", "attic", RoomKind.Public));
+        account.Tell(new AccountActor.UnlistRoom("alice", "garden", RoomListChange.Forgotten, TestActor));
+        ExpectMsg<RoomListChange>();
+        Watch(account);
+        Sys.Stop(account);
+        ExpectTerminated(account);
+
+        var recovered = StartAccount();
+
+        Assert.Equal([new ListedRoom("dm:alice:bob", RoomKind.Direct), new ListedRoom("attic", RoomKind.Public)], ListOf(recovered));
+    }
+
+    [Fact]
+    public void An_invitation_for_a_name_nobody_registered_lists_nothing_for_whoever_registers_it_later()
+    {
+        var account = StartAccount("alice");
+        account.Tell(new AccountActor.ListRoom("alice", "secret", RoomKind.Private));
+        account.Tell(new AccountActor.Register("alice", "hash"), TestActor);
+        ExpectMsg<AccountActor.Registered>(ColdStartDeadline);
+
+        Assert.Empty(ListOf(account));
+    }
+
+    [Fact]
+    public void An_account_lists_at_most_its_limit_of_rooms_and_the_rooms_past_it_are_not_listed()
+    {
+        var account = StartRegistered();
+        for (var i = 0; i < AccountRooms.MaxRooms + 5; i++)
+            account.Tell(new AccountActor.ListRoom("alice", $"room-{i}", RoomKind.Public));
+
+        var list = ListOf(account);
+
+        Assert.Equal(AccountRooms.MaxRooms, list.Count);
+        Assert.Equal("room-0", list[0].Room);
+        Assert.Equal($"room-{AccountRooms.MaxRooms - 1}", list[^1].Room);
+    }
+
+    [Fact]
+    public async Task Listing_and_forgetting_are_recorded_for_the_directory_and_the_unread_counts()
+    {
+        var account = StartRegistered();
+        var table = MessageTable.Get(Sys);
+        account.Tell(new AccountActor.ListRoom("alice", "garden", RoomKind.Public));
+        account.Tell(new AccountActor.ListRoom("alice", "attic", RoomKind.Public));
+        account.Tell(new AccountActor.UnlistRoom("alice", "attic", RoomListChange.Forgotten, TestActor));
+        ExpectMsg<RoomListChange>();
+        // Something stored in each room puts it in the directory.
+        foreach (var room in new[] { "garden", "attic" })
+            await table.WriteAsync(room, [new RevisedEvent(1, new MessagePosted(1, "m1", "bob", "hi", DateTimeOffset.UtcNow))], 1);
+        table.RememberRead("garden", "alice", 1);
+
+        await AwaitAssertAsync(async () =>
+        {
+            var directory = await table.ReadDirectoryAsync("", null, 10);
+            Assert.Equal([("attic", 0L), ("garden", 1L)], directory.Select(entry => (entry.Room, entry.Members)));
+            var states = await table.ReadRoomStatesAsync("alice", ["garden"]);
+            Assert.Equal(new RoomState(1, states["garden"].LastActivity, 1), states["garden"]);
+            Assert.Equal(0, states["garden"].Unread);
+        }, TimeSpan.FromSeconds(5));
+    }
+}
