@@ -13,7 +13,14 @@ public abstract class PageTest(BrowserFixture browser) : ServerTest, IClassFixtu
     protected static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     /// <param name="via">Where the browser reaches the server; the server itself unless given (e.g. a proxy in front of it).</param>
-    protected async Task<IPage> OpenAsSignedUpUserAsync(string username, BrowserNewContextOptions? options = null, Uri? via = null)
+    protected Task<IPage> OpenAsSignedUpUserAsync(string username, BrowserNewContextOptions? options = null, Uri? via = null) =>
+        OpenSignedInAsync(username, "register", options, via);
+
+    /// <summary>A new browser (its own cookies and storage, as another device) signed in to an account that exists.</summary>
+    protected Task<IPage> OpenAsReturningUserAsync(string username, BrowserNewContextOptions? options = null) =>
+        OpenSignedInAsync(username, "sign-in", options, null);
+
+    private async Task<IPage> OpenSignedInAsync(string username, string button, BrowserNewContextOptions? options, Uri? via)
     {
         options ??= new BrowserNewContextOptions();
         options.BaseURL = (via ?? Server.Address).ToString();
@@ -23,7 +30,7 @@ public abstract class PageTest(BrowserFixture browser) : ServerTest, IClassFixtu
         await page.GotoAsync("/");
         await page.GetByTestId("username").FillAsync(username);
         await page.GetByTestId("password").FillAsync("correct horse battery");
-        await page.GetByTestId("register").ClickAsync();
+        await page.GetByTestId(button).ClickAsync();
         await Expect(page.GetByTestId("join-room-input")).ToBeVisibleAsync();
         return page;
     }

@@ -12,6 +12,7 @@ import { createNotices, createConnectionBanner } from './ui/notices.js';
 import { initTheme } from './ui/theme.js';
 import { initNotifications } from './ui/notify.js';
 import { createDrawer } from './ui/drawer.js';
+import { createDirectory } from './ui/directory.js';
 
 const REFRESH_BEFORE_MS = 60_000;
 const REFRESH_MIN_WAIT_MS = 30_000;
@@ -46,6 +47,10 @@ const ui = {
     },
     signOut: () => signOut(),
     signOutEverywhere: () => signOutEverywhere(),
+  }),
+  directory: createDirectory({
+    browse: (prefix, after) => chat?.browse(prefix, after) ?? false,
+    join: (name) => andClose(chat ? chat.join(name) : 'Not signed in'),
   }),
   header: createRoomHeader({
     openDirect: (user) => chat?.openDirect(user),

@@ -15,6 +15,9 @@ const READ_THROTTLE_MS = 1000;
 const GAP_WAIT_MS = 1500;
 const REJOIN_WAIT_MS = 3000;
 const HISTORY_PAGE = 50;
+// How long the rooms wait for the server's room list before they are joined from what this browser remembers.
+const ROOMS_WAIT_MS = 5000;
+const KINDS = new Set(['public', 'private', 'direct']);
 
 export class Chat {
   /**
@@ -36,6 +39,8 @@ export class Chat {
     this.readAt = 0;
     this.protocol = 1; // from welcome: 2 when the server takes edits, reactions and resumes by revision
     this.changes = new Map(); // client id -> { room, seq, kind, value } of a change awaiting its ack
+    this.synced = false; // the server's room list was taken in once (kept across reloads)
+    this.roomsTimer = null; // while the server's room list is awaited after a welcome
     this.conn = new Connection({
       getToken: hooks.getToken,
       onWelcome: (frame) => this.#onWelcome(frame),
@@ -60,6 +65,7 @@ export class Chat {
     const prefs = loadPrefs(this.me);
     for (const name of prefs.rooms) this.#addRoom(name);
     this.current = prefs.current ?? prefs.rooms[0] ?? null;
+    this.synced = prefs.synced;
     this.ui.sidebar.setUser(this.me);
     document.addEventListener('visibilitychange', this.onVisibility);
     window.addEventListener('focus', this.onVisibility);
@@ -75,6 +81,7 @@ export class Chat {
     document.removeEventListener('visibilitychange', this.onVisibility);
     window.removeEventListener('focus', this.onVisibility);
     clearTimeout(this.readTimer);
+    clearTimeout(this.roomsTimer);
     for (const room of this.rooms.values()) this.#forgetTimers(room);
   }
 
@@ -96,6 +103,7 @@ export class Chat {
     if (!this.rooms.has(name)) {
       const room = this.#addRoom(name);
       room.create = createPrivate;
+      room.requested = true;
       this.sendJoin(room);
     } else if (createPrivate) {
       return `You are in #${name} already`;
@@ -112,6 +120,7 @@ export class Chat {
     if (!this.rooms.has(name)) {
       const room = this.#addRoom(name);
       room.pendingDirect = true;
+      room.requested = true;
       this.conn.send({ type: 'dm', user });
     }
     this.select(name);
@@ -172,10 +181,11 @@ export class Chat {
     this.ui.composer.focus();
   }
 
+  /** Leaves a room; with protocol 2 it also goes from the user's room list on every device (`forget`). */
   leave(name) {
     const room = this.rooms.get(name);
     if (!room) return;
-    this.conn.send({ type: 'leave', room: name });
+    this.conn.send({ type: this.protocol >= 2 ? 'forget' : 'leave', room: name });
     this.#forgetTimers(room);
     this.rooms.delete(name);
     if (this.current === name) this.current = this.rooms.keys().next().value ?? null;
@@ -316,7 +326,7 @@ export class Chat {
     if (room.loaded) frame.since = room.contiguousTop();
     if (room.loaded && room.rev > 0 && this.protocol >= 2) frame.rev = room.rev;
     room.lastSince = frame.since ?? null;
-    this.conn.send(frame);
+    if (this.conn.send(frame)) room.joining = true;
   }
 
   /** Sends an own message if the room is joined on this connection (else joined will). */
@@ -418,12 +428,85 @@ export class Chat {
       this.me = frame.user;
       this.ui.sidebar.setUser(this.me);
     }
-    for (const room of this.rooms.values()) this.sendJoin(room);
+    if (this.protocol < 2) {
+      this.#joinAll();
+      return;
+    }
+    // The server keeps the user's rooms: ask for them first, and join once they are in (or after a while without them).
+    this.conn.send({ type: 'rooms' });
+    clearTimeout(this.roomsTimer);
+    this.roomsTimer = setTimeout(() => {
+      this.roomsTimer = null;
+      this.#joinAll();
+    }, ROOMS_WAIT_MS);
+  }
+
+  #joinAll() {
+    for (const room of this.rooms.values()) {
+      if (!room.joinedOnConn && !room.joining) this.sendJoin(room);
+    }
+  }
+
+  /** Asks for a page of the directory of public rooms. */
+  browse(prefix, after = null) {
+    if (this.protocol < 2) return false;
+    const frame = { type: 'directory', prefix };
+    if (after) frame.after = after;
+    return this.conn.send(frame);
+  }
+
+  /**
+   * The server's room list, with unread counts: it adds the rooms this browser did not know of. Once taken in, it
+   * also decides which remembered rooms stay (a room forgotten elsewhere goes); the first time, both are kept, and
+   * joining them puts the remembered ones in the server's list.
+   */
+  roomList(entries) {
+    const listed = new Map();
+    for (const entry of entries) {
+      if (entry && typeof entry.room === 'string' && KINDS.has(entry.kind)) listed.set(entry.room, entry);
+    }
+    if (this.synced) {
+      for (const room of [...this.rooms.values()]) {
+        if (!listed.has(room.name) && !room.requested) this.#drop(room.name);
+      }
+    }
+    for (const [name, entry] of listed) {
+      const room = this.rooms.get(name) ?? this.#addRoom(name);
+      if (entry.kind === 'private') room.isPrivate = true;
+      // Until the room is loaded here, the server's counts are the ones to show.
+      if (!room.loaded && Number.isInteger(entry.unread)) room.unread = name === this.current ? 0 : entry.unread;
+      if (Number.isInteger(entry.read) && entry.read > room.readSent) room.readSent = entry.read;
+    }
+    if (!this.current) this.current = this.rooms.keys().next().value ?? null;
+    this.synced = true;
+    this.#persist();
+    clearTimeout(this.roomsTimer);
+    this.roomsTimer = null;
+    this.#joinAll();
+    this.invalidate({ forceBottom: true });
+  }
+
+  /** The user's room list changed on the server: a room to add (and join), or one forgotten or removed elsewhere. */
+  roomChanged(name, kind, change) {
+    if (change === 'added' && !this.rooms.has(name)) {
+      const room = this.#addRoom(name);
+      room.isPrivate = kind === 'private';
+      this.#persist();
+      if (this.conn.connected) this.sendJoin(room);
+      this.invalidate();
+    } else if (change === 'forgotten' && this.rooms.has(name)) {
+      this.#drop(name);
+    } else if (change === 'removed') {
+      this.removedFrom(name);
+    }
   }
 
   #onDown() {
+    clearTimeout(this.roomsTimer);
+    this.roomsTimer = null;
     for (const room of this.rooms.values()) {
       room.joinedOnConn = false;
+      room.joining = false;
       room.historyBusy = false;
       this.#forgetTimers(room);
     }
@@ -438,7 +521,7 @@ export class Chat {
   }
 
   #persist() {
-    savePrefs(this.me, [...this.rooms.keys()], this.current);
+    savePrefs(this.me, [...this.rooms.keys()], this.current, this.synced);
   }
 }
 

@@ -60,6 +60,7 @@ const HANDLERS = {
     room.members = new Set(list(f.members).filter((u) => typeof u === 'string'));
     room.loaded = true;
     room.joinedOnConn = true;
+    room.joining = false;
     chat.resendPending(room);
     // Past the replay limit: keep asking from where we got to until the replay is complete.
     if (f.truncated && room.contiguousTop() > (room.lastSince ?? -1)) chat.sendJoin(room);
@@ -179,6 +180,18 @@ const HANDLERS = {
     chat.invalidate({ prepended: true });
   },
 
+  rooms(chat, f) {
+    chat.roomList(list(f.rooms));
+  },
+
+  room(chat, f) {
+    if (typeof f.room === 'string' && typeof f.change === 'string') chat.roomChanged(f.room, f.kind, f.change);
+  },
+
+  directory(chat, f) {
+    chat.ui.directory.show(typeof f.prefix === 'string' ? f.prefix : '', list(f.rooms), typeof f.next === 'string' ? f.next : null);
+  },
+
   refreshed(chat, f) {
     chat.hooks.onRefreshed?.(f.expiresAt);
   },
@@ -206,6 +219,7 @@ const HANDLERS = {
         chat.leave(ref);
       }
       if (room) {
+        room.joining = false;
         room.historyBusy = false; // a failed history request must not stay "Loading…"
         if (code === 'unavailable' || code === 'internal') chat.rejoinSoon(room);
       }
