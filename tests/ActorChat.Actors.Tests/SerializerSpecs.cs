@@ -10,6 +10,7 @@ public sealed class SerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combine(A
     public static TheoryData<object> StoredRecords() =>
     [
         new MessagePosted(3, "c-1", "alice", "héllo <b>", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123)),
+        new MessagePosted(4, "c-2", "bob", "yes", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123), ReplyTo: 3),
         new MessageEdited(3, "c-2", "alice", "hello", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_001_123)),
         new MessageDeleted(3, "c-3", "alice", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_002_123)),
         new ReactionAdded(3, "r-1", "bob", "👍🏽", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_003_123)),

@@ -16,6 +16,7 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         new NotMember("lobby", "c-9"),
         new Leave("lobby", "alice"),
         new Post("lobby", "alice", "c-1", "hi 👋"),
+        new Post("lobby", "alice", "c-1", "yes!", ReplyTo: 7),
         new ChangeMessage("lobby", "alice", "c-2", 41, ChangeKind.Edit, "hello 👋"),
         new ChangeMessage("lobby", "bob", "c-3", 41, ChangeKind.Unreact, "👍"),
         new Typing("lobby", "alice"),

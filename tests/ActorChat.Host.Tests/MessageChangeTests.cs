@@ -23,6 +23,35 @@ public sealed class MessageChangeTests : ServerTest
     }
 
     [Fact]
+    public async Task A_reply_names_the_message_it_answers_live_and_in_the_replay_and_a_reply_to_nothing_is_refused()
+    {
+        await using var alice = await Server.ConnectAsync("alice");
+        await using var bob = await Server.ConnectAsync("bob");
+        await alice.JoinAsync("team");
+        await bob.JoinAsync("team");
+        await alice.ExpectAsync("presence");
+        await SendAndAckAsync(alice, "team", "a1", "lunch?");
+        await bob.ExpectAsync("message");
+
+        await bob.SendAsync(new { type = "send", room = "team", id = "b1", text = "yes, at noon", replyTo = 1 });
+        Assert.Equal(2, (await bob.ExpectAsync("ack")).GetProperty("seq").GetInt64());
+        var reply = await alice.ExpectAsync("message");
+        Assert.Equal((2L, 1L), (reply.GetProperty("seq").GetInt64(), reply.GetProperty("replyTo").GetInt64()));
+
+        await bob.SendAsync(new { type = "send", room = "team", id = "b2", text = "to the future", replyTo = 3 });
+        var refused = await bob.ExpectAsync("error");
+        Assert.Equal(("not_found", "b2"), (refused.GetProperty("code").GetString(), refused.GetProperty("ref").GetString()));
+        await bob.SendAsync(new { type = "send", room = "team", id = "b3", text = "to nothing", replyTo = 0 });
+        Assert.Equal("bad_frame", (await bob.ExpectAsync("error")).GetProperty("code").GetString());
+
+        await using var carol = await Server.ConnectAsync("carol");
+        var joined = await carol.JoinAsync("team");
+        var messages = joined.GetProperty("messages");
+        Assert.Equal(2, messages.GetArrayLength());
+        Assert.Equal(1, messages[1].GetProperty("replyTo").GetInt64());
+    }
+
+    [Fact]
     public async Task Users_edit_and_delete_their_own_messages_react_to_any_and_everyone_else_sees_it_live()
     {
         await using var alice = await Server.ConnectAsync("alice");

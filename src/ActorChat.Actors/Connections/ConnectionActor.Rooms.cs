@@ -18,7 +18,7 @@ public sealed partial class ConnectionActor
             SendError(ErrorCodes.RateLimited, $"{_settings.MaxUnackedSends} sends in room '{send.Room}' are still waiting for their ack", send.Id);
             return;
         }
-        var post = new Post(send.Room, _user, send.Id, send.Text);
+        var post = new Post(send.Room, _user, send.Id, send.Text, send.ReplyTo);
         if (session.Add(post, Now))
             _rooms.Tell(post);
         StartRetrying();

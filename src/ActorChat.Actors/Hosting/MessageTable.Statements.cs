@@ -45,9 +45,10 @@ public sealed partial class MessageTable
                         break;
                     case MessagePosted posted:
                         await RunAsync("""
-                            INSERT INTO actorchat_messages (room, seq, rev, posted_rev, client_id, sender, body, sent_at)
-                            VALUES (@room, @seq, @rev, @rev, @id, @user, @body, @at) ON CONFLICT (room, seq) DO NOTHING
-                            """, write.Room, posted.Seq, rev, ("id", posted.Id), ("user", posted.From), ("body", posted.Text), ("at", posted.Timestamp.UtcTicks)).ConfigureAwait(false);
+                            INSERT INTO actorchat_messages (room, seq, rev, posted_rev, client_id, sender, body, sent_at, reply_to)
+                            VALUES (@room, @seq, @rev, @rev, @id, @user, @body, @at, @reply) ON CONFLICT (room, seq) DO NOTHING
+                            """, write.Room, posted.Seq, rev, ("id", posted.Id), ("user", posted.From), ("body", posted.Text), ("at", posted.Timestamp.UtcTicks),
+                            ("reply", posted.ReplyTo is { } reply ? reply : DBNull.Value)).ConfigureAwait(false);
                         break;
                     case MessageEdited edited:
                         await RunAsync("""

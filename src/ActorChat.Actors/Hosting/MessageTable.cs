@@ -85,7 +85,7 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
         var rows = new List<MessageRow>();
         var byseq = new Dictionary<long, MessageRow>();
         await using (var command = Command(connection, """
-            SELECT seq, rev, posted_rev, client_id, sender, body, sent_at, edited_at, deleted_at FROM actorchat_messages
+            SELECT seq, rev, posted_rev, client_id, sender, body, sent_at, edited_at, deleted_at, reply_to FROM actorchat_messages
             WHERE room = @room AND seq >= @from AND seq <= @to ORDER BY seq
             """, ("room", room), ("from", from), ("to", to)))
         await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
@@ -93,7 +93,8 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
             while (await reader.ReadAsync().ConfigureAwait(false))
             {
                 var row = new MessageRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
-                    reader.GetString(5), Ticks(reader.GetInt64(6)), reader.IsDBNull(7) ? null : Ticks(reader.GetInt64(7)), !reader.IsDBNull(8), []);
+                    reader.GetString(5), Ticks(reader.GetInt64(6)), reader.IsDBNull(7) ? null : Ticks(reader.GetInt64(7)), !reader.IsDBNull(8), [],
+                    reader.IsDBNull(9) ? null : reader.GetInt64(9));
                 rows.Add(row);
                 byseq[row.Seq] = row;
             }
@@ -204,7 +205,7 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
             CREATE TABLE IF NOT EXISTS actorchat_messages (
                 room VARCHAR(255) NOT NULL, seq BIGINT NOT NULL, rev BIGINT NOT NULL, posted_rev BIGINT NOT NULL,
                 client_id VARCHAR(64) NOT NULL, sender VARCHAR(64) NOT NULL, body TEXT NOT NULL, sent_at BIGINT NOT NULL,
-                edited_at BIGINT NULL, deleted_at BIGINT NULL, PRIMARY KEY (room, seq));
+                edited_at BIGINT NULL, deleted_at BIGINT NULL, reply_to BIGINT NULL, PRIMARY KEY (room, seq));
             CREATE TABLE IF NOT EXISTS actorchat_reactions (
                 room VARCHAR(255) NOT NULL, seq BIGINT NOT NULL, emoji VARCHAR(64) NOT NULL, sender VARCHAR(64) NOT NULL,
                 rev BIGINT NOT NULL, active SMALLINT NOT NULL, PRIMARY KEY (room, seq, emoji, sender));
@@ -225,14 +226,32 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
             try
             {
                 await using var connection = await OpenAsync().ConfigureAwait(false);
-                await using var command = Command(connection, Schema);
-                await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+                await using (var command = Command(connection, Schema))
+                    await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+                await AddColumnsAsync(connection).ConfigureAwait(false);
                 return;
             }
             // Two PostgreSQL nodes creating the same table at once: one of them loses the race, and finds it made.
             catch (PostgresException e) when (attempt < 3 && e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
             {
             }
+        }
+    }
+
+    // Columns added since the table was first made: a table of an earlier version gets them.
+    private async Task AddColumnsAsync(DbConnection connection)
+    {
+        if (_postgres)
+        {
+            await using var alter = Command(connection, "ALTER TABLE actorchat_messages ADD COLUMN IF NOT EXISTS reply_to BIGINT NULL");
+            await alter.ExecuteNonQueryAsync().ConfigureAwait(false);
+            return;
+        }
+        await using var check = Command(connection, "SELECT COUNT(*) FROM pragma_table_info('actorchat_messages') WHERE name = 'reply_to'");
+        if (Convert.ToInt64(await check.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            await using var alter = Command(connection, "ALTER TABLE actorchat_messages ADD COLUMN reply_to BIGINT NULL");
+            await alter.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
     }
 
@@ -292,4 +311,4 @@ public sealed record ChangeRow(long Rev, long Seq, string Id, string User, DateT
 
 /// <summary>A message as the table holds it; <see cref="Reactions"/> in the order they were made.</summary>
 public sealed record MessageRow(long Seq, long Rev, long PostedRev, string Id, string From, string Text, DateTimeOffset Timestamp,
-    DateTimeOffset? EditedAt, bool Deleted, List<(string Emoji, string User)> Reactions);
+    DateTimeOffset? EditedAt, bool Deleted, List<(string Emoji, string User)> Reactions, long? ReplyTo = null);

@@ -18,7 +18,8 @@ public sealed record JoinFrame(string Room, long? Since, long? Rev = null) : Roo
 
 public sealed record LeaveFrame(string Room) : RoomFrame(Room);
 
-public sealed record SendFrame(string Room, string Id, string Text) : RoomFrame(Room)
+/// <summary>Post a message; <paramref name="ReplyTo"/> (version 2): the seq of the message it answers.</summary>
+public sealed record SendFrame(string Room, string Id, string Text, long? ReplyTo = null) : RoomFrame(Room)
 {
     public override string? Reference => Id;
 }

@@ -117,7 +117,7 @@ public static class FrameParser
         var id = ClientId(root);
         if (root.TryGetProperty("attachment", out var attachment) && attachment.ValueKind != JsonValueKind.Null)
             throw new FrameRejection(ErrorCodes.Unavailable, "attachments are not enabled on this server", id);
-        return new SendFrame(room, id, Text(root, id));
+        return new SendFrame(room, id, Text(root, id), OptionalCount(root, "replyTo", min: 1, reference: id));
     }
 
     private static ChangeFrame ParseChange(JsonElement root, ChangeKind kind)

@@ -33,6 +33,8 @@ public static partial class ServerFrames
         w.WriteString("ts", FormatTimestamp(message.Timestamp));
         if (message.Rev > 0)
             w.WriteNumber("rev", message.Rev);
+        if (message.ReplyTo is { } replyTo)
+            w.WriteNumber("replyTo", replyTo);
         if (message.EditedAt is { } editedAt)
             w.WriteString("editedAt", FormatTimestamp(editedAt));
         if (message.Deleted)

@@ -25,6 +25,7 @@ internal sealed class MessageState
         From = posted.From;
         Text = posted.Text;
         Timestamp = posted.Timestamp;
+        ReplyTo = posted.ReplyTo;
         PostedRev = rev;
         Rev = rev;
     }
@@ -32,7 +33,7 @@ internal sealed class MessageState
     /// <summary>The state of a message as the message table holds it.</summary>
     public static MessageState Of(string room, Hosting.MessageRow row)
     {
-        var state = new MessageState(room, new MessagePosted(row.Seq, row.Id, row.From, row.Text, row.Timestamp), row.PostedRev);
+        var state = new MessageState(room, new MessagePosted(row.Seq, row.Id, row.From, row.Text, row.Timestamp, row.ReplyTo), row.PostedRev);
         if (row.Rev != row.PostedRev || row.Reactions.Count > 0)
             state.Restore(row.Rev, row.Text, row.EditedAt, row.Deleted, row.Reactions);
         return state;
@@ -47,6 +48,9 @@ internal sealed class MessageState
     public string Text { get; private set; }
 
     public DateTimeOffset Timestamp { get; }
+
+    /// <summary>The seq of the message this one answers; null when none.</summary>
+    public long? ReplyTo { get; }
 
     /// <summary>The revision that posted the message.</summary>
     public long PostedRev { get; }
@@ -128,5 +132,6 @@ internal sealed class MessageState
     }
 
     public ChatMessage ToMessage() => new(Seq, Id, From, Text, Timestamp, PostedRev, EditedAt, Deleted,
-        _reactions is null or { Count: 0 } ? null : _reactions.ConvertAll(r => new ReactionSummary(r.Emoji, r.Users.Count, r.Users.Take(UsersListed).ToList())));
+        _reactions is null or { Count: 0 } ? null : _reactions.ConvertAll(r => new ReactionSummary(r.Emoji, r.Users.Count, r.Users.Take(UsersListed).ToList())),
+        ReplyTo);
 }

@@ -26,8 +26,14 @@ public sealed partial class RoomActor
         }
         if (_pending.TryJoin(post.User, post.Id, Sender))
             return;
+        // A reply answers a message that exists: one the room has numbered already.
+        if (post.ReplyTo > _assignedSeq)
+        {
+            _delivery.SendTo(Sender, new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.NotFound, $"no message {post.ReplyTo} in room '{_room}' to reply to", post.Id))));
+            return;
+        }
 
-        var posted = new MessagePosted(++_assignedSeq, post.Id, post.User, post.Text, DateTimeOffset.UtcNow);
+        var posted = new MessagePosted(++_assignedSeq, post.Id, post.User, post.Text, DateTimeOffset.UtcNow, post.ReplyTo);
         if (_pending.Add(posted, Sender))
             WriteWaiting();
     }

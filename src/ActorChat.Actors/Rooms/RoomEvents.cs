@@ -22,14 +22,15 @@ public interface IRoomEvent : IStoredRecord
     DateTimeOffset At { get; }
 }
 
-/// <summary>Journal event: a message was stored in its room at <paramref name="Seq"/>.</summary>
-public sealed record MessagePosted(long Seq, string Id, string From, string Text, DateTimeOffset Timestamp) : IRoomEvent
+/// <summary>Journal event: a message was stored in its room at <paramref name="Seq"/>; <paramref name="ReplyTo"/>: the seq of the message it answers.</summary>
+public sealed record MessagePosted(long Seq, string Id, string From, string Text, DateTimeOffset Timestamp,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] long? ReplyTo = null) : IRoomEvent
 {
     string IRoomEvent.User => From;
 
     DateTimeOffset IRoomEvent.At => Timestamp;
 
-    public ChatMessage ToMessage() => new(Seq, Id, From, Text, Timestamp);
+    public ChatMessage ToMessage() => new(Seq, Id, From, Text, Timestamp, ReplyTo: ReplyTo);
 }
 
 /// <summary>A change to a stored message: an edit, a deletion, or a reaction added or taken back.</summary>

@@ -34,7 +34,8 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         ["join-refused"] = r => new JoinRefused(r.ReadString(), r.ReadString(), r.ReadString()),
         ["not-member"] = r => new NotMember(r.ReadString(), r.ReadString()),
         ["leave"] = r => new Leave(r.ReadString(), r.ReadString()),
-        ["post"] = r => new Post(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString()),
+        // A post from a node of an earlier version ends before the reply.
+        ["post"] = r => new Post(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), r.BaseStream.Position < r.BaseStream.Length ? ReadOptionalLong(r) : null),
         ["change"] = r => new ChangeMessage(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt64(), (ChangeKind)r.ReadByte(), r.ReadString()),
         ["typing"] = r => new Typing(r.ReadString(), r.ReadString()),
         ["mark-read"] = r => new MarkRead(r.ReadString(), r.ReadString(), r.ReadInt64()),
@@ -138,7 +139,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                 case JoinRefused m: w.Write(m.Room); w.Write(m.Code); w.Write(m.Message); break;
                 case NotMember m: w.Write(m.Room); w.Write(m.Id); break;
                 case Leave m: w.Write(m.Room); w.Write(m.User); break;
-                case Post m: w.Write(m.Room); w.Write(m.User); w.Write(m.Id); w.Write(m.Text); break;
+                case Post m: w.Write(m.Room); w.Write(m.User); w.Write(m.Id); w.Write(m.Text); WriteOptional(w, m.ReplyTo); break;
                 case ChangeMessage m: w.Write(m.Room); w.Write(m.User); w.Write(m.Id); w.Write(m.Seq); w.Write((byte)m.Kind); w.Write(m.Value); break;
                 case Typing m: w.Write(m.Room); w.Write(m.User); break;
                 case MarkRead m: w.Write(m.Room); w.Write(m.User); w.Write(m.Seq); break;

@@ -132,4 +132,33 @@ public sealed class DurableChangeSpecs() : SqliteChatSpec(new Database(File.Read
         Assert.Equal(["old news 1", "old news 2", "old news 3, corrected", "old news 4"],
             page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()));
     }
+
+    [Fact]
+    public void A_reply_keeps_the_message_it_answers_through_a_restart_and_in_history_older_than_memory()
+    {
+        var settings = new RoomSettings { ReplayLimit = 50, DedupWindow = 60, SnapshotEvery = 20 };
+        var room = StartRoom("replies", settings);
+        var (alice, _) = Join(room, "replies", "alice");
+        Post(room, "replies", alice, "alice", "m1", "who is coming friday?");
+        room.Tell(new ActorChat.Rooms.Post("replies", "alice", "m2", "me!", ReplyTo: 1), alice.Ref);
+        ExpectFrame(alice, "ack");
+        // A reply to a message the room does not have is refused, and stores nothing.
+        room.Tell(new ActorChat.Rooms.Post("replies", "alice", "m3", "to nothing", ReplyTo: 9), alice.Ref);
+        var refused = ExpectFrame(alice, "error");
+        Assert.Equal(("not_found", "m3"), (refused.GetProperty("code").GetString(), refused.GetProperty("ref").GetString()));
+        for (var i = 4; i <= 70; i++)
+            Post(room, "replies", alice, "alice", $"m{i}", $"filler {i}");
+        Watch(room);
+        Sys.Stop(room);
+        ExpectTerminated(room);
+
+        var again = StartRoom("replies", settings);
+        var (bob, _) = Join(again, "replies", "bob");
+        // Older than the room keeps in memory: the page comes from the message table.
+        again.Tell(new GetHistory("replies", 3, 2), bob.Ref);
+        var page = ExpectFrame(bob, "history").GetProperty("messages");
+
+        Assert.False(page[0].TryGetProperty("replyTo", out _));
+        Assert.Equal(1, page[1].GetProperty("replyTo").GetInt64());
+    }
 }
