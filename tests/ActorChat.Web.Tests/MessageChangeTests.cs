@@ -93,4 +93,40 @@ public sealed class MessageChangeTests(BrowserFixture browser) : PageTest(browse
         await Expect(afterReload).ToHaveTextAsync("🎉 1");
         await Expect(afterReload).ToHaveAttributeAsync("aria-pressed", "true");
     }
+
+    [Fact]
+    public async Task A_reply_quotes_the_message_it_answers_for_both_and_follows_its_edit()
+    {
+        var alice = await OpenAsSignedUpUserAsync("alice_replies");
+        var bob = await OpenAsSignedUpUserAsync("bob_replies", new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            ColorScheme = ColorScheme.Dark,
+        });
+        await JoinAsync(alice, "replies");
+        await JoinAsync(bob, "replies");
+        await SendAsync(alice, "who brings the snacks?");
+        await Expect(Message(bob, "who brings the snacks?")).ToBeVisibleAsync();
+
+        var question = Row(bob, "who brings the snacks?");
+        await question.HoverAsync();
+        await question.GetByTestId("reply-button").ClickAsync();
+        await Expect(bob.GetByTestId("replying")).ToContainTextAsync("Replying to alice_replies: who brings the snacks?");
+        await bob.GetByTestId("composer").FillAsync("I will!");
+        await bob.GetByTestId("composer").PressAsync("Enter");
+
+        await Expect(bob.GetByTestId("replying")).ToBeHiddenAsync();
+        foreach (var page in new[] { alice, bob })
+            await Expect(Row(page, "I will!").GetByTestId("reply-quote")).ToHaveTextAsync("↩ alice_replies: who brings the snacks?");
+        await ScreenshotAsync(bob, "reply-phone-dark");
+
+        // The quote shows the message as it is now.
+        var mine = Row(alice, "who brings the snacks?").First;
+        await mine.HoverAsync();
+        await mine.GetByTestId("edit-button").ClickAsync();
+        await alice.GetByTestId("composer").FillAsync("who brings the drinks?");
+        await alice.GetByTestId("composer").PressAsync("Enter");
+        await Expect(Row(bob, "I will!").GetByTestId("reply-quote")).ToHaveTextAsync("↩ alice_replies: who brings the drinks?");
+        await ScreenshotAsync(alice, "reply-desktop-light");
+    }
 }

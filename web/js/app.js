@@ -63,9 +63,10 @@ const ui = {
     edit: (msg) => ui.composer.startEdit(msg),
     remove: (seq) => chat?.remove(seq),
     toggleReaction: (seq, emoji) => chat?.toggleReaction(seq, emoji),
+    reply: (msg) => ui.composer.startReply(msg),
   }),
   composer: createComposer({
-    send: (text) => (chat ? chat.send(text) : false),
+    send: (text, replyTo) => (chat ? chat.send(text, replyTo) : false),
     saveEdit: (seq, text) => (chat ? chat.edit(seq, text) : false),
     typed: () => chat?.typed(),
   }),

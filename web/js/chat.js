@@ -193,8 +193,8 @@ export class Chat {
     this.invalidate({ forceBottom: true });
   }
 
-  /** Queues an own message and sends it when possible; true when accepted. */
-  send(text) {
+  /** Queues an own message (a reply when replyTo is a seq) and sends it when possible; true when accepted. */
+  send(text, replyTo = null) {
     const room = this.currentRoom();
     if (!room) return false;
     const msg = {
@@ -210,6 +210,7 @@ export class Chat {
       deleted: false,
       reactions: [],
       mine: new Set(),
+      replyTo: this.protocol >= 2 && Number.isInteger(replyTo) ? replyTo : null,
     };
     room.addPending(msg);
     this.transmit(room, msg);
@@ -332,7 +333,9 @@ export class Chat {
   /** Sends an own message if the room is joined on this connection (else joined will). */
   transmit(room, msg) {
     if (!room.joinedOnConn || msg.status !== 'pending') return;
-    if (this.conn.send({ type: 'send', room: room.name, id: msg.id, text: msg.text })) {
+    const frame = { type: 'send', room: room.name, id: msg.id, text: msg.text };
+    if (msg.replyTo) frame.replyTo = msg.replyTo;
+    if (this.conn.send(frame)) {
       msg.sentOn = this.conn.generation;
     }
   }

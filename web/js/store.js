@@ -104,6 +104,7 @@ export class Room {
       deleted: false,
       reactions: [],
       mine: new Set(), // emoji this user reacted with
+      replyTo: Number.isInteger(raw.replyTo) && raw.replyTo > 0 ? raw.replyTo : null, // the seq of the message it answers
     };
     applyState(msg, raw, me);
     if (own && id) this.byId.set(id, msg);

@@ -6,15 +6,17 @@ import { createEmojiPicker } from './emoji.js';
 
 const COUNTER_FROM = MAX_TEXT - 500;
 
-/** @param {object} actions send(text) -> true when accepted, saveEdit(seq, text) -> true when sent, typed() */
+/** @param {object} actions send(text, replyTo) -> true when accepted, saveEdit(seq, text) -> true when sent, typed() */
 export function createComposer(actions) {
   const form = document.querySelector('form.composer');
   const box = byTestId('composer', form);
   const sendButton = byTestId('send', form);
   const counter = form.querySelector('.counter');
   const emoji = createEmojiPicker(byTestId('emoji-button', form), byTestId('emoji-picker', form), box);
-  const editing = form.querySelector('.editing');
+  const editing = byTestId('editing', form);
+  const replying = byTestId('replying', form);
   let enabled = false;
+  let reply = null; // the seq of the message the next send answers
   let room = null;
   let edit = null; // { seq, draft }: the message being edited, and what the box held before
   const drafts = new Map(); // room -> unsent text, so switching rooms keeps what was typed
@@ -43,6 +45,11 @@ export function createComposer(actions) {
     refresh();
   }
 
+  function stopReplying() {
+    reply = null;
+    replying.hidden = true;
+  }
+
   function submit() {
     const text = box.value.trim();
     if (!enabled || !text || text.length > MAX_TEXT) return;
@@ -51,8 +58,9 @@ export function createComposer(actions) {
       box.focus();
       return;
     }
-    if (actions.send(text)) {
+    if (actions.send(text, reply)) {
       box.value = '';
+      stopReplying();
       refresh();
     }
     box.focus();
@@ -63,10 +71,19 @@ export function createComposer(actions) {
     submit();
   });
   editing.querySelector('button').addEventListener('click', () => stopEditing(true));
+  replying.querySelector('button').addEventListener('click', () => {
+    stopReplying();
+    box.focus();
+  });
   box.addEventListener('keydown', (ev) => {
     if (ev.key === 'Escape' && edit) {
       ev.preventDefault();
       stopEditing(true);
+      return;
+    }
+    if (ev.key === 'Escape' && reply != null) {
+      ev.preventDefault();
+      stopReplying();
       return;
     }
     if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing && ev.keyCode !== 229) {
@@ -84,6 +101,7 @@ export function createComposer(actions) {
     setRoom(name, label = `#${name}`) {
       if (name !== room) {
         stopEditing(true);
+        stopReplying();
         if (room) drafts.set(room, box.value);
         box.value = (name && drafts.get(name)) || '';
         room = name;
@@ -112,8 +130,18 @@ export function createComposer(actions) {
       box.focus();
       box.setSelectionRange(box.value.length, box.value.length);
     },
+    /** The next message answers this one; Escape or Cancel drops the reply. */
+    startReply(msg) {
+      if (!enabled || msg.seq == null || msg.deleted) return;
+      stopEditing(true);
+      reply = msg.seq;
+      setText(replying.querySelector('.replying-text'), `Replying to ${msg.from}: ${snippet(msg.text)}`);
+      replying.hidden = false;
+      box.focus();
+    },
     reset() {
       edit = null;
+      stopReplying();
       editing.hidden = true;
       box.value = '';
       room = null;
@@ -121,4 +149,10 @@ export function createComposer(actions) {
       refresh();
     },
   };
+}
+
+/** The start of a message, on one line, to name it in a reply. */
+export function snippet(text, length = 80) {
+  const line = String(text || '').replace(/\s+/g, ' ').trim();
+  return line.length > length ? `${line.slice(0, length - 1)}…` : line;
 }

@@ -4,6 +4,7 @@
 import { el, byTestId, setText, setData, timeOf, fullDateOf, avatar } from './dom.js';
 import { sameUser } from '../validate.js';
 import { renderRichText, mentions } from './richtext.js';
+import { snippet } from './composer.js';
 
 const GROUP_GAP_MS = 5 * 60_000;
 const BOTTOM_SLACK_PX = 48;
@@ -17,7 +18,7 @@ const STATUS_LABEL = { pending: 'Sending…', sent: 'Sent', failed: 'Not sent' }
 const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'];
 const CONFIRM_MS = 4000;
 
-/** @param {object} actions loadOlder(), retry(id), canChange(), edit(msg), remove(seq), toggleReaction(seq, emoji) */
+/** @param {object} actions loadOlder(), retry(id), canChange(), edit(msg), remove(seq), toggleReaction(seq, emoji), reply(msg) */
 export function createMessageView(actions) {
   const scroller = document.querySelector('.scroller');
   const list = byTestId('message-list');
@@ -85,7 +86,12 @@ export function createMessageView(actions) {
       retry.addEventListener('click', () => actionsForMsg.retry(msg.id));
       foot.append(retry);
     }
-    const bubble = el('div', { class: 'bubble' }, el('div', { class: 'meta' }, from), text);
+    const bubble = el('div', { class: 'bubble' }, el('div', { class: 'meta' }, from));
+    // A reply shows the message it answers, as that message is now; a click goes to it.
+    if (msg.replyTo) {
+      bubble.append(el('button', { type: 'button', class: 'quote', testid: 'reply-quote', on: { click: () => goTo(msg.replyTo) } }));
+    }
+    bubble.append(text);
     if (isLong(msg.text || '')) bubble.append(moreButton());
     foot.prepend(el('span', { class: 'edited', testid: 'edited-label', hidden: true }, '(edited)'));
     bubble.append(foot, el('div', { class: 'reactions', testid: 'reactions', role: 'group', 'aria-label': 'Reactions' }), messageActions(msg, actionsForMsg));
@@ -112,6 +118,7 @@ export function createMessageView(actions) {
     const react = el('button', { type: 'button', class: 'act', testid: 'react-button', 'aria-label': 'Add a reaction', 'aria-expanded': 'false',
       on: { click: () => { quick.hidden = !quick.hidden; react.setAttribute('aria-expanded', String(!quick.hidden)); } } }, '☺+');
     bar.append(react);
+    bar.append(el('button', { type: 'button', class: 'act', testid: 'reply-button', on: { click: () => acts.reply(msg) } }, 'Reply'));
     if (msg.own) {
       bar.append(el('button', { type: 'button', class: 'act', testid: 'edit-button', on: { click: () => acts.edit(msg) } }, 'Edit'));
       // Deleting asks for a second click within a few seconds.
@@ -136,7 +143,28 @@ export function createMessageView(actions) {
     return bar;
   }
 
+  function goTo(seq) {
+    const target = shownRoom?.bySeq.get(seq);
+    const li = target && nodes.get(target);
+    if (!li) return;
+    li.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    li.classList.remove('flash');
+    void li.offsetWidth; // restart the animation
+    li.classList.add('flash');
+  }
+
+  function syncQuote(li, msg) {
+    const quote = li.querySelector('.quote');
+    if (!quote) return;
+    const target = shownRoom?.bySeq.get(msg.replyTo);
+    const text = !target ? 'an earlier message' : target.deleted ? `${target.from}: (deleted message)` : `${target.from}: ${snippet(target.text)}`;
+    setText(quote, `↩ ${text}`);
+    quote.disabled = !target;
+    quote.setAttribute('aria-label', `In reply to ${text}`);
+  }
+
   function syncChanges(li, msg, me) {
+    syncQuote(li, msg);
     const shown = msg.deleted ? '\u0000deleted' : msg.text || '';
     if (rendered.get(li) !== shown) {
       rendered.set(li, shown);
