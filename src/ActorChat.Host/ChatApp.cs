@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using ActorChat.Accounts;
 using ActorChat.Connections;
 using ActorChat.Diagnostics;
+using ActorChat.Host.Attachments;
 using ActorChat.Host.Auth;
 using ActorChat.Host.Endpoints;
 using ActorChat.Host.Http;
@@ -39,6 +40,7 @@ public static class ChatApp
         var cluster = Bind<ClusterSettings>(builder, ClusterSettings.Section, s => s.Validate());
         var management = Bind<ManagementSettings>(builder, ManagementSettings.Section, s => s.Validate());
         var proxy = Bind<ProxySettings>(builder, ProxySettings.Section, s => s.Validate());
+        var attachments = Bind<AttachmentSettings>(builder, AttachmentSettings.Section, s => s.Validate());
         if (cluster.SeedNodes.Length > 0 && string.IsNullOrWhiteSpace(auth.SigningKey))
         {
             // A key generated on each node would make every node refuse the others' tokens.
@@ -49,6 +51,9 @@ public static class ChatApp
         builder.Services.AddSingleton(new TokenService(SigningKey.Load(auth, Path.GetFullPath(storage.DataDirectory)), auth.TokenLifetime, auth.MaxSessionAge));
         builder.Services.AddSingleton(services => SessionGuard.Get(services.GetRequiredService<Akka.Actor.ActorSystem>()));
         builder.Services.AddSingleton(new RegistrationLimiter(auth.RegistrationsPerHour));
+        builder.Services.AddSingleton(new ImageProcessor(attachments));
+        builder.Services.AddSingleton(new DecodeGate(attachments));
+        builder.Services.AddHostedService<UnpostedAttachmentSweeper>();
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -98,6 +103,7 @@ public static class ChatApp
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapAccountEndpoints();
+        app.MapAttachmentEndpoints();
         app.MapChatSocket();
         app.MapHealthEndpoints();
         return app;

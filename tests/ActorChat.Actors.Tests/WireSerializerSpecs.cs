@@ -24,6 +24,8 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         new GetHistory("lobby", null, 50),
         new GetHistory("lobby", 99, 10),
         new WhereAreYou("lobby"),
+        new MayRead("club", "bob"),
+        new ReadAccess("club", false),
         new RoomLocation("lobby", "akka.tcp://actorchat@127.0.0.1:2551"),
         new AccountActor.Register("Alice", "pbkdf2-sha512$1$a$b"),
         new AccountActor.GetCredentials("alice"),

@@ -115,6 +115,7 @@ public static class ChatHosting
         return builder
             .AddHocon(journalWriters, HoconAddMode.Prepend)
             .AddHocon(MessageTable.Config(storage), HoconAddMode.Prepend)
+            .AddHocon(AttachmentStore.Config(storage), HoconAddMode.Prepend)
             .AddHocon(hocon, HoconAddMode.Prepend)
             .AddHocon($"""
                 akka.cluster.failure-detector.acceptable-heartbeat-pause = {(long)cluster.HeartbeatPause.TotalMilliseconds}ms

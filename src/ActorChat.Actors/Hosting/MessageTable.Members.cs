@@ -52,6 +52,15 @@ public sealed partial class MessageTable
         return states;
     }
 
+    /// <summary>Whether <paramref name="room"/> was created private (a direct room is private by its name alone).</summary>
+    public async Task<bool> IsPrivateAsync(string room)
+    {
+        await _schema.Value.ConfigureAwait(false);
+        await using var connection = await OpenAsync().ConfigureAwait(false);
+        await using var command = Command(connection, "SELECT private FROM actorchat_room_access WHERE room = @room", ("room", room));
+        return await command.ExecuteScalarAsync().ConfigureAwait(false) is { } value and not DBNull && Convert.ToInt32(value, CultureInfo.InvariantCulture) == 1;
+    }
+
     /// <summary>
     /// Public rooms whose names start with <paramref name="prefix"/>, in name order after <paramref name="after"/>
     /// (the last name of the page before), at most <paramref name="limit"/> of them; with how many accounts list

@@ -28,6 +28,9 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
     public const string ConfigPath = "actorchat.message-table";
 
     private readonly bool _postgres;
+
+    /// <summary>True on PostgreSQL, shared by every node; false on the embedded SQLite file.</summary>
+    internal bool IsShared => _postgres;
     private readonly string _connectionString;
     private readonly NpgsqlDataSource? _dataSource;
     private readonly Channel<TableWrite> _writes = Channel.CreateUnbounded<TableWrite>(new UnboundedChannelOptions { SingleReader = true });
@@ -187,7 +190,7 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
             await connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task<DbConnection> OpenAsync()
+    internal async Task<DbConnection> OpenAsync()
     {
         if (_dataSource is not null)
             return await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
@@ -255,7 +258,7 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
         }
     }
 
-    private static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    internal static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -164,6 +164,7 @@ public sealed partial class RoomActor : ReceivePersistentActor
         Command<GetHistory>(OnGetHistory);
         Command<HistoryRead>(read => _delivery.SendTo(read.Connection, new Deliver(read.Frame)));
         Command<TablePageRead>(read => _delivery.SendTo(read.Connection, new Deliver(_history.HistoryFrame(read.Page))));
+        Command<MayRead>(ask => Sender.Tell(new ReadAccess(_room, _access.Allows(ask.User))));
         Command<WhereAreYou>(_ => Sender.Tell(new RoomLocation(_room, ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString())));
         Command<ReceiveTimeout>(_ => PassivateWhenIdle());
         Command<StopWhenIdle>(_ =>

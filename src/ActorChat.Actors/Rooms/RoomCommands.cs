@@ -59,5 +59,11 @@ public sealed record GetHistory(string Room, long? Before, int Limit) : IRoomCom
 /// </summary>
 public sealed record WhereAreYou(string Room) : IRoomCommand, INotInfluenceReceiveTimeout;
 
+/// <summary>Asks whether <paramref name="User"/> may read the room now (its photos, say): answered with <see cref="ReadAccess"/>.</summary>
+public sealed record MayRead(string Room, string User) : IRoomCommand, INotInfluenceReceiveTimeout;
+
+/// <summary>Whether the user asked about may read the room: anyone in a public room, its roster in a private or direct one.</summary>
+public sealed record ReadAccess(string Room, bool Allowed) : IWireMessage;
+
 /// <summary>The answer to <see cref="WhereAreYou"/>: the address of the node the room runs on (akka.tcp://actorchat@host:port).</summary>
 public sealed record RoomLocation(string Room, string Node) : IWireMessage;

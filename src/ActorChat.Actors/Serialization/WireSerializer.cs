@@ -41,6 +41,8 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         ["mark-read"] = r => new MarkRead(r.ReadString(), r.ReadString(), r.ReadInt64()),
         ["get-history"] = r => new GetHistory(r.ReadString(), ReadOptionalLong(r), r.ReadInt32()),
         ["where-are-you"] = r => new WhereAreYou(r.ReadString()),
+        ["may-read"] = r => new MayRead(r.ReadString(), r.ReadString()),
+        ["read-access"] = r => new ReadAccess(r.ReadString(), r.ReadBoolean()),
         ["room-location"] = r => new RoomLocation(r.ReadString(), r.ReadString()),
         ["deliver"] = r => new Deliver(ReadBytes(r)),
         ["deliver-batch"] = r => new DeliverBatch(ReadFrames(r)),
@@ -89,6 +91,8 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         MarkRead => "mark-read",
         GetHistory => "get-history",
         WhereAreYou => "where-are-you",
+        MayRead => "may-read",
+        ReadAccess => "read-access",
         RoomLocation => "room-location",
         Deliver => "deliver",
         DeliverBatch => "deliver-batch",
@@ -145,6 +149,8 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                 case MarkRead m: w.Write(m.Room); w.Write(m.User); w.Write(m.Seq); break;
                 case GetHistory m: w.Write(m.Room); WriteOptional(w, m.Before); w.Write(m.Limit); break;
                 case WhereAreYou m: w.Write(m.Room); break;
+                case MayRead m: w.Write(m.Room); w.Write(m.User); break;
+                case ReadAccess m: w.Write(m.Room); w.Write(m.Allowed); break;
                 case RoomLocation m: w.Write(m.Room); w.Write(m.Node); break;
                 case Deliver m: WriteBytes(w, m.Frame); break;
                 case DeliverBatch m:
