@@ -161,15 +161,15 @@ public sealed class ChatFlowTests : ServerTest
     }
 
     [Fact]
-    public async Task A_send_with_an_attachment_is_unavailable_and_stores_nothing()
+    public async Task A_send_naming_a_photo_never_uploaded_is_refused_and_stores_nothing()
     {
         await using var alice = await Server.ConnectAsync("nina");
         await alice.JoinAsync("pictures");
 
-        await alice.SendAsync(new { type = "send", room = "pictures", id = "p1", text = "look", attachment = "a1" });
+        await alice.SendAsync(new { type = "send", room = "pictures", id = "p1", text = "look", attachment = "0123456789abcdef0123456789abcdef" });
 
         var error = await alice.ExpectAsync("error");
-        Assert.Equal("unavailable", error.GetProperty("code").GetString());
+        Assert.Equal("forbidden", error.GetProperty("code").GetString());
         Assert.Equal("p1", error.GetProperty("ref").GetString());
         await alice.SendAsync(new { type = "send", room = "pictures", id = "p2", text = "words only" });
         Assert.Equal(1, (await alice.ExpectAsync("ack")).GetProperty("seq").GetInt64());

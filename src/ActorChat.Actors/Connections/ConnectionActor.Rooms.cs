@@ -10,7 +10,8 @@ namespace ActorChat.Connections;
 // version 2 frames that create rooms, change their rosters and open direct rooms.
 public sealed partial class ConnectionActor
 {
-    private void OnSend(SendFrame send)
+    /// <param name="attachment">The photo of a send that names one, once the store let this user attach it.</param>
+    private void OnSend(SendFrame send, MessageAttachment? attachment = null)
     {
         _joined.TryGet(send.Room, out var session);
         if (session.WouldExceed(send.Id, _settings.MaxUnackedSends))
@@ -18,7 +19,12 @@ public sealed partial class ConnectionActor
             SendError(ErrorCodes.RateLimited, $"{_settings.MaxUnackedSends} sends in room '{send.Room}' are still waiting for their ack", send.Id);
             return;
         }
-        var post = new Post(send.Room, _user, send.Id, send.Text, send.ReplyTo);
+        if (send.Attachment is not null && attachment is null)
+        {
+            ClaimAttachment(send);
+            return;
+        }
+        var post = new Post(send.Room, _user, send.Id, send.Text, send.ReplyTo, attachment);
         if (session.Add(post, Now))
             _rooms.Tell(post);
         StartRetrying();

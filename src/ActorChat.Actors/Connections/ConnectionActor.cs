@@ -82,8 +82,14 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
                 if (!_account.TryHold(frame))
                     SendError(ErrorCodes.RateLimited, "too many frames before the session was confirmed; slow down", frame.Reference);
                 break;
+            case ClientFrame frame when _waitingForPhoto is not null:
+                HoldForPhoto(frame);
+                break;
             case ClientFrame frame:
                 OnClientFrame(frame);
+                break;
+            case AttachmentClaimed claimed:
+                OnAttachmentClaimed(claimed);
                 break;
             case DeliverBatch batch:
                 if (_outbound.TryEnqueue(batch.Frames))

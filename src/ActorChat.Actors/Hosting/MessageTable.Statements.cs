@@ -45,10 +45,11 @@ public sealed partial class MessageTable
                         break;
                     case MessagePosted posted:
                         await RunAsync("""
-                            INSERT INTO actorchat_messages (room, seq, rev, posted_rev, client_id, sender, body, sent_at, reply_to)
-                            VALUES (@room, @seq, @rev, @rev, @id, @user, @body, @at, @reply) ON CONFLICT (room, seq) DO NOTHING
+                            INSERT INTO actorchat_messages (room, seq, rev, posted_rev, client_id, sender, body, sent_at, reply_to, attachment)
+                            VALUES (@room, @seq, @rev, @rev, @id, @user, @body, @at, @reply, @attachment) ON CONFLICT (room, seq) DO NOTHING
                             """, write.Room, posted.Seq, rev, ("id", posted.Id), ("user", posted.From), ("body", posted.Text), ("at", posted.Timestamp.UtcTicks),
-                            ("reply", posted.ReplyTo is { } reply ? reply : DBNull.Value)).ConfigureAwait(false);
+                            ("reply", posted.ReplyTo is { } reply ? reply : DBNull.Value),
+                            ("attachment", posted.Attachment is { } attachment ? System.Text.Json.JsonSerializer.Serialize(attachment, Serialization.StoredJsonContext.Default.MessageAttachment) : DBNull.Value)).ConfigureAwait(false);
                         break;
                     case MessageEdited edited:
                         await RunAsync("""

@@ -88,7 +88,7 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
         var rows = new List<MessageRow>();
         var byseq = new Dictionary<long, MessageRow>();
         await using (var command = Command(connection, """
-            SELECT seq, rev, posted_rev, client_id, sender, body, sent_at, edited_at, deleted_at, reply_to FROM actorchat_messages
+            SELECT seq, rev, posted_rev, client_id, sender, body, sent_at, edited_at, deleted_at, reply_to, attachment FROM actorchat_messages
             WHERE room = @room AND seq >= @from AND seq <= @to ORDER BY seq
             """, ("room", room), ("from", from), ("to", to)))
         await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
@@ -97,7 +97,8 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
             {
                 var row = new MessageRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
                     reader.GetString(5), Ticks(reader.GetInt64(6)), reader.IsDBNull(7) ? null : Ticks(reader.GetInt64(7)), !reader.IsDBNull(8), [],
-                    reader.IsDBNull(9) ? null : reader.GetInt64(9));
+                    reader.IsDBNull(9) ? null : reader.GetInt64(9),
+                    reader.IsDBNull(10) ? null : System.Text.Json.JsonSerializer.Deserialize(reader.GetString(10), Serialization.StoredJsonContext.Default.MessageAttachment));
                 rows.Add(row);
                 byseq[row.Seq] = row;
             }
@@ -208,7 +209,7 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
             CREATE TABLE IF NOT EXISTS actorchat_messages (
                 room VARCHAR(255) NOT NULL, seq BIGINT NOT NULL, rev BIGINT NOT NULL, posted_rev BIGINT NOT NULL,
                 client_id VARCHAR(64) NOT NULL, sender VARCHAR(64) NOT NULL, body TEXT NOT NULL, sent_at BIGINT NOT NULL,
-                edited_at BIGINT NULL, deleted_at BIGINT NULL, reply_to BIGINT NULL, PRIMARY KEY (room, seq));
+                edited_at BIGINT NULL, deleted_at BIGINT NULL, reply_to BIGINT NULL, attachment TEXT NULL, PRIMARY KEY (room, seq));
             CREATE TABLE IF NOT EXISTS actorchat_reactions (
                 room VARCHAR(255) NOT NULL, seq BIGINT NOT NULL, emoji VARCHAR(64) NOT NULL, sender VARCHAR(64) NOT NULL,
                 rev BIGINT NOT NULL, active SMALLINT NOT NULL, PRIMARY KEY (room, seq, emoji, sender));
@@ -244,17 +245,20 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
     // Columns added since the table was first made: a table of an earlier version gets them.
     private async Task AddColumnsAsync(DbConnection connection)
     {
-        if (_postgres)
+        foreach (var (column, type) in new[] { ("reply_to", "BIGINT"), ("attachment", "TEXT") })
         {
-            await using var alter = Command(connection, "ALTER TABLE actorchat_messages ADD COLUMN IF NOT EXISTS reply_to BIGINT NULL");
-            await alter.ExecuteNonQueryAsync().ConfigureAwait(false);
-            return;
-        }
-        await using var check = Command(connection, "SELECT COUNT(*) FROM pragma_table_info('actorchat_messages') WHERE name = 'reply_to'");
-        if (Convert.ToInt64(await check.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
-        {
-            await using var alter = Command(connection, "ALTER TABLE actorchat_messages ADD COLUMN reply_to BIGINT NULL");
-            await alter.ExecuteNonQueryAsync().ConfigureAwait(false);
+            if (_postgres)
+            {
+                await using var alter = Command(connection, $"ALTER TABLE actorchat_messages ADD COLUMN IF NOT EXISTS {column} {type} NULL");
+                await alter.ExecuteNonQueryAsync().ConfigureAwait(false);
+                continue;
+            }
+            await using var check = Command(connection, $"SELECT COUNT(*) FROM pragma_table_info('actorchat_messages') WHERE name = '{column}'");
+            if (Convert.ToInt64(await check.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                await using var alter = Command(connection, $"ALTER TABLE actorchat_messages ADD COLUMN {column} {type} NULL");
+                await alter.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
         }
     }
 
@@ -314,4 +318,4 @@ public sealed record ChangeRow(long Rev, long Seq, string Id, string User, DateT
 
 /// <summary>A message as the table holds it; <see cref="Reactions"/> in the order they were made.</summary>
 public sealed record MessageRow(long Seq, long Rev, long PostedRev, string Id, string From, string Text, DateTimeOffset Timestamp,
-    DateTimeOffset? EditedAt, bool Deleted, List<(string Emoji, string User)> Reactions, long? ReplyTo = null);
+    DateTimeOffset? EditedAt, bool Deleted, List<(string Emoji, string User)> Reactions, long? ReplyTo = null, Protocol.MessageAttachment? Attachment = null);

@@ -9,6 +9,7 @@ namespace ActorChat.Protocol;
 /// <param name="Deleted">Deleted by its sender: the text is empty and the seq stays as a placeholder.</param>
 /// <param name="Reactions">Its reactions, in the order each emoji was first used; null or empty when none.</param>
 /// <param name="ReplyTo">The seq of the message it answers; null when it answers none.</param>
+/// <param name="Attachment">The photo it carries; null when none (or when it was deleted).</param>
 public sealed record ChatMessage(
     long Seq,
     string Id,
@@ -19,7 +20,8 @@ public sealed record ChatMessage(
     DateTimeOffset? EditedAt = null,
     bool Deleted = false,
     IReadOnlyList<ReactionSummary>? Reactions = null,
-    long? ReplyTo = null);
+    long? ReplyTo = null,
+    MessageAttachment? Attachment = null);
 
 /// <summary>One emoji's reactions to a message: how many, and who (at most a few of them, always including <c>users</c>' own).</summary>
 public sealed record ReactionSummary(string Emoji, int Count, IReadOnlyList<string> Users);

@@ -18,8 +18,11 @@ public sealed record JoinFrame(string Room, long? Since, long? Rev = null) : Roo
 
 public sealed record LeaveFrame(string Room) : RoomFrame(Room);
 
-/// <summary>Post a message; <paramref name="ReplyTo"/> (version 2): the seq of the message it answers.</summary>
-public sealed record SendFrame(string Room, string Id, string Text, long? ReplyTo = null) : RoomFrame(Room)
+/// <summary>
+/// Post a message; <paramref name="ReplyTo"/> (version 2): the seq of the message it answers; <paramref name="Attachment"/>:
+/// the id of a photo the user uploaded.
+/// </summary>
+public sealed record SendFrame(string Room, string Id, string Text, long? ReplyTo = null, string? Attachment = null) : RoomFrame(Room)
 {
     public override string? Reference => Id;
 }

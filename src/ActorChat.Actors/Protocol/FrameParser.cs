@@ -115,9 +115,14 @@ public static class FrameParser
     {
         var room = RoomOf(root);
         var id = ClientId(root);
-        if (root.TryGetProperty("attachment", out var attachment) && attachment.ValueKind != JsonValueKind.Null)
-            throw new FrameRejection(ErrorCodes.Unavailable, "attachments are not enabled on this server", id);
-        return new SendFrame(room, id, Text(root, id), OptionalCount(root, "replyTo", min: 1, reference: id));
+        string? attachment = null;
+        if (root.TryGetProperty("attachment", out var value) && value.ValueKind != JsonValueKind.Null)
+        {
+            attachment = value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+            if (!MessageAttachment.IsValidId(attachment))
+                throw new FrameRejection(ErrorCodes.BadFrame, "field 'attachment' must be the id an upload answered with", id);
+        }
+        return new SendFrame(room, id, Text(root, id, allowEmpty: attachment is not null), OptionalCount(root, "replyTo", min: 1, reference: id), attachment);
     }
 
     private static ChangeFrame ParseChange(JsonElement root, ChangeKind kind)
@@ -142,11 +147,14 @@ public static class FrameParser
         return id;
     }
 
-    private static string Text(JsonElement root, string id)
+    /// <param name="allowEmpty">A message with a photo may have no text.</param>
+    private static string Text(JsonElement root, string id, bool allowEmpty = false)
     {
+        if (allowEmpty && (!root.TryGetProperty("text", out var given) || given.ValueKind == JsonValueKind.Null))
+            return "";
         var text = RequiredString(root, "text", id);
         var length = CountCharacters(text);
-        if (length == 0)
+        if (length == 0 && !allowEmpty)
             throw new FrameRejection(ErrorCodes.BadFrame, "field 'text' must not be empty", id);
         if (length > Limits.MaxTextLength)
             throw new FrameRejection(ErrorCodes.TooLarge, $"field 'text' is longer than {Limits.MaxTextLength} characters", id);

@@ -35,6 +35,18 @@ public static partial class ServerFrames
             w.WriteNumber("rev", message.Rev);
         if (message.ReplyTo is { } replyTo)
             w.WriteNumber("replyTo", replyTo);
+        if (message.Attachment is { } attachment)
+        {
+            w.WriteStartObject("attachment");
+            w.WriteString("id", attachment.Id);
+            w.WriteString("url", attachment.Url);
+            w.WriteString("contentType", attachment.ContentType);
+            w.WriteNumber("size", attachment.Size);
+            w.WriteNumber("width", attachment.Width);
+            w.WriteNumber("height", attachment.Height);
+            w.WriteString("thumbnailUrl", attachment.ThumbnailUrl);
+            w.WriteEndObject();
+        }
         if (message.EditedAt is { } editedAt)
             w.WriteString("editedAt", FormatTimestamp(editedAt));
         if (message.Deleted)

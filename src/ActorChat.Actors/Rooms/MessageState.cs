@@ -26,6 +26,7 @@ internal sealed class MessageState
         Text = posted.Text;
         Timestamp = posted.Timestamp;
         ReplyTo = posted.ReplyTo;
+        Attachment = posted.Attachment;
         PostedRev = rev;
         Rev = rev;
     }
@@ -33,7 +34,7 @@ internal sealed class MessageState
     /// <summary>The state of a message as the message table holds it.</summary>
     public static MessageState Of(string room, Hosting.MessageRow row)
     {
-        var state = new MessageState(room, new MessagePosted(row.Seq, row.Id, row.From, row.Text, row.Timestamp, row.ReplyTo), row.PostedRev);
+        var state = new MessageState(room, new MessagePosted(row.Seq, row.Id, row.From, row.Text, row.Timestamp, row.ReplyTo, row.Attachment), row.PostedRev);
         if (row.Rev != row.PostedRev || row.Reactions.Count > 0)
             state.Restore(row.Rev, row.Text, row.EditedAt, row.Deleted, row.Reactions);
         return state;
@@ -51,6 +52,9 @@ internal sealed class MessageState
 
     /// <summary>The seq of the message this one answers; null when none.</summary>
     public long? ReplyTo { get; }
+
+    /// <summary>The photo it carries; a deleted message shows none.</summary>
+    public MessageAttachment? Attachment { get; }
 
     /// <summary>The revision that posted the message.</summary>
     public long PostedRev { get; }
@@ -133,5 +137,5 @@ internal sealed class MessageState
 
     public ChatMessage ToMessage() => new(Seq, Id, From, Text, Timestamp, PostedRev, EditedAt, Deleted,
         _reactions is null or { Count: 0 } ? null : _reactions.ConvertAll(r => new ReactionSummary(r.Emoji, r.Users.Count, r.Users.Take(UsersListed).ToList())),
-        ReplyTo);
+        ReplyTo, Deleted ? null : Attachment);
 }

@@ -33,7 +33,7 @@ public sealed partial class RoomActor
             return;
         }
 
-        var posted = new MessagePosted(++_assignedSeq, post.Id, post.User, post.Text, DateTimeOffset.UtcNow, post.ReplyTo);
+        var posted = new MessagePosted(++_assignedSeq, post.Id, post.User, post.Text, DateTimeOffset.UtcNow, post.ReplyTo, post.Attachment);
         if (_pending.Add(posted, Sender))
             WriteWaiting();
     }

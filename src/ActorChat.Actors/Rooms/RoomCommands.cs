@@ -27,7 +27,7 @@ public sealed record ChangeMembership(string Room, string User, string Member, b
 public sealed record Leave(string Room, string User) : IRoomCommand;
 
 /// <summary>Post a message; <paramref name="Id"/> is the client's own id for it, unique per user.</summary>
-public sealed record Post(string Room, string User, string Id, string Text, long? ReplyTo = null) : IRoomCommand;
+public sealed record Post(string Room, string User, string Id, string Text, long? ReplyTo = null, Protocol.MessageAttachment? Attachment = null) : IRoomCommand;
 
 /// <summary>What a <see cref="ChangeMessage"/> does to the message.</summary>
 public enum ChangeKind

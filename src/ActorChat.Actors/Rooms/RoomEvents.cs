@@ -23,14 +23,16 @@ public interface IRoomEvent : IStoredRecord
 }
 
 /// <summary>Journal event: a message was stored in its room at <paramref name="Seq"/>; <paramref name="ReplyTo"/>: the seq of the message it answers.</summary>
+/// <param name="Attachment">The photo it carries: its id and layout, never its bytes.</param>
 public sealed record MessagePosted(long Seq, string Id, string From, string Text, DateTimeOffset Timestamp,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] long? ReplyTo = null) : IRoomEvent
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] long? ReplyTo = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] MessageAttachment? Attachment = null) : IRoomEvent
 {
     string IRoomEvent.User => From;
 
     DateTimeOffset IRoomEvent.At => Timestamp;
 
-    public ChatMessage ToMessage() => new(Seq, Id, From, Text, Timestamp, ReplyTo: ReplyTo);
+    public ChatMessage ToMessage() => new(Seq, Id, From, Text, Timestamp, ReplyTo: ReplyTo, Attachment: Attachment);
 }
 
 /// <summary>A change to a stored message: an edit, a deletion, or a reaction added or taken back.</summary>

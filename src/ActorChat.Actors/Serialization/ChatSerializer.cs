@@ -79,5 +79,6 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
 [JsonSerializable(typeof(SessionRevoked))]
 [JsonSerializable(typeof(AllSessionsRevoked))]
 [JsonSerializable(typeof(RoomListed))]
+[JsonSerializable(typeof(Protocol.MessageAttachment))]
 [JsonSerializable(typeof(RoomUnlisted))]
 internal sealed partial class StoredJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using ActorChat.Accounts;
 using ActorChat.Connections;
+using ActorChat.Protocol;
 using ActorChat.Rooms;
 using Akka.Actor;
 using Akka.Serialization;
@@ -35,7 +36,8 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         ["not-member"] = r => new NotMember(r.ReadString(), r.ReadString()),
         ["leave"] = r => new Leave(r.ReadString(), r.ReadString()),
         // A post from a node of an earlier version ends before the reply.
-        ["post"] = r => new Post(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), r.BaseStream.Position < r.BaseStream.Length ? ReadOptionalLong(r) : null),
+        ["post"] = r => new Post(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), r.BaseStream.Position < r.BaseStream.Length ? ReadOptionalLong(r) : null,
+            r.BaseStream.Position < r.BaseStream.Length && r.ReadBoolean() ? new MessageAttachment(r.ReadString(), r.ReadString(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32()) : null),
         ["change"] = r => new ChangeMessage(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt64(), (ChangeKind)r.ReadByte(), r.ReadString()),
         ["typing"] = r => new Typing(r.ReadString(), r.ReadString()),
         ["mark-read"] = r => new MarkRead(r.ReadString(), r.ReadString(), r.ReadInt64()),
@@ -143,7 +145,22 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                 case JoinRefused m: w.Write(m.Room); w.Write(m.Code); w.Write(m.Message); break;
                 case NotMember m: w.Write(m.Room); w.Write(m.Id); break;
                 case Leave m: w.Write(m.Room); w.Write(m.User); break;
-                case Post m: w.Write(m.Room); w.Write(m.User); w.Write(m.Id); w.Write(m.Text); WriteOptional(w, m.ReplyTo); break;
+                case Post m:
+                    w.Write(m.Room);
+                    w.Write(m.User);
+                    w.Write(m.Id);
+                    w.Write(m.Text);
+                    WriteOptional(w, m.ReplyTo);
+                    w.Write(m.Attachment is not null);
+                    if (m.Attachment is { } attachment)
+                    {
+                        w.Write(attachment.Id);
+                        w.Write(attachment.ContentType);
+                        w.Write(attachment.Size);
+                        w.Write(attachment.Width);
+                        w.Write(attachment.Height);
+                    }
+                    break;
                 case ChangeMessage m: w.Write(m.Room); w.Write(m.User); w.Write(m.Id); w.Write(m.Seq); w.Write((byte)m.Kind); w.Write(m.Value); break;
                 case Typing m: w.Write(m.Room); w.Write(m.User); break;
                 case MarkRead m: w.Write(m.Room); w.Write(m.User); w.Write(m.Seq); break;
