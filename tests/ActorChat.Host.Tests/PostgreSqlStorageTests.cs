@@ -112,4 +112,37 @@ public sealed class PostgreSqlStorageTests(PostgresServer postgres) : IClassFixt
             await Task.Delay(100);
         }
     }
+
+    [Fact]
+    public async Task On_postgresql_a_photo_is_kept_in_the_database_so_another_server_on_it_serves_it()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        string[] settings = ["ActorChat:Storage:Provider=PostgreSql", $"ActorChat:Storage:ConnectionString={database}"];
+        string url;
+        byte[] uploaded;
+
+        await using (var first = await ChatServer.StartAsync(null, settings))
+        {
+            var token = await first.RegisterAndLoginAsync("pg_photographer");
+            using var form = new MultipartFormDataContent { { new ByteArrayContent(TestImages.Jpeg(64, 48)), "file", "photo.jpg" } };
+            using var upload = new HttpRequestMessage(HttpMethod.Post, "/api/attachments") { Content = form };
+            upload.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            var created = await first.Http.SendAsync(upload);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            url = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!;
+            using var fetch = new HttpRequestMessage(HttpMethod.Get, url);
+            fetch.Headers.Authorization = upload.Headers.Authorization;
+            uploaded = await (await first.Http.SendAsync(fetch)).Content.ReadAsByteArrayAsync();
+            // No photo files in the data directory: the bytes are rows of the shared database.
+            Assert.False(Directory.Exists(Path.Combine(first.DataDirectory, "attachments")));
+        }
+
+        // Another server with a data directory of its own, on the same database.
+        await using var second = await ChatServer.StartAsync(null, settings);
+        using var again = new HttpRequestMessage(HttpMethod.Get, url);
+        again.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await second.LoginAsync("pg_photographer"));
+        var served = await second.Http.SendAsync(again);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal(uploaded, await served.Content.ReadAsByteArrayAsync());
+    }
 }
