@@ -66,7 +66,8 @@ const ui = {
     reply: (msg) => ui.composer.startReply(msg),
   }),
   composer: createComposer({
-    send: (text, replyTo) => (chat ? chat.send(text, replyTo) : false),
+    send: (text, replyTo, attachment, localUrl) => (chat ? chat.send(text, replyTo, attachment, localUrl) : false),
+    failed: (text) => ui.notices.show(text),
     saveEdit: (seq, text) => (chat ? chat.edit(seq, text) : false),
     typed: () => chat?.typed(),
   }),

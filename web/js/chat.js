@@ -1,7 +1,7 @@
 // The chat controller: owns the rooms, the connection and the user's actions, and
 // batches rendering into one pass per task. Server frames are handled in frames.js.
 
-import { Room } from './store.js';
+import { Room, attachmentOf } from './store.js';
 import { Connection } from './connection.js';
 import { loadPrefs, savePrefs } from './storage.js';
 import { handleFrame } from './frames.js';
@@ -193,8 +193,11 @@ export class Chat {
     this.invalidate({ forceBottom: true });
   }
 
-  /** Queues an own message (a reply when replyTo is a seq) and sends it when possible; true when accepted. */
-  send(text, replyTo = null) {
+  /**
+   * Queues an own message (a reply when replyTo is a seq, with a photo when attachment is an upload's answer) and
+   * sends it when possible; true when accepted. localUrl shows the photo until the server's copy is there.
+   */
+  send(text, replyTo = null, attachment = null, localUrl = null) {
     const room = this.currentRoom();
     if (!room) return false;
     const msg = {
@@ -211,6 +214,8 @@ export class Chat {
       reactions: [],
       mine: new Set(),
       replyTo: this.protocol >= 2 && Number.isInteger(replyTo) ? replyTo : null,
+      attachment: attachmentOf(attachment),
+      localUrl,
     };
     room.addPending(msg);
     this.transmit(room, msg);
@@ -335,6 +340,7 @@ export class Chat {
     if (!room.joinedOnConn || msg.status !== 'pending') return;
     const frame = { type: 'send', room: room.name, id: msg.id, text: msg.text };
     if (msg.replyTo) frame.replyTo = msg.replyTo;
+    if (msg.attachment) frame.attachment = msg.attachment.id;
     if (this.conn.send(frame)) {
       msg.sentOn = this.conn.generation;
     }

@@ -128,6 +128,7 @@ export class Room {
     msg.text = '';
     msg.editedAt = null;
     msg.reactions = [];
+    msg.attachment = null;
     msg.mine.clear();
   }
 
@@ -216,10 +217,12 @@ function applyState(msg, raw, me) {
     msg.text = '';
     msg.editedAt = null;
     msg.reactions = [];
+    msg.attachment = null;
     msg.mine?.clear();
     return;
   }
   if (typeof raw.text === 'string') msg.text = raw.text;
+  msg.attachment = attachmentOf(raw.attachment) ?? msg.attachment ?? null;
   msg.editedAt = typeof raw.editedAt === 'string' ? raw.editedAt : null;
   const reactions = Array.isArray(raw.reactions) ? raw.reactions : [];
   msg.reactions = reactions
@@ -229,4 +232,20 @@ function applyState(msg, raw, me) {
   // What we know of our own reactions: those naming us, and those we made here that a short list may leave out.
   for (const r of msg.reactions) if (r.users.some((u) => sameUser(u, me))) msg.mine.add(r.emoji);
   for (const emoji of [...msg.mine]) if (!msg.reactions.some((r) => r.emoji === emoji)) msg.mine.delete(emoji);
+}
+
+/**
+ * A message's photo, from the server's `attachment` object: its id, and the size to lay it out in. The addresses
+ * are made here from the id, never taken from the frame, so that a message can only ever show this server's photos.
+ */
+export function attachmentOf(raw) {
+  if (!raw || typeof raw.id !== 'string' || !/^[0-9a-f]{32}$/.test(raw.id)) return null;
+  const size = (n) => (Number.isInteger(n) && n > 0 ? n : null);
+  return {
+    id: raw.id,
+    url: `/api/attachments/${raw.id}`,
+    thumbnailUrl: `/api/attachments/${raw.id}/thumbnail`,
+    width: size(raw.width),
+    height: size(raw.height),
+  };
 }

@@ -3,10 +3,14 @@
 import { byTestId, setText } from './dom.js';
 import { MAX_TEXT } from '../validate.js';
 import { createEmojiPicker } from './emoji.js';
+import { createAttacher } from './attach.js';
 
 const COUNTER_FROM = MAX_TEXT - 500;
 
-/** @param {object} actions send(text, replyTo) -> true when accepted, saveEdit(seq, text) -> true when sent, typed() */
+/**
+ * @param {object} actions send(text, replyTo, attachment, localUrl) -> true when accepted, saveEdit(seq, text) -> true
+ *   when sent, typed(), failed(text) for a photo the server refused
+ */
 export function createComposer(actions) {
   const form = document.querySelector('form.composer');
   const box = byTestId('composer', form);
@@ -20,10 +24,15 @@ export function createComposer(actions) {
   let room = null;
   let edit = null; // { seq, draft }: the message being edited, and what the box held before
   const drafts = new Map(); // room -> unsent text, so switching rooms keeps what was typed
+  const photo = createAttacher({
+    changed: () => refresh(),
+    failed: (text) => actions.failed(text),
+    canAttach: () => enabled && !edit,
+  });
 
   function refresh() {
     const length = box.value.length;
-    sendButton.disabled = !enabled || box.value.trim() === '';
+    sendButton.disabled = !enabled || photo.uploading() || (box.value.trim() === '' && !photo.ready());
     counter.hidden = length < COUNTER_FROM;
     setText(counter, `${length}/${MAX_TEXT}`);
     counter.classList.toggle('full', length >= MAX_TEXT);
@@ -52,15 +61,17 @@ export function createComposer(actions) {
 
   function submit() {
     const text = box.value.trim();
-    if (!enabled || !text || text.length > MAX_TEXT) return;
+    if (!enabled || text.length > MAX_TEXT || photo.uploading()) return;
+    if (!text && (edit || !photo.ready())) return;
     if (edit) {
       if (actions.saveEdit(edit.seq, text)) stopEditing(true);
       box.focus();
       return;
     }
-    if (actions.send(text, reply)) {
+    if (actions.send(text, reply, photo.ready(), photo.localUrl())) {
       box.value = '';
       stopReplying();
+      photo.sent();
       refresh();
     }
     box.focus();
@@ -102,12 +113,14 @@ export function createComposer(actions) {
       if (name !== room) {
         stopEditing(true);
         stopReplying();
+        photo.clear();
         if (room) drafts.set(room, box.value);
         box.value = (name && drafts.get(name)) || '';
         room = name;
       }
       enabled = Boolean(name);
       box.disabled = !enabled;
+      photo.setEnabled(enabled);
       emoji.setEnabled(enabled);
       box.placeholder = name ? `Message ${label}` : 'Join a room to start chatting';
       refresh();

@@ -17,6 +17,7 @@ const STATUS_LABEL = { pending: 'Sending…', sent: 'Sent', failed: 'Not sent' }
 // The reactions offered at one click; any other emoji goes through the composer's picker.
 const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'];
 const CONFIRM_MS = 4000;
+const PHOTO_BOX = 240; // the longest side of a photo in the conversation, in CSS pixels
 
 /** @param {object} actions loadOlder(), retry(id), canChange(), edit(msg), remove(seq), toggleReaction(seq, emoji), reply(msg) */
 export function createMessageView(actions) {
@@ -28,6 +29,12 @@ export function createMessageView(actions) {
   const nodes = new WeakMap(); // message object -> li
   const rendered = new WeakMap(); // li -> the text (or deletion) it shows, so an edit re-renders it
   const search = byTestId('search');
+  const lightbox = byTestId('lightbox');
+  const lightboxImage = byTestId('lightbox-image', lightbox);
+  byTestId('lightbox-close', lightbox).addEventListener('click', () => lightbox.close());
+  lightbox.addEventListener('click', (ev) => {
+    if (ev.target === lightbox) lightbox.close();
+  });
   const searchCount = byTestId('search-count');
   let shownRoom = null;
   let lastShown = null;
@@ -91,6 +98,7 @@ export function createMessageView(actions) {
     if (msg.replyTo) {
       bubble.append(el('button', { type: 'button', class: 'quote', testid: 'reply-quote', on: { click: () => goTo(msg.replyTo) } }));
     }
+    if (msg.attachment) bubble.append(photoOf(msg));
     bubble.append(text);
     if (isLong(msg.text || '')) bubble.append(moreButton());
     foot.prepend(el('span', { class: 'edited', testid: 'edited-label', hidden: true }, '(edited)'));
@@ -143,6 +151,30 @@ export function createMessageView(actions) {
     return bar;
   }
 
+  // A message's photo: its thumbnail at the size the server gave, opening full size in the lightbox.
+  function photoOf(msg) {
+    const { width, height } = msg.attachment;
+    const scale = width && height ? Math.min(1, PHOTO_BOX / Math.max(width, height)) : 1;
+    const img = el('img', {
+      testid: 'photo-thumbnail',
+      alt: `Photo from ${msg.from}`,
+      loading: 'lazy',
+      decoding: 'async',
+      width: width ? Math.round(width * scale) : null,
+      height: height ? Math.round(height * scale) : null,
+    });
+    img.src = msg.localUrl || msg.attachment.thumbnailUrl;
+    return el('button', { type: 'button', class: 'photo', testid: 'photo', 'aria-label': `Open the photo from ${msg.from}`,
+      on: { click: () => openLightbox(msg) } }, img);
+  }
+
+  function openLightbox(msg) {
+    if (!msg.attachment) return;
+    lightboxImage.src = msg.attachment.url;
+    lightboxImage.alt = `Photo from ${msg.from}`;
+    lightbox.showModal();
+  }
+
   function goTo(seq) {
     const target = shownRoom?.bySeq.get(seq);
     const li = target && nodes.get(target);
@@ -163,8 +195,24 @@ export function createMessageView(actions) {
     quote.setAttribute('aria-label', `In reply to ${text}`);
   }
 
+  function syncPhoto(li, msg) {
+    const photo = li.querySelector('.photo');
+    if (!photo) return;
+    if (msg.deleted || !msg.attachment) {
+      photo.remove();
+      return;
+    }
+    // Stored now: the server's thumbnail replaces the picture this page showed while it was sent.
+    if (msg.localUrl && msg.seq != null) {
+      photo.querySelector('img').src = msg.attachment.thumbnailUrl;
+      URL.revokeObjectURL(msg.localUrl);
+      msg.localUrl = null;
+    }
+  }
+
   function syncChanges(li, msg, me) {
     syncQuote(li, msg);
+    syncPhoto(li, msg);
     const shown = msg.deleted ? '\u0000deleted' : msg.text || '';
     if (rendered.get(li) !== shown) {
       rendered.set(li, shown);

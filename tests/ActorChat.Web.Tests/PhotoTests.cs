@@ -1,0 +1,75 @@
+using ActorChat.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace ActorChat.Web.Tests;
+
+/// <summary>Photos on the page: attached by button or dropped, previewed while they upload, shown to the room, opened full size.</summary>
+public sealed class PhotoTests(BrowserFixture browser) : PageTest(browser)
+{
+    private static ILocator Notice(IPage page, string text) =>
+        page.GetByTestId("notice").Filter(new LocatorFilterOptions { HasText = text });
+
+    [Fact]
+    public async Task Two_users_trade_a_real_photo_and_open_it_full_size()
+    {
+        var alice = await OpenAsSignedUpUserAsync("alice_photos");
+        var bob = await OpenAsSignedUpUserAsync("bob_photos", new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            ColorScheme = ColorScheme.Dark,
+        });
+        await JoinAsync(alice, "album");
+        await JoinAsync(bob, "album");
+
+        await alice.GetByTestId("attach-input").SetInputFilesAsync(new FilePayload { Name = "roses.jpg", MimeType = "image/jpeg", Buffer = TestImages.Jpeg(900, 600) });
+        await Expect(alice.GetByTestId("attachment-preview")).ToBeVisibleAsync();
+        await Expect(alice.GetByTestId("send")).ToBeEnabledAsync();
+        await alice.GetByTestId("composer").FillAsync("the roses are out");
+        await alice.GetByTestId("send").ClickAsync();
+
+        await Expect(alice.GetByTestId("attachment-preview")).ToBeHiddenAsync();
+        var received = bob.GetByTestId("message-list").GetByTestId("photo-thumbnail");
+        await Expect(received).ToHaveCountAsync(1);
+        await Expect(received).ToHaveJSPropertyAsync("naturalWidth", 320);
+        await Expect(Message(bob, "the roses are out")).ToBeVisibleAsync();
+        await ScreenshotAsync(bob, "photo-phone-dark");
+
+        await bob.GetByTestId("photo").ClickAsync();
+        await Expect(bob.GetByTestId("lightbox")).ToBeVisibleAsync();
+        await Expect(bob.GetByTestId("lightbox-image")).ToHaveJSPropertyAsync("naturalWidth", 900);
+        await bob.GetByTestId("lightbox-close").ClickAsync();
+
+        // Bob's answer is dropped on the conversation, with no text.
+        var png = Convert.ToBase64String(TestImages.Png(200, 100));
+        var dropped = await bob.EvaluateHandleAsync("""
+            (b64) => {
+              const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+              const transfer = new DataTransfer();
+              transfer.items.add(new File([bytes], 'mine.png', { type: 'image/png' }));
+              return transfer;
+            }
+            """, png);
+        await bob.DispatchEventAsync(".main", "drop", new { dataTransfer = dropped });
+        await Expect(bob.GetByTestId("send")).ToBeEnabledAsync();
+        await bob.GetByTestId("send").ClickAsync();
+
+        var back = alice.GetByTestId("message-list").GetByTestId("photo-thumbnail");
+        await Expect(back).ToHaveCountAsync(2);
+        await Expect(back.Nth(1)).ToHaveJSPropertyAsync("naturalWidth", 200);
+        await ScreenshotAsync(alice, "photo-desktop-light");
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_an_image_is_refused_whatever_its_name()
+    {
+        var alice = await OpenAsSignedUpUserAsync("alice_fake_photo");
+        await JoinAsync(alice, "album");
+
+        await alice.GetByTestId("attach-input").SetInputFilesAsync(new FilePayload { Name = "holiday.png", MimeType = "image/png", Buffer = TestImages.NotAnImage });
+
+        await Expect(Notice(alice, "not a photo")).ToBeVisibleAsync();
+        await Expect(alice.GetByTestId("attachment-preview")).ToBeHiddenAsync();
+        await Expect(alice.GetByTestId("send")).ToBeDisabledAsync();
+    }
+}
