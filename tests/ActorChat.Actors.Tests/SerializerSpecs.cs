@@ -16,6 +16,8 @@ public sealed class SerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combine(A
         new ReactionAdded(3, "r-1", "bob", "👍🏽", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_003_123)),
         new ReactionRemoved(3, "r-2", "bob", "👍🏽", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_004_123)),
         new ReadMarkerMoved("bob", 9),
+        new ReceivedMarkerMoved("bob", 10),
+        new ReadMarkersSnapshot(new Dictionary<string, long> { ["alice"] = 4 }, new Dictionary<string, long> { ["bob"] = 6 }),
         new AccountRegistered("Alice", "pbkdf2-sha512$1$a$b", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
         new SessionRevoked("3f2a", DateTimeOffset.FromUnixTimeMilliseconds(1_702_592_000_000)),
         new AllSessionsRevoked(2),

@@ -21,6 +21,7 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         new ChangeMessage("lobby", "bob", "c-3", 41, ChangeKind.Unreact, "👍"),
         new Typing("lobby", "alice"),
         new MarkRead("lobby", "bob", 7),
+        new MarkReceived("lobby", "bob", 8),
         new GetHistory("lobby", null, 50),
         new GetHistory("lobby", 99, 10),
         new WhereAreYou("lobby"),

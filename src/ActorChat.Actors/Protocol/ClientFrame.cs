@@ -64,6 +64,9 @@ public sealed record TypingFrame(string Room) : RoomFrame(Room);
 
 public sealed record ReadFrame(string Room, long Seq) : RoomFrame(Room);
 
+/// <summary>Version 2: this device has received every message of the room up to <paramref name="Seq"/>.</summary>
+public sealed record ReceivedFrame(string Room, long Seq) : RoomFrame(Room);
+
 public sealed record HistoryFrame(string Room, long? Before, int Limit) : RoomFrame(Room);
 
 public sealed record PingFrame : ClientFrame

@@ -27,6 +27,7 @@ public static class FrameParser
         ["directory"] = ParseDirectory,
         ["typing"] = root => new TypingFrame(RoomOf(root)),
         ["read"] = root => new ReadFrame(RoomOf(root), RequiredCount(root, "seq", min: 0)),
+        ["received"] = root => new ReceivedFrame(RoomOf(root), RequiredCount(root, "seq", min: 0)),
         ["history"] = ParseHistory,
         ["ping"] = _ => PingFrame.Instance,
         ["refresh"] = root => new RefreshFrame(RequiredString(root, "token")),

@@ -209,6 +209,19 @@ public static partial class ServerFrames
         w.WriteNumber("seq", seq);
     });
 
+    /// <summary>To a sender: <paramref name="count"/> other users (the first of them <paramref name="users"/>) have received their messages up to <paramref name="seq"/>.</summary>
+    public static byte[] Received(string room, long seq, int count, IReadOnlyList<string> users) => Write(w =>
+    {
+        w.WriteString("type", "received");
+        w.WriteString("room", room);
+        w.WriteNumber("seq", seq);
+        w.WriteNumber("count", count);
+        w.WriteStartArray("users");
+        foreach (var user in users)
+            w.WriteStringValue(user);
+        w.WriteEndArray();
+    });
+
     public static byte[] Refreshed(DateTimeOffset expiresAt) => Write(w =>
     {
         w.WriteString("type", "refreshed");

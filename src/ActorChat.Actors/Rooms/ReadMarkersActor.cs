@@ -3,16 +3,23 @@ using Akka.Persistence;
 
 namespace ActorChat.Rooms;
 
-/// <summary>Remembers, durably, how far each user has read one room; a child of that room's <see cref="RoomActor"/>.</summary>
+/// <summary>
+/// Remembers, durably, how far each user has read one room, and how far their devices have received it; a child of
+/// that room's <see cref="RoomActor"/>.
+/// </summary>
 public sealed class ReadMarkersActor : ReceivePersistentActor
 {
     /// <summary>Store that <paramref name="User"/> has read up to <paramref name="Seq"/>.</summary>
     public sealed record Remember(string User, long Seq) : INoSerializationVerificationNeeded;
 
+    /// <summary>Store that a device of <paramref name="User"/> has received up to <paramref name="Seq"/>.</summary>
+    public sealed record RememberReceived(string User, long Seq) : INoSerializationVerificationNeeded;
+
     /// <summary>Sent to the parent room once the markers are recovered.</summary>
-    public sealed record Recovered(IReadOnlyDictionary<string, long> Markers) : INoSerializationVerificationNeeded;
+    public sealed record Recovered(IReadOnlyDictionary<string, long> Markers, IReadOnlyDictionary<string, long> Received) : INoSerializationVerificationNeeded;
 
     private readonly Dictionary<string, long> _markers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _received = new(StringComparer.Ordinal);
     private readonly int _snapshotEvery;
     private int _sinceSnapshot;
 
@@ -27,10 +34,13 @@ public sealed class ReadMarkersActor : ReceivePersistentActor
             {
                 foreach (var (user, seq) in snapshot.Markers)
                     _markers[user] = seq;
+                foreach (var (user, seq) in snapshot.Received ?? new Dictionary<string, long>())
+                    _received[user] = seq;
             }
         });
         Recover<ReadMarkerMoved>(Apply);
-        Recover<RecoveryCompleted>(_ => Context.Parent.Tell(new Recovered(new Dictionary<string, long>(_markers))));
+        Recover<ReceivedMarkerMoved>(Apply);
+        Recover<RecoveryCompleted>(_ => Context.Parent.Tell(new Recovered(new Dictionary<string, long>(_markers), new Dictionary<string, long>(_received))));
 
         Command<Remember>(remember =>
         {
@@ -39,11 +49,17 @@ public sealed class ReadMarkersActor : ReceivePersistentActor
             PersistAsync(new ReadMarkerMoved(remember.User, remember.Seq), moved =>
             {
                 Apply(moved);
-                if (++_sinceSnapshot >= _snapshotEvery)
-                {
-                    _sinceSnapshot = 0;
-                    SaveSnapshot(new ReadMarkersSnapshot(new Dictionary<string, long>(_markers)));
-                }
+                SnapshotNow();
+            });
+        });
+        Command<RememberReceived>(remember =>
+        {
+            if (_received.GetValueOrDefault(remember.User) >= remember.Seq)
+                return;
+            PersistAsync(new ReceivedMarkerMoved(remember.User, remember.Seq), moved =>
+            {
+                Apply(moved);
+                SnapshotNow();
             });
         });
         Command<SaveSnapshotSuccess>(success =>
@@ -59,5 +75,19 @@ public sealed class ReadMarkersActor : ReceivePersistentActor
     {
         if (moved.Seq > _markers.GetValueOrDefault(moved.User))
             _markers[moved.User] = moved.Seq;
+    }
+
+    private void Apply(ReceivedMarkerMoved moved)
+    {
+        if (moved.Seq > _received.GetValueOrDefault(moved.User))
+            _received[moved.User] = moved.Seq;
+    }
+
+    private void SnapshotNow()
+    {
+        if (++_sinceSnapshot < _snapshotEvery)
+            return;
+        _sinceSnapshot = 0;
+        SaveSnapshot(new ReadMarkersSnapshot(new Dictionary<string, long>(_markers), new Dictionary<string, long>(_received)));
     }
 }

@@ -20,9 +20,10 @@ namespace ActorChat.Rooms;
 /// deletes and reactions), <see cref="PendingWrites"/> (events on their way to the journal), <see cref="RoomTail"/>
 /// (the newest messages and events, and the ids that make every frame at-most-once), <see cref="RoomTable"/> (the
 /// message table, kept in step), <see cref="RoomRecovery"/>, <see cref="RoomHistory"/> (join answers and pages),
-/// <see cref="RoomReads"/> with its <see cref="ReadMarkersActor"/> (read markers), and <see cref="TypingThrottle"/>.
+/// <see cref="RoomReads"/> and <see cref="RoomReceipts"/> with their <see cref="ReadMarkersActor"/> (read and received
+/// markers), and <see cref="TypingThrottle"/>.
 /// </remarks>
-public sealed partial class RoomActor : ReceivePersistentActor
+public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
 {
     private readonly string _room;
     private readonly RoomSettings _settings;
@@ -32,6 +33,7 @@ public sealed partial class RoomActor : ReceivePersistentActor
     private readonly RoomDelivery _delivery;
     private readonly RoomHistory _history;
     private readonly RoomReads _reads = new();
+    private readonly RoomReceipts _receipts = new();
     private readonly TypingThrottle _typing;
     private readonly RoomAccess _access;
     private readonly PendingWrites _pending = new();
@@ -108,6 +110,7 @@ public sealed partial class RoomActor : ReceivePersistentActor
         Command<ReadMarkersActor.Recovered>(recovered =>
         {
             _reads.Recovered(recovered.Markers);
+            _receipts.Recovered(recovered.Received);
             _markersPending = false;
             ServeWhenRecovered();
         });
@@ -161,6 +164,8 @@ public sealed partial class RoomActor : ReceivePersistentActor
         });
         Command<Typing>(OnTyping);
         Command<MarkRead>(OnMarkRead);
+        Command<MarkReceived>(OnMarkReceived);
+        Command<ReceiptsDue>(_ => SendReceipts());
         Command<GetHistory>(OnGetHistory);
         Command<HistoryRead>(read => _delivery.SendTo(read.Connection, new Deliver(read.Frame)));
         Command<TablePageRead>(read => _delivery.SendTo(read.Connection, new Deliver(_history.HistoryFrame(read.Page))));
@@ -213,6 +218,7 @@ public sealed partial class RoomActor : ReceivePersistentActor
         var access = _access.IsPrivate ? new RoomAccessView(_access.IsDirect, _access.Owner, _access.Roster) : null;
         var answer = _history.JoinAnswer(join, _members, _reads, alreadyAcked, access);
         _delivery.Admit(connection, answer);
+        SendLatestReceipt(join.User, connection);
     }
 
     private void RemoveMember(IActorRef connection, bool answer, bool removed = false)
@@ -235,18 +241,6 @@ public sealed partial class RoomActor : ReceivePersistentActor
             return;
         if (_typing.ShouldRelay(typing.User))
             _delivery.Broadcast(new Deliver(ServerFrames.Typing(_room, typing.User)), except: _members.ConnectionsOf(typing.User));
-    }
-
-    private void OnMarkRead(MarkRead read)
-    {
-        if (!_members.Contains(Sender))
-            return;
-        if (!_reads.TryMove(read.User, read.Seq, _tail.Seq, out var seq))
-            return;
-        _delivery.Broadcast(new Deliver(ServerFrames.Read(_room, read.User, seq)), except: [Sender]);
-        _readMarkerStore.Tell(new ReadMarkersActor.Remember(read.User, seq));
-        // The user's unread count here, as every device of theirs reads it at sign-in.
-        _table.Table.RememberRead(_room, RoomAccess.Key(read.User), seq);
     }
 
     private void OnGetHistory(GetHistory request)

@@ -49,6 +49,9 @@ public sealed record Typing(string Room, string User) : IRoomCommand;
 
 public sealed record MarkRead(string Room, string User, long Seq) : IRoomCommand;
 
+/// <summary>A device of <paramref name="User"/> has received every message of the room up to <paramref name="Seq"/>.</summary>
+public sealed record MarkReceived(string Room, string User, long Seq) : IRoomCommand;
+
 /// <summary>Ask for up to <paramref name="Limit"/> messages older than <paramref name="Before"/> (or the latest).</summary>
 public sealed record GetHistory(string Room, long? Before, int Limit) : IRoomCommand;
 

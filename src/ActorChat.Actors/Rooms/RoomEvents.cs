@@ -74,6 +74,9 @@ public sealed record MemberRemoved(string Id, string User, string Member, DateTi
 /// <summary>Journal event: a user has read a room up to <paramref name="Seq"/>.</summary>
 public sealed record ReadMarkerMoved(string User, long Seq) : IStoredRecord;
 
+/// <summary>Journal event: a device of the user has received every message of a room up to <paramref name="Seq"/>.</summary>
+public sealed record ReceivedMarkerMoved(string User, long Seq) : IStoredRecord;
+
 /// <summary>
 /// Snapshot of a room: its numbering and who may be in it, so taking one costs little on the room's thread. The
 /// messages a room keeps in memory and the ids that drop retries are read back from the message table on recovery.
@@ -83,5 +86,5 @@ public sealed record ReadMarkerMoved(string User, long Seq) : IStoredRecord;
 /// <param name="Roster">Who may be in a private room, in lower case.</param>
 public sealed record RoomSnapshot(long Seq, bool Private = false, string? Owner = null, IReadOnlyList<string>? Roster = null) : IStoredRecord;
 
-/// <summary>Snapshot of a room's read markers.</summary>
-public sealed record ReadMarkersSnapshot(IReadOnlyDictionary<string, long> Markers) : IStoredRecord;
+/// <summary>Snapshot of a room's read markers and (since received receipts; null in older snapshots) received markers.</summary>
+public sealed record ReadMarkersSnapshot(IReadOnlyDictionary<string, long> Markers, IReadOnlyDictionary<string, long>? Received = null) : IStoredRecord;

@@ -28,6 +28,7 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
         [typeof(MemberInvited)] = ("member-invited.v1", StoredJsonContext.Default.MemberInvited),
         [typeof(MemberRemoved)] = ("member-removed.v1", StoredJsonContext.Default.MemberRemoved),
         [typeof(ReadMarkerMoved)] = ("read-marker-moved.v1", StoredJsonContext.Default.ReadMarkerMoved),
+        [typeof(ReceivedMarkerMoved)] = ("received-marker-moved.v1", StoredJsonContext.Default.ReceivedMarkerMoved),
         [typeof(RoomSnapshot)] = ("room-snapshot.v2", StoredJsonContext.Default.RoomSnapshot),
         [typeof(ReadMarkersSnapshot)] = ("read-markers-snapshot.v1", StoredJsonContext.Default.ReadMarkersSnapshot),
         [typeof(AccountRegistered)] = ("account-registered.v1", StoredJsonContext.Default.AccountRegistered),
@@ -73,6 +74,7 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
 [JsonSerializable(typeof(MemberInvited))]
 [JsonSerializable(typeof(MemberRemoved))]
 [JsonSerializable(typeof(ReadMarkerMoved))]
+[JsonSerializable(typeof(ReceivedMarkerMoved))]
 [JsonSerializable(typeof(RoomSnapshot))]
 [JsonSerializable(typeof(ReadMarkersSnapshot))]
 [JsonSerializable(typeof(AccountRegistered))]

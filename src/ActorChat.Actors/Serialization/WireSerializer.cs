@@ -41,6 +41,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         ["change"] = r => new ChangeMessage(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadInt64(), (ChangeKind)r.ReadByte(), r.ReadString()),
         ["typing"] = r => new Typing(r.ReadString(), r.ReadString()),
         ["mark-read"] = r => new MarkRead(r.ReadString(), r.ReadString(), r.ReadInt64()),
+        ["mark-received"] = r => new MarkReceived(r.ReadString(), r.ReadString(), r.ReadInt64()),
         ["get-history"] = r => new GetHistory(r.ReadString(), ReadOptionalLong(r), r.ReadInt32()),
         ["where-are-you"] = r => new WhereAreYou(r.ReadString()),
         ["may-read"] = r => new MayRead(r.ReadString(), r.ReadString()),
@@ -91,6 +92,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
         JoinRefused => "join-refused",
         Typing => "typing",
         MarkRead => "mark-read",
+        MarkReceived => "mark-received",
         GetHistory => "get-history",
         WhereAreYou => "where-are-you",
         MayRead => "may-read",
@@ -164,6 +166,7 @@ public sealed class WireSerializer(ExtendedActorSystem system) : SerializerWithS
                 case ChangeMessage m: w.Write(m.Room); w.Write(m.User); w.Write(m.Id); w.Write(m.Seq); w.Write((byte)m.Kind); w.Write(m.Value); break;
                 case Typing m: w.Write(m.Room); w.Write(m.User); break;
                 case MarkRead m: w.Write(m.Room); w.Write(m.User); w.Write(m.Seq); break;
+                case MarkReceived m: w.Write(m.Room); w.Write(m.User); w.Write(m.Seq); break;
                 case GetHistory m: w.Write(m.Room); WriteOptional(w, m.Before); w.Write(m.Limit); break;
                 case WhereAreYou m: w.Write(m.Room); break;
                 case MayRead m: w.Write(m.Room); w.Write(m.User); break;
