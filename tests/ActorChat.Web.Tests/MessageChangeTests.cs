@@ -129,4 +129,27 @@ public sealed class MessageChangeTests(BrowserFixture browser) : PageTest(browse
         await Expect(Row(bob, "I will!").GetByTestId("reply-quote")).ToHaveTextAsync("↩ alice_replies: who brings the drinks?");
         await ScreenshotAsync(alice, "reply-desktop-light");
     }
+
+    [Fact]
+    public async Task A_sender_sees_sent_then_received_when_the_other_device_has_it_then_seen_when_it_is_read()
+    {
+        var alice = await OpenAsSignedUpUserAsync("alice_receipts");
+        var bob = await OpenAsSignedUpUserAsync("bob_receipts");
+        await JoinAsync(alice, "porch");
+        await JoinAsync(bob, "porch");
+        await JoinAsync(bob, "kitchen");
+
+        await SendAsync(alice, "dinner is ready");
+
+        // Bob's page has it but shows another room: received, not read.
+        var mine = Row(alice, "dinner is ready");
+        await Expect(mine).ToHaveAttributeAsync("data-status", "received");
+        await Expect(mine.Locator(".status")).ToHaveAttributeAsync("title", "Received by bob_receipts");
+        await Expect(mine.Locator(".status")).ToHaveTextAsync("✓✓");
+        await Expect(alice.GetByTestId("seen-by")).ToBeHiddenAsync();
+        await ScreenshotAsync(alice, "received-desktop-light");
+
+        await bob.GetByTestId("room-list").Locator("li[data-room=\"porch\"] .room-open").ClickAsync();
+        await Expect(alice.GetByTestId("seen-by")).ToContainTextAsync("bob_receipts");
+    }
 }

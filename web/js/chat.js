@@ -418,6 +418,17 @@ export class Chat {
     if (room && room.maxSeq > room.readSent) this.#markReadSoon();
   }
 
+  /** Tells the server, at most once a second per room, how far this page has received the room (protocol 2). */
+  receivedSoon(room) {
+    if (this.protocol < 2 || room.receivedTimer) return;
+    room.receivedTimer = setTimeout(() => {
+      room.receivedTimer = null;
+      const seq = room.maxSeq;
+      if (this.rooms.get(room.name) !== room || !room.joinedOnConn || seq <= room.receivedSent) return;
+      if (this.conn.send({ type: 'received', room: room.name, seq })) room.receivedSent = seq;
+    }, READ_THROTTLE_MS);
+  }
+
   #markReadSoon() {
     if (this.readTimer) return;
     const wait = Math.max(0, this.readAt + READ_THROTTLE_MS - Date.now());
@@ -527,6 +538,8 @@ export class Chat {
     room.typing.clear();
     clearTimeout(room.rejoinTimer);
     room.rejoinTimer = null;
+    clearTimeout(room.receivedTimer);
+    room.receivedTimer = null;
   }
 
   #persist() {

@@ -61,6 +61,7 @@ const HANDLERS = {
     room.loaded = true;
     room.joinedOnConn = true;
     room.joining = false;
+    chat.receivedSoon(room);
     chat.resendPending(room);
     // Past the replay limit: keep asking from where we got to until the replay is complete.
     if (f.truncated && room.contiguousTop() > (room.lastSince ?? -1)) chat.sendJoin(room);
@@ -77,6 +78,7 @@ const HANDLERS = {
       return;
     }
     chat.stopTyping(room, added.from);
+    chat.receivedSoon(room);
     if (!added.own && !chat.isShown(room)) {
       room.unread++;
       // A mention of the user, or anything in a direct conversation, asks for attention.
@@ -178,6 +180,16 @@ const HANDLERS = {
     for (const m of messages) room.addServerMessage(m, chat.me);
     if (f.more === false || messages.length === 0) room.more = false;
     chat.invalidate({ prepended: true });
+  },
+
+  received(chat, f) {
+    const room = roomOf(chat, f);
+    if (!room || !Number.isInteger(f.seq) || !Number.isInteger(f.count)) return;
+    if (f.seq >= room.receivedUpTo) {
+      room.receivedUpTo = f.seq;
+      room.receivedBy = { count: f.count, users: list(f.users).filter((u) => typeof u === 'string').slice(0, 3) };
+    }
+    chat.invalidate();
   },
 
   rooms(chat, f) {

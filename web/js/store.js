@@ -24,6 +24,10 @@ export class Room {
     this.more = true; // older history may exist
     this.historyBusy = false;
     this.readSent = 0; // the highest seq this user has read here (sent by this page, or told by the server)
+    this.receivedSent = 0; // the highest seq this page told the server it received
+    this.receivedUpTo = 0; // the user's own messages up to this seq reached another user's device
+    this.receivedBy = null; // { count, users } of the latest receipt
+    this.receivedTimer = null;
     // The "New messages" line goes above the first message after this seq; null: no line. Set when the room is
     // opened with unread messages, or from the user's own marker the first time the room is loaded.
     this.lineAfter = null;

@@ -13,7 +13,8 @@ const LOAD_OLDER_PX = 300;
 // Past either, a message shows its first lines and a "Show more" button.
 const LONG_CHARS = 700;
 const LONG_LINES = 10;
-const STATUS_LABEL = { pending: 'Sending…', sent: 'Sent', failed: 'Not sent' };
+const STATUS_LABEL = { pending: 'Sending…', sent: 'Sent', received: 'Received', failed: 'Not sent' };
+const STATUS_MARK = { sent: '✓', received: '✓✓', failed: '!' };
 // The reactions offered at one click; any other emoji goes through the composer's picker.
 const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'];
 const CONFIRM_MS = 4000;
@@ -270,11 +271,14 @@ export function createMessageView(actions) {
     setData(li, 'seq', msg.seq);
     if (msg.own) {
       setData(li, 'id', msg.id || null);
-      setData(li, 'status', msg.status);
+      // Sent, then received once another user's device has it (the room's receipts say up to which seq).
+      const shown = msg.status === 'sent' && msg.seq != null && msg.seq <= shownRoom.receivedUpTo ? 'received' : msg.status;
+      setData(li, 'status', shown);
       const status = li.querySelector('.status');
-      setText(status, msg.status === 'sent' ? '✓' : msg.status === 'failed' ? '!' : '');
-      status.setAttribute('aria-label', STATUS_LABEL[msg.status] || '');
-      status.title = STATUS_LABEL[msg.status] || '';
+      setText(status, STATUS_MARK[shown] || '');
+      const label = shown === 'received' ? receivedLabel(shownRoom.receivedBy) : STATUS_LABEL[shown] || '';
+      status.setAttribute('aria-label', label);
+      status.title = label;
       li.querySelector('.retry').hidden = msg.status !== 'failed';
     }
     setText(li.querySelector('.from'), msg.from);
@@ -410,4 +414,10 @@ function dayOf(iso) {
   if (d.toDateString() === today.toDateString()) return 'Today';
   if (d.toDateString() === yesterday.toDateString()) return 'Yesterday';
   return d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+function receivedLabel(by) {
+  if (!by || !by.users.length) return STATUS_LABEL.received;
+  const others = by.count - by.users.length;
+  return `Received by ${by.users.join(', ')}${others > 0 ? ` and ${others} ${others === 1 ? 'other' : 'others'}` : ''}`;
 }
