@@ -130,4 +130,33 @@ public sealed class PhotoMessageTests : ServerTest
         Assert.Equal(HttpStatusCode.OK, await FetchAsync(bobToken, $"/api/attachments/{secret}"));
         Assert.Equal(HttpStatusCode.Forbidden, await FetchAsync(carolToken, $"/api/attachments/{secret}"));
     }
+
+    [Fact]
+    public async Task A_deleted_message_takes_its_photo_with_it()
+    {
+        var (alice, aliceToken) = await SignInAsync("alice");
+        var (bob, bobToken) = await SignInAsync("bob");
+        await using var _a = alice;
+        await using var _b = bob;
+        await alice.JoinAsync("garden");
+        await bob.JoinAsync("garden");
+        await alice.ExpectAsync("presence");
+        var id = await UploadAsync(aliceToken, TestImages.Jpeg());
+        await alice.SendAsync(new { type = "send", room = "garden", id = "p1", text = "oops, wrong photo", attachment = id });
+        await alice.ExpectAsync("ack");
+        await bob.ExpectAsync("message");
+        Assert.Equal(HttpStatusCode.OK, await FetchAsync(bobToken, $"/api/attachments/{id}"));
+
+        await alice.SendAsync(new { type = "delete", room = "garden", id = "d1", seq = 1 });
+        await alice.ExpectAsync("ack");
+        await bob.ExpectAsync("deleted");
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await FetchAsync(bobToken, $"/api/attachments/{id}") != HttpStatusCode.NotFound && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.Equal(HttpStatusCode.NotFound, await FetchAsync(bobToken, $"/api/attachments/{id}"));
+        await using var carol = await Server.ConnectAsync("carol");
+        var joined = await carol.JoinAsync("garden");
+        Assert.False(joined.GetProperty("messages")[0].TryGetProperty("attachment", out _));
+    }
 }

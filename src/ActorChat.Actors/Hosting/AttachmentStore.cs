@@ -175,23 +175,16 @@ public sealed class AttachmentStore : IExtension
         await command.ExecuteNonQueryAsync(cancel).ConfigureAwait(false);
     }
 
+    // The descriptions are the message table's (its writes take a deleted message's photo back); the bytes are ours.
     private async Task CreateSchemaAsync()
     {
-        var schema = """
-            CREATE TABLE IF NOT EXISTS actorchat_attachments (
-                id VARCHAR(32) NOT NULL PRIMARY KEY, owner VARCHAR(64) NOT NULL, content_type VARCHAR(32) NOT NULL,
-                size BIGINT NOT NULL, width INT NOT NULL, height INT NOT NULL, thumb_size BIGINT NOT NULL, created_at BIGINT NOT NULL,
-                room VARCHAR(255) NULL, message_id VARCHAR(64) NULL);
-            CREATE INDEX IF NOT EXISTS actorchat_attachments_by_owner ON actorchat_attachments (owner);
+        await _table.SchemaReady.ConfigureAwait(false);
+        if (!_table.IsShared)
+            return;
+        const string schema = """
+            CREATE TABLE IF NOT EXISTS actorchat_attachment_bytes (
+                id VARCHAR(32) NOT NULL, variant SMALLINT NOT NULL, bytes BYTEA NOT NULL, PRIMARY KEY (id, variant));
             """;
-        if (_table.IsShared)
-        {
-            schema += """
-
-                CREATE TABLE IF NOT EXISTS actorchat_attachment_bytes (
-                    id VARCHAR(32) NOT NULL, variant SMALLINT NOT NULL, bytes BYTEA NOT NULL, PRIMARY KEY (id, variant));
-                """;
-        }
         for (var attempt = 1; ; attempt++)
         {
             try

@@ -64,6 +64,11 @@ public sealed partial class MessageTable
                             """, write.Room, deleted.Seq, rev, ("at", deleted.At.UtcTicks)).ConfigureAwait(false);
                         await RunAsync("DELETE FROM actorchat_reactions WHERE room = @room AND seq = @seq AND rev < @rev",
                             write.Room, deleted.Seq, rev).ConfigureAwait(false);
+                        // Its photo goes with it: detached, nobody but its uploader may fetch it, and it is swept like an upload never posted.
+                        await RunAsync("""
+                            UPDATE actorchat_attachments SET room = NULL, message_id = NULL, created_at = 0
+                            WHERE room = @room AND message_id = (SELECT client_id FROM actorchat_messages WHERE room = @room AND seq = @seq)
+                            """, ("room", write.Room), ("seq", deleted.Seq)).ConfigureAwait(false);
                         break;
                     case ReactionAdded or ReactionRemoved:
                         var (user, emoji, active) = @event is ReactionAdded added ? (added.User, added.Emoji, 1) : (((ReactionRemoved)@event).User, ((ReactionRemoved)@event).Emoji, 0);

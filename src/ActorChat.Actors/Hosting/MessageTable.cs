@@ -71,6 +71,9 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
         return write.Done.Task;
     }
 
+    /// <summary>Completes once the table's schema (the photos' descriptions included) exists.</summary>
+    internal Task SchemaReady => _schema.Value;
+
     /// <summary>The revision of the last event of <paramref name="room"/> the table took; 0 when none.</summary>
     public async Task<long> ReadRevAsync(string room)
     {
@@ -224,6 +227,12 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
                 room VARCHAR(255) NOT NULL, member VARCHAR(64) NOT NULL, listed SMALLINT NOT NULL, read_seq BIGINT NOT NULL,
                 PRIMARY KEY (room, member));
             CREATE INDEX IF NOT EXISTS actorchat_members_by_member ON actorchat_members (member);
+            CREATE TABLE IF NOT EXISTS actorchat_attachments (
+                id VARCHAR(32) NOT NULL PRIMARY KEY, owner VARCHAR(64) NOT NULL, content_type VARCHAR(32) NOT NULL,
+                size BIGINT NOT NULL, width INT NOT NULL, height INT NOT NULL, thumb_size BIGINT NOT NULL, created_at BIGINT NOT NULL,
+                room VARCHAR(255) NULL, message_id VARCHAR(64) NULL);
+            CREATE INDEX IF NOT EXISTS actorchat_attachments_by_owner ON actorchat_attachments (owner);
+            CREATE INDEX IF NOT EXISTS actorchat_attachments_by_message ON actorchat_attachments (room, message_id);
             """;
         for (var attempt = 1; ; attempt++)
         {
