@@ -34,29 +34,40 @@ internal sealed class AccountRooms
     /// <summary>The most rooms one account lists: joins past it still work, they are just not remembered.</summary>
     public const int MaxRooms = 1000;
 
-    private readonly Dictionary<string, RoomKind> _rooms = new(StringComparer.Ordinal);
-    private readonly List<string> _order = [];
+    // In listing order; made with the first room, as an account with open connections stays in memory. A list, not a
+    // dictionary: it is short, and most accounts hold a handful of rooms.
+    private List<ListedRoom>? _rooms;
 
-    public int Count => _rooms.Count;
+    public int Count => _rooms?.Count ?? 0;
 
-    public IReadOnlyList<ListedRoom> All => [.. _order.Select(room => new ListedRoom(room, _rooms[room]))];
+    public IReadOnlyList<ListedRoom> All => _rooms is null ? [] : [.. _rooms];
 
-    public bool TryGetKind(string room, out RoomKind kind) => _rooms.TryGetValue(room, out kind);
+    public bool TryGetKind(string room, out RoomKind kind)
+    {
+        var index = IndexOf(room);
+        kind = index >= 0 ? _rooms![index].Kind : default;
+        return index >= 0;
+    }
 
     /// <summary>Whether listing <paramref name="room"/> as <paramref name="kind"/> would change the list (and fit in it).</summary>
     public bool WouldList(string room, RoomKind kind) =>
-        _rooms.TryGetValue(room, out var listed) ? listed != kind : _rooms.Count < MaxRooms;
+        TryGetKind(room, out var listed) ? listed != kind : Count < MaxRooms;
 
     public void Apply(RoomListed listed)
     {
-        if (!_rooms.ContainsKey(listed.Room))
-            _order.Add(listed.Room);
-        _rooms[listed.Room] = listed.Kind;
+        var index = IndexOf(listed.Room);
+        if (index >= 0)
+            _rooms![index] = new ListedRoom(listed.Room, listed.Kind);
+        else
+            (_rooms ??= []).Add(new ListedRoom(listed.Room, listed.Kind));
     }
 
     public void Apply(RoomUnlisted unlisted)
     {
-        if (_rooms.Remove(unlisted.Room))
-            _order.Remove(unlisted.Room);
+        var index = IndexOf(unlisted.Room);
+        if (index >= 0)
+            _rooms!.RemoveAt(index);
     }
+
+    private int IndexOf(string room) => _rooms?.FindIndex(listed => listed.Room == room) ?? -1;
 }

@@ -11,9 +11,9 @@ namespace ActorChat.Connections;
 // every change made to it on any device. And the directory of public rooms.
 public sealed partial class ConnectionActor
 {
-    // The rooms this connection knows the account lists: a join of one of them tells the account nothing, and a
-    // change the connection knows of already is not told twice. Made on first use, so that a connection that never
-    // joins costs nothing.
+    // The rooms this connection knows the account lists, once its client asked for the list: a join of one of them
+    // tells the account nothing, and a change the connection knows of already is not told twice. Null until then, so
+    // that a connection that never asks costs nothing.
     private HashSet<string>? _listed;
 
     // Whether the client asked for the room list: only then does it hear of its changes (a version 1 client never does).
@@ -46,10 +46,11 @@ public sealed partial class ConnectionActor
         Send(read.Frame);
     }
 
-    // A room the client joined goes into the user's list, unless this connection knows it is there already.
+    // A room the client joined goes into the user's list, unless this connection knows it is there already. Only a
+    // connection that follows the list keeps a set of its own; the account drops a listing it has already.
     private void ListJoined(JoinedRoom joined)
     {
-        if (!(_listed ??= new HashSet<string>(StringComparer.Ordinal)).Add(joined.Room))
+        if (_listed?.Add(joined.Room) == false)
             return;
         var kind = Limits.DirectRoomUsers(joined.Room) is not null ? RoomKind.Direct : joined.Private ? RoomKind.Private : RoomKind.Public;
         _accounts.Tell(new AccountActor.ListRoom(_user, joined.Room, kind));
@@ -68,7 +69,7 @@ public sealed partial class ConnectionActor
     private void OnRoomListChange(RoomListChange change)
     {
         var added = change.Change == RoomListChange.Added;
-        var changed = added ? (_listed ??= new HashSet<string>(StringComparer.Ordinal)).Add(change.Room) : _listed?.Remove(change.Room) == true;
+        var changed = added ? _listed?.Add(change.Room) != false : _listed?.Remove(change.Room) != false;
         if (!change.Answer && !(changed && _followsRooms))
             return;
         Send(ServerFrames.RoomChange(change.Room, change.Kind, change.Change));
