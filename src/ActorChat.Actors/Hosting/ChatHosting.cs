@@ -1,5 +1,6 @@
 using ActorChat.Accounts;
 using ActorChat.Rooms;
+using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
@@ -143,6 +144,7 @@ public static class ChatHosting
                 new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
             .WithActors((system, _) => Connections.DeliveryHubs.Get(system))
             .WithActors((system, _) => SessionGuard.Get(system))
+            .WithActors((system, _) => system.ActorOf(Props.Create<QuarantineWatch>(), "quarantine-watch"))
             .AddStartup((system, _) =>
             {
                 // A node without seed nodes is a cluster of one: it joins itself.
