@@ -6,7 +6,12 @@ using Akka.Event;
 namespace ActorChat.Accounts;
 
 // The rooms that follow the user from device to device: the account lists each room the user joined, was invited
-// to, or talks in directly, and tells every connection of the user of each change the moment it is stored.
+// to, or talks in directly, and tells every connection of the user of each change once it is stored.
+//
+// The list lives in the message table (a member's row per room: listed or not, read up to where), not in the
+// account's journal: a row is one statement in a transaction shared with the writes of every room and account of
+// the node, where a journal event costs a write of its own, and every user's first join of a room makes one. The
+// account reads its list from the table the first time it is asked about it, and keeps it in memory after that.
 public sealed partial class AccountActor
 {
     /// <summary>
@@ -37,40 +42,155 @@ public sealed partial class AccountActor
     /// <summary>The user's rooms, in the order they were listed.</summary>
     public sealed record RoomList(IReadOnlyList<ListedRoom> Rooms) : Serialization.IWireMessage;
 
+    private sealed record RoomsRead(IReadOnlyList<ListedRoom> Rooms);
+
+    private sealed record RoomsUnreadable(Exception Cause);
+
+    // A change of the list whose row is being written: its connections hear of it once it is stored, in the order
+    // the changes were made (two writes can complete together). One that changed nothing is only answered.
+    private sealed record PendingChange(RoomListChange Change, IActorRef? ReplyTo, bool Changed)
+    {
+        public bool Done { get; set; }
+
+        public bool Stored { get; set; }
+    }
+
+    private sealed record ChangeStored(PendingChange Pending);
+
+    private sealed record ChangeFailed(PendingChange Pending, Exception Cause);
+
     private readonly MessageTable _table = MessageTable.Get(Context.System);
 
-    private void OnListRoom(ListRoom list)
+    // Null until read from the table; the commands that come meanwhile wait for it, in order.
+    private AccountRooms? _rooms;
+    private List<(IAccountCommand Command, IActorRef Sender)>? _waitingForRooms;
+    private readonly Queue<PendingChange> _pendingChanges = new();
+
+    private void RoomCommands()
     {
-        // An invitation for a name nobody registered lists nothing: whoever registers it later starts with no rooms.
-        if (_account is null || !_rooms.WouldList(list.Room, list.Kind))
+        Command<ListRoom>(list =>
         {
-            if (_account is not null && !_rooms.TryGetKind(list.Room, out _))
-                Context.GetLogger().Info("Account {0} lists {1} rooms already; {2} is not listed", _key, AccountRooms.MaxRooms, list.Room);
-            return;
-        }
-        Persist(new RoomListed(list.Room, list.Kind, _clock.GetUtcNow()), listed =>
+            // An invitation for a name nobody registered lists nothing: whoever registers it later starts with no rooms.
+            if (_account is not null)
+                WithRooms(list, rooms => OnListRoom(rooms, list));
+        });
+        Command<UnlistRoom>(unlist => WithRooms(unlist, rooms => OnUnlistRoom(rooms, unlist)));
+        Command<GetRooms>(get => WithRooms(get, rooms => Sender.Tell(new RoomList(rooms.All))));
+        Command<RoomsRead>(read => RoomsReady(new AccountRooms(read.Rooms)));
+        Command<RoomsUnreadable>(unreadable =>
         {
-            _rooms.Apply(listed);
-            _table.RememberMembership(listed.Room, _key, listed: true);
-            TellConnections(new RoomListChange(listed.Room, listed.Kind, RoomListChange.Added));
+            Context.GetLogger().Error(unreadable.Cause, "The room list of {0} could not be read", _key);
+            var waiting = _waitingForRooms ?? [];
+            _waitingForRooms = null;
+            foreach (var (command, sender) in waiting)
+            {
+                if (command is GetRooms)
+                    sender.Tell(new Status.Failure(unreadable.Cause));
+            }
+        });
+        Command<ChangeStored>(stored =>
+        {
+            stored.Pending.Done = stored.Pending.Stored = true;
+            TellStoredChanges();
+        });
+        Command<ChangeFailed>(failed =>
+        {
+            // Nobody hears of it, and what the account holds in memory may now differ from the table: the list is
+            // read again when next needed.
+            Context.GetLogger().Error(failed.Cause, "A change of the room list of {0} could not be stored: {1} {2}", _key, failed.Pending.Change.Change, failed.Pending.Change.Room);
+            failed.Pending.Done = true;
+            _rooms = null;
+            TellStoredChanges();
         });
     }
 
-    private void OnUnlistRoom(UnlistRoom unlist)
+    private void WithRooms(IAccountCommand command, Action<AccountRooms> handle)
     {
-        if (!_rooms.TryGetKind(unlist.Room, out var kind))
+        if (_rooms is { } rooms && _waitingForRooms is null)
         {
-            unlist.ReplyTo?.Tell(new RoomListChange(unlist.Room, KindOf(unlist.Room), unlist.Reason, Answer: true));
+            handle(rooms);
             return;
         }
-        Persist(new RoomUnlisted(unlist.Room, unlist.Reason, _clock.GetUtcNow()), unlisted =>
+        if (_waitingForRooms is null)
         {
-            _rooms.Apply(unlisted);
-            _table.RememberMembership(unlisted.Room, _key, listed: false);
-            var change = new RoomListChange(unlisted.Room, kind, unlisted.Reason);
-            TellConnections(change, except: unlist.ReplyTo);
-            unlist.ReplyTo?.Tell(change with { Answer = true });
-        });
+            _waitingForRooms = [];
+            _table.ReadListedRoomsAsync(_key, AccountRooms.MaxRooms).PipeTo(Self,
+                success: listed => new RoomsRead(listed),
+                failure: e => new RoomsUnreadable(e));
+        }
+        _waitingForRooms.Add((command, Sender));
+    }
+
+    private void RoomsReady(AccountRooms rooms)
+    {
+        _rooms = rooms;
+        var waiting = _waitingForRooms ?? [];
+        _waitingForRooms = null;
+        foreach (var (command, sender) in waiting)
+        {
+            switch (command)
+            {
+                case ListRoom list:
+                    OnListRoom(rooms, list);
+                    break;
+                case UnlistRoom unlist:
+                    OnUnlistRoom(rooms, unlist);
+                    break;
+                case GetRooms:
+                    sender.Tell(new RoomList(rooms.All));
+                    break;
+            }
+        }
+    }
+
+    private void OnListRoom(AccountRooms rooms, ListRoom list)
+    {
+        if (!rooms.WouldList(list.Room, list.Kind))
+        {
+            if (!rooms.TryGetKind(list.Room, out _))
+                Context.GetLogger().Info("Account {0} lists {1} rooms already; {2} is not listed", _key, AccountRooms.MaxRooms, list.Room);
+            return;
+        }
+        rooms.List(new ListedRoom(list.Room, list.Kind));
+        Store(new RoomListChange(list.Room, list.Kind, RoomListChange.Added), null,
+            _table.RememberListingAsync(list.Room, _key, listed: true, _clock.GetUtcNow()));
+    }
+
+    private void OnUnlistRoom(AccountRooms rooms, UnlistRoom unlist)
+    {
+        if (!rooms.TryGetKind(unlist.Room, out var kind))
+        {
+            // Nothing to store, but the answer still waits for the changes before it.
+            Store(new RoomListChange(unlist.Room, KindOf(unlist.Room), unlist.Reason), unlist.ReplyTo, written: null);
+            return;
+        }
+        rooms.Unlist(unlist.Room);
+        Store(new RoomListChange(unlist.Room, kind, unlist.Reason), unlist.ReplyTo,
+            _table.RememberListingAsync(unlist.Room, _key, listed: false, _clock.GetUtcNow()));
+    }
+
+    // written: the row's write, or null for a change that changed nothing and stores nothing.
+    private void Store(RoomListChange change, IActorRef? replyTo, Task? written)
+    {
+        var pending = new PendingChange(change, replyTo, Changed: written is not null) { Done = written is null, Stored = written is null };
+        _pendingChanges.Enqueue(pending);
+        if (written is null)
+            TellStoredChanges();
+        else
+            written.PipeTo(Self, success: () => new ChangeStored(pending), failure: e => new ChangeFailed(pending, e));
+    }
+
+    private void TellStoredChanges()
+    {
+        while (_pendingChanges.TryPeek(out var next) && next.Done)
+        {
+            _pendingChanges.Dequeue();
+            if (!next.Stored)
+                continue;
+            if (next.Changed)
+                TellConnections(next.Change, except: next.ReplyTo);
+            next.ReplyTo?.Tell(next.Change with { Answer = true });
+        }
     }
 
     private void TellConnections(RoomListChange change, IActorRef? except = null)

@@ -107,7 +107,6 @@ public sealed partial class AccountActor : ReceivePersistentActor
     private readonly TimeProvider _clock;
     private readonly Dictionary<IActorRef, string> _connections = [];
     private readonly Dictionary<string, DateTimeOffset> _revoked = new(StringComparer.Ordinal);
-    private readonly AccountRooms _rooms = new();
     private AccountRegistered? _account;
     private long _generation;
 
@@ -127,8 +126,9 @@ public sealed partial class AccountActor : ReceivePersistentActor
         Recover<AccountRegistered>(registered => _account = registered);
         Recover<SessionRevoked>(revoked => _revoked[revoked.Session] = revoked.Until);
         Recover<AllSessionsRevoked>(revoked => Apply(revoked));
-        Recover<RoomListed>(listed => _rooms.Apply(listed));
-        Recover<RoomUnlisted>(unlisted => _rooms.Apply(unlisted));
+        // The room list of earlier versions: the message table holds it too, and is read instead (AccountActor.Rooms.cs).
+        Recover<RoomListed>(_ => { });
+        Recover<RoomUnlisted>(_ => { });
 
         Command<Register>(register =>
         {
@@ -166,9 +166,7 @@ public sealed partial class AccountActor : ReceivePersistentActor
             EndConnections(_ => true);
             Changed();
         }));
-        Command<ListRoom>(OnListRoom);
-        Command<UnlistRoom>(OnUnlistRoom);
-        Command<GetRooms>(_ => Sender.Tell(new RoomList(_rooms.All)));
+        RoomCommands();
         Command<Terminated>(terminated =>
         {
             _connections.Remove(terminated.ActorRef);

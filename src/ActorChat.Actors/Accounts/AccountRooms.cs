@@ -3,10 +3,13 @@ using ActorChat.Serialization;
 
 namespace ActorChat.Accounts;
 
-/// <summary>Journal event: a room went into the account's room list (joined, invited to, or a direct room).</summary>
+// Written by earlier versions, which kept the list in the account's journal; an account recovering from such a
+// journal reads past them: every listing they record is also a row of the message table, which now keeps the list.
+
+/// <summary>Journal event of earlier versions: a room went into the account's room list.</summary>
 public sealed record RoomListed(string Room, RoomKind Kind, DateTimeOffset At) : IStoredRecord;
 
-/// <summary>Journal event: a room left the account's room list; <paramref name="Reason"/> is one of <see cref="RoomListChange"/>'s.</summary>
+/// <summary>Journal event of earlier versions: a room left the account's room list.</summary>
 public sealed record RoomUnlisted(string Room, string Reason, DateTimeOffset At) : IStoredRecord;
 
 /// <summary>One room of an account's list.</summary>
@@ -26,26 +29,25 @@ public sealed record RoomListChange(string Room, RoomKind Kind, string Change, b
 
 /// <summary>
 /// The rooms of one account, in the order they were listed: what the user joined, was invited to, or talks in
-/// directly. Only the account changes it; each change is one journal event, and one that would change nothing is
-/// not stored at all.
+/// directly. Only the account changes it, as read from the message table (see <see cref="Hosting.MessageTable"/>),
+/// where each change is stored as it is made.
 /// </summary>
-internal sealed class AccountRooms
+internal sealed class AccountRooms(IEnumerable<ListedRoom> rooms)
 {
     /// <summary>The most rooms one account lists: joins past it still work, they are just not remembered.</summary>
     public const int MaxRooms = 1000;
 
-    // In listing order; made with the first room, as an account with open connections stays in memory. A list, not a
-    // dictionary: it is short, and most accounts hold a handful of rooms.
-    private List<ListedRoom>? _rooms;
+    // A list, not a dictionary: it is short, and most accounts hold a handful of rooms.
+    private readonly List<ListedRoom> _rooms = [.. rooms];
 
-    public int Count => _rooms?.Count ?? 0;
+    public int Count => _rooms.Count;
 
-    public IReadOnlyList<ListedRoom> All => _rooms is null ? [] : [.. _rooms];
+    public IReadOnlyList<ListedRoom> All => [.. _rooms];
 
     public bool TryGetKind(string room, out RoomKind kind)
     {
         var index = IndexOf(room);
-        kind = index >= 0 ? _rooms![index].Kind : default;
+        kind = index >= 0 ? _rooms[index].Kind : default;
         return index >= 0;
     }
 
@@ -53,21 +55,21 @@ internal sealed class AccountRooms
     public bool WouldList(string room, RoomKind kind) =>
         TryGetKind(room, out var listed) ? listed != kind : Count < MaxRooms;
 
-    public void Apply(RoomListed listed)
+    public void List(ListedRoom listed)
     {
         var index = IndexOf(listed.Room);
         if (index >= 0)
-            _rooms![index] = new ListedRoom(listed.Room, listed.Kind);
+            _rooms[index] = listed;
         else
-            (_rooms ??= []).Add(new ListedRoom(listed.Room, listed.Kind));
+            _rooms.Add(listed);
     }
 
-    public void Apply(RoomUnlisted unlisted)
+    public void Unlist(string room)
     {
-        var index = IndexOf(unlisted.Room);
+        var index = IndexOf(room);
         if (index >= 0)
-            _rooms!.RemoveAt(index);
+            _rooms.RemoveAt(index);
     }
 
-    private int IndexOf(string room) => _rooms?.FindIndex(listed => listed.Room == room) ?? -1;
+    private int IndexOf(string room) => _rooms.FindIndex(listed => listed.Room == room);
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using ActorChat.Accounts;
+using ActorChat.Rooms;
 
 namespace ActorChat.Hosting;
 
@@ -7,11 +9,47 @@ namespace ActorChat.Hosting;
 // directory its member counts, without waking a single room.
 public sealed partial class MessageTable
 {
-    /// <summary>Records that <paramref name="member"/>'s account lists <paramref name="room"/>, or (false) no longer does.</summary>
-    public void RememberMembership(string room, string member, bool listed) => Enqueue(room, new MemberWrite(member, listed, 0));
+    /// <summary>
+    /// Records that <paramref name="member"/>'s account lists <paramref name="room"/> (since <paramref name="at"/>, which
+    /// orders the list), or no longer does. Completes once the row is committed.
+    /// </summary>
+    public Task RememberListingAsync(string room, string member, bool listed, DateTimeOffset at)
+    {
+        var write = new TableWrite(room, [], 0, new MemberWrite(member, listed, 0, at.UtcTicks));
+        if (!_writes.Writer.TryWrite(write))
+            write.Done.TrySetException(new ObjectDisposedException(nameof(MessageTable)));
+        return write.Done.Task;
+    }
+
+    /// <summary>
+    /// The rooms <paramref name="member"/>'s account lists, in the order they were listed, at most <paramref name="limit"/>;
+    /// each with its kind (a direct room by its name, a private one as its creation recorded).
+    /// </summary>
+    public async Task<IReadOnlyList<ListedRoom>> ReadListedRoomsAsync(string member, int limit)
+    {
+        await _schema.Value.ConfigureAwait(false);
+        await using var connection = await OpenAsync().ConfigureAwait(false);
+        // Rows listed before listed_at existed have none: they come first, by name.
+        await using var command = Command(connection, """
+            SELECT m.room, COALESCE(a.private, 0) FROM actorchat_members m
+            LEFT JOIN actorchat_room_access a ON a.room = m.room
+            WHERE m.member = @member AND m.listed = 1
+            ORDER BY COALESCE(m.listed_at, 0), m.room LIMIT @limit
+            """, ("member", member), ("limit", limit));
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        var rooms = new List<ListedRoom>();
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            var room = reader.GetString(0);
+            var kind = Protocol.Limits.DirectRoomUsers(room) is not null ? RoomKind.Direct
+                : Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture) == 1 ? RoomKind.Private : RoomKind.Public;
+            rooms.Add(new ListedRoom(room, kind));
+        }
+        return rooms;
+    }
 
     /// <summary>Records that <paramref name="member"/> read <paramref name="room"/> up to <paramref name="seq"/>; a marker never moves back.</summary>
-    public void RememberRead(string room, string member, long seq) => Enqueue(room, new MemberWrite(member, null, seq));
+    public void RememberRead(string room, string member, long seq) => Enqueue(room, new MemberWrite(member, null, seq, 0));
 
     // Nothing waits on these rows: a marker lost in a crash is moved again by the member's next read.
     private void Enqueue(string room, MemberWrite member) =>
@@ -88,8 +126,11 @@ public sealed partial class MessageTable
     }
 }
 
-/// <summary>A row of a member's: <see cref="Listed"/> set records a listing, null records a read marker at <see cref="ReadSeq"/>.</summary>
-internal sealed record MemberWrite(string Member, bool? Listed, long ReadSeq);
+/// <summary>
+/// A row of a member's: <see cref="Listed"/> set records a listing (made at <see cref="ListedAt"/>, in ticks) or its
+/// end, null records a read marker at <see cref="ReadSeq"/>.
+/// </summary>
+internal sealed record MemberWrite(string Member, bool? Listed, long ReadSeq, long ListedAt);
 
 /// <summary>Where a room stands for one member: its latest seq, when something last happened in it, and how far they read.</summary>
 public sealed record RoomState(long Seq, DateTimeOffset? LastActivity, long Read)

@@ -90,9 +90,10 @@ public sealed partial class MessageTable
 
         private Task ApplyAsync(string room, MemberWrite member) => member.Listed is { } listed
             ? RunAsync("""
-                INSERT INTO actorchat_members (room, member, listed, read_seq) VALUES (@room, @member, @listed, 0)
-                ON CONFLICT (room, member) DO UPDATE SET listed = excluded.listed
-                """, ("room", room), ("member", member.Member), ("listed", (short)(listed ? 1 : 0)))
+                INSERT INTO actorchat_members (room, member, listed, read_seq, listed_at) VALUES (@room, @member, @listed, 0, @at)
+                ON CONFLICT (room, member) DO UPDATE SET listed = excluded.listed,
+                    listed_at = CASE WHEN actorchat_members.listed = 1 AND excluded.listed = 1 THEN actorchat_members.listed_at ELSE excluded.listed_at END
+                """, ("room", room), ("member", member.Member), ("listed", (short)(listed ? 1 : 0)), ("at", member.ListedAt))
             : RunAsync("""
                 INSERT INTO actorchat_members (room, member, listed, read_seq) VALUES (@room, @member, 0, @read)
                 ON CONFLICT (room, member) DO UPDATE SET read_seq = excluded.read_seq WHERE actorchat_members.read_seq < excluded.read_seq

@@ -225,7 +225,7 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
                 room VARCHAR(255) NOT NULL PRIMARY KEY, private SMALLINT NOT NULL);
             CREATE TABLE IF NOT EXISTS actorchat_members (
                 room VARCHAR(255) NOT NULL, member VARCHAR(64) NOT NULL, listed SMALLINT NOT NULL, read_seq BIGINT NOT NULL,
-                PRIMARY KEY (room, member));
+                listed_at BIGINT NULL, PRIMARY KEY (room, member));
             CREATE INDEX IF NOT EXISTS actorchat_members_by_member ON actorchat_members (member);
             CREATE TABLE IF NOT EXISTS actorchat_attachments (
                 id VARCHAR(32) NOT NULL PRIMARY KEY, owner VARCHAR(64) NOT NULL, content_type VARCHAR(32) NOT NULL,
@@ -254,18 +254,18 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
     // Columns added since the table was first made: a table of an earlier version gets them.
     private async Task AddColumnsAsync(DbConnection connection)
     {
-        foreach (var (column, type) in new[] { ("reply_to", "BIGINT"), ("attachment", "TEXT") })
+        foreach (var (table, column, type) in new[] { ("actorchat_messages", "reply_to", "BIGINT"), ("actorchat_messages", "attachment", "TEXT"), ("actorchat_members", "listed_at", "BIGINT") })
         {
             if (_postgres)
             {
-                await using var alter = Command(connection, $"ALTER TABLE actorchat_messages ADD COLUMN IF NOT EXISTS {column} {type} NULL");
+                await using var alter = Command(connection, $"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {type} NULL");
                 await alter.ExecuteNonQueryAsync().ConfigureAwait(false);
                 continue;
             }
-            await using var check = Command(connection, $"SELECT COUNT(*) FROM pragma_table_info('actorchat_messages') WHERE name = '{column}'");
+            await using var check = Command(connection, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'");
             if (Convert.ToInt64(await check.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
             {
-                await using var alter = Command(connection, $"ALTER TABLE actorchat_messages ADD COLUMN {column} {type} NULL");
+                await using var alter = Command(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type} NULL");
                 await alter.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
         }

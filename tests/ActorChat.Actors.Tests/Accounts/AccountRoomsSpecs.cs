@@ -80,7 +80,7 @@ public sealed class AccountRoomsSpecs : ChatSpec
     }
 
     [Fact]
-    public void The_room_list_survives_the_account_stopping_and_recovering_from_its_journal()
+    public void The_room_list_survives_the_account_stopping_and_is_read_back_in_its_order_with_each_rooms_kind()
     {
         var account = StartRegistered();
         account.Tell(new AccountActor.ListRoom("alice", "garden", RoomKind.Public));
@@ -93,8 +93,26 @@ public sealed class AccountRoomsSpecs : ChatSpec
         ExpectTerminated(account);
 
         var recovered = StartAccount();
+        // Commands that come while the list is read wait for it, in order.
+        recovered.Tell(new AccountActor.ListRoom("alice", "garden", RoomKind.Public));
 
-        Assert.Equal([new ListedRoom("dm:alice:bob", RoomKind.Direct), new ListedRoom("attic", RoomKind.Public)], ListOf(recovered));
+        Assert.Equal([new ListedRoom("dm:alice:bob", RoomKind.Direct), new ListedRoom("attic", RoomKind.Public), new ListedRoom("garden", RoomKind.Public)],
+            ListOf(recovered));
+    }
+
+    [Fact]
+    public async Task A_private_room_is_read_back_as_private_once_its_creation_is_stored()
+    {
+        var account = StartRegistered();
+        account.Tell(new AccountActor.ListRoom("alice", "secret", RoomKind.Private));
+        await MessageTable.Get(Sys).WriteAsync("secret", [new RevisedEvent(1, new RoomCreated("c1", "bob", true, DateTimeOffset.UtcNow))], 0);
+        account.Tell(new AccountActor.UnlistRoom("alice", "nothing", RoomListChange.Forgotten, TestActor));
+        ExpectMsg<RoomListChange>();
+        Watch(account);
+        Sys.Stop(account);
+        ExpectTerminated(account);
+
+        Assert.Equal([new ListedRoom("secret", RoomKind.Private)], ListOf(StartAccount()));
     }
 
     [Fact]
