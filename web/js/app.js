@@ -36,7 +36,7 @@ function andClose(result) {
 const ui = {
   sidebar: createSidebar({
     join: (name, options) => andClose(chat ? chat.join(name, options) : 'Not signed in'),
-    openDirect: (user) => andClose(chat ? chat.openDirect(user) : 'Not signed in'),
+    openDirect: (user) => andClose(chat ? chat.account.openDirect(user) : 'Not signed in'),
     select: (name) => andClose(chat?.select(name)),
     leave: (name) => {
       if (!chat) return;
@@ -49,27 +49,27 @@ const ui = {
     signOutEverywhere: () => signOutEverywhere(),
   }),
   directory: createDirectory({
-    browse: (prefix, after) => chat?.browse(prefix, after) ?? false,
+    browse: (prefix, after) => chat?.account.browse(prefix, after) ?? false,
     join: (name) => andClose(chat ? chat.join(name) : 'Not signed in'),
   }),
   header: createRoomHeader({
-    openDirect: (user) => chat?.openDirect(user),
-    changeMember: (user, invite) => chat?.changeMember(user, invite),
+    openDirect: (user) => chat?.account.openDirect(user),
+    changeMember: (user, invite) => chat?.account.changeMember(user, invite),
   }),
   messages: createMessageView({
     loadOlder: () => chat?.loadOlder(),
     retry: (id) => chat?.retry(id),
     canChange: () => (chat ? chat.protocol >= 2 : false),
     edit: (msg) => ui.composer.startEdit(msg),
-    remove: (seq) => chat?.remove(seq),
-    toggleReaction: (seq, emoji) => chat?.toggleReaction(seq, emoji),
+    remove: (seq) => chat?.changes.remove(seq),
+    toggleReaction: (seq, emoji) => chat?.changes.toggleReaction(seq, emoji),
     reply: (msg) => ui.composer.startReply(msg),
   }),
   composer: createComposer({
     send: (text, replyTo, attachment, localUrl) => (chat ? chat.send(text, replyTo, attachment, localUrl) : false),
     failed: (text) => ui.notices.show(text),
-    saveEdit: (seq, text) => (chat ? chat.edit(seq, text) : false),
-    typed: () => chat?.typed(),
+    saveEdit: (seq, text) => (chat ? chat.changes.edit(seq, text) : false),
+    typed: () => chat?.signals.typed(),
   }),
   notices: createNotices(),
   banner: createConnectionBanner(),

@@ -1,23 +1,22 @@
 // The chat controller: owns the rooms, the connection and the user's actions, and
-// batches rendering into one pass per task. Server frames are handled in frames.js.
+// batches rendering into one pass per task. Server frames are handled in frames.js; the
+// account's room list in roomlist.js, edits and reactions in changes.js, typing and
+// receipts in signals.js.
 
 import { Room, attachmentOf } from './store.js';
 import { Connection } from './connection.js';
 import { loadPrefs, savePrefs } from './storage.js';
 import { handleFrame } from './frames.js';
-import { ROOM_RE, DIRECT_RE, directRoom, directPeer, sameUser } from './validate.js';
+import { ROOM_RE, DIRECT_RE, directPeer } from './validate.js';
 import { newClientId } from './ids.js';
 import { notify } from './ui/notify.js';
+import { MessageChanges } from './changes.js';
+import { Signals, pageInView } from './signals.js';
+import { AccountRooms } from './roomlist.js';
 
-const TYPING_SEND_EVERY_MS = 2000;
-const TYPING_SHOW_MS = 3000;
-const READ_THROTTLE_MS = 1000;
 const GAP_WAIT_MS = 1500;
 const REJOIN_WAIT_MS = 3000;
 const HISTORY_PAGE = 50;
-// How long the rooms wait for the server's room list before they are joined from what this browser remembers.
-const ROOMS_WAIT_MS = 5000;
-const KINDS = new Set(['public', 'private', 'direct']);
 
 export class Chat {
   /**
@@ -33,14 +32,10 @@ export class Chat {
     this.current = null;
     this.stopped = false;
     this.dirty = null;
-    this.typingSentAt = 0;
-    this.typingRoom = null;
-    this.readTimer = null;
-    this.readAt = 0;
     this.protocol = 1; // from welcome: 2 when the server takes edits, reactions and resumes by revision
-    this.changes = new Map(); // client id -> { room, seq, kind, value } of a change awaiting its ack
-    this.synced = false; // the server's room list was taken in once (kept across reloads)
-    this.roomsTimer = null; // while the server's room list is awaited after a welcome
+    this.changes = new MessageChanges(this);
+    this.signals = new Signals(this);
+    this.account = new AccountRooms(this);
     this.conn = new Connection({
       getToken: hooks.getToken,
       onWelcome: (frame) => this.#onWelcome(frame),
@@ -63,9 +58,9 @@ export class Chat {
 
   start(token) {
     const prefs = loadPrefs(this.me);
-    for (const name of prefs.rooms) this.#addRoom(name);
+    for (const name of prefs.rooms) this.addRoom(name);
     this.current = prefs.current ?? prefs.rooms[0] ?? null;
-    this.synced = prefs.synced;
+    this.account.synced = prefs.synced;
     this.ui.sidebar.setUser(this.me);
     document.addEventListener('visibilitychange', this.onVisibility);
     window.addEventListener('focus', this.onVisibility);
@@ -80,9 +75,9 @@ export class Chat {
     this.conn.stop();
     document.removeEventListener('visibilitychange', this.onVisibility);
     window.removeEventListener('focus', this.onVisibility);
-    clearTimeout(this.readTimer);
-    clearTimeout(this.roomsTimer);
-    for (const room of this.rooms.values()) this.#forgetTimers(room);
+    this.signals.stop();
+    this.account.stop();
+    for (const room of this.rooms.values()) this.forgetTimers(room);
   }
 
   currentRoom() {
@@ -101,7 +96,7 @@ export class Chat {
     if (!ROOM_RE.test(name) && !DIRECT_RE.test(name)) return 'Only a–z, 0–9, _ and - (1–64 characters)';
     if (createPrivate && this.protocol < 2) return 'This server has no private rooms';
     if (!this.rooms.has(name)) {
-      const room = this.#addRoom(name);
+      const room = this.addRoom(name);
       room.create = createPrivate;
       room.requested = true;
       this.sendJoin(room);
@@ -112,55 +107,16 @@ export class Chat {
     return '';
   }
 
-  /** Opens the direct room with another user, started on the server with `dm` (which checks the user exists). */
-  openDirect(user) {
-    const name = directRoom(this.me, user);
-    if (!name) return 'That is you';
-    if (this.protocol < 2) return 'This server has no direct messages';
-    if (!this.rooms.has(name)) {
-      const room = this.#addRoom(name);
-      room.pendingDirect = true;
-      room.requested = true;
-      this.conn.send({ type: 'dm', user });
-    }
-    this.select(name);
-    return '';
-  }
-
-  /** The owner of a private room lets a user in, or takes them off its roster. */
-  changeMember(user, invite) {
-    const room = this.currentRoom();
-    if (!room || !room.isPrivate || !room.joinedOnConn) return;
-    this.conn.send({ type: invite ? 'invite' : 'remove', room: room.name, user });
-  }
-
-  /** The room's owner removed this user: the room goes, and the user is told. */
-  removedFrom(name) {
-    if (!this.rooms.has(name)) return;
-    this.#drop(name);
-    this.ui.notices.show(`You were removed from #${name}`);
-  }
-
-  /** A `dm` naming no user: the room that was waiting for it goes (the server never had it). */
-  directFailed(user) {
-    for (const room of this.rooms.values()) {
-      if (room.pendingDirect && sameUser(room.peer, user)) {
-        this.#drop(room.name);
-        return true;
-      }
-    }
-    return false;
-  }
-
-  #drop(name) {
-    this.#forgetTimers(this.rooms.get(name));
+  /** Takes a room off this page (the server dropped it, or never had it). */
+  dropRoom(name) {
+    this.forgetTimers(this.rooms.get(name));
     this.rooms.delete(name);
     if (this.current === name) this.current = this.rooms.keys().next().value ?? null;
-    this.#persist();
+    this.persist();
     this.invalidate({ forceBottom: true });
   }
 
-  #addRoom(name) {
+  addRoom(name) {
     const room = new Room(name);
     room.peer = directPeer(name, this.me);
     room.direct = Boolean(room.peer);
@@ -176,7 +132,7 @@ export class Chat {
     room.lineAfter = room.unread > 0 ? room.readSent : null;
     room.unread = 0;
     room.attention = false;
-    this.#persist();
+    this.persist();
     this.invalidate({ forceBottom: true });
     this.ui.composer.focus();
   }
@@ -186,10 +142,10 @@ export class Chat {
     const room = this.rooms.get(name);
     if (!room) return;
     this.conn.send({ type: this.protocol >= 2 ? 'forget' : 'leave', room: name });
-    this.#forgetTimers(room);
+    this.forgetTimers(room);
     this.rooms.delete(name);
     if (this.current === name) this.current = this.rooms.keys().next().value ?? null;
-    this.#persist();
+    this.persist();
     this.invalidate({ forceBottom: true });
   }
 
@@ -243,74 +199,12 @@ export class Chat {
     this.invalidate();
   }
 
-  /** Replaces the text of one of the user's own messages. */
-  edit(seq, text) {
-    return this.#change(seq, 'edit', { text });
-  }
-
-  /** Deletes one of the user's own messages. */
-  remove(seq) {
-    return this.#change(seq, 'delete', {});
-  }
-
-  /** Adds the user's reaction, or takes it back when the user already reacted with it. */
-  toggleReaction(seq, emoji) {
-    const msg = this.currentRoom()?.bySeq.get(seq);
-    if (!msg) return false;
-    return this.#change(seq, msg.mine.has(emoji) ? 'unreact' : 'react', { emoji });
-  }
-
-  #change(seq, kind, fields) {
-    const room = this.currentRoom();
-    if (!room || !room.joinedOnConn || this.protocol < 2) return false;
-    const id = newClientId();
-    if (!this.conn.send({ type: kind, room: room.name, id, seq, ...fields })) return false;
-    this.changes.set(id, { room: room.name, seq, kind, value: fields.text ?? fields.emoji });
-    return true;
-  }
-
-  /** The ack of one of our changes: it is now true for everyone, so show it here. */
-  changeAcked(room, id) {
-    const change = this.changes.get(id);
-    if (!change) return false;
-    this.changes.delete(id);
-    if (change.kind === 'edit') room.edited(change.seq, change.value, new Date().toISOString());
-    else if (change.kind === 'delete') room.deleted(change.seq);
-    else {
-      const msg = room.bySeq.get(change.seq);
-      const entry = msg?.reactions.find((r) => r.emoji === change.value);
-      const mine = msg?.mine.has(change.value);
-      // An ack of a change that changed nothing (already so) leaves the count as it is.
-      if (change.kind === 'react' && !mine) room.reacted(change.seq, this.me, change.value, true, (entry?.count ?? 0) + 1, this.me);
-      if (change.kind === 'unreact' && mine) room.reacted(change.seq, this.me, change.value, false, Math.max(0, (entry?.count ?? 1) - 1), this.me);
-    }
-    this.invalidate();
-    return true;
-  }
-
-  /** An error about one of our changes: forget it; true when the id was one. */
-  changeFailed(id) {
-    return this.changes.delete(id);
-  }
-
   loadOlder() {
     const room = this.currentRoom();
     if (!room || room.historyBusy || !room.canLoadOlder()) return;
     if (this.conn.send({ type: 'history', room: room.name, before: room.minSeq, limit: HISTORY_PAGE })) {
       room.historyBusy = true;
       this.invalidate();
-    }
-  }
-
-  /** The user typed in the composer: tell the room at most once every 2 s. */
-  typed() {
-    const room = this.currentRoom();
-    if (!room || !room.joinedOnConn) return;
-    const now = Date.now();
-    if (this.typingRoom === room.name && now - this.typingSentAt < TYPING_SEND_EVERY_MS) return;
-    if (this.conn.send({ type: 'typing', room: room.name })) {
-      this.typingRoom = room.name;
-      this.typingSentAt = now;
     }
   }
 
@@ -371,27 +265,6 @@ export class Chat {
     }, wait);
   }
 
-  showTyping(room, user) {
-    clearTimeout(room.typing.get(user));
-    room.typing.set(
-      user,
-      setTimeout(() => {
-        room.typing.delete(user);
-        this.invalidate();
-      }, TYPING_SHOW_MS),
-    );
-    this.invalidate();
-  }
-
-  stopTyping(room, user) {
-    for (const [name, timer] of room.typing) {
-      if (name.toLowerCase() === String(user).toLowerCase()) {
-        clearTimeout(timer);
-        room.typing.delete(name);
-      }
-    }
-  }
-
   // ---- rendering ----------------------------------------------------------
 
   /** Marks the view dirty; one render runs at the end of the current task. */
@@ -415,31 +288,7 @@ export class Chat {
     const unread = rooms.reduce((sum, r) => sum + r.unread, 0);
     const attention = rooms.some((r) => r.attention);
     document.title = `${unread ? `(${unread}) ` : ''}${attention ? '@ ' : ''}ActorChat`;
-    if (room && room.maxSeq > room.readSent) this.#markReadSoon();
-  }
-
-  /** Tells the server, at most once a second per room, how far this page has received the room (protocol 2). */
-  receivedSoon(room) {
-    if (this.protocol < 2 || room.receivedTimer) return;
-    room.receivedTimer = setTimeout(() => {
-      room.receivedTimer = null;
-      const seq = room.maxSeq;
-      if (this.rooms.get(room.name) !== room || !room.joinedOnConn || seq <= room.receivedSent) return;
-      if (this.conn.send({ type: 'received', room: room.name, seq })) room.receivedSent = seq;
-    }, READ_THROTTLE_MS);
-  }
-
-  #markReadSoon() {
-    if (this.readTimer) return;
-    const wait = Math.max(0, this.readAt + READ_THROTTLE_MS - Date.now());
-    this.readTimer = setTimeout(() => {
-      this.readTimer = null;
-      this.readAt = Date.now();
-      const room = this.currentRoom();
-      if (!room || !room.joinedOnConn || !pageInView()) return;
-      const seq = room.maxSeq;
-      if (seq > room.readSent && this.conn.send({ type: 'read', room: room.name, seq })) room.readSent = seq;
-    }, wait);
+    if (room && room.maxSeq > room.readSent) this.signals.markReadSoon();
   }
 
   #onWelcome(frame) {
@@ -449,91 +298,32 @@ export class Chat {
       this.ui.sidebar.setUser(this.me);
     }
     if (this.protocol < 2) {
-      this.#joinAll();
+      this.joinAll();
       return;
     }
-    // The server keeps the user's rooms: ask for them first, and join once they are in (or after a while without them).
-    this.conn.send({ type: 'rooms' });
-    clearTimeout(this.roomsTimer);
-    this.roomsTimer = setTimeout(() => {
-      this.roomsTimer = null;
-      this.#joinAll();
-    }, ROOMS_WAIT_MS);
+    // The server keeps the user's rooms: they come first.
+    this.account.request();
   }
 
-  #joinAll() {
+  /** Joins every room not joined on this connection yet. */
+  joinAll() {
     for (const room of this.rooms.values()) {
       if (!room.joinedOnConn && !room.joining) this.sendJoin(room);
     }
   }
 
-  /** Asks for a page of the directory of public rooms. */
-  browse(prefix, after = null) {
-    if (this.protocol < 2) return false;
-    const frame = { type: 'directory', prefix };
-    if (after) frame.after = after;
-    return this.conn.send(frame);
-  }
-
-  /**
-   * The server's room list, with unread counts: it adds the rooms this browser did not know of. Once taken in, it
-   * also decides which remembered rooms stay (a room forgotten elsewhere goes); the first time, both are kept, and
-   * joining them puts the remembered ones in the server's list.
-   */
-  roomList(entries) {
-    const listed = new Map();
-    for (const entry of entries) {
-      if (entry && typeof entry.room === 'string' && KINDS.has(entry.kind)) listed.set(entry.room, entry);
-    }
-    if (this.synced) {
-      for (const room of [...this.rooms.values()]) {
-        if (!listed.has(room.name) && !room.requested) this.#drop(room.name);
-      }
-    }
-    for (const [name, entry] of listed) {
-      const room = this.rooms.get(name) ?? this.#addRoom(name);
-      if (entry.kind === 'private') room.isPrivate = true;
-      // Until the room is loaded here, the server's counts are the ones to show.
-      if (!room.loaded && Number.isInteger(entry.unread)) room.unread = name === this.current ? 0 : entry.unread;
-      if (Number.isInteger(entry.read) && entry.read > room.readSent) room.readSent = entry.read;
-    }
-    if (!this.current) this.current = this.rooms.keys().next().value ?? null;
-    this.synced = true;
-    this.#persist();
-    clearTimeout(this.roomsTimer);
-    this.roomsTimer = null;
-    this.#joinAll();
-    this.invalidate({ forceBottom: true });
-  }
-
-  /** The user's room list changed on the server: a room to add (and join), or one forgotten or removed elsewhere. */
-  roomChanged(name, kind, change) {
-    if (change === 'added' && !this.rooms.has(name)) {
-      const room = this.#addRoom(name);
-      room.isPrivate = kind === 'private';
-      this.#persist();
-      if (this.conn.connected) this.sendJoin(room);
-      this.invalidate();
-    } else if (change === 'forgotten' && this.rooms.has(name)) {
-      this.#drop(name);
-    } else if (change === 'removed') {
-      this.removedFrom(name);
-    }
-  }
-
   #onDown() {
-    clearTimeout(this.roomsTimer);
-    this.roomsTimer = null;
+    this.account.stop();
     for (const room of this.rooms.values()) {
       room.joinedOnConn = false;
       room.joining = false;
       room.historyBusy = false;
-      this.#forgetTimers(room);
+      this.forgetTimers(room);
     }
     this.invalidate();
   }
 
-  #forgetTimers(room) {
+  forgetTimers(room) {
     for (const timer of room.typing.values()) clearTimeout(timer);
     room.typing.clear();
     clearTimeout(room.rejoinTimer);
@@ -542,12 +332,8 @@ export class Chat {
     room.receivedTimer = null;
   }
 
-  #persist() {
-    savePrefs(this.me, [...this.rooms.keys()], this.current, this.synced);
+  /** Remembers this browser's rooms, the open one and whether the server's list was taken in. */
+  persist() {
+    savePrefs(this.me, [...this.rooms.keys()], this.current, this.account.synced);
   }
-}
-
-/** A hidden tab is not being read, unless it has focus (e.g. a focused window under automation). */
-function pageInView() {
-  return document.visibilityState === 'visible' || document.hasFocus();
 }

@@ -61,7 +61,7 @@ const HANDLERS = {
     room.loaded = true;
     room.joinedOnConn = true;
     room.joining = false;
-    chat.receivedSoon(room);
+    chat.signals.receivedSoon(room);
     chat.resendPending(room);
     // Past the replay limit: keep asking from where we got to until the replay is complete.
     if (f.truncated && room.contiguousTop() > (room.lastSince ?? -1)) chat.sendJoin(room);
@@ -77,8 +77,8 @@ const HANDLERS = {
       chat.invalidate(); // an own pending message may just have been settled
       return;
     }
-    chat.stopTyping(room, added.from);
-    chat.receivedSoon(room);
+    chat.signals.stopTyping(room, added.from);
+    chat.signals.receivedSoon(room);
     if (!added.own && !chat.isShown(room)) {
       room.unread++;
       // A mention of the user, or anything in a direct conversation, asks for attention.
@@ -92,7 +92,7 @@ const HANDLERS = {
     const room = roomOf(chat, f);
     if (!room) return;
     room.noteRev(f.rev);
-    if (chat.changeAcked(room, f.id)) return;
+    if (chat.changes.acked(room, f.id)) return;
     const before = room.maxSeq;
     if (room.ack(f.id, f.seq, f.ts) && room.loaded && before && f.seq > before + 1) chat.checkGapSoon(room);
     chat.invalidate();
@@ -133,7 +133,7 @@ const HANDLERS = {
   },
 
   left(chat, f) {
-    if (f.reason === 'removed' && typeof f.room === 'string') chat.removedFrom(f.room);
+    if (f.reason === 'removed' && typeof f.room === 'string') chat.account.removedFrom(f.room);
   },
 
   presence(chat, f) {
@@ -142,7 +142,7 @@ const HANDLERS = {
     if (f.event === 'join') room.members.add(f.user);
     else if (f.event === 'leave') {
       room.members.delete(f.user);
-      chat.stopTyping(room, f.user);
+      chat.signals.stopTyping(room, f.user);
     }
     chat.invalidate();
   },
@@ -150,7 +150,7 @@ const HANDLERS = {
   typing(chat, f) {
     const room = roomOf(chat, f);
     if (!room || typeof f.user !== 'string' || sameUser(f.user, chat.me)) return;
-    chat.showTyping(room, f.user);
+    chat.signals.showTyping(room, f.user);
   },
 
   read(chat, f) {
@@ -193,11 +193,11 @@ const HANDLERS = {
   },
 
   rooms(chat, f) {
-    chat.roomList(list(f.rooms));
+    chat.account.take(list(f.rooms));
   },
 
   room(chat, f) {
-    if (typeof f.room === 'string' && typeof f.change === 'string') chat.roomChanged(f.room, f.kind, f.change);
+    if (typeof f.room === 'string' && typeof f.change === 'string') chat.account.changed(f.room, f.kind, f.change);
   },
 
   directory(chat, f) {
@@ -213,9 +213,9 @@ const HANDLERS = {
     const ref = typeof f.ref === 'string' ? f.ref : null;
     const detail = typeof f.message === 'string' && f.message ? f.message : '';
     let text = ERROR_TEXT[code] || `Error: ${code}`;
-    if (ref && chat.changeFailed(ref)) {
+    if (ref && chat.changes.failed(ref)) {
       text = `Could not change the message: ${text}`;
-    } else if (ref && code === 'not_found' && chat.directFailed(ref)) {
+    } else if (ref && code === 'not_found' && chat.account.directFailed(ref)) {
       text = `No user named ${ref}`;
     } else if (ref) {
       for (const room of chat.rooms.values()) {

@@ -1,24 +1,16 @@
 // The message list: keyed rendering (one <li> per message, reused), scroll handling,
 // "Load older", the jump-to-latest button and "seen by" markers.
 
-import { el, byTestId, setText, setData, timeOf, fullDateOf, avatar } from './dom.js';
+import { byTestId, setText, setData, timeOf, fullDateOf } from './dom.js';
 import { sameUser } from '../validate.js';
-import { renderRichText, mentions } from './richtext.js';
-import { snippet } from './composer.js';
+import { createMessageItems } from './message-item.js';
 
 const GROUP_GAP_MS = 5 * 60_000;
 const BOTTOM_SLACK_PX = 48;
 // Scrolled this close to the top, the next page of older messages is asked for.
 const LOAD_OLDER_PX = 300;
-// Past either, a message shows its first lines and a "Show more" button.
-const LONG_CHARS = 700;
-const LONG_LINES = 10;
 const STATUS_LABEL = { pending: 'Sending…', sent: 'Sent', received: 'Received', failed: 'Not sent' };
 const STATUS_MARK = { sent: '✓', received: '✓✓', failed: '!' };
-// The reactions offered at one click; any other emoji goes through the composer's picker.
-const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'];
-const CONFIRM_MS = 4000;
-const PHOTO_BOX = 240; // the longest side of a photo in the conversation, in CSS pixels
 
 /** @param {object} actions loadOlder(), retry(id), canChange(), edit(msg), remove(seq), toggleReaction(seq, emoji), reply(msg) */
 export function createMessageView(actions) {
@@ -28,7 +20,6 @@ export function createMessageView(actions) {
   const empty = scroller.querySelector('.empty-state');
   const jump = document.querySelector('.jump');
   const nodes = new WeakMap(); // message object -> li
-  const rendered = new WeakMap(); // li -> the text (or deletion) it shows, so an edit re-renders it
   const search = byTestId('search');
   const lightbox = byTestId('lightbox');
   const lightboxImage = byTestId('lightbox-image', lightbox);
@@ -40,6 +31,7 @@ export function createMessageView(actions) {
   let shownRoom = null;
   let lastShown = null;
   let query = '';
+  const { build, syncChanges } = createMessageItems(actions, { roomShown: () => shownRoom, goTo, openLightbox });
 
   // Search within what is loaded: messages that do not contain the words are hidden, until the box is cleared.
   search.addEventListener('input', () => applyQuery(search.value));
@@ -83,92 +75,6 @@ export function createMessageView(actions) {
     jump.hidden = true;
   }
 
-  function build(msg, actionsForMsg, me) {
-    const from = el('span', { class: 'from', testid: 'message-from' });
-    const text = renderRichText(el('div', { class: 'text', testid: 'message-text' }), msg.text || '', me);
-    const time = el('time', { class: 'time' });
-    const foot = el('div', { class: 'foot' }, time);
-    if (msg.own) {
-      foot.append(el('span', { class: 'status', role: 'img' }));
-      const retry = el('button', { type: 'button', class: 'retry', testid: 'retry', hidden: true }, 'Retry');
-      retry.addEventListener('click', () => actionsForMsg.retry(msg.id));
-      foot.append(retry);
-    }
-    const bubble = el('div', { class: 'bubble' }, el('div', { class: 'meta' }, from));
-    // A reply shows the message it answers, as that message is now; a click goes to it.
-    if (msg.replyTo) {
-      bubble.append(el('button', { type: 'button', class: 'quote', testid: 'reply-quote', on: { click: () => goTo(msg.replyTo) } }));
-    }
-    if (msg.attachment) bubble.append(photoOf(msg));
-    bubble.append(text);
-    if (isLong(msg.text || '')) bubble.append(moreButton());
-    foot.prepend(el('span', { class: 'edited', testid: 'edited-label', hidden: true }, '(edited)'));
-    bubble.append(foot, el('div', { class: 'reactions', testid: 'reactions', role: 'group', 'aria-label': 'Reactions' }), messageActions(msg, actionsForMsg));
-    const day = el('div', { class: 'day', role: 'separator', hidden: true });
-    const line = el('div', { class: 'new-line', role: 'separator', testid: 'new-line', hidden: true }, 'New messages');
-    const seen = el('div', { class: 'seen', testid: 'seen-by', hidden: true });
-    const li = el('li', { class: `${msg.own ? 'msg own' : 'msg'}${isLong(msg.text || '') ? ' long' : ''}` }, day, line);
-    // A message naming the reader stands out (never the reader's own).
-    if (!msg.own && mentions(msg.text || '', me)) li.classList.add('mentions-me');
-    if (!msg.own) li.append(avatar(msg.from));
-    li.append(bubble, seen);
-    rendered.set(li, msg.text || '');
-    return li;
-  }
-
-  // Reply-less actions of a message, shown on hover or keyboard focus: react, and for one's own, edit and delete.
-  function messageActions(msg, acts) {
-    const bar = el('div', { class: 'actions', testid: 'message-actions', role: 'toolbar', 'aria-label': 'Message actions' });
-    const quick = el('div', { class: 'quick-reactions', testid: 'quick-reactions', role: 'group', 'aria-label': 'React with', hidden: true });
-    for (const emoji of QUICK_REACTIONS) {
-      quick.append(el('button', { type: 'button', class: 'quick', 'aria-label': `React with ${emoji}`,
-        on: { click: () => { quick.hidden = true; acts.toggleReaction(msg.seq, emoji); } } }, emoji));
-    }
-    const react = el('button', { type: 'button', class: 'act', testid: 'react-button', 'aria-label': 'Add a reaction', 'aria-expanded': 'false',
-      on: { click: () => { quick.hidden = !quick.hidden; react.setAttribute('aria-expanded', String(!quick.hidden)); } } }, '☺+');
-    bar.append(react);
-    bar.append(el('button', { type: 'button', class: 'act', testid: 'reply-button', on: { click: () => acts.reply(msg) } }, 'Reply'));
-    if (msg.own) {
-      bar.append(el('button', { type: 'button', class: 'act', testid: 'edit-button', on: { click: () => acts.edit(msg) } }, 'Edit'));
-      // Deleting asks for a second click within a few seconds.
-      const del = el('button', { type: 'button', class: 'act danger', testid: 'delete-button' }, 'Delete');
-      let timer = null;
-      del.addEventListener('click', () => {
-        if (del.dataset.confirm) {
-          clearTimeout(timer);
-          acts.remove(msg.seq);
-          return;
-        }
-        del.dataset.confirm = '1';
-        del.textContent = 'Delete?';
-        timer = setTimeout(() => {
-          delete del.dataset.confirm;
-          del.textContent = 'Delete';
-        }, CONFIRM_MS);
-      });
-      bar.append(del);
-    }
-    bar.append(quick);
-    return bar;
-  }
-
-  // A message's photo: its thumbnail at the size the server gave, opening full size in the lightbox.
-  function photoOf(msg) {
-    const { width, height } = msg.attachment;
-    const scale = width && height ? Math.min(1, PHOTO_BOX / Math.max(width, height)) : 1;
-    const img = el('img', {
-      testid: 'photo-thumbnail',
-      alt: `Photo from ${msg.from}`,
-      loading: 'lazy',
-      decoding: 'async',
-      width: width ? Math.round(width * scale) : null,
-      height: height ? Math.round(height * scale) : null,
-    });
-    img.src = msg.localUrl || msg.attachment.thumbnailUrl;
-    return el('button', { type: 'button', class: 'photo', testid: 'photo', 'aria-label': `Open the photo from ${msg.from}`,
-      on: { click: () => openLightbox(msg) } }, img);
-  }
-
   function openLightbox(msg) {
     if (!msg.attachment) return;
     lightboxImage.src = msg.attachment.url;
@@ -184,86 +90,6 @@ export function createMessageView(actions) {
     li.classList.remove('flash');
     void li.offsetWidth; // restart the animation
     li.classList.add('flash');
-  }
-
-  function syncQuote(li, msg) {
-    const quote = li.querySelector('.quote');
-    if (!quote) return;
-    const target = shownRoom?.bySeq.get(msg.replyTo);
-    const text = !target ? 'an earlier message' : target.deleted ? `${target.from}: (deleted message)` : `${target.from}: ${snippet(target.text)}`;
-    setText(quote, `↩ ${text}`);
-    quote.disabled = !target;
-    quote.setAttribute('aria-label', `In reply to ${text}`);
-  }
-
-  function syncPhoto(li, msg) {
-    const photo = li.querySelector('.photo');
-    if (!photo) return;
-    if (msg.deleted || !msg.attachment) {
-      photo.remove();
-      return;
-    }
-    // Stored now: the server's thumbnail replaces the picture this page showed while it was sent.
-    if (msg.localUrl && msg.seq != null) {
-      photo.querySelector('img').src = msg.attachment.thumbnailUrl;
-      URL.revokeObjectURL(msg.localUrl);
-      msg.localUrl = null;
-    }
-  }
-
-  function syncChanges(li, msg, me) {
-    syncQuote(li, msg);
-    syncPhoto(li, msg);
-    const shown = msg.deleted ? '\u0000deleted' : msg.text || '';
-    if (rendered.get(li) !== shown) {
-      rendered.set(li, shown);
-      const text = li.querySelector('.text');
-      if (msg.deleted) {
-        text.replaceChildren('This message was deleted');
-        li.classList.remove('long', 'mentions-me');
-      } else {
-        renderRichText(text, msg.text || '', me);
-      }
-    }
-    li.classList.toggle('deleted', Boolean(msg.deleted));
-    const edited = li.querySelector('.edited');
-    edited.hidden = !msg.editedAt || msg.deleted;
-    if (msg.editedAt) edited.title = `Edited ${fullDateOf(msg.editedAt)}`;
-    const canChange = msg.seq != null && !msg.deleted && actions.canChange();
-    li.querySelector('.actions').hidden = !canChange;
-
-    const box = li.querySelector('.reactions');
-    const reactions = msg.deleted ? [] : msg.reactions || [];
-    box.hidden = reactions.length === 0;
-    const chips = reactions.map((r) => {
-      let chip = [...box.children].find((c) => c.dataset.emoji === r.emoji);
-      if (!chip) {
-        chip = el('button', { type: 'button', class: 'reaction', testid: 'reaction', dataset: { emoji: r.emoji },
-          on: { click: () => actions.toggleReaction(msg.seq, r.emoji) } });
-      }
-      const mine = msg.mine?.has(r.emoji) ?? false;
-      setText(chip, `${r.emoji} ${r.count}`);
-      chip.setAttribute('aria-pressed', String(mine));
-      const names = r.users.join(', ') + (r.count > r.users.length ? ` and ${r.count - r.users.length} more` : '');
-      chip.title = names;
-      chip.setAttribute('aria-label', `${r.emoji} ${r.count}: ${names}`);
-      return chip;
-    });
-    if (chips.length !== box.children.length || chips.some((c, i) => box.children[i] !== c)) box.replaceChildren(...chips);
-  }
-
-  function isLong(text) {
-    return text.length > LONG_CHARS || text.split('\n').length > LONG_LINES;
-  }
-
-  function moreButton() {
-    const more = el('button', { type: 'button', class: 'more', testid: 'show-more', 'aria-expanded': 'false' }, 'Show more');
-    more.addEventListener('click', () => {
-      const open = more.closest('.msg').classList.toggle('expanded');
-      more.textContent = open ? 'Show less' : 'Show more';
-      more.setAttribute('aria-expanded', String(open));
-    });
-    return more;
   }
 
   function sync(li, msg, prev, seenBy, firstNew, me) {
