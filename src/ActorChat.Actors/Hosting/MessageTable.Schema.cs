@@ -1,0 +1,73 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace ActorChat.Hosting;
+
+// The table's schema, made on first use by whichever node comes first, and the columns added since its first version.
+public sealed partial class MessageTable
+{
+    private async Task CreateSchemaAsync()
+    {
+        const string Schema = """
+            CREATE TABLE IF NOT EXISTS actorchat_messages (
+                room VARCHAR(255) NOT NULL, seq BIGINT NOT NULL, rev BIGINT NOT NULL, posted_rev BIGINT NOT NULL,
+                client_id VARCHAR(64) NOT NULL, sender VARCHAR(64) NOT NULL, body TEXT NOT NULL, sent_at BIGINT NOT NULL,
+                edited_at BIGINT NULL, deleted_at BIGINT NULL, reply_to BIGINT NULL, attachment TEXT NULL, PRIMARY KEY (room, seq));
+            CREATE TABLE IF NOT EXISTS actorchat_reactions (
+                room VARCHAR(255) NOT NULL, seq BIGINT NOT NULL, emoji VARCHAR(64) NOT NULL, sender VARCHAR(64) NOT NULL,
+                rev BIGINT NOT NULL, active SMALLINT NOT NULL, PRIMARY KEY (room, seq, emoji, sender));
+            CREATE TABLE IF NOT EXISTS actorchat_changes (
+                room VARCHAR(255) NOT NULL, rev BIGINT NOT NULL, seq BIGINT NOT NULL, client_id VARCHAR(64) NOT NULL,
+                sender VARCHAR(64) NOT NULL, changed_at BIGINT NOT NULL, PRIMARY KEY (room, rev));
+            CREATE TABLE IF NOT EXISTS actorchat_rooms (
+                room VARCHAR(255) NOT NULL PRIMARY KEY, rev BIGINT NOT NULL, seq BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+            CREATE TABLE IF NOT EXISTS actorchat_room_access (
+                room VARCHAR(255) NOT NULL PRIMARY KEY, private SMALLINT NOT NULL);
+            CREATE TABLE IF NOT EXISTS actorchat_members (
+                room VARCHAR(255) NOT NULL, member VARCHAR(64) NOT NULL, listed SMALLINT NOT NULL, read_seq BIGINT NOT NULL,
+                listed_at BIGINT NULL, PRIMARY KEY (room, member));
+            CREATE INDEX IF NOT EXISTS actorchat_members_by_member ON actorchat_members (member);
+            CREATE TABLE IF NOT EXISTS actorchat_attachments (
+                id VARCHAR(32) NOT NULL PRIMARY KEY, owner VARCHAR(64) NOT NULL, content_type VARCHAR(32) NOT NULL,
+                size BIGINT NOT NULL, width INT NOT NULL, height INT NOT NULL, thumb_size BIGINT NOT NULL, created_at BIGINT NOT NULL,
+                room VARCHAR(255) NULL, message_id VARCHAR(64) NULL);
+            CREATE INDEX IF NOT EXISTS actorchat_attachments_by_owner ON actorchat_attachments (owner);
+            CREATE INDEX IF NOT EXISTS actorchat_attachments_by_message ON actorchat_attachments (room, message_id);
+            """;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await OpenAsync().ConfigureAwait(false);
+                await using (var command = Command(connection, Schema))
+                    await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+                await AddColumnsAsync(connection).ConfigureAwait(false);
+                return;
+            }
+            // Two PostgreSQL nodes creating the same table at once: one of them loses the race, and finds it made.
+            catch (PostgresException e) when (attempt < 3 && e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
+            {
+            }
+        }
+    }
+
+    // Columns added since the table was first made: a table of an earlier version gets them.
+    private async Task AddColumnsAsync(DbConnection connection)
+    {
+        foreach (var (table, column, type) in new[] { ("actorchat_messages", "reply_to", "BIGINT"), ("actorchat_messages", "attachment", "TEXT"), ("actorchat_members", "listed_at", "BIGINT") })
+        {
+            if (_postgres)
+            {
+                await using var alter = Command(connection, $"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {type} NULL");
+                await alter.ExecuteNonQueryAsync().ConfigureAwait(false);
+                continue;
+            }
+            await using var check = Command(connection, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'");
+            if (Convert.ToInt64(await check.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                await using var alter = Command(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type} NULL");
+                await alter.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}
