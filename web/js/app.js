@@ -58,7 +58,7 @@ const ui = {
   }),
   messages: createMessageView({
     loadOlder: () => chat?.loadOlder(),
-    retry: (id) => chat?.retry(id),
+    retry: (id) => chat?.outgoing.retry(id),
     canChange: () => (chat ? chat.protocol >= 2 : false),
     edit: (msg) => ui.composer.startEdit(msg),
     remove: (seq) => chat?.changes.remove(seq),
@@ -66,7 +66,7 @@ const ui = {
     reply: (msg) => ui.composer.startReply(msg),
   }),
   composer: createComposer({
-    send: (text, replyTo, attachment, localUrl) => (chat ? chat.send(text, replyTo, attachment, localUrl) : false),
+    send: (text, replyTo, attachment, localUrl) => (chat ? chat.outgoing.send(text, replyTo, attachment, localUrl) : false),
     failed: (text) => ui.notices.show(text),
     saveEdit: (seq, text) => (chat ? chat.changes.edit(seq, text) : false),
     typed: () => chat?.signals.typed(),

@@ -1,18 +1,18 @@
 // The chat controller: owns the rooms, the connection and the user's actions, and
 // batches rendering into one pass per task. Server frames are handled in frames.js; the
 // account's room list in roomlist.js, edits and reactions in changes.js, typing and
-// receipts in signals.js.
+// receipts in signals.js, own messages on their way in outgoing.js.
 
-import { Room, attachmentOf } from './store.js';
+import { Room } from './store.js';
 import { Connection } from './connection.js';
 import { loadPrefs, savePrefs } from './storage.js';
 import { handleFrame } from './frames.js';
 import { ROOM_RE, DIRECT_RE, directPeer } from './validate.js';
-import { newClientId } from './ids.js';
 import { notify } from './ui/notify.js';
 import { MessageChanges } from './changes.js';
 import { Signals, pageInView } from './signals.js';
 import { AccountRooms } from './roomlist.js';
+import { Outgoing } from './outgoing.js';
 
 const GAP_WAIT_MS = 1500;
 const REJOIN_WAIT_MS = 3000;
@@ -33,6 +33,7 @@ export class Chat {
     this.stopped = false;
     this.dirty = null;
     this.protocol = 1; // from welcome: 2 when the server takes edits, reactions and resumes by revision
+    this.outgoing = new Outgoing(this);
     this.changes = new MessageChanges(this);
     this.signals = new Signals(this);
     this.account = new AccountRooms(this);
@@ -149,48 +150,6 @@ export class Chat {
     this.invalidate({ forceBottom: true });
   }
 
-  /**
-   * Queues an own message (a reply when replyTo is a seq, with a photo when attachment is an upload's answer) and
-   * sends it when possible; true when accepted. localUrl shows the photo until the server's copy is there.
-   */
-  send(text, replyTo = null, attachment = null, localUrl = null) {
-    const room = this.currentRoom();
-    if (!room) return false;
-    const msg = {
-      seq: null,
-      id: newClientId(),
-      from: this.me,
-      text,
-      ts: new Date().toISOString(),
-      own: true,
-      status: 'pending',
-      sentOn: 0,
-      editedAt: null,
-      deleted: false,
-      reactions: [],
-      mine: new Set(),
-      replyTo: this.protocol >= 2 && Number.isInteger(replyTo) ? replyTo : null,
-      attachment: attachmentOf(attachment),
-      localUrl,
-    };
-    room.addPending(msg);
-    this.transmit(room, msg);
-    this.invalidate({ forceBottom: true });
-    return true;
-  }
-
-  retry(id) {
-    for (const room of this.rooms.values()) {
-      const msg = room.byId.get(id);
-      if (msg && msg.status === 'failed') {
-        msg.status = 'pending';
-        msg.sentOn = 0;
-        this.transmit(room, msg);
-        this.invalidate();
-      }
-    }
-  }
-
   /** A message for this user that they have not seen: the title says so, and a notification when allowed. */
   callAttention(room, msg) {
     room.attention = true;
@@ -227,24 +186,6 @@ export class Chat {
     if (room.loaded && room.rev > 0 && this.protocol >= 2) frame.rev = room.rev;
     room.lastSince = frame.since ?? null;
     if (this.conn.send(frame)) room.joining = true;
-  }
-
-  /** Sends an own message if the room is joined on this connection (else joined will). */
-  transmit(room, msg) {
-    if (!room.joinedOnConn || msg.status !== 'pending') return;
-    const frame = { type: 'send', room: room.name, id: msg.id, text: msg.text };
-    if (msg.replyTo) frame.replyTo = msg.replyTo;
-    if (msg.attachment) frame.attachment = msg.attachment.id;
-    if (this.conn.send(frame)) {
-      msg.sentOn = this.conn.generation;
-    }
-  }
-
-  /** After a (re)join: everything still pending goes out again with its original id. */
-  resendPending(room) {
-    for (const msg of [...room.pending]) {
-      if (msg.sentOn !== this.conn.generation) this.transmit(room, msg);
-    }
   }
 
   /** A seq was skipped: give the missing ones a moment to arrive, else rejoin with since. */

@@ -62,7 +62,7 @@ const HANDLERS = {
     room.joinedOnConn = true;
     room.joining = false;
     chat.signals.receivedSoon(room);
-    chat.resendPending(room);
+    chat.outgoing.resendPending(room);
     // Past the replay limit: keep asking from where we got to until the replay is complete.
     if (f.truncated && room.contiguousTop() > (room.lastSince ?? -1)) chat.sendJoin(room);
     chat.invalidate();
