@@ -48,7 +48,7 @@ public sealed class PrivateRoomTests(BrowserFixture browser) : PageTest(browser)
     }
 
     [Fact]
-    public async Task A_direct_conversation_starts_from_a_name_and_both_see_it_under_the_other_name()
+    public async Task A_direct_conversation_starts_from_a_name_both_see_it_under_the_other_name_and_a_third_user_is_refused()
     {
         var alice = await OpenAsSignedUpUserAsync("alice_direct");
         var bob = await OpenAsSignedUpUserAsync("bob_direct");
@@ -72,5 +72,18 @@ public sealed class PrivateRoomTests(BrowserFixture browser) : PageTest(browser)
         await bob.GetByTestId("dm-start").ClickAsync();
         await Expect(Notice(bob, "No user named nobody_here")).ToBeVisibleAsync();
         await Expect(RoomItem(bob, "dm:bob_direct:nobody_here")).ToHaveCountAsync(0);
+
+        // A third user: the page takes no conversation's name in its join box, and the server refuses a client that
+        // asks for it anyway.
+        var carol = await OpenAsSignedUpUserAsync("carol_direct");
+        await carol.GetByTestId("join-room-input").FillAsync("dm:alice_direct:bob_direct");
+        await carol.GetByTestId("join-room-button").ClickAsync();
+        await Expect(carol.GetByTestId("join-room-input")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(RoomItem(carol, "dm:alice_direct:bob_direct")).ToHaveCountAsync(0);
+        await Expect(Message(carol, "just between us")).ToHaveCountAsync(0);
+        await using var dave = await Server.ConnectAsync("dave_direct");
+        await dave.SendAsync(new { type = "join", room = "dm:alice_direct:bob_direct" });
+        var refused = await dave.ExpectAsync("error");
+        Assert.Equal("forbidden", refused.GetProperty("code").GetString());
     }
 }
