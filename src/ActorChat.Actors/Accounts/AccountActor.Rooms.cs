@@ -46,25 +46,45 @@ public sealed partial class AccountActor
 
     private sealed record RoomsUnreadable(Exception Cause);
 
-    // A change of the list whose row is being written: its connections hear of it once it is stored, in the order
-    // the changes were made (two writes can complete together). One that changed nothing is only answered.
-    private sealed record PendingChange(RoomListChange Change, IActorRef? ReplyTo, bool Changed)
+    private sealed record ReadRoomsAgain
+    {
+        public static readonly ReadRoomsAgain Instance = new();
+    }
+
+    /// <summary>How long the account waits before it reads its list again after the table failed to give it.</summary>
+    private static readonly TimeSpan RoomsReadRetry = TimeSpan.FromSeconds(2);
+
+    // One step of the list's changes, taken in the order they were asked for: a change whose row is being written, or
+    // an answer (the list asked for, a change that changed nothing) that must not overtake the changes before it.
+    private sealed class Step(Action stored, Action failed)
     {
         public bool Done { get; set; }
 
-        public bool Stored { get; set; }
+        public Exception? Failure { get; set; }
+
+        public void Finish()
+        {
+            if (Failure is null)
+                stored();
+            else
+                failed();
+        }
     }
 
-    private sealed record ChangeStored(PendingChange Pending);
-
-    private sealed record ChangeFailed(PendingChange Pending, Exception Cause);
+    private sealed record StepDone(Step Step, Exception? Failure);
 
     private readonly MessageTable _table = MessageTable.Get(Context.System);
 
     // Null until read from the table; the commands that come meanwhile wait for it, in order.
     private AccountRooms? _rooms;
     private List<(IAccountCommand Command, IActorRef Sender)>? _waitingForRooms;
-    private readonly Queue<PendingChange> _pendingChanges = new();
+    private readonly Queue<Step> _steps = new();
+
+    // A write failed: what the account holds may differ from the table, which is read again once the writes after
+    // it are done (read sooner, it could miss them).
+    private bool _rereadRooms;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     private void RoomCommands()
     {
@@ -75,32 +95,32 @@ public sealed partial class AccountActor
                 WithRooms(list, rooms => OnListRoom(rooms, list));
         });
         Command<UnlistRoom>(unlist => WithRooms(unlist, rooms => OnUnlistRoom(rooms, unlist)));
-        Command<GetRooms>(get => WithRooms(get, rooms => Sender.Tell(new RoomList(rooms.All))));
+        Command<GetRooms>(get => WithRooms(get, rooms => OnGetRooms(rooms, Sender)));
         Command<RoomsRead>(read => RoomsReady(new AccountRooms(read.Rooms)));
         Command<RoomsUnreadable>(unreadable =>
         {
-            Context.GetLogger().Error(unreadable.Cause, "The room list of {0} could not be read", _key);
-            var waiting = _waitingForRooms ?? [];
-            _waitingForRooms = null;
-            foreach (var (command, sender) in waiting)
+            // The asker of the list hears at once (its client may ask again); changes wait for the next read.
+            Context.GetLogger().Error(unreadable.Cause, "The room list of {0} could not be read; trying again in {1}", _key, RoomsReadRetry);
+            _waitingForRooms?.RemoveAll(waiting =>
             {
-                if (command is GetRooms)
-                    sender.Tell(new Status.Failure(unreadable.Cause));
+                if (waiting.Command is not GetRooms)
+                    return false;
+                waiting.Sender.Tell(new Status.Failure(unreadable.Cause));
+                return true;
+            });
+            Timers.StartSingleTimer(nameof(ReadRoomsAgain), ReadRoomsAgain.Instance, RoomsReadRetry);
+        });
+        Command<ReadRoomsAgain>(_ => ReadRooms());
+        Command<StepDone>(done =>
+        {
+            done.Step.Done = true;
+            done.Step.Failure = done.Failure;
+            if (done.Failure is not null)
+            {
+                Context.GetLogger().Error(done.Failure, "A change of the room list of {0} could not be stored", _key);
+                _rereadRooms = true;
             }
-        });
-        Command<ChangeStored>(stored =>
-        {
-            stored.Pending.Done = stored.Pending.Stored = true;
-            TellStoredChanges();
-        });
-        Command<ChangeFailed>(failed =>
-        {
-            // Nobody hears of it, and what the account holds in memory may now differ from the table: the list is
-            // read again when next needed.
-            Context.GetLogger().Error(failed.Cause, "A change of the room list of {0} could not be stored: {1} {2}", _key, failed.Pending.Change.Change, failed.Pending.Change.Room);
-            failed.Pending.Done = true;
-            _rooms = null;
-            TellStoredChanges();
+            TakeSteps();
         });
     }
 
@@ -114,12 +134,15 @@ public sealed partial class AccountActor
         if (_waitingForRooms is null)
         {
             _waitingForRooms = [];
-            _table.ReadListedRoomsAsync(_key, AccountRooms.MaxRooms).PipeTo(Self,
-                success: listed => new RoomsRead(listed),
-                failure: e => new RoomsUnreadable(e));
+            ReadRooms();
         }
         _waitingForRooms.Add((command, Sender));
     }
+
+    private void ReadRooms() =>
+        _table.ReadListedRoomsAsync(_key, AccountRooms.MaxRooms).PipeTo(Self,
+            success: listed => new RoomsRead(listed),
+            failure: e => new RoomsUnreadable(e));
 
     private void RoomsReady(AccountRooms rooms)
     {
@@ -137,10 +160,17 @@ public sealed partial class AccountActor
                     OnUnlistRoom(rooms, unlist);
                     break;
                 case GetRooms:
-                    sender.Tell(new RoomList(rooms.All));
+                    OnGetRooms(rooms, sender);
                     break;
             }
         }
+    }
+
+    // The list as it will be once the changes asked for before are stored, sent when they are.
+    private void OnGetRooms(AccountRooms rooms, IActorRef asker)
+    {
+        var list = new RoomList(rooms.All);
+        Take(new Step(() => asker.Tell(list), () => asker.Tell(list)), written: null);
     }
 
     private void OnListRoom(AccountRooms rooms, ListRoom list)
@@ -152,44 +182,63 @@ public sealed partial class AccountActor
             return;
         }
         rooms.List(new ListedRoom(list.Room, list.Kind));
-        Store(new RoomListChange(list.Room, list.Kind, RoomListChange.Added), null,
-            _table.RememberListingAsync(list.Room, _key, listed: true, _clock.GetUtcNow()));
+        Change(new RoomListChange(list.Room, list.Kind, RoomListChange.Added), null,
+            _table.RememberListingAsync(list.Room, _key, list.Kind, _clock.GetUtcNow()));
     }
 
     private void OnUnlistRoom(AccountRooms rooms, UnlistRoom unlist)
     {
         if (!rooms.TryGetKind(unlist.Room, out var kind))
         {
-            // Nothing to store, but the answer still waits for the changes before it.
-            Store(new RoomListChange(unlist.Room, KindOf(unlist.Room), unlist.Reason), unlist.ReplyTo, written: null);
+            // Nothing to store, and nobody else to tell; the answer still waits for the changes before it.
+            var answer = new RoomListChange(unlist.Room, KindOf(unlist.Room), unlist.Reason, Answer: true);
+            Take(new Step(() => unlist.ReplyTo?.Tell(answer), () => unlist.ReplyTo?.Tell(answer)), written: null);
             return;
         }
         rooms.Unlist(unlist.Room);
-        Store(new RoomListChange(unlist.Room, kind, unlist.Reason), unlist.ReplyTo,
-            _table.RememberListingAsync(unlist.Room, _key, listed: false, _clock.GetUtcNow()));
+        Change(new RoomListChange(unlist.Room, kind, unlist.Reason), unlist.ReplyTo,
+            _table.RememberListingAsync(unlist.Room, _key, kind: null, _clock.GetUtcNow()));
     }
 
-    // written: the row's write, or null for a change that changed nothing and stores nothing.
-    private void Store(RoomListChange change, IActorRef? replyTo, Task? written)
+    // A change of the list: once its row is stored, every connection of the user hears of it (the one that asked, as
+    // the answer); if it cannot be stored, the one that asked is told so and nobody else hears of it.
+    private void Change(RoomListChange change, IActorRef? replyTo, Task written)
     {
-        var pending = new PendingChange(change, replyTo, Changed: written is not null) { Done = written is null, Stored = written is null };
-        _pendingChanges.Enqueue(pending);
+        Take(new Step(
+            stored: () =>
+            {
+                TellConnections(change, except: replyTo);
+                replyTo?.Tell(change with { Answer = true });
+            },
+            failed: () => replyTo?.Tell(new Connections.Deliver(Protocol.ServerFrames.Error(new Protocol.ProtocolError(
+                Protocol.ErrorCodes.Unavailable, "the room list could not be changed right now; try again", change.Room))))),
+            written);
+    }
+
+    // written: the step's row on its way to the table, or null for a step that stores nothing.
+    private void Take(Step step, Task? written)
+    {
+        _steps.Enqueue(step);
         if (written is null)
-            TellStoredChanges();
+        {
+            step.Done = true;
+            TakeSteps();
+        }
         else
-            written.PipeTo(Self, success: () => new ChangeStored(pending), failure: e => new ChangeFailed(pending, e));
+            written.PipeTo(Self, success: () => new StepDone(step, null), failure: e => new StepDone(step, e));
     }
 
-    private void TellStoredChanges()
+    private void TakeSteps()
     {
-        while (_pendingChanges.TryPeek(out var next) && next.Done)
+        while (_steps.TryPeek(out var next) && next.Done)
         {
-            _pendingChanges.Dequeue();
-            if (!next.Stored)
-                continue;
-            if (next.Changed)
-                TellConnections(next.Change, except: next.ReplyTo);
-            next.ReplyTo?.Tell(next.Change with { Answer = true });
+            _steps.Dequeue();
+            next.Finish();
+        }
+        if (_rereadRooms && _steps.Count == 0)
+        {
+            _rereadRooms = false;
+            _rooms = null;
         }
     }
 

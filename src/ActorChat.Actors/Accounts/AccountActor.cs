@@ -36,7 +36,7 @@ public sealed record AccountSecurity(string Key, long Generation, IReadOnlyList<
 /// cluster (to cap them, and to close those of a session the moment it is signed out), and which rooms the user
 /// has (see AccountActor.Rooms.cs).
 /// </summary>
-public sealed partial class AccountActor : ReceivePersistentActor
+public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
 {
     /// <summary>The pub-sub topic on which every change of an account's <see cref="AccountSecurity"/> is published.</summary>
     public const string SecurityTopic = "account-security";

@@ -70,9 +70,10 @@ public sealed partial class ConnectionActor
     {
         var added = change.Change == RoomListChange.Added;
         var changed = added ? _listed?.Add(change.Room) != false : _listed?.Remove(change.Room) != false;
-        if (!change.Answer && !(changed && _followsRooms))
+        if (!change.Answer && !_followsRooms)
             return;
-        Send(ServerFrames.RoomChange(change.Room, change.Kind, change.Change));
+        if (change.Answer || changed)
+            Send(ServerFrames.RoomChange(change.Room, change.Kind, change.Change));
         if (change.Change == RoomListChange.Forgotten)
             LeaveIfJoined(change.Room);
     }

@@ -10,12 +10,12 @@ namespace ActorChat.Hosting;
 public sealed partial class MessageTable
 {
     /// <summary>
-    /// Records that <paramref name="member"/>'s account lists <paramref name="room"/> (since <paramref name="at"/>, which
-    /// orders the list), or no longer does. Completes once the row is committed.
+    /// Records that <paramref name="member"/>'s account lists <paramref name="room"/> as <paramref name="kind"/> (since
+    /// <paramref name="at"/>, which orders the list), or (null) no longer does. Completes once the row is committed.
     /// </summary>
-    public Task RememberListingAsync(string room, string member, bool listed, DateTimeOffset at)
+    public Task RememberListingAsync(string room, string member, RoomKind? kind, DateTimeOffset at)
     {
-        var write = new TableWrite(room, [], 0, new MemberWrite(member, listed, 0, at.UtcTicks));
+        var write = new TableWrite(room, [], 0, new MemberWrite(member, kind is not null, 0, at.UtcTicks, kind));
         if (!_writes.Writer.TryWrite(write))
             write.Done.TrySetException(new ObjectDisposedException(nameof(MessageTable)));
         return write.Done.Task;
@@ -23,7 +23,7 @@ public sealed partial class MessageTable
 
     /// <summary>
     /// The rooms <paramref name="member"/>'s account lists, in the order they were listed, at most <paramref name="limit"/>;
-    /// each with its kind (a direct room by its name, a private one as its creation recorded).
+    /// each with its kind (rows of earlier versions have none: a direct room by its name, a private one as its creation recorded).
     /// </summary>
     public async Task<IReadOnlyList<ListedRoom>> ReadListedRoomsAsync(string member, int limit)
     {
@@ -31,7 +31,7 @@ public sealed partial class MessageTable
         await using var connection = await OpenAsync().ConfigureAwait(false);
         // Rows listed before listed_at existed have none: they come first, by name.
         await using var command = Command(connection, """
-            SELECT m.room, COALESCE(a.private, 0) FROM actorchat_members m
+            SELECT m.room, m.kind, COALESCE(a.private, 0) FROM actorchat_members m
             LEFT JOIN actorchat_room_access a ON a.room = m.room
             WHERE m.member = @member AND m.listed = 1
             ORDER BY COALESCE(m.listed_at, 0), m.room LIMIT @limit
@@ -41,15 +41,16 @@ public sealed partial class MessageTable
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
             var room = reader.GetString(0);
-            var kind = Protocol.Limits.DirectRoomUsers(room) is not null ? RoomKind.Direct
-                : Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture) == 1 ? RoomKind.Private : RoomKind.Public;
+            var kind = !reader.IsDBNull(1) ? (RoomKind)Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture)
+                : Protocol.Limits.DirectRoomUsers(room) is not null ? RoomKind.Direct
+                : Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture) == 1 ? RoomKind.Private : RoomKind.Public;
             rooms.Add(new ListedRoom(room, kind));
         }
         return rooms;
     }
 
     /// <summary>Records that <paramref name="member"/> read <paramref name="room"/> up to <paramref name="seq"/>; a marker never moves back.</summary>
-    public void RememberRead(string room, string member, long seq) => Enqueue(room, new MemberWrite(member, null, seq, 0));
+    public void RememberRead(string room, string member, long seq) => Enqueue(room, new MemberWrite(member, null, seq, 0, null));
 
     // Nothing waits on these rows: a marker lost in a crash is moved again by the member's next read.
     private void Enqueue(string room, MemberWrite member) =>
@@ -127,10 +128,10 @@ public sealed partial class MessageTable
 }
 
 /// <summary>
-/// A row of a member's: <see cref="Listed"/> set records a listing (made at <see cref="ListedAt"/>, in ticks) or its
-/// end, null records a read marker at <see cref="ReadSeq"/>.
+/// A row of a member's: <see cref="Listed"/> set records a listing (as <see cref="Kind"/>, made at <see cref="ListedAt"/>,
+/// in ticks) or its end, null records a read marker at <see cref="ReadSeq"/>.
 /// </summary>
-internal sealed record MemberWrite(string Member, bool? Listed, long ReadSeq, long ListedAt);
+internal sealed record MemberWrite(string Member, bool? Listed, long ReadSeq, long ListedAt, RoomKind? Kind);
 
 /// <summary>Where a room stands for one member: its latest seq, when something last happened in it, and how far they read.</summary>
 public sealed record RoomState(long Seq, DateTimeOffset? LastActivity, long Read)

@@ -90,10 +90,12 @@ public sealed partial class MessageTable
 
         private Task ApplyAsync(string room, MemberWrite member) => member.Listed is { } listed
             ? RunAsync("""
-                INSERT INTO actorchat_members (room, member, listed, read_seq, listed_at) VALUES (@room, @member, @listed, 0, @at)
+                INSERT INTO actorchat_members (room, member, listed, read_seq, listed_at, kind) VALUES (@room, @member, @listed, 0, @at, @kind)
                 ON CONFLICT (room, member) DO UPDATE SET listed = excluded.listed,
-                    listed_at = CASE WHEN actorchat_members.listed = 1 AND excluded.listed = 1 THEN actorchat_members.listed_at ELSE excluded.listed_at END
-                """, ("room", room), ("member", member.Member), ("listed", (short)(listed ? 1 : 0)), ("at", member.ListedAt))
+                    listed_at = CASE WHEN actorchat_members.listed = 1 AND excluded.listed = 1 THEN actorchat_members.listed_at ELSE excluded.listed_at END,
+                    kind = CASE WHEN excluded.listed = 1 THEN excluded.kind ELSE actorchat_members.kind END
+                """, ("room", room), ("member", member.Member), ("listed", (short)(listed ? 1 : 0)), ("at", member.ListedAt),
+                ("kind", member.Kind is { } kind ? (short)kind : DBNull.Value))
             : RunAsync("""
                 INSERT INTO actorchat_members (room, member, listed, read_seq) VALUES (@room, @member, 0, @read)
                 ON CONFLICT (room, member) DO UPDATE SET read_seq = excluded.read_seq WHERE actorchat_members.read_seq < excluded.read_seq

@@ -101,18 +101,43 @@ public sealed class AccountRoomsSpecs : ChatSpec
     }
 
     [Fact]
-    public async Task A_private_room_is_read_back_as_private_once_its_creation_is_stored()
+    public async Task The_account_takes_its_list_from_the_message_table_in_the_order_and_kinds_stored_there()
     {
-        var account = StartRegistered();
-        account.Tell(new AccountActor.ListRoom("alice", "secret", RoomKind.Private));
-        await MessageTable.Get(Sys).WriteAsync("secret", [new RevisedEvent(1, new RoomCreated("c1", "bob", true, DateTimeOffset.UtcNow))], 0);
-        account.Tell(new AccountActor.UnlistRoom("alice", "nothing", RoomListChange.Forgotten, TestActor));
-        ExpectMsg<RoomListChange>();
-        Watch(account);
-        Sys.Stop(account);
-        ExpectTerminated(account);
+        var table = MessageTable.Get(Sys);
+        var at = DateTimeOffset.UtcNow;
+        await table.RememberListingAsync("secret", "alice", RoomKind.Private, at);
+        await table.RememberListingAsync("garden", "alice", RoomKind.Public, at.AddSeconds(1));
+        await table.RememberListingAsync("attic", "alice", RoomKind.Public, at.AddSeconds(2));
+        await table.RememberListingAsync("attic", "alice", kind: null, at.AddSeconds(3));
+        // Listed again later: it keeps its place.
+        await table.RememberListingAsync("secret", "alice", RoomKind.Private, at.AddSeconds(4));
 
-        Assert.Equal([new ListedRoom("secret", RoomKind.Private)], ListOf(StartAccount()));
+        var account = StartRegistered();
+
+        Assert.Equal([new ListedRoom("secret", RoomKind.Private), new ListedRoom("garden", RoomKind.Public)], ListOf(account));
+    }
+
+    [Fact]
+    public async Task A_listing_stored_without_its_kind_takes_it_from_the_room_a_private_one_from_its_creation()
+    {
+        // Rows as an earlier version wrote them: listed, with neither a kind nor a time.
+        var table = MessageTable.Get(Sys);
+        await table.WriteAsync("secret", [new RevisedEvent(1, new RoomCreated("c1", "bob", true, DateTimeOffset.UtcNow))], 0);
+        await table.SchemaReady;
+        await using (var connection = await table.OpenAsync())
+        {
+            foreach (var room in new[] { "secret", "dm:alice:bob", "garden" })
+            {
+                await using var insert = MessageTable.Command(connection,
+                    "INSERT INTO actorchat_members (room, member, listed, read_seq) VALUES (@room, 'alice', 1, 0)", ("room", room));
+                await insert.ExecuteNonQueryAsync();
+            }
+        }
+
+        var account = StartRegistered();
+
+        Assert.Equal([new ListedRoom("dm:alice:bob", RoomKind.Direct), new ListedRoom("garden", RoomKind.Public), new ListedRoom("secret", RoomKind.Private)],
+            ListOf(account));
     }
 
     [Fact]
