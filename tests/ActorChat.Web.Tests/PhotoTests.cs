@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace ActorChat.Web.Tests;
 
-/// <summary>Photos on the page: attached by button or dropped, previewed while they upload, shown to the room, opened full size.</summary>
+/// <summary>Photos on the page: attached by button, dropped or pasted, previewed while they upload, shown to the room, opened full size.</summary>
 public sealed class PhotoTests(BrowserFixture browser) : PageTest(browser)
 {
     private static ILocator Notice(IPage page, string text) =>
@@ -58,6 +58,35 @@ public sealed class PhotoTests(BrowserFixture browser) : PageTest(browser)
         await Expect(back).ToHaveCountAsync(2);
         await Expect(back.Nth(1)).ToHaveJSPropertyAsync("naturalWidth", 200);
         await ScreenshotAsync(alice, "photo-desktop-light");
+    }
+
+    [Fact]
+    public async Task A_photo_pasted_into_the_message_box_goes_out_with_the_text_typed_beside_it()
+    {
+        var alice = await OpenAsSignedUpUserAsync("alice_paste");
+        await using var bob = await Server.ConnectAsync("bob_paste");
+        await JoinAsync(alice, "clipboard");
+        await bob.JoinAsync("clipboard");
+
+        // What a browser hands the box when an image is pasted from the clipboard.
+        var png = Convert.ToBase64String(TestImages.Png(120, 80));
+        await alice.GetByTestId("composer").EvaluateAsync("""
+            (box, b64) => {
+              const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+              const clipboard = new DataTransfer();
+              clipboard.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
+              box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true }));
+            }
+            """, png);
+        await Expect(alice.GetByTestId("attachment-preview")).ToBeVisibleAsync();
+        await Expect(alice.GetByTestId("send")).ToBeEnabledAsync();
+        await alice.GetByTestId("composer").FillAsync("straight from the clipboard");
+        await alice.GetByTestId("send").ClickAsync();
+
+        var message = await bob.ExpectSkippingAsync("message", "presence", "read", "received", "typing");
+        Assert.Equal("straight from the clipboard", message.GetProperty("text").GetString());
+        Assert.Equal(120, message.GetProperty("attachment").GetProperty("width").GetInt32());
+        await Expect(alice.GetByTestId("message-list").GetByTestId("photo-thumbnail")).ToHaveCountAsync(1);
     }
 
     [Fact]
