@@ -22,7 +22,7 @@ public sealed class ChatPageTests(BrowserFixture browser) : PageTest(browser)
 
         var own = alice.Locator(".own").Filter(new LocatorFilterOptions { HasText = "Hi Bob, it's Alice" });
         await Expect(own).ToHaveCountAsync(1);
-        await Expect(own).ToHaveAttributeAsync("data-status", "sent");
+        await Expect(own).ToHaveAttributeAsync("data-status", Acknowledged);
         await Expect(Message(alice, "Hi Bob, it's Alice")).ToHaveCountAsync(1);
         await Expect(bob.Locator(".own").Filter(new LocatorFilterOptions { HasText = "Hi Bob, it's Alice" })).ToHaveCountAsync(0);
     }

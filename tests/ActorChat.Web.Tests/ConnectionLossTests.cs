@@ -31,7 +31,7 @@ public sealed class ConnectionLossTests(BrowserFixture browser) : PageTest(brows
         proxy.Resume();
 
         await Expect(banner).ToBeHiddenAsync(new LocatorAssertionsToBeHiddenOptions { Timeout = 30_000 });
-        await Expect(pending).ToHaveAttributeAsync("data-status", "sent", new LocatorAssertionsToHaveAttributeOptions { Timeout = 30_000 });
+        await Expect(pending).ToHaveAttributeAsync("data-status", Acknowledged, new LocatorAssertionsToHaveAttributeOptions { Timeout = 30_000 });
         await Expect(Message(alice, "sent while cut off")).ToHaveCountAsync(1);
         // Sent once: another message after it arrives next, with nothing doubled in between.
         await SendAsync(bob, "and after");

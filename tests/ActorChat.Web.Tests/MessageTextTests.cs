@@ -63,7 +63,7 @@ public sealed class MessageTextTests(BrowserFixture browser) : PageTest(browser)
         await Expect(text.Locator(".mention.mine")).ToHaveTextAsync("@bob_mention");
         await Expect(bob.Locator(".msg.mentions-me")).ToHaveCountAsync(1);
         await Expect(bob.Locator(".msg.mentions-me")).ToContainTextAsync("hey @bob_mention");
-        await Expect(alice.Locator(".own[data-status=sent]")).ToHaveCountAsync(2);
+        await Expect(AcknowledgedMessages(alice)).ToHaveCountAsync(2);
         await Expect(alice.Locator(".msg.mentions-me")).ToHaveCountAsync(0);
         await Expect(Message(alice, "hey ").Locator(".mention.mine")).ToHaveCountAsync(0);
     }

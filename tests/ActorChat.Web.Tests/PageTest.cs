@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ActorChat.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -47,6 +48,16 @@ public abstract class PageTest(BrowserFixture browser) : ServerTest, IClassFixtu
         await page.GetByTestId("composer").FillAsync(text);
         await page.GetByTestId("send").ClickAsync();
     }
+
+    /// <summary>
+    /// The status an own message shows once the server has taken it: sent (✓), or received (✓✓) as soon as
+    /// another member's device reports it, which a test with two people cannot time.
+    /// </summary>
+    protected static readonly Regex Acknowledged = new("^(sent|received)$");
+
+    /// <summary>The page's own messages the server has acknowledged.</summary>
+    protected static ILocator AcknowledgedMessages(IPage page) =>
+        page.Locator(".own:is([data-status=sent],[data-status=received])");
 
     protected static ILocator Message(IPage page, string text) =>
         page.GetByTestId("message-list").GetByTestId("message-text").Filter(new LocatorFilterOptions { HasText = text });
