@@ -70,14 +70,15 @@ public static class ChatApp
         });
 
         var hocon = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "HOCON.conf"));
-        builder.Services.AddAkka(ChatHosting.SystemName, akka =>
+        builder.Services.AddAkka(ChatHosting.SystemName, (akka, services) =>
         {
             akka.ConfigureLoggers(logging =>
             {
                 logging.ClearLoggers();
                 logging.AddLoggerFactory();
             });
-            akka.AddActorChat(hocon, cluster, storage, rooms, connections.MaxConnectionsPerUser);
+            // A TimeProvider registered by the app's builder (a test's, say) stamps the rooms' events.
+            akka.AddActorChat(hocon, cluster, storage, rooms, connections.MaxConnectionsPerUser, services.GetService<TimeProvider>());
             akka.AddStartup((system, _) =>
             {
                 RemoteFrameBudget.Check(system, connections);

@@ -100,7 +100,7 @@ public static class ChatHosting
     public const string SystemName = "actorchat";
 
     public static AkkaConfigurationBuilder AddActorChat(this AkkaConfigurationBuilder builder, string hocon,
-        ClusterSettings cluster, StorageSettings storage, RoomSettings rooms, int maxConnectionsPerUser)
+        ClusterSettings cluster, StorageSettings storage, RoomSettings rooms, int maxConnectionsPerUser, TimeProvider? clock = null)
     {
         if (cluster.SeedNodes.Length > 0 && !storage.IsShared)
         {
@@ -128,7 +128,7 @@ public static class ChatHosting
             .WithSqlPersistence(dataOptions)
             .WithShardRegion<RoomActor>("rooms",
                 // The accounts' region starts after this one: each room looks it up when it starts.
-                (_, registry) => room => RoomActor.PropsFor(room, rooms, registry.Get<AccountActor>()),
+                (_, registry) => room => RoomActor.PropsFor(room, rooms, registry.Get<AccountActor>(), clock),
                 new RoomMessageExtractor(),
                 new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
             .WithDistributedPubSub(string.Empty)

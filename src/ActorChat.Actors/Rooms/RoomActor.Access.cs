@@ -23,7 +23,7 @@ public sealed partial class RoomActor
             if (!exists)
             {
                 // Creation is rare: the room takes nothing else until it is stored.
-                Persist(new RoomCreated("", join.User, asPrivate, DateTimeOffset.UtcNow), created =>
+                Persist(new RoomCreated("", join.User, asPrivate, _clock.GetUtcNow()), created =>
                 {
                     StoreAccessChange(created);
                     Admit(join, connection);
@@ -64,8 +64,8 @@ public sealed partial class RoomActor
             return;
         }
         IAccessChange stored = change.Invite
-            ? new MemberInvited("", change.User, member, DateTimeOffset.UtcNow)
-            : new MemberRemoved("", change.User, member, DateTimeOffset.UtcNow);
+            ? new MemberInvited("", change.User, member, _clock.GetUtcNow())
+            : new MemberRemoved("", change.User, member, _clock.GetUtcNow());
         Persist(stored, _ =>
         {
             var frame = StoreAccessChange(stored);

@@ -33,7 +33,7 @@ public sealed partial class RoomActor
             return;
         }
 
-        var posted = new MessagePosted(++_assignedSeq, post.Id, post.User, post.Text, DateTimeOffset.UtcNow, post.ReplyTo, post.Attachment);
+        var posted = new MessagePosted(++_assignedSeq, post.Id, post.User, post.Text, _clock.GetUtcNow(), post.ReplyTo, post.Attachment);
         if (_pending.Add(posted, Sender))
             WriteWaiting();
     }
@@ -86,7 +86,7 @@ public sealed partial class RoomActor
     {
         if (_pending.Writing || !_changes.HasWaiting)
             return;
-        foreach (var decision in _changes.Decide(DateTimeOffset.UtcNow))
+        foreach (var decision in _changes.Decide(_clock.GetUtcNow()))
         {
             if (decision.Answer is { } answer)
                 _delivery.SendTo(decision.Sender, new Deliver(answer));

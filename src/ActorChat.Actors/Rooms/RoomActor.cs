@@ -41,6 +41,7 @@ public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
     private readonly RoomTable _table;
     private readonly IActorRef _readMarkerStore;
     private readonly IActorRef _accounts;
+    private readonly TimeProvider _clock;
     private IMaterializer? _materializer;
     private bool _stopRequested;
     private long _assignedSeq;
@@ -50,11 +51,13 @@ public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
     private bool _countedActive;
 
     /// <param name="accounts">The accounts' shard region: told when the room puts itself in a user's room list or takes itself off it.</param>
-    public RoomActor(string room, RoomSettings settings, IActorRef? accounts = null)
+    /// <param name="clock">Stamps the room's events (a message's <c>ts</c>, an edit's time); the system clock unless given.</param>
+    public RoomActor(string room, RoomSettings settings, IActorRef? accounts = null, TimeProvider? clock = null)
     {
         _room = room;
         _settings = settings;
         _accounts = accounts ?? ActorRefs.Nobody;
+        _clock = clock ?? TimeProvider.System;
         _tail = new RoomTail(room, settings);
         _recovery = new RoomRecovery(room, _tail, settings);
         PersistenceId = "room-" + room;
@@ -132,8 +135,8 @@ public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
 
     private IMaterializer Materializer() => _materializer ??= Context.Materializer();
 
-    public static Props PropsFor(string room, RoomSettings settings, IActorRef? accounts = null) =>
-        FactoryProps.Of(() => new RoomActor(room, settings, accounts));
+    public static Props PropsFor(string room, RoomSettings settings, IActorRef? accounts = null, TimeProvider? clock = null) =>
+        FactoryProps.Of(() => new RoomActor(room, settings, accounts, clock));
 
     private void Admit(Join join, IActorRef connection)
     {
