@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ActorChat.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,6 +13,9 @@ namespace ActorChat.Web.Tests;
 /// </summary>
 public sealed class ConversationFlowTests(BrowserFixture browser) : PageTest(browser)
 {
+    // A message that continues its author's group: shown without the name and avatar again.
+    private static readonly Regex Continued = new(@"\bcont\b");
+
     [Fact]
     public async Task Each_side_sees_the_other_typing_and_the_line_goes_when_the_message_arrives()
     {
@@ -97,7 +101,7 @@ public sealed class ConversationFlowTests(BrowserFixture browser) : PageTest(bro
     }
 
     [Fact]
-    public async Task Each_message_shows_the_time_it_was_sent_and_a_separator_opens_each_day()
+    public async Task Each_message_shows_the_time_it_was_sent_a_separator_opens_each_day_and_a_run_of_one_author_is_grouped()
     {
         var clock = new ShiftedClock { Shift = TimeSpan.FromDays(-1) };
         await using var server = await ChatServer.StartAsync(null, builder => builder.Services.AddSingleton<TimeProvider>(clock));
@@ -123,6 +127,15 @@ public sealed class ConversationFlowTests(BrowserFixture browser) : PageTest(bro
         await Expect(rows.Nth(0).Locator(".day")).ToBeVisibleAsync();
         await Expect(rows.Nth(1).Locator(".day")).ToBeVisibleAsync();
         await Expect(rows.Nth(2).Locator(".day")).ToBeHiddenAsync();
+        // The same author again, minutes later and on the same day: one group, the name shown once at its head.
+        await Expect(rows.Nth(1)).Not.ToHaveClassAsync(Continued);
+        await Expect(rows.Nth(1).GetByTestId("message-from")).ToBeVisibleAsync();
+        await Expect(rows.Nth(2)).ToHaveClassAsync(Continued);
+        var heading = await rows.Nth(2).Locator(".meta").BoundingBoxAsync();
+        Assert.True(heading is null || heading.Width <= 1, "the name is kept for screen readers only");
+        await SendAsync(bob, "someone else now");
+        await Expect(AcknowledgedMessages(bob)).ToHaveCountAsync(1);
+        await Expect(rows.Nth(3)).Not.ToHaveClassAsync(Continued);
         // Each message's time in the reader's clock, with the full date on hover and the exact instant for machines.
         foreach (var (row, sent) in new[] { (rows.Nth(0), yesterday), (rows.Nth(1), today) })
         {
@@ -130,7 +143,7 @@ public sealed class ConversationFlowTests(BrowserFixture browser) : PageTest(bro
             var local = await bob.EvaluateAsync<string>("ms => { const d = new Date(ms); return String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0'); }",
                 sent.ToUnixTimeMilliseconds());
             await Expect(time).ToHaveTextAsync(local);
-            await Expect(time).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex(sent.Year.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            await Expect(time).ToHaveAttributeAsync("title", new Regex(sent.Year.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             var stamped = DateTimeOffset.Parse(await time.GetAttributeAsync("datetime") ?? "", System.Globalization.CultureInfo.InvariantCulture);
             Assert.Equal(sent, stamped);
         }
