@@ -153,16 +153,6 @@ public sealed class FirstStepsTests(BrowserFixture browser) : PageTest(browser)
         Assert.Empty(nameless);
     }
 
-    private async Task<IPage> OpenSignedOutAsync()
-    {
-        var context = await Browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Address.ToString() });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
-        await page.GotoAsync("/");
-        await Expect(page.GetByTestId("username")).ToBeVisibleAsync();
-        return page;
-    }
-
     // The focused control wears the page's focus ring (a box shadow that it has not when unfocused).
     private static async Task ExpectFocusRingAsync(ILocator control)
     {

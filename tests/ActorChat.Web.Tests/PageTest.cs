@@ -21,14 +21,24 @@ public abstract class PageTest(BrowserFixture browser) : ServerTest, IClassFixtu
     protected Task<IPage> OpenAsReturningUserAsync(string username, BrowserNewContextOptions? options = null) =>
         OpenSignedInAsync(username, "sign-in", options, null);
 
-    private async Task<IPage> OpenSignedInAsync(string username, string button, BrowserNewContextOptions? options, Uri? via)
+    /// <summary>A new browser at the sign-in form.</summary>
+    protected async Task<IPage> OpenSignedOutAsync(BrowserNewContextOptions? options = null, Uri? via = null)
     {
         options ??= new BrowserNewContextOptions();
         options.BaseURL = (via ?? Server.Address).ToString();
         var context = await Browser.Browser.NewContextAsync(options);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
+        // The first load fetches every module and stylesheet; on a loaded 2-core machine that alone can take seconds.
+        page.SetDefaultNavigationTimeout(30_000);
         await page.GotoAsync("/");
+        await Expect(page.GetByTestId("username")).ToBeVisibleAsync();
+        return page;
+    }
+
+    private async Task<IPage> OpenSignedInAsync(string username, string button, BrowserNewContextOptions? options, Uri? via)
+    {
+        var page = await OpenSignedOutAsync(options, via);
         await page.GetByTestId("username").FillAsync(username);
         await page.GetByTestId("password").FillAsync("correct horse battery");
         await page.GetByTestId(button).ClickAsync();
