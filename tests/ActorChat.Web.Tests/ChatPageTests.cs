@@ -61,6 +61,7 @@ public sealed class ChatPageTests(BrowserFixture browser) : PageTest(browser)
         var phoneContext = await Browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Address.ToString() });
         var phone = await phoneContext.NewPageAsync();
         phone.SetDefaultTimeout(15_000);
+        phone.SetDefaultNavigationTimeout(30_000);
         var socketUrls = new List<string>();
         phone.WebSocket += (_, socket) => socketUrls.Add(socket.Url);
         await phone.GotoAsync("/");
