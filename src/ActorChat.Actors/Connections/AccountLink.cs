@@ -1,5 +1,4 @@
 using ActorChat.Accounts;
-using ActorChat.Protocol;
 using Akka.Actor;
 
 namespace ActorChat.Connections;
@@ -30,39 +29,33 @@ internal sealed class AccountLink
     private readonly IActorRef _connection;
     private ITimerScheduler _timers = null!;
     private readonly Func<int, TimeSpan> _backoff;
-    private readonly int _maxHeld;
 
     // The user's account, once it has counted this connection; null while the registration is on its way.
     private IActorRef? _account;
     private int _attempts;
 
-    // The client's frames while the session is unconfirmed; null once confirmed, or once the grace has passed.
-    private Queue<ClientFrame>? _held;
-
     /// <param name="confirmed">False when this node knew nothing of the account: the client's frames then wait.</param>
-    /// <param name="maxHeld">How many frames may wait: past it, a frame is refused as one sent too fast would be.</param>
-    public AccountLink(AuthTicket ticket, bool confirmed, IActorRef accounts, IActorRef connection, Func<int, TimeSpan> backoff, int maxHeld)
+    public AccountLink(AuthTicket ticket, bool confirmed, IActorRef accounts, IActorRef connection, Func<int, TimeSpan> backoff)
     {
         Ticket = ticket;
-        _held = confirmed ? null : new Queue<ClientFrame>();
+        Holding = !confirmed;
         _accounts = accounts;
         _connection = connection;
         _backoff = backoff;
-        _maxHeld = maxHeld;
     }
 
     /// <summary>The credential the account knows this connection by: its session is the one whose sign-out closes it.</summary>
     public AuthTicket Ticket { get; private set; }
 
     /// <summary>True while the client's frames wait for the account's answer.</summary>
-    public bool Holding => _held is not null;
+    public bool Holding { get; private set; }
 
     /// <summary>Registers with the account; <paramref name="timers"/> are the connection's, for the retries and the grace.</summary>
     public void Start(ITimerScheduler timers)
     {
         _timers = timers;
         Register();
-        if (_held is not null)
+        if (Holding)
             _timers.StartSingleTimer(nameof(ConfirmationOverdue), ConfirmationOverdue.Instance, ConfirmationGrace);
     }
 
@@ -81,32 +74,22 @@ internal sealed class AccountLink
             Register();
     }
 
-    /// <summary>The account counted this connection (the caller watches it); returns the frames held until now, in order.</summary>
-    public IReadOnlyCollection<ClientFrame> Opened(IActorRef account)
+    /// <summary>The account counted this connection (the caller watches it), which ends any wait.</summary>
+    public void Opened(IActorRef account)
     {
         _account = account;
         _attempts = 0;
         _timers.Cancel(nameof(RegisterTick));
-        return Release();
+        Release();
     }
 
-    /// <summary>Ends the wait: returns the frames held until now, in order; none when nothing waited.</summary>
-    public IReadOnlyCollection<ClientFrame> Release()
+    /// <summary>Ends the wait: the client's frames go ahead.</summary>
+    public void Release()
     {
-        if (_held is not { } held)
-            return [];
-        _held = null;
+        if (!Holding)
+            return;
+        Holding = false;
         _timers.Cancel(nameof(ConfirmationOverdue));
-        return held;
-    }
-
-    /// <summary>Holds a frame until the account answers; false when too many wait already.</summary>
-    public bool TryHold(ClientFrame frame)
-    {
-        if (_held!.Count >= _maxHeld)
-            return false;
-        _held.Enqueue(frame);
-        return true;
     }
 
     /// <summary>A renewed token: one of another sign-in moves this connection to that session.</summary>

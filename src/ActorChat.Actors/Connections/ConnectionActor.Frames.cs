@@ -8,14 +8,33 @@ namespace ActorChat.Connections;
 // the photo store, or an answer of the connection's own; and the token's renewal and expiry.
 public sealed partial class ConnectionActor
 {
+    // While the session awaits its account's confirmation or a photo is being attached, frames wait their turn.
+    private bool Waiting => _account.Holding || _attachingPhoto;
+
+    // The rate limit judges each frame as it arrives; the answer comes in the order the client sent, waiting or not.
     private void OnClientFrame(ClientFrame frame)
     {
-        if (!_rateLimiter.TryTake())
+        var admitted = _rateLimiter.TryTake();
+        if (!admitted && _rateLimiter.Strikes >= _settings.RateLimitStrikes)
+            CloseSocket(CloseReasons.RateLimitExceeded);
+        else if (!Waiting && _pending.Count == 0)
+            Answer(frame, admitted);
+        else if (!_pending.TryAdd(frame, admitted))
+            CloseSocket(CloseReasons.RateLimitExceeded);
+    }
+
+    // The wait is over: what came meanwhile is answered in order, until a frame starts another wait.
+    private void AnswerPending()
+    {
+        while (!Waiting && _pending.TryTake(out var frame, out var admitted))
+            Answer(frame, admitted);
+    }
+
+    private void Answer(ClientFrame frame, bool admitted)
+    {
+        if (!admitted)
         {
-            if (_rateLimiter.Strikes >= _settings.RateLimitStrikes)
-                CloseSocket(CloseReasons.RateLimitExceeded);
-            else
-                SendError(ErrorCodes.RateLimited, "too many frames; slow down", frame.Reference);
+            SendError(ErrorCodes.RateLimited, "too many frames; slow down", frame.Reference);
             return;
         }
 

@@ -10,29 +10,20 @@ namespace ActorChat.Connections;
 // order the client sent in is the order the room sees.
 public sealed partial class ConnectionActor
 {
-    // The client's frames that came while a photo was being attached; null when none is.
-    private Queue<ClientFrame>? _waitingForPhoto;
+    // True while the photo store is asked about a send's photo: the client's frames wait.
+    private bool _attachingPhoto;
 
     private void ClaimAttachment(SendFrame send)
     {
-        _waitingForPhoto = new Queue<ClientFrame>();
+        _attachingPhoto = true;
         AttachmentStore.Get(Context.System).ClaimAsync(send.Attachment!, RoomAccess.Key(_user), send.Room, send.Id).PipeTo(Self,
             success: info => new AttachmentClaimed(send, info, Failed: false),
             failure: _ => new AttachmentClaimed(send, null, Failed: true));
     }
 
-    private void HoldForPhoto(ClientFrame frame)
-    {
-        if (_waitingForPhoto!.Count < _settings.FrameBurst)
-            _waitingForPhoto.Enqueue(frame);
-        else
-            SendError(ErrorCodes.RateLimited, "too many frames while a photo was being attached; slow down", frame.Reference);
-    }
-
     private void OnAttachmentClaimed(AttachmentClaimed claimed)
     {
-        var waiting = _waitingForPhoto!;
-        _waitingForPhoto = null;
+        _attachingPhoto = false;
         var send = claimed.Send;
         if (claimed.Failed)
             SendError(ErrorCodes.Unavailable, "the photo could not be attached right now; send again with the same id", send.Id);
@@ -42,15 +33,7 @@ public sealed partial class ConnectionActor
             OnSend(send, new MessageAttachment(info.Id, info.ContentType, info.Size, info.Width, info.Height));
         else
             SendError(ErrorCodes.NotJoined, $"join room '{send.Room}' first", send.Id);
-
-        // What waited goes now, in order; another photo among it makes the rest wait again.
-        while (waiting.TryDequeue(out var frame))
-        {
-            if (_waitingForPhoto is not null)
-                HoldForPhoto(frame);
-            else
-                OnClientFrame(frame);
-        }
+        AnswerPending();
     }
 
     /// <summary>The store's answer: the photo (null when this user may not attach it), or a failure to ask.</summary>

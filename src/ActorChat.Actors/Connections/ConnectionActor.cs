@@ -45,6 +45,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private readonly RoomSessions _joined;
     private readonly AccountLink _account;
     private readonly IActorRef _accounts;
+    private readonly PendingFrames _pending;
     private DateTimeOffset _expiresAt;
 
     public ConnectionActor(AuthTicket ticket, string session, Outbox outbound, IActorRef rooms, IActorRef accounts,
@@ -59,7 +60,8 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         _clock = clock;
         _rateLimiter = new FrameRateLimiter(settings.FramesPerSecond, settings.FrameBurst, clock);
         _joined = new RoomSessions(_user, settings, clock);
-        _account = new AccountLink(ticket, sessionConfirmed, accounts, Self, _joined.Backoff, settings.FrameBurst);
+        _account = new AccountLink(ticket, sessionConfirmed, accounts, Self, _joined.Backoff);
+        _pending = new PendingFrames(settings.FrameBurst + settings.RateLimitStrikes);
         _accounts = accounts;
 
         Send(ServerFrames.Welcome(_user, session));
@@ -77,13 +79,6 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
                 break;
             case Deliver deliver:
                 Send(deliver.Frame);
-                break;
-            case ClientFrame frame when _account.Holding:
-                if (!_account.TryHold(frame))
-                    SendError(ErrorCodes.RateLimited, "too many frames before the session was confirmed; slow down", frame.Reference);
-                break;
-            case ClientFrame frame when _waitingForPhoto is not null:
-                HoldForPhoto(frame);
                 break;
             case ClientFrame frame:
                 OnClientFrame(frame);
@@ -128,10 +123,12 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
                 Context.Watch(Sender);
                 // This node's session guard keeps the account's word, so that the user's next connect here is decided at once.
                 Context.System.EventStream.Publish(opened.Security);
-                HandleHeld(_account.Opened(Sender));
+                _account.Opened(Sender);
+                AnswerPending();
                 break;
             case AccountLink.ConfirmationOverdue:
-                HandleHeld(_account.Release());
+                _account.Release();
+                AnswerPending();
                 break;
             case AccountActor.ConnectionRefused refused:
                 CloseSocket(refused.Reason == AccountActor.ConnectionRefused.TooManyConnections ? CloseReasons.TooManyConnections : CloseReasons.SignedOut);
@@ -170,12 +167,6 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     {
         ScheduleExpiry();
         _account.Start(Timers);
-    }
-
-    private void HandleHeld(IReadOnlyCollection<ClientFrame> held)
-    {
-        foreach (var frame in held)
-            OnClientFrame(frame);
     }
 
     // A close already requested stands (the first one wins). Otherwise the socket is gone already, the node is

@@ -109,6 +109,25 @@ public sealed class ConnectionSessionSpecs : ConnectionSpec
     }
 
     [Fact]
+    public async Task Frames_that_wait_for_the_account_are_answered_in_the_order_sent_refusals_past_the_rate_limit_included()
+    {
+        var settings = new ConnectionSettings { FramesPerSecond = 0.001, FrameBurst = 2 };
+        var (connection, outbox, _, accounts) = ConnectWithAccount(settings: settings, sessionConfirmed: false);
+        accounts.ExpectMsg<AccountActor.OpenConnection>();
+        await NextSent(outbox);
+
+        connection.Tell(PingFrame.Instance);
+        connection.Tell(PingFrame.Instance);
+        connection.Tell(new JoinFrame("lobby", null));
+        connection.Tell(new AccountActor.ConnectionOpened(new AccountSecurity("alice", 0, [])), accounts.Ref);
+
+        Assert.Equal("pong", (await NextSent(outbox)).GetProperty("type").GetString());
+        Assert.Equal("pong", (await NextSent(outbox)).GetProperty("type").GetString());
+        var refused = await NextSent(outbox);
+        Assert.Equal(("rate_limited", "lobby"), (refused.GetProperty("code").GetString(), refused.GetProperty("ref").GetString()));
+    }
+
+    [Fact]
     public async Task A_refresh_with_a_valid_token_of_the_same_user_is_answered_with_refreshed()
     {
         var (connection, outbox, _) = Connect("alice");
