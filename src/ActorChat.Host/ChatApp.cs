@@ -95,8 +95,10 @@ public static class ChatApp
         builder.Services.AddTokenRedaction();
         configure?.Invoke(builder);
         var app = builder.Build();
-        // First, so that everything after it sees the client's own address and scheme.
-        app.UseForwardedHeaders(proxy.ForwardedHeaders());
+        // First, so that everything after it sees the client's own address and scheme. With no proxy configured the
+        // middleware stays out entirely: given empty proxy lists it would believe the headers from any sender.
+        if (proxy.Any)
+            app.UseForwardedHeaders(proxy.ForwardedHeaders());
         app.UseSecurityHeaders();
         app.UseInboundThrottle(ChatSocketEndpoint.Path, connections.InboundBytesPerSecond, connections.InboundBurstBytes);
         app.UseWebSockets();

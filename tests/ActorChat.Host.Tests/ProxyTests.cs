@@ -13,6 +13,21 @@ public sealed class ProxyTests
 {
     private const string TrustLoopback = "ActorChat:Proxy:TrustedProxies:0=127.0.0.1";
     private const string TrustAnotherNetwork = "ActorChat:Proxy:TrustedProxies:0=10.0.0.0/8";
+    private const string TrustNobody = "";
+
+    /// <summary>The server with one trust setting, or with none (the default: no proxy at all).</summary>
+    private static Task<ChatServer> StartTrustingAsync(string trust, params string[] settings) =>
+        ChatServer.StartAsync(null, trust.Length == 0 ? settings : [trust, .. settings]);
+
+    private static async Task<HttpStatusCode> RegisterFromAsync(ChatServer server, string clientAddress, string username)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/register")
+        {
+            Content = JsonContent.Create(new { username, password = "correct horse" }),
+        };
+        request.Headers.Add("X-Forwarded-For", clientAddress);
+        return (await server.Http.SendAsync(request)).StatusCode;
+    }
 
     private static async Task<HttpResponseMessage> LoginFromAsync(ChatServer server, string clientAddress, string scheme = "http",
         string username = "nobody", string password = "wrong guess")
@@ -65,10 +80,12 @@ public sealed class ProxyTests
         Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
     }
 
-    [Fact]
-    public async Task From_an_address_that_is_not_a_trusted_proxy_forwarded_addresses_are_ignored_and_the_budget_is_the_connecting_addresses()
+    [Theory]
+    [InlineData(TrustNobody)]
+    [InlineData(TrustAnotherNetwork)]
+    public async Task From_an_address_that_is_not_a_trusted_proxy_forwarded_addresses_are_ignored_and_the_budget_is_the_connecting_addresses(string trust)
     {
-        await using var server = await ChatServer.StartAsync(null, TrustAnotherNetwork, "ActorChat:Auth:LoginAttemptsPerMinute=2");
+        await using var server = await StartTrustingAsync(trust, "ActorChat:Auth:LoginAttemptsPerMinute=2");
 
         var statuses = await LoginStatusesAsync(server);
 
@@ -77,12 +94,33 @@ public sealed class ProxyTests
     }
 
     [Theory]
-    [InlineData(TrustLoopback, true)]
+    [InlineData(TrustNobody, false)]
     [InlineData(TrustAnotherNetwork, false)]
+    [InlineData(TrustLoopback, true)]
+    public async Task Registrations_are_counted_per_forwarded_client_only_behind_a_trusted_proxy(string trust, bool trusted)
+    {
+        await using var server = await StartTrustingAsync(trust, "ActorChat:Auth:RegistrationsPerHour=2");
+
+        // One client rotating the address it claims, then a second real client behind the same proxy.
+        var statuses = new List<HttpStatusCode>();
+        var claimed = new[] { "203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4" };
+        for (var i = 0; i < claimed.Length; i++)
+            statuses.Add(await RegisterFromAsync(server, claimed[i], $"rotating_{i}"));
+
+        HttpStatusCode[] expected = trusted
+            ? [HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created]
+            : [HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests];
+        Assert.Equal(expected, statuses);
+    }
+
+    [Theory]
+    [InlineData(TrustNobody, false)]
+    [InlineData(TrustAnotherNetwork, false)]
+    [InlineData(TrustLoopback, true)]
     public async Task Only_from_a_trusted_tls_proxy_is_the_cookie_secure_and_the_pages_https_origin_allowed_to_open_a_socket(
         string trust, bool trusted)
     {
-        await using var server = await ChatServer.StartAsync(null, trust);
+        await using var server = await StartTrustingAsync(trust);
         var token = await server.RegisterAndLoginAsync("behind_tls");
 
         var login = await LoginFromAsync(server, "203.0.113.7", "https", "behind_tls", "correct horse");

@@ -18,9 +18,18 @@ public sealed class ProxySettings
 
     public void Validate() => _ = Networks().ToList();
 
+    /// <summary>Whether any proxy is configured: with none, forwarding headers are not read at all.</summary>
+    public bool Any => TrustedProxies.Length > 0;
+
     /// <summary>The forwarded-headers options that trust exactly the configured proxies, however many sit in a chain.</summary>
+    /// <remarks>
+    /// Only for a non-empty list: ASP.NET Core checks the sender against the known proxies only while one of its
+    /// lists has an entry, so options with empty lists believe the headers from anyone.
+    /// </remarks>
     public ForwardedHeadersOptions ForwardedHeaders()
     {
+        if (!Any)
+            throw new InvalidOperationException("No trusted proxy is configured: forwarding headers must not be read.");
         var options = new ForwardedHeadersOptions
         {
             ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto,
