@@ -134,7 +134,8 @@ public sealed class PhotoMessageTests : ServerTest
     [Fact]
     public async Task A_deleted_message_takes_its_photo_with_it()
     {
-        var (alice, aliceToken) = await SignInAsync("alice");
+        // A mixed-case name: the photo is owned by the account, the message by the name as shown.
+        var (alice, aliceToken) = await SignInAsync("Alice");
         var (bob, bobToken) = await SignInAsync("bob");
         await using var _a = alice;
         await using var _b = bob;
@@ -158,5 +159,48 @@ public sealed class PhotoMessageTests : ServerTest
         await using var carol = await Server.ConnectAsync("carol");
         var joined = await carol.JoinAsync("garden");
         Assert.False(joined.GetProperty("messages")[0].TryGetProperty("attachment", out _));
+    }
+
+    [Fact]
+    public async Task Another_members_delete_of_a_message_with_the_same_client_id_leaves_the_photo_alone_also_after_a_restart()
+    {
+        var (alice, aliceToken) = await SignInAsync("Alice");
+        var (mallory, _) = await SignInAsync("mallory");
+        var (bob, bobToken) = await SignInAsync("bob");
+        await using (alice)
+        await using (mallory)
+        await using (bob)
+        {
+            await alice.JoinAsync("garden");
+            await mallory.JoinAsync("garden");
+            await bob.JoinAsync("garden");
+            var id = await UploadAsync(aliceToken, TestImages.Jpeg());
+            await alice.SendAsync(new { type = "send", room = "garden", id = "holiday-1", text = "the beach", attachment = id });
+            await alice.ExpectSkippingAsync("ack", "presence");
+            // Client ids are in every message frame and unique only per user: Mallory reuses Alice's, then deletes her own message.
+            Assert.Equal("holiday-1", (await mallory.ExpectSkippingAsync("message", "presence")).GetProperty("id").GetString());
+            await mallory.SendAsync(new { type = "send", room = "garden", id = "holiday-1", text = "mine now" });
+            Assert.Equal(2, (await mallory.ExpectAsync("ack")).GetProperty("seq").GetInt64());
+            await mallory.SendAsync(new { type = "delete", room = "garden", id = "d1", seq = 2 });
+            await mallory.ExpectAsync("ack");
+            Assert.Equal(2, (await bob.ExpectSkippingAsync("deleted", "message")).GetProperty("seq").GetInt64());
+        }
+
+        // The restart writes out what the rooms hold and sweeps the photos no message keeps.
+        await RestartAsync();
+
+        var token = await Server.LoginAsync("bob");
+        var photo = $"/api/attachments/{(await PhotoOfFirstMessageAsync(token)).GetProperty("id").GetString()}";
+        Assert.Equal(HttpStatusCode.OK, await FetchAsync(token, photo));
+        Assert.Equal(HttpStatusCode.OK, await FetchAsync(token, photo + "/thumbnail"));
+    }
+
+    private async Task<JsonElement> PhotoOfFirstMessageAsync(string token)
+    {
+        await using var client = await ChatClient.ConnectAsync(Server.SocketAddress, token);
+        await client.ExpectAsync("welcome");
+        var messages = (await client.JoinAsync("garden")).GetProperty("messages");
+        Assert.Equal(2, messages.GetArrayLength());
+        return messages[0].GetProperty("attachment");
     }
 }

@@ -7,5 +7,13 @@ public abstract class ServerTest(params string[] settings) : IAsyncLifetime
 
     public async Task InitializeAsync() => Server = await ChatServer.StartAsync(null, settings);
 
+    /// <summary>Stops the server and starts it again on the same data, as after an operator's restart.</summary>
+    protected async Task RestartAsync()
+    {
+        var dataDirectory = Server.DataDirectory;
+        await Server.DisposeAsync();
+        Server = await ChatServer.StartAsync(dataDirectory, settings);
+    }
+
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }

@@ -65,9 +65,11 @@ public sealed partial class MessageTable
                         await RunAsync("DELETE FROM actorchat_reactions WHERE room = @room AND seq = @seq AND rev < @rev",
                             write.Room, deleted.Seq, rev).ConfigureAwait(false);
                         // Its photo goes with it: detached, nobody but its uploader may fetch it, and it is swept like an upload never posted.
+                        // Client ids are unique per user only: the photo is the one its author attached to this very message.
                         await RunAsync("""
                             UPDATE actorchat_attachments SET room = NULL, message_id = NULL, created_at = 0
-                            WHERE room = @room AND message_id = (SELECT client_id FROM actorchat_messages WHERE room = @room AND seq = @seq)
+                            WHERE room = @room AND EXISTS (SELECT 1 FROM actorchat_messages m WHERE m.room = @room AND m.seq = @seq
+                                AND m.client_id = actorchat_attachments.message_id AND LOWER(m.sender) = actorchat_attachments.owner)
                             """, ("room", write.Room), ("seq", deleted.Seq)).ConfigureAwait(false);
                         break;
                     case ReactionAdded or ReactionRemoved:
