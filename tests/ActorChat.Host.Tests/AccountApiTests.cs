@@ -41,6 +41,20 @@ public sealed class AccountApiTests : ServerTest
     }
 
     [Fact]
+    public async Task Answers_that_carry_a_token_tell_every_cache_not_to_store_them()
+    {
+        await Server.RegisterAndLoginAsync("cached_cat");
+        var login = await Server.Http.PostAsJsonAsync("/api/login", new { username = "cached_cat", password = "correct horse" });
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/session");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var session = await Server.Http.SendAsync(request);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (login.StatusCode, session.StatusCode));
+        Assert.All(new[] { login, session }, response => Assert.True(response.Headers.CacheControl?.NoStore, $"{response.RequestMessage?.RequestUri}: {response.Headers.CacheControl}"));
+    }
+
+    [Fact]
     public async Task Login_in_any_case_returns_a_token_and_sets_an_http_only_strict_cookie()
     {
         await PostAsync("/api/register", new { username = "Walter", password = "long enough" });

@@ -48,6 +48,22 @@ public sealed class PrivateRoomTests : ServerTest
     }
 
     [Fact]
+    public async Task Inviting_a_name_with_no_account_is_refused_so_whoever_registers_it_later_is_not_let_in()
+    {
+        await using var alice = await Server.ConnectAsync("alice");
+        await alice.SendAsync(new { type = "create", room = "secret", @private = true });
+        await alice.ExpectAsync("joined");
+
+        var refused = await ErrorAsync(alice, new { type = "invite", room = "secret", user = "not_yet_born" });
+
+        Assert.Equal(("not_found", "not_yet_born"), (refused.GetProperty("code").GetString(), refused.GetProperty("ref").GetString()));
+        await using var latecomer = await Server.ConnectAsync("not_yet_born");
+        var outside = await ErrorAsync(latecomer, new { type = "join", room = "secret" });
+        Assert.Equal("forbidden", outside.GetProperty("code").GetString());
+        await alice.ExpectNothingPendingAsync();
+    }
+
+    [Fact]
     public async Task A_removed_member_is_put_out_at_once_on_every_device_and_can_no_longer_read_or_rejoin()
     {
         await using var alice = await Server.ConnectAsync("alice");

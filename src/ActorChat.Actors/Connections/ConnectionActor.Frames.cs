@@ -56,7 +56,7 @@ public sealed partial class ConnectionActor
                 OnCreate(create);
                 break;
             case MembershipFrame membership when IsJoined(membership):
-                _rooms.Tell(new ChangeMembership(membership.Room, _user, membership.User, membership.Invite));
+                OnMembership(membership);
                 break;
             case DirectFrame direct:
                 OnDirect(direct);

@@ -165,20 +165,32 @@ public sealed partial class ConnectionActor
             SendError(ErrorCodes.BadFrame, "a direct conversation needs another user", direct.User);
             return;
         }
-        var user = direct.User;
-        _accounts.Ask<AccountActor.Credentials>(new AccountActor.GetCredentials(user), _settings.RetryInterval).PipeTo(Self,
-            success: credentials => new DirectPeerChecked(room, user, credentials.Username is not null),
-            failure: _ => new DirectPeerChecked(room, user, null));
+        WhenUserExists(direct.User, () => OnJoin(new JoinFrame(room, null)));
     }
 
-    private void OnDirectPeerChecked(DirectPeerChecked peer)
+    // An invitation names an account that exists now: one made later under that name must not find itself a member.
+    private void OnMembership(MembershipFrame membership)
+    {
+        var change = new ChangeMembership(membership.Room, _user, membership.User, membership.Invite);
+        if (membership.Invite)
+            WhenUserExists(membership.User, () => _rooms.Tell(change));
+        else
+            _rooms.Tell(change);
+    }
+
+    private void WhenUserExists(string user, Action then) =>
+        _accounts.Ask<AccountActor.Credentials>(new AccountActor.GetCredentials(user), _settings.RetryInterval).PipeTo(Self,
+            success: credentials => new PeerChecked(user, credentials.Username is not null, then),
+            failure: _ => new PeerChecked(user, null, then));
+
+    private void OnPeerChecked(PeerChecked peer)
     {
         if (peer.Exists is null)
             SendError(ErrorCodes.Unavailable, "the user could not be looked up right now; try again", peer.User);
         else if (peer.Exists == false)
             SendError(ErrorCodes.NotFound, $"no user '{peer.User}'", peer.User);
         else
-            OnJoin(new JoinFrame(peer.Room, null));
+            peer.Then();
     }
 
     // The room refused this connection (private, or a create that came too late): it forgets the room.
@@ -199,6 +211,6 @@ public sealed partial class ConnectionActor
         Send(left.Frame);
     }
 
-    /// <summary>Whether the other user of a direct room exists (null: the account could not be asked).</summary>
-    private sealed record DirectPeerChecked(string Room, string User, bool? Exists) : INoSerializationVerificationNeeded;
+    /// <summary>Whether a user named by a frame exists (null: the account could not be asked), and what follows if so.</summary>
+    private sealed record PeerChecked(string User, bool? Exists, Action Then) : INoSerializationVerificationNeeded;
 }

@@ -104,8 +104,8 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
             case JoinRefused refused:
                 OnJoinRefused(refused);
                 break;
-            case DirectPeerChecked checkedPeer:
-                OnDirectPeerChecked(checkedPeer);
+            case PeerChecked checkedPeer:
+                OnPeerChecked(checkedPeer);
                 break;
             case RoomListChange change:
                 OnRoomListChange(change);

@@ -21,6 +21,9 @@ public static class AccountEndpoints
         var api = app.MapGroup("/api");
         api.AddEndpointFilter(async (context, next) =>
         {
+            // Answers carry tokens and session state: no cache, shared or private, may keep them.
+            context.HttpContext.Response.Headers.CacheControl = "no-store";
+            context.HttpContext.Response.Headers.Pragma = "no-cache";
             try
             {
                 return await next(context);
