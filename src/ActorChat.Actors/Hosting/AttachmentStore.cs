@@ -157,13 +157,32 @@ public sealed class AttachmentStore : IExtension
         return ids.Count;
     }
 
+    /// <summary>
+    /// Removes the files of photos whose writing never finished (the process died mid-write); returns how many. Only at
+    /// start-up, before any upload of this process writes one.
+    /// </summary>
+    public int RemoveUnfinishedFiles()
+    {
+        if (_table.IsShared || !Directory.Exists(_directory))
+            return 0;
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(_directory, "*" + PartialSuffix, SearchOption.AllDirectories))
+        {
+            File.Delete(file);
+            removed++;
+        }
+        return removed;
+    }
+
+    private const string PartialSuffix = ".part";
+
     // Files spread over 256 folders by the id's first two characters, so that no folder grows to millions.
     private string FileOf(string id, bool thumbnail) => Path.Combine(_directory, id[..2], thumbnail ? id + ".thumb" : id);
 
     private static async Task WriteFileAsync(string path, byte[] bytes, CancellationToken cancel)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".part";
+        var temporary = path + PartialSuffix;
         await File.WriteAllBytesAsync(temporary, bytes, cancel).ConfigureAwait(false);
         File.Move(temporary, path, overwrite: true);
     }

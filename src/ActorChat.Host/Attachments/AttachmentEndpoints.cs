@@ -52,32 +52,14 @@ public static class AttachmentEndpoints
             return Error(413, "too_large");
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = settings.MaxBytes + FormOverhead;
-        if (!context.Request.HasFormContentType)
-            return Error(400, "bad_request");
-
-        IFormFile? file;
-        try
-        {
-            var form = await context.Request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { MultipartBodyLengthLimit = settings.MaxBytes + FormOverhead }, context.RequestAborted);
-            file = form.Files.GetFile("file");
-        }
-        catch (Exception e) when (e is BadHttpRequestException or InvalidDataException)
-        {
-            return e is BadHttpRequestException { StatusCode: 413 } or InvalidDataException ? Error(413, "too_large") : Error(400, "bad_request");
-        }
-        if (file is null || file.Length == 0)
-            return Error(400, "bad_request");
-        if (file.Length > settings.MaxBytes)
-            return Error(413, "too_large");
+        var read = await UploadForm.ReadFileAsync(context.Request, settings.MaxBytes, context.RequestAborted);
+        if (read.Bytes is not { } upload)
+            return Error(read.Status, read.Error!);
 
         var store = AttachmentStore.Get(system);
         var owner = AccountActor.KeyOf(user);
-        if (await store.UsedBytesAsync(owner, context.RequestAborted) + file.Length > settings.QuotaBytesPerUser)
+        if (await store.UsedBytesAsync(owner, context.RequestAborted) + upload.Length > settings.QuotaBytesPerUser)
             return Error(413, "quota_exceeded");
-
-        var upload = new byte[file.Length];
-        await using (var stream = file.OpenReadStream())
-            await stream.ReadExactlyAsync(upload, context.RequestAborted);
 
         ProcessedImage image;
         // Decoding is the costly part: a few at a time, so that uploads never starve the chat of processors.
@@ -176,6 +158,16 @@ public sealed class UnpostedAttachmentSweeper(ActorSystem system, AttachmentSett
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            var unfinished = AttachmentStore.Get(system).RemoveUnfinishedFiles();
+            if (unfinished > 0)
+                logger.LogInformation("Removed {Count} photo files left half-written by an earlier process", unfinished);
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning(e, "Could not remove half-written photo files");
+        }
         var every = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMinutes(1).Ticks, settings.UnpostedLifetime.Ticks / 4));
         using var timer = new PeriodicTimer(every);
         do
