@@ -53,6 +53,7 @@ public static class ChatApp
         builder.Services.AddSingleton(new RegistrationLimiter(auth.RegistrationsPerHour));
         builder.Services.AddSingleton(new ImageProcessor(attachments));
         builder.Services.AddSingleton(new DecodeGate(attachments));
+        builder.Services.AddSingleton(new UploadAdmission(attachments));
         builder.Services.AddHostedService<UnpostedAttachmentSweeper>();
         builder.Services.AddRateLimiter(limiter =>
         {

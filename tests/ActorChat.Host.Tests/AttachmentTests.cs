@@ -93,7 +93,7 @@ public sealed class AttachmentTests() : ServerTest("ActorChat:Attachments:QuotaB
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
 
         // Noise does not compress: about 1.2 MB each, so the fifth goes past the 6 MB quota of this server.
-        var noisy = Noise(640, 640);
+        var noisy = TestImages.Noise(640, 640);
         HttpResponseMessage last;
         var taken = 0;
         while ((last = await UploadAsync(alice, noisy, "noise.png", "image/png")).StatusCode == HttpStatusCode.Created)
@@ -114,19 +114,5 @@ public sealed class AttachmentTests() : ServerTest("ActorChat:Attachments:QuotaB
         Assert.Equal(HttpStatusCode.NotFound, (await FetchAsync(bob, url)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Server.Http.GetAsync(url)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await FetchAsync(alice, "/api/attachments/0123456789abcdef0123456789abcdef")).StatusCode);
-    }
-
-    private static byte[] Noise(int width, int height)
-    {
-        var random = new Random(7);
-        using var bitmap = new SKBitmap(width, height);
-        var pixels = new byte[width * height * 4];
-        random.NextBytes(pixels);
-        for (var i = 3; i < pixels.Length; i += 4)
-            pixels[i] = 255;
-        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
     }
 }

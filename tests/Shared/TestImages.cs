@@ -48,6 +48,21 @@ public static class TestImages
     }
 
     /// <summary>Text that says it is a PNG by its name only.</summary>
+    /// <summary>A PNG of random opaque pixels: it does not compress, so its stored size is close to 4 bytes a pixel.</summary>
+    public static byte[] Noise(int width, int height)
+    {
+        var random = new Random(7);
+        using var bitmap = new SKBitmap(width, height);
+        var pixels = new byte[width * height * 4];
+        random.NextBytes(pixels);
+        for (var i = 3; i < pixels.Length; i += 4)
+            pixels[i] = 255;
+        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
     public static byte[] NotAnImage => "this is a text file named holiday.png\n"u8.ToArray();
 
     public static SKColor PixelAt(byte[] image, int x, int y)

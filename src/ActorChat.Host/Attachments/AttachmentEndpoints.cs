@@ -42,7 +42,7 @@ public static class AttachmentEndpoints
     private static string UrlOf(string id) => "/api/attachments/" + id;
 
     private static async Task<IResult> UploadAsync(HttpContext context, ActorSystem system, TokenService tokens, SessionGuard sessions,
-        IOptions<AuthSettings> auth, AttachmentSettings settings, ImageProcessor processor, DecodeGate gate)
+        IOptions<AuthSettings> auth, AttachmentSettings settings, ImageProcessor processor, DecodeGate gate, UploadAdmission admission)
     {
         if (!Credentials.IsAllowedOrigin(context, auth.Value))
             return Error(403, "forbidden");
@@ -52,17 +52,28 @@ public static class AttachmentEndpoints
             return Error(413, "too_large");
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = settings.MaxBytes + FormOverhead;
+        var owner = AccountActor.KeyOf(user);
+        using var admitted = admission.TryBegin(owner);
+        if (admitted is null)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return Error(429, "rate_limited");
+        }
         var read = await UploadForm.ReadFileAsync(context.Request, settings.MaxBytes, context.RequestAborted);
         if (read.Bytes is not { } upload)
             return Error(read.Status, read.Error!);
 
         var store = AttachmentStore.Get(system);
-        var owner = AccountActor.KeyOf(user);
-        if (await store.UsedBytesAsync(owner, context.RequestAborted) + upload.Length > settings.QuotaBytesPerUser)
+        // Reserved before anything is saved: parallel uploads of one user cannot all fit under the quota at once.
+        Func<CancellationToken, Task<long>> stored = cancel => store.UsedBytesAsync(owner, cancel);
+        if (!await admitted.TryReserveAsync(stored, upload.Length, context.RequestAborted))
             return Error(413, "quota_exceeded");
 
         ProcessedImage image;
-        // Decoding is the costly part: a few at a time, so that uploads never starve the chat of processors.
+        // Decoding is the costly part: a few at a time on the node, one at a time per user, so that uploads never starve
+        // the chat of processors and one user's images never keep everybody else's waiting.
+        if (!await admitted.WaitForDecodeTurnAsync(settings.DecodeWait, context.RequestAborted))
+            return Error(503, "unavailable");
         if (!await gate.WaitAsync(settings.DecodeWait, context.RequestAborted))
             return Error(503, "unavailable");
         try
@@ -77,10 +88,13 @@ public static class AttachmentEndpoints
         {
             gate.Release();
         }
+        // What is stored is the processed image and its thumbnail, which may be larger than the upload.
+        if (!await admitted.TryReserveAsync(stored, image.Image.Length + image.Thumbnail.Length, context.RequestAborted))
+            return Error(413, "quota_exceeded");
 
         var info = new AttachmentInfo(Guid.NewGuid().ToString("N"), owner, image.ContentType, image.Image.Length, image.Width, image.Height,
             image.Thumbnail.Length, DateTimeOffset.UtcNow);
-        await store.SaveAsync(info, image.Image, image.Thumbnail, context.RequestAborted);
+        await admitted.SaveAsync(cancel => store.SaveAsync(info, image.Image, image.Thumbnail, cancel), context.RequestAborted);
         return Results.Json(Describe(info), statusCode: 201);
     }
 

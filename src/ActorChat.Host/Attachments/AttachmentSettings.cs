@@ -23,6 +23,12 @@ public sealed class AttachmentSettings
     /// <summary>How long an upload waits for its turn to be decoded before it is refused as unavailable.</summary>
     public TimeSpan DecodeWait { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How many uploads one user may have in flight on a node at once; past it an upload is refused with 429. The user's
+    /// images are decoded one after another, so one user never holds more than one place in the node's decode line.
+    /// </summary>
+    public int UploadsInFlightPerUser { get; set; } = 2;
+
     /// <summary>How many bytes of photos one user may keep stored (images and thumbnails together).</summary>
     public long QuotaBytesPerUser { get; set; } = 200 * 1024 * 1024;
 
@@ -37,6 +43,8 @@ public sealed class AttachmentSettings
             throw new InvalidOperationException($"{Section}:{nameof(MaxBytes)} must be between 1 KiB and 100 MiB.");
         if (MaxPixels < 1 || MaxFrames < 1 || ThumbnailSize is < 16 or > 2048)
             throw new InvalidOperationException($"{Section}: {nameof(MaxPixels)} and {nameof(MaxFrames)} must be positive, {nameof(ThumbnailSize)} 16 to 2048.");
+        if (UploadsInFlightPerUser < 1)
+            throw new InvalidOperationException($"{Section}:{nameof(UploadsInFlightPerUser)} must be positive.");
         if (MaxConcurrentDecodes < 0 || QuotaBytesPerUser < MaxBytes || UnpostedLifetime < TimeSpan.FromMinutes(1))
             throw new InvalidOperationException($"{Section}: {nameof(MaxConcurrentDecodes)} must not be negative, {nameof(QuotaBytesPerUser)} at least {nameof(MaxBytes)}, {nameof(UnpostedLifetime)} at least a minute.");
     }
