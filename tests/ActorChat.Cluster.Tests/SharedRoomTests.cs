@@ -93,10 +93,11 @@ public sealed class SharedRoomTests(ClusterFixture cluster) : IClassFixture<Clus
 
         // Bob's connections live on a node other than the room's: the removal must cross to them.
         var bobsNode = new[] { cluster.First, cluster.Second, third }.First(node => node.AkkaAddress != roomNode);
-        await alice.SendAsync(new { type = "invite", room = "board", user = "bob_private" });
-        await alice.ExpectAsync("member");
+        // An invitation names an account that exists.
         await using var bob = await cluster.ConnectAsync(bobsNode, "bob_private");
         await using var bobAgain = await ClusterClients.ConnectAsync(bobsNode, "bob_private");
+        await alice.SendAsync(new { type = "invite", room = "board", user = "bob_private" });
+        await alice.ExpectAsync("member");
         await bob.JoinAsync("board");
         await bobAgain.JoinAsync("board");
         await alice.ExpectAsync("presence");
