@@ -40,6 +40,11 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         new AccountActor.ConnectionRefused("alice", AccountActor.ConnectionRefused.TooManyConnections),
         new AccountActor.SessionEnded("alice"),
         new AccountActor.ListRoom("alice", "dm:alice:bob", RoomKind.Direct),
+        new AccountActor.ListRoom("bob", "club", RoomKind.Private, InvitedBy: "alice"),
+        new AccountActor.SpendInvitation("Alice"),
+        new AccountActor.CheckInvitation("bob", "alice", "club"),
+        AccountActor.InvitationAnswer.Allowed,
+        new AccountActor.InvitationAnswer("limit_reached", "'bob' has 50 invitations not taken up yet"),
         new AccountActor.UnlistRoom("alice", "garden", RoomListChange.Removed),
         new AccountActor.GetRooms("Alice"),
         new RoomListChange("secret", RoomKind.Private, RoomListChange.Added),
@@ -56,6 +61,24 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         var forget = new AccountActor.UnlistRoom("alice", "garden", RoomListChange.Forgotten, connection);
         Assert.Equal(forget, RoundTrip(forget));
         Assert.True(((JoinedRoom)RoundTrip(new JoinedRoom("club", 3, Frame, Private: true))).Private);
+    }
+
+    [Fact]
+    public void A_listing_from_a_node_of_the_version_before_invitations_were_tracked_reads_as_the_users_own()
+    {
+        // What that version wrote: the user, the room and the kind, with no inviter after them.
+        using var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer))
+        {
+            w.Write("bob");
+            w.Write("club");
+            w.Write((byte)RoomKind.Private);
+        }
+        var serializer = Sys.Serialization.FindSerializerFor(new AccountActor.ListRoom("bob", "club", RoomKind.Private));
+
+        var read = Sys.Serialization.Deserialize(buffer.ToArray(), serializer.Identifier, "list-room");
+
+        Assert.Equal(new AccountActor.ListRoom("bob", "club", RoomKind.Private), read);
     }
 
     private object RoundTrip(object message)

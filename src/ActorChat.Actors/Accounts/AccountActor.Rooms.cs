@@ -16,11 +16,36 @@ public sealed partial class AccountActor
 {
     /// <summary>
     /// Lists <paramref name="Room"/> for the user: told by a connection whose client joined it, and by a room that
-    /// invited the user or carried a direct message to them. Listing a room already listed stores nothing.
+    /// invited the user (<paramref name="InvitedBy"/>, the owner's key) or carried a direct message to them. Listing a
+    /// room already listed stores nothing, unless the user's own join takes up an invitation.
     /// </summary>
-    public sealed record ListRoom(string Username, string Room, RoomKind Kind) : IAccountCommand
+    public sealed record ListRoom(string Username, string Room, RoomKind Kind, string? InvitedBy = null) : IAccountCommand
     {
         public string Key => KeyOf(Username);
+    }
+
+    /// <summary>
+    /// Asked of the inviter's own account before an invitation goes to a room: answered with an
+    /// <see cref="InvitationAnswer"/>, refused past <see cref="InvitationLimits.PerHour"/>.
+    /// </summary>
+    public sealed record SpendInvitation(string Username) : IAccountCommand
+    {
+        public string Key => KeyOf(Username);
+    }
+
+    /// <summary>
+    /// Asked of the invited user's account before an invitation goes to a room: whether the account exists and may
+    /// hold one more invitation from <paramref name="Inviter"/>. Answered with an <see cref="InvitationAnswer"/>.
+    /// </summary>
+    public sealed record CheckInvitation(string Username, string Inviter, string Room) : IAccountCommand
+    {
+        public string Key => KeyOf(Username);
+    }
+
+    /// <summary>Whether an invitation may go on: <paramref name="Code"/> null, or the error code and message that refuse it.</summary>
+    public sealed record InvitationAnswer(string? Code, string Message) : Serialization.IWireMessage
+    {
+        public static readonly InvitationAnswer Allowed = new(null, "");
     }
 
     /// <summary>
@@ -42,7 +67,7 @@ public sealed partial class AccountActor
     /// <summary>The user's rooms, in the order they were listed.</summary>
     public sealed record RoomList(IReadOnlyList<ListedRoom> Rooms) : Serialization.IWireMessage;
 
-    private sealed record RoomsRead(IReadOnlyList<ListedRoom> Rooms);
+    private sealed record RoomsRead(IReadOnlyList<StoredListing> Rooms);
 
     private sealed record RoomsUnreadable(Exception Cause);
 
@@ -84,6 +109,9 @@ public sealed partial class AccountActor
     // it are done (read sooner, it could miss them).
     private bool _rereadRooms;
 
+    // The invitations this user may still send; made on the first one.
+    private TokenBucket? _invitationBudget;
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     private void RoomCommands()
@@ -96,6 +124,14 @@ public sealed partial class AccountActor
         });
         Command<UnlistRoom>(unlist => WithRooms(unlist, rooms => OnUnlistRoom(rooms, unlist)));
         Command<GetRooms>(get => WithRooms(get, rooms => OnGetRooms(rooms, Sender)));
+        Command<SpendInvitation>(_ => OnSpendInvitation());
+        Command<CheckInvitation>(check =>
+        {
+            if (_account is null)
+                Sender.Tell(new InvitationAnswer(Protocol.ErrorCodes.NotFound, $"no user '{check.Username}'"));
+            else
+                WithRooms(check, rooms => OnCheckInvitation(rooms, check, Sender));
+        });
         Command<RoomsRead>(read => RoomsReady(new AccountRooms(read.Rooms)));
         Command<RoomsUnreadable>(unreadable =>
         {
@@ -162,6 +198,9 @@ public sealed partial class AccountActor
                 case GetRooms:
                     OnGetRooms(rooms, sender);
                     break;
+                case CheckInvitation check:
+                    OnCheckInvitation(rooms, check, sender);
+                    break;
             }
         }
     }
@@ -175,16 +214,92 @@ public sealed partial class AccountActor
 
     private void OnListRoom(AccountRooms rooms, ListRoom list)
     {
-        if (!rooms.WouldList(list.Room, list.Kind))
+        if (list.InvitedBy is { } inviter)
         {
-            if (!rooms.TryGetKind(list.Room, out _))
-                Context.GetLogger().Info("Account {0} lists {1} rooms already; {2} is not listed", _key, AccountRooms.MaxRooms, list.Room);
+            OnListInvitation(rooms, list, AccountActor.KeyOf(inviter));
             return;
         }
-        rooms.List(new ListedRoom(list.Room, list.Kind));
-        Change(new RoomListChange(list.Room, list.Kind, RoomListChange.Added), null,
-            _table.RememberListingAsync(list.Room, _key, list.Kind, _clock.GetUtcNow()));
+        var own = new StoredListing(new ListedRoom(list.Room, list.Kind));
+        if (rooms.TryGet(list.Room, out var listed))
+        {
+            if (listed == own)
+                return;
+            // The user's join takes up an invitation (it becomes the user's own room, nobody needs telling), or the
+            // room's kind was not known before.
+            rooms.List(own);
+            var written = Remember(own);
+            if (listed.Listed.Kind == list.Kind)
+                Take(new Step(() => { }, () => { }), written);
+            else
+                Change(new RoomListChange(list.Room, list.Kind, RoomListChange.Added), null, written);
+            return;
+        }
+        if (rooms.Count >= AccountRooms.MaxRooms)
+        {
+            // The user's own rooms win over invitations never taken up: the oldest of those gives way.
+            if (rooms.OldestInvitation() is not { } displaced)
+            {
+                Context.GetLogger().Info("Account {0} lists {1} rooms already; {2} is not listed", _key, AccountRooms.MaxRooms, list.Room);
+                return;
+            }
+            rooms.Unlist(displaced.Listed.Room);
+            Change(new RoomListChange(displaced.Listed.Room, displaced.Listed.Kind, RoomListChange.Forgotten), null,
+                _table.RememberListingAsync(displaced.Listed.Room, _key, kind: null, _clock.GetUtcNow()));
+        }
+        rooms.List(own);
+        Change(new RoomListChange(list.Room, list.Kind, RoomListChange.Added), null, Remember(own));
     }
+
+    // An invitation the room stored: listed unless the room is listed already or the bounds, checked before the
+    // room was asked (CheckInvitation), were reached meanwhile. The user stays on the room's roster either way.
+    private void OnListInvitation(AccountRooms rooms, ListRoom list, string inviter)
+    {
+        if (rooms.TryGet(list.Room, out _))
+            return;
+        if (InvitationRefusal(rooms, inviter) is { } refusal)
+        {
+            Context.GetLogger().Info("Account {0} does not list the invitation of {1} to {2}: {3}", _key, inviter, list.Room, refusal.Message);
+            return;
+        }
+        var invitation = new StoredListing(new ListedRoom(list.Room, list.Kind), inviter);
+        rooms.List(invitation);
+        Change(new RoomListChange(list.Room, list.Kind, RoomListChange.Added), null, Remember(invitation));
+    }
+
+    private void OnCheckInvitation(AccountRooms rooms, CheckInvitation check, IActorRef asker) =>
+        asker.Tell(rooms.TryGet(check.Room, out _) ? InvitationAnswer.Allowed
+            : InvitationRefusal(rooms, AccountActor.KeyOf(check.Inviter)) ?? InvitationAnswer.Allowed);
+
+    private InvitationAnswer? InvitationRefusal(AccountRooms rooms, string inviter)
+    {
+        var name = _account?.Username ?? _key;
+        // An invitation never takes the place of another room: only the user's own joins displace invitations.
+        if (rooms.Count >= AccountRooms.MaxRooms)
+            return new InvitationAnswer(Protocol.ErrorCodes.LimitReached, $"the room list of '{name}' is full");
+        if (rooms.Invitations >= _invitations.MaxPending)
+            return new InvitationAnswer(Protocol.ErrorCodes.LimitReached, $"'{name}' has {_invitations.MaxPending} invitations not taken up yet");
+        if (rooms.InvitationsFrom(inviter) >= _invitations.MaxPendingPerInviter)
+            return new InvitationAnswer(Protocol.ErrorCodes.LimitReached,
+                $"'{name}' has not taken up your last {_invitations.MaxPendingPerInviter} invitations yet");
+        return null;
+    }
+
+    // The inviter's own budget: a bucket of PerHour invitations that refills over the hour.
+    private void OnSpendInvitation()
+    {
+        var budget = _invitationBudget ??= new TokenBucket(_invitations.PerHour / 3600.0, _invitations.PerHour, _clock);
+        if (budget.TryTake())
+        {
+            Sender.Tell(InvitationAnswer.Allowed);
+            return;
+        }
+        var wait = Math.Max(1, (int)Math.Ceiling(budget.UntilNext().TotalMinutes));
+        Sender.Tell(new InvitationAnswer(Protocol.ErrorCodes.RateLimited,
+            $"at most {_invitations.PerHour} invitations an hour; the next one in {wait} minute{(wait == 1 ? "" : "s")}"));
+    }
+
+    private Task Remember(StoredListing listing) =>
+        _table.RememberListingAsync(listing.Listed.Room, _key, listing.Listed.Kind, _clock.GetUtcNow(), listing.InvitedBy);
 
     private void OnUnlistRoom(AccountRooms rooms, UnlistRoom unlist)
     {

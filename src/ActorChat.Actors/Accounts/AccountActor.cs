@@ -105,6 +105,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
     private readonly int _maxConnections;
     private readonly IActorRef _securityChanges;
     private readonly TimeProvider _clock;
+    private readonly InvitationLimits _invitations;
     private readonly Dictionary<IActorRef, string> _connections = [];
     private readonly Dictionary<string, DateTimeOffset> _revoked = new(StringComparer.Ordinal);
     private AccountRegistered? _account;
@@ -113,12 +114,14 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
     /// <param name="key">The case-folded user name.</param>
     /// <param name="maxConnections">Connections the user may have open at once, on all nodes together.</param>
     /// <param name="securityChanges">Where changes are published: the cluster's pub-sub mediator.</param>
-    public AccountActor(string key, int maxConnections, IActorRef securityChanges, TimeProvider? clock = null)
+    /// <param name="invitations">How far the user may invite and be invited; <see cref="InvitationLimits.Default"/> when null.</param>
+    public AccountActor(string key, int maxConnections, IActorRef securityChanges, TimeProvider? clock = null, InvitationLimits? invitations = null)
     {
         _key = key;
         _maxConnections = maxConnections;
         _securityChanges = securityChanges;
         _clock = clock ?? TimeProvider.System;
+        _invitations = invitations ?? InvitationLimits.Default;
         PersistenceId = "account-" + key;
         // Accounts never save snapshots: recovery reads the journal alone, one query fewer on every activation.
         Recovery = new Recovery(SnapshotSelectionCriteria.None);
@@ -181,8 +184,8 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
 
     public static string KeyOf(string username) => username.ToLowerInvariant();
 
-    public static Props PropsFor(string key, int maxConnections, IActorRef securityChanges) =>
-        Hosting.FactoryProps.Of(() => new AccountActor(key, maxConnections, securityChanges, null));
+    public static Props PropsFor(string key, int maxConnections, IActorRef securityChanges, InvitationLimits? invitations = null, TimeProvider? clock = null) =>
+        Hosting.FactoryProps.Of(() => new AccountActor(key, maxConnections, securityChanges, clock, invitations));
 
     protected override void OnReplaySuccess()
     {
@@ -245,11 +248,12 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
     private AccountSecurity Security() => new(_key, _generation, [.. _revoked.Keys]);
 
     // Nothing to keep in memory for: an account with no open connection stops after a quiet spell, and recovers
-    // from the journal when next asked.
+    // from the journal when next asked; one whose invitation budget is not full again stays until it is, so that
+    // signing out and in again does not refill it.
     private void IdleWhenUnused()
     {
         if (_connections.Count == 0)
-            SetReceiveTimeout(IdleTimeout);
+            SetReceiveTimeout(_invitationBudget?.UntilFull() is { } refill && refill > IdleTimeout ? refill : IdleTimeout);
     }
 
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(2);

@@ -27,41 +27,60 @@ public sealed record RoomListChange(string Room, RoomKind Kind, string Change, b
     public const string Removed = "removed";
 }
 
+/// <summary>One row of an account's list as stored: the room, and who invited the user to it while they have not joined it yet.</summary>
+/// <param name="InvitedBy">The inviter's key while the room came by an invitation the user has not taken up by joining; null for the user's own rooms.</param>
+public readonly record struct StoredListing(ListedRoom Listed, string? InvitedBy = null);
+
 /// <summary>
 /// The rooms of one account, in the order they were listed: what the user joined, was invited to, or talks in
 /// directly. Only the account changes it, as read from the message table (see <see cref="Hosting.MessageTable"/>),
-/// where each change is stored as it is made.
+/// where each change is stored as it is made. An invitation stays one until the user joins the room: the user's own
+/// rooms are never displaced by invitations, and invitations are bounded (see <see cref="InvitationLimits"/>).
 /// </summary>
-internal sealed class AccountRooms(IEnumerable<ListedRoom> rooms)
+internal sealed class AccountRooms(IEnumerable<StoredListing> rooms)
 {
     /// <summary>The most rooms one account lists: joins past it still work, they are just not remembered.</summary>
     public const int MaxRooms = 1000;
 
     // A list, not a dictionary: it is short, and most accounts hold a handful of rooms.
-    private readonly List<ListedRoom> _rooms = [.. rooms];
+    private readonly List<StoredListing> _rooms = [.. rooms];
 
     public int Count => _rooms.Count;
 
-    public IReadOnlyList<ListedRoom> All => [.. _rooms];
+    public IReadOnlyList<ListedRoom> All => [.. _rooms.Select(stored => stored.Listed)];
 
-    public bool TryGetKind(string room, out RoomKind kind)
+    /// <summary>Invitations the user has not taken up yet.</summary>
+    public int Invitations => _rooms.Count(stored => stored.InvitedBy is not null);
+
+    /// <summary>Invitations from <paramref name="inviter"/> the user has not taken up yet.</summary>
+    public int InvitationsFrom(string inviter) => _rooms.Count(stored => stored.InvitedBy == inviter);
+
+    public bool TryGet(string room, out StoredListing stored)
     {
         var index = IndexOf(room);
-        kind = index >= 0 ? _rooms[index].Kind : default;
+        stored = index >= 0 ? _rooms[index] : default;
         return index >= 0;
     }
 
-    /// <summary>Whether listing <paramref name="room"/> as <paramref name="kind"/> would change the list (and fit in it).</summary>
-    public bool WouldList(string room, RoomKind kind) =>
-        TryGetKind(room, out var listed) ? listed != kind : Count < MaxRooms;
-
-    public void List(ListedRoom listed)
+    public bool TryGetKind(string room, out RoomKind kind)
     {
-        var index = IndexOf(listed.Room);
+        var found = TryGet(room, out var stored);
+        kind = stored.Listed.Kind;
+        return found;
+    }
+
+    /// <summary>The invitation listed longest ago that the user never took up, if any: the first to give way to the user's own rooms.</summary>
+    public StoredListing? OldestInvitation() =>
+        _rooms.FindIndex(stored => stored.InvitedBy is not null) is var index and >= 0 ? _rooms[index] : null;
+
+    /// <summary>Lists a room, or changes how it is listed (in place: a room keeps its place in the list).</summary>
+    public void List(StoredListing listing)
+    {
+        var index = IndexOf(listing.Listed.Room);
         if (index >= 0)
-            _rooms[index] = listed;
+            _rooms[index] = listing;
         else
-            _rooms.Add(listed);
+            _rooms.Add(listing);
     }
 
     public void Unlist(string room)
@@ -71,5 +90,15 @@ internal sealed class AccountRooms(IEnumerable<ListedRoom> rooms)
             _rooms.RemoveAt(index);
     }
 
-    private int IndexOf(string room) => _rooms.FindIndex(listed => listed.Room == room);
+    private int IndexOf(string room) => _rooms.FindIndex(stored => stored.Listed.Room == room);
+}
+
+/// <summary>
+/// How far one account may invite, and be invited: <paramref name="PerHour"/> invitations an inviter may send (a
+/// bucket that refills over the hour), <paramref name="MaxPending"/> invitations a user may hold that they have not
+/// taken up, and <paramref name="MaxPendingPerInviter"/> of those from one inviter.
+/// </summary>
+public sealed record InvitationLimits(int PerHour, int MaxPending, int MaxPendingPerInviter)
+{
+    public static readonly InvitationLimits Default = new(100, 50, 5);
 }

@@ -47,12 +47,13 @@ public sealed partial class ConnectionActor
     }
 
     // A room the client joined goes into the user's list, unless this connection knows it is there already. Only a
-    // connection that follows the list keeps a set of its own; the account drops a listing it has already.
+    // connection that follows the list keeps a set of its own; the account drops a listing it has already. A private
+    // room may be listed as an invitation, which the join takes up: the account always hears of those.
     private void ListJoined(JoinedRoom joined)
     {
-        if (_listed?.Add(joined.Room) == false)
-            return;
         var kind = Limits.DirectRoomUsers(joined.Room) is not null ? RoomKind.Direct : joined.Private ? RoomKind.Private : RoomKind.Public;
+        if (_listed?.Add(joined.Room) == false && kind != RoomKind.Private)
+            return;
         _accounts.Tell(new AccountActor.ListRoom(_user, joined.Room, kind));
     }
 

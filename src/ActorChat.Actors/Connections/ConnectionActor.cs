@@ -40,7 +40,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private readonly TokenService _tokens;
     private readonly ConnectionSettings _settings;
     private readonly TimeProvider _clock;
-    private readonly FrameRateLimiter _rateLimiter;
+    private readonly TokenBucket _rateLimiter;
     private readonly DeliveryHubs _hubs = DeliveryHubs.Get(Context.System);
     private readonly RoomSessions _joined;
     private readonly AccountLink _account;
@@ -58,7 +58,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         _tokens = tokens;
         _settings = settings;
         _clock = clock;
-        _rateLimiter = new FrameRateLimiter(settings.FramesPerSecond, settings.FrameBurst, clock);
+        _rateLimiter = new TokenBucket(settings.FramesPerSecond, settings.FrameBurst, clock);
         _joined = new RoomSessions(_user, settings, clock);
         _account = new AccountLink(ticket, sessionConfirmed, accounts, Self, _joined.Backoff);
         _pending = new PendingFrames(settings.FrameBurst + settings.RateLimitStrikes);
@@ -106,6 +106,9 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
                 break;
             case PeerChecked checkedPeer:
                 OnPeerChecked(checkedPeer);
+                break;
+            case InvitationChecked invitation:
+                OnInvitationChecked(invitation);
                 break;
             case RoomListChange change:
                 OnRoomListChange(change);

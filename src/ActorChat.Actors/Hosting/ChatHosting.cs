@@ -138,7 +138,7 @@ public static class ChatHosting
                 (system, _) =>
                 {
                     var mediator = Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.Get(system).Mediator;
-                    return key => AccountActor.PropsFor(key, maxConnectionsPerUser, mediator);
+                    return key => AccountActor.PropsFor(key, maxConnectionsPerUser, mediator, rooms.Invitations);
                 },
                 new AccountMessageExtractor(),
                 new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })

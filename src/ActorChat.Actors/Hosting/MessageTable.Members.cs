@@ -11,11 +11,12 @@ public sealed partial class MessageTable
 {
     /// <summary>
     /// Records that <paramref name="member"/>'s account lists <paramref name="room"/> as <paramref name="kind"/> (since
-    /// <paramref name="at"/>, which orders the list), or (null) no longer does. Completes once the row is committed.
+    /// <paramref name="at"/>, which orders the list), or (null) no longer does; <paramref name="invitedBy"/> names the
+    /// inviter while the listing is an invitation not taken up. Completes once the row is committed.
     /// </summary>
-    public Task RememberListingAsync(string room, string member, RoomKind? kind, DateTimeOffset at)
+    public Task RememberListingAsync(string room, string member, RoomKind? kind, DateTimeOffset at, string? invitedBy = null)
     {
-        var write = new TableWrite(room, [], 0, new MemberWrite(member, kind is not null, 0, at.UtcTicks, kind));
+        var write = new TableWrite(room, [], 0, new MemberWrite(member, kind is not null, 0, at.UtcTicks, kind, kind is null ? null : invitedBy));
         if (!_writes.Writer.TryWrite(write))
             write.Done.TrySetException(new ObjectDisposedException(nameof(MessageTable)));
         return write.Done.Task;
@@ -23,34 +24,35 @@ public sealed partial class MessageTable
 
     /// <summary>
     /// The rooms <paramref name="member"/>'s account lists, in the order they were listed, at most <paramref name="limit"/>;
-    /// each with its kind (rows of earlier versions have none: a direct room by its name, a private one as its creation recorded).
+    /// each with its kind (rows of earlier versions have none: a direct room by its name, a private one as its creation
+    /// recorded) and, for an invitation not taken up, its inviter.
     /// </summary>
-    public async Task<IReadOnlyList<ListedRoom>> ReadListedRoomsAsync(string member, int limit)
+    public async Task<IReadOnlyList<StoredListing>> ReadListedRoomsAsync(string member, int limit)
     {
         await _schema.Value.ConfigureAwait(false);
         await using var connection = await OpenAsync().ConfigureAwait(false);
         // Rows listed before listed_at existed have none: they come first, by name.
         await using var command = Command(connection, """
-            SELECT m.room, m.kind, COALESCE(a.private, 0) FROM actorchat_members m
+            SELECT m.room, m.kind, COALESCE(a.private, 0), m.invited_by FROM actorchat_members m
             LEFT JOIN actorchat_room_access a ON a.room = m.room
             WHERE m.member = @member AND m.listed = 1
             ORDER BY COALESCE(m.listed_at, 0), m.room LIMIT @limit
             """, ("member", member), ("limit", limit));
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-        var rooms = new List<ListedRoom>();
+        var rooms = new List<StoredListing>();
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
             var room = reader.GetString(0);
             var kind = !reader.IsDBNull(1) ? (RoomKind)Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture)
                 : Protocol.Limits.DirectRoomUsers(room) is not null ? RoomKind.Direct
                 : Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture) == 1 ? RoomKind.Private : RoomKind.Public;
-            rooms.Add(new ListedRoom(room, kind));
+            rooms.Add(new StoredListing(new ListedRoom(room, kind), reader.IsDBNull(3) ? null : reader.GetString(3)));
         }
         return rooms;
     }
 
     /// <summary>Records that <paramref name="member"/> read <paramref name="room"/> up to <paramref name="seq"/>; a marker never moves back.</summary>
-    public void RememberRead(string room, string member, long seq) => Enqueue(room, new MemberWrite(member, null, seq, 0, null));
+    public void RememberRead(string room, string member, long seq) => Enqueue(room, new MemberWrite(member, null, seq, 0, null, null));
 
     // Nothing waits on these rows: a marker lost in a crash is moved again by the member's next read.
     private void Enqueue(string room, MemberWrite member) =>
@@ -129,9 +131,10 @@ public sealed partial class MessageTable
 
 /// <summary>
 /// A row of a member's: <see cref="Listed"/> set records a listing (as <see cref="Kind"/>, made at <see cref="ListedAt"/>,
-/// in ticks) or its end, null records a read marker at <see cref="ReadSeq"/>.
+/// in ticks, an invitation by <see cref="InvitedBy"/> not taken up when set) or its end, null records a read marker at
+/// <see cref="ReadSeq"/>.
 /// </summary>
-internal sealed record MemberWrite(string Member, bool? Listed, long ReadSeq, long ListedAt, RoomKind? Kind);
+internal sealed record MemberWrite(string Member, bool? Listed, long ReadSeq, long ListedAt, RoomKind? Kind, string? InvitedBy);
 
 /// <summary>Where a room stands for one member: its latest seq, when something last happened in it, and how far they read.</summary>
 public sealed record RoomState(long Seq, DateTimeOffset? LastActivity, long Read)

@@ -25,7 +25,7 @@ public sealed partial class MessageTable
                 room VARCHAR(255) NOT NULL PRIMARY KEY, private SMALLINT NOT NULL);
             CREATE TABLE IF NOT EXISTS actorchat_members (
                 room VARCHAR(255) NOT NULL, member VARCHAR(64) NOT NULL, listed SMALLINT NOT NULL, read_seq BIGINT NOT NULL,
-                listed_at BIGINT NULL, kind SMALLINT NULL, PRIMARY KEY (room, member));
+                listed_at BIGINT NULL, kind SMALLINT NULL, invited_by VARCHAR(64) NULL, PRIMARY KEY (room, member));
             CREATE INDEX IF NOT EXISTS actorchat_members_by_member ON actorchat_members (member);
             CREATE TABLE IF NOT EXISTS actorchat_attachments (
                 id VARCHAR(32) NOT NULL PRIMARY KEY, owner VARCHAR(64) NOT NULL, content_type VARCHAR(32) NOT NULL,
@@ -54,7 +54,8 @@ public sealed partial class MessageTable
     // Columns added since the table was first made: a table of an earlier version gets them.
     private async Task AddColumnsAsync(DbConnection connection)
     {
-        foreach (var (table, column, type) in new[] { ("actorchat_messages", "reply_to", "BIGINT"), ("actorchat_messages", "attachment", "TEXT"), ("actorchat_members", "listed_at", "BIGINT"), ("actorchat_members", "kind", "SMALLINT") })
+        foreach (var (table, column, type) in new[] { ("actorchat_messages", "reply_to", "BIGINT"), ("actorchat_messages", "attachment", "TEXT"), ("actorchat_members", "listed_at", "BIGINT"), ("actorchat_members", "kind", "SMALLINT"),
+            ("actorchat_members", "invited_by", "VARCHAR(64)") })
         {
             if (_postgres)
             {

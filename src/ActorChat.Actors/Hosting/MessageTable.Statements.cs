@@ -92,12 +92,14 @@ public sealed partial class MessageTable
 
         private Task ApplyAsync(string room, MemberWrite member) => member.Listed is { } listed
             ? RunAsync("""
-                INSERT INTO actorchat_members (room, member, listed, read_seq, listed_at, kind) VALUES (@room, @member, @listed, 0, @at, @kind)
+                INSERT INTO actorchat_members (room, member, listed, read_seq, listed_at, kind, invited_by)
+                VALUES (@room, @member, @listed, 0, @at, @kind, @invited_by)
                 ON CONFLICT (room, member) DO UPDATE SET listed = excluded.listed,
                     listed_at = CASE WHEN actorchat_members.listed = 1 AND excluded.listed = 1 THEN actorchat_members.listed_at ELSE excluded.listed_at END,
-                    kind = CASE WHEN excluded.listed = 1 THEN excluded.kind ELSE actorchat_members.kind END
+                    kind = CASE WHEN excluded.listed = 1 THEN excluded.kind ELSE actorchat_members.kind END,
+                    invited_by = excluded.invited_by
                 """, ("room", room), ("member", member.Member), ("listed", (short)(listed ? 1 : 0)), ("at", member.ListedAt),
-                ("kind", member.Kind is { } kind ? (short)kind : DBNull.Value))
+                ("kind", member.Kind is { } kind ? (short)kind : DBNull.Value), ("invited_by", (object?)member.InvitedBy ?? DBNull.Value))
             : RunAsync("""
                 INSERT INTO actorchat_members (room, member, listed, read_seq) VALUES (@room, @member, 0, @read)
                 ON CONFLICT (room, member) DO UPDATE SET read_seq = excluded.read_seq WHERE actorchat_members.read_seq < excluded.read_seq

@@ -72,7 +72,7 @@ public sealed partial class RoomActor
             _delivery.Broadcast(new Deliver(frame), except: []);
             // The room appears in the invited user's room list on every device at once, and leaves a removed one's.
             _accounts.Tell(change.Invite
-                ? new Accounts.AccountActor.ListRoom(member, _room, RoomKind.Private)
+                ? new Accounts.AccountActor.ListRoom(member, _room, RoomKind.Private, InvitedBy: RoomAccess.Key(change.User))
                 : new Accounts.AccountActor.UnlistRoom(member, _room, Accounts.RoomListChange.Removed));
             // A removed member's connections leave at once, wherever they are: each is told, and forgets the room.
             if (!change.Invite)

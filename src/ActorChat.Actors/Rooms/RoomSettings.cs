@@ -30,6 +30,18 @@ public sealed class RoomSettings
     /// <summary>A user's typing in a room is relayed at most once per this interval; more typing frames are dropped.</summary>
     public TimeSpan TypingInterval { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>Invitations one user may send per hour (a bucket of this many that refills over the hour); past it <c>rate_limited</c>.</summary>
+    public int InvitationsPerHour { get; set; } = Accounts.InvitationLimits.Default.PerHour;
+
+    /// <summary>Invitations a user may hold that they have not taken up by joining; past it the inviter gets <c>limit_reached</c>.</summary>
+    public int MaxPendingInvitations { get; set; } = Accounts.InvitationLimits.Default.MaxPending;
+
+    /// <summary>Of those, how many may come from one inviter.</summary>
+    public int MaxPendingInvitationsPerInviter { get; set; } = Accounts.InvitationLimits.Default.MaxPendingPerInviter;
+
+    /// <summary>The invitation limits as the accounts apply them.</summary>
+    public Accounts.InvitationLimits Invitations => new(InvitationsPerHour, MaxPendingInvitations, MaxPendingInvitationsPerInviter);
+
     /// <summary>The Akka.Persistence query plugin that reads older history from the journal.</summary>
     public string ReadJournalPluginId { get; set; } = "akka.persistence.query.journal.sql";
 
@@ -47,6 +59,10 @@ public sealed class RoomSettings
             throw new InvalidOperationException($"{Section}:{nameof(SnapshotEvery)} must be positive.");
         if (TypingInterval < TimeSpan.Zero)
             throw new InvalidOperationException($"{Section}:{nameof(TypingInterval)} must not be negative.");
+        if (InvitationsPerHour < 1 || MaxPendingInvitations < 1 || MaxPendingInvitationsPerInviter < 1)
+            throw new InvalidOperationException($"{Section}:{nameof(InvitationsPerHour)}, {nameof(MaxPendingInvitations)} and {nameof(MaxPendingInvitationsPerInviter)} must be positive.");
+        if (MaxPendingInvitations >= Accounts.AccountRooms.MaxRooms)
+            throw new InvalidOperationException($"{Section}:{nameof(MaxPendingInvitations)} must be below {Accounts.AccountRooms.MaxRooms}, the most rooms an account lists.");
         if (IdleTimeout <= TimeSpan.Zero)
             throw new InvalidOperationException($"{Section}:{nameof(IdleTimeout)} must be positive.");
     }

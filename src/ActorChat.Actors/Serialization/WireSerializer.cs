@@ -67,7 +67,11 @@ public sealed partial class WireSerializer(ExtendedActorSystem system) : Seriali
         ["connection-opened"] = r => new AccountActor.ConnectionOpened(new AccountSecurity(r.ReadString(), r.ReadInt64(), ReadStrings(r) ?? [])),
         ["connection-refused"] = r => new AccountActor.ConnectionRefused(r.ReadString(), r.ReadString()),
         ["session-ended"] = r => new AccountActor.SessionEnded(r.ReadString()),
-        ["list-room"] = r => new AccountActor.ListRoom(r.ReadString(), r.ReadString(), (RoomKind)r.ReadByte()),
+        ["list-room"] = r => new AccountActor.ListRoom(r.ReadString(), r.ReadString(), (RoomKind)r.ReadByte(),
+            r.BaseStream.Position < r.BaseStream.Length ? ReadOptionalString(r) : null),
+        ["spend-invitation"] = r => new AccountActor.SpendInvitation(r.ReadString()),
+        ["check-invitation"] = r => new AccountActor.CheckInvitation(r.ReadString(), r.ReadString(), r.ReadString()),
+        ["invitation-answer"] = r => new AccountActor.InvitationAnswer(ReadOptionalString(r), r.ReadString()),
         ["unlist-room"] = r => new AccountActor.UnlistRoom(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean() ? ReadRef(r) : null),
         ["get-rooms"] = r => new AccountActor.GetRooms(r.ReadString()),
         ["room-list"] = r => new AccountActor.RoomList(ReadListedRooms(r)),
@@ -118,6 +122,9 @@ public sealed partial class WireSerializer(ExtendedActorSystem system) : Seriali
         AccountActor.ConnectionRefused => "connection-refused",
         AccountActor.SessionEnded => "session-ended",
         AccountActor.ListRoom => "list-room",
+        AccountActor.SpendInvitation => "spend-invitation",
+        AccountActor.CheckInvitation => "check-invitation",
+        AccountActor.InvitationAnswer => "invitation-answer",
         AccountActor.UnlistRoom => "unlist-room",
         AccountActor.GetRooms => "get-rooms",
         AccountActor.RoomList => "room-list",
@@ -203,7 +210,10 @@ public sealed partial class WireSerializer(ExtendedActorSystem system) : Seriali
                 case AccountActor.ConnectionOpened m: w.Write(m.Security.Key); w.Write(m.Security.Generation); WriteStrings(w, m.Security.Revoked); break;
                 case AccountActor.ConnectionRefused m: w.Write(m.Key); w.Write(m.Reason); break;
                 case AccountActor.SessionEnded m: w.Write(m.Key); break;
-                case AccountActor.ListRoom m: w.Write(m.Username); w.Write(m.Room); w.Write((byte)m.Kind); break;
+                case AccountActor.ListRoom m: w.Write(m.Username); w.Write(m.Room); w.Write((byte)m.Kind); WriteOptional(w, m.InvitedBy); break;
+                case AccountActor.SpendInvitation m: w.Write(m.Username); break;
+                case AccountActor.CheckInvitation m: w.Write(m.Username); w.Write(m.Inviter); w.Write(m.Room); break;
+                case AccountActor.InvitationAnswer m: WriteOptional(w, m.Code); w.Write(m.Message); break;
                 case AccountActor.UnlistRoom m:
                     w.Write(m.Username);
                     w.Write(m.Room);

@@ -9,12 +9,12 @@ namespace ActorChat.Tests.Accounts;
 /// <summary>The account as the keeper of its user's room list: what goes in, what comes out, and who hears of it.</summary>
 public sealed class AccountRoomsSpecs : ChatSpec
 {
-    private IActorRef StartAccount(string key = "alice") =>
-        Sys.ActorOf(AccountActor.PropsFor(key, maxConnections: 5, CreateTestProbe().Ref));
+    private IActorRef StartAccount(string key = "alice", InvitationLimits? invitations = null, TimeProvider? clock = null) =>
+        Sys.ActorOf(AccountActor.PropsFor(key, maxConnections: 5, CreateTestProbe().Ref, invitations, clock));
 
-    private IActorRef StartRegistered(string key = "alice")
+    private IActorRef StartRegistered(string key = "alice", InvitationLimits? invitations = null, TimeProvider? clock = null)
     {
-        var account = StartAccount(key);
+        var account = StartAccount(key, invitations, clock);
         account.Tell(new AccountActor.Register(key, "hash"), TestActor);
         ExpectMsg<AccountActor.Registered>(ColdStartDeadline);
         return account;
@@ -188,4 +188,130 @@ public sealed class AccountRoomsSpecs : ChatSpec
             Assert.Equal(0, states["garden"].Unread);
         }, TimeSpan.FromSeconds(5));
     }
+
+    private string? InvitationRefusal(IActorRef account, string inviter, string room)
+    {
+        account.Tell(new AccountActor.CheckInvitation("alice", inviter, room), TestActor);
+        return ExpectMsg<AccountActor.InvitationAnswer>().Code;
+    }
+
+    private static AccountActor.ListRoom Invitation(string room, string inviter) => new("alice", room, RoomKind.Private, InvitedBy: inviter);
+
+    [Fact]
+    public void An_invitation_is_listed_until_the_user_joins_the_room_whose_join_takes_it_up_without_telling_the_devices_again()
+    {
+        var limits = new InvitationLimits(PerHour: 100, MaxPending: 10, MaxPendingPerInviter: 1);
+        var account = StartRegistered(invitations: limits);
+        var phone = Open(account, "phone");
+
+        account.Tell(Invitation("club", "bob"));
+        Assert.Equal(new RoomListChange("club", RoomKind.Private, RoomListChange.Added), phone.ExpectMsg<RoomListChange>());
+        // Bob's one invitation not taken up is all he may have with Alice.
+        Assert.Equal("limit_reached", InvitationRefusal(account, "Bob", "attic"));
+
+        account.Tell(new AccountActor.ListRoom("alice", "club", RoomKind.Private));
+
+        Assert.Null(InvitationRefusal(account, "bob", "attic"));
+        phone.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Assert.Equal([new ListedRoom("club", RoomKind.Private)], ListOf(account));
+        // Taken up for good: read back from the table, it is the user's own room.
+        Watch(account);
+        Sys.Stop(account);
+        ExpectTerminated(account);
+        Assert.Null(InvitationRefusal(StartAccount(invitations: limits), "bob", "attic"));
+    }
+
+    [Fact]
+    public void Invitations_past_the_users_bound_or_one_inviters_share_of_it_are_refused_and_not_listed_also_after_a_restart()
+    {
+        var limits = new InvitationLimits(PerHour: 100, MaxPending: 3, MaxPendingPerInviter: 2);
+        var account = StartRegistered(invitations: limits);
+        account.Tell(Invitation("trap-1", "mallory"));
+        account.Tell(Invitation("trap-2", "mallory"));
+        Assert.Equal("limit_reached", InvitationRefusal(account, "mallory", "trap-3"));
+        // Told anyway, as by a room that was asked before the bound was reached: still not listed.
+        account.Tell(Invitation("trap-3", "mallory"));
+        account.Tell(Invitation("club", "bob"));
+        Assert.Equal("limit_reached", InvitationRefusal(account, "carol", "book-club"));
+        account.Tell(Invitation("book-club", "carol"));
+
+        Assert.Equal(["trap-1", "trap-2", "club"], ListOf(account).Select(listed => listed.Room));
+        // A room listed already is no new invitation: asking again is allowed, and changes nothing.
+        Assert.Null(InvitationRefusal(account, "mallory", "trap-1"));
+        Watch(account);
+        Sys.Stop(account);
+        ExpectTerminated(account);
+        Assert.Equal("limit_reached", InvitationRefusal(StartAccount(invitations: limits), "carol", "book-club"));
+    }
+
+    [Fact]
+    public void An_invitation_for_a_name_with_no_account_is_refused_as_not_found()
+    {
+        var account = StartAccount("nobody");
+
+        account.Tell(new AccountActor.CheckInvitation("nobody", "alice", "club"), TestActor);
+
+        Assert.Equal("not_found", ExpectMsg<AccountActor.InvitationAnswer>(ColdStartDeadline).Code);
+    }
+
+    [Fact]
+    public void On_a_full_list_the_users_own_join_displaces_the_oldest_invitation_never_taken_up_and_never_a_room_of_their_own()
+    {
+        var account = StartRegistered();
+        var phone = Open(account, "phone");
+        account.Tell(Invitation("trap-1", "mallory"));
+        account.Tell(Invitation("trap-2", "mallory"));
+        for (var i = 0; i < AccountRooms.MaxRooms - 2; i++)
+            account.Tell(new AccountActor.ListRoom("alice", $"room-{i}", RoomKind.Public));
+        Assert.Equal(AccountRooms.MaxRooms, ListOf(account).Count);
+        phone.ReceiveN(AccountRooms.MaxRooms);
+
+        account.Tell(new AccountActor.ListRoom("alice", "garden", RoomKind.Public));
+
+        Assert.Equal(new RoomListChange("trap-1", RoomKind.Private, RoomListChange.Forgotten), phone.ExpectMsg<RoomListChange>());
+        Assert.Equal(new RoomListChange("garden", RoomKind.Public, RoomListChange.Added), phone.ExpectMsg<RoomListChange>());
+        account.Tell(new AccountActor.ListRoom("alice", "attic", RoomKind.Public));
+        Assert.Equal("trap-2", phone.ExpectMsg<RoomListChange>().Room);
+        Assert.Equal("attic", phone.ExpectMsg<RoomListChange>().Room);
+        // Full of the user's own rooms: a join past it is not listed, and no invitation can be.
+        account.Tell(new AccountActor.ListRoom("alice", "cellar", RoomKind.Public));
+        Assert.Equal("limit_reached", InvitationRefusal(account, "bob", "club"));
+        var list = ListOf(account);
+        Assert.Equal(AccountRooms.MaxRooms, list.Count);
+        Assert.Equal(["garden", "attic"], list.TakeLast(2).Select(listed => listed.Room));
+        Assert.DoesNotContain(list, listed => listed.Room is "trap-1" or "trap-2" or "cellar");
+        phone.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void An_inviter_spends_its_hourly_budget_and_gets_it_back_as_the_hour_passes()
+    {
+        var clock = new ManualClock();
+        var account = StartRegistered(invitations: new InvitationLimits(PerHour: 2, MaxPending: 10, MaxPendingPerInviter: 5), clock: clock);
+        string Spend()
+        {
+            account.Tell(new AccountActor.SpendInvitation("alice"), TestActor);
+            return ExpectMsg<AccountActor.InvitationAnswer>().Code ?? "allowed";
+        }
+
+        Assert.Equal(["allowed", "allowed", "rate_limited"], new[] { Spend(), Spend(), Spend() });
+        clock.Advance(TimeSpan.FromMinutes(31));
+        Assert.Equal(["allowed", "rate_limited"], new[] { Spend(), Spend() });
+        clock.Advance(TimeSpan.FromMinutes(60));
+        Assert.Equal(["allowed", "allowed", "rate_limited"], new[] { Spend(), Spend(), Spend() });
+    }
+}
+
+/// <summary>A clock that moves only when told to.</summary>
+internal sealed class ManualClock : TimeProvider
+{
+    private long _ticks = DateTimeOffset.UtcNow.UtcTicks;
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+    public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 }

@@ -100,7 +100,7 @@ public sealed class RoomAccessSpecs : ChatSpec
         var owner = Create(room, "club", "alice", asPrivate: true);
 
         room.Tell(new ChangeMembership("club", "alice", "Bob", Invite: true), owner.Ref);
-        Assert.Equal(new AccountActor.ListRoom("bob", "club", RoomKind.Private), accounts.ExpectMsg<AccountActor.ListRoom>());
+        Assert.Equal(new AccountActor.ListRoom("bob", "club", RoomKind.Private, InvitedBy: "alice"), accounts.ExpectMsg<AccountActor.ListRoom>());
         room.Tell(new ChangeMembership("club", "alice", "bob", Invite: false), owner.Ref);
         Assert.Equal(new AccountActor.UnlistRoom("bob", "club", RoomListChange.Removed), accounts.ExpectMsg<AccountActor.UnlistRoom>());
 

@@ -1,0 +1,48 @@
+namespace ActorChat;
+
+/// <summary>
+/// A token bucket on a <see cref="TimeProvider"/>: <paramref name="burst"/> tokens at most, refilled at
+/// <paramref name="perSecond"/>, with a count of refusals in a row.
+/// </summary>
+internal sealed class TokenBucket(double perSecond, int burst, TimeProvider clock)
+{
+    private double _tokens = burst;
+    private long _refilledAt = clock.GetTimestamp();
+
+    /// <summary>Takes refused since the last one that was let through.</summary>
+    public int Strikes { get; private set; }
+
+    public bool TryTake()
+    {
+        Refill();
+        if (_tokens >= 1)
+        {
+            _tokens -= 1;
+            Strikes = 0;
+            return true;
+        }
+        Strikes++;
+        return false;
+    }
+
+    /// <summary>How long until the bucket is full again (zero when it is).</summary>
+    public TimeSpan UntilFull()
+    {
+        Refill();
+        return TimeSpan.FromSeconds((burst - _tokens) / perSecond);
+    }
+
+    /// <summary>How long until the next token.</summary>
+    public TimeSpan UntilNext()
+    {
+        Refill();
+        return _tokens >= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds((1 - _tokens) / perSecond);
+    }
+
+    private void Refill()
+    {
+        var now = clock.GetTimestamp();
+        _tokens = Math.Min(burst, _tokens + clock.GetElapsedTime(_refilledAt, now).TotalSeconds * perSecond);
+        _refilledAt = now;
+    }
+}
