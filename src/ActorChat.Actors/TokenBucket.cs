@@ -4,8 +4,9 @@ namespace ActorChat;
 /// A token bucket on a <see cref="TimeProvider"/>: <paramref name="burst"/> tokens at most, refilled at
 /// <paramref name="perSecond"/>, with a count of refusals in a row.
 /// </summary>
-internal sealed class TokenBucket(double perSecond, int burst, TimeProvider clock)
+public sealed class TokenBucket(double perSecond, double burst, TimeProvider clock)
 {
+    private readonly double _burst = burst;
     private double _tokens = burst;
     private long _refilledAt = clock.GetTimestamp();
 
@@ -25,11 +26,26 @@ internal sealed class TokenBucket(double perSecond, int burst, TimeProvider cloc
         return false;
     }
 
+    /// <summary>
+    /// Takes <paramref name="cost"/> tokens if they are there within <paramref name="longestWait"/>: the bucket may run
+    /// into debt, and <paramref name="wait"/> says how long the taker must wait before using them. False, and nothing
+    /// taken, when they would come later than that.
+    /// </summary>
+    public bool TryReserve(double cost, TimeSpan longestWait, out TimeSpan wait)
+    {
+        Refill();
+        wait = _tokens >= cost ? TimeSpan.Zero : TimeSpan.FromSeconds((cost - _tokens) / perSecond);
+        if (wait > longestWait)
+            return false;
+        _tokens -= cost;
+        return true;
+    }
+
     /// <summary>How long until the bucket is full again (zero when it is).</summary>
     public TimeSpan UntilFull()
     {
         Refill();
-        return TimeSpan.FromSeconds((burst - _tokens) / perSecond);
+        return TimeSpan.FromSeconds((_burst - _tokens) / perSecond);
     }
 
     /// <summary>How long until the next token.</summary>
@@ -42,7 +58,7 @@ internal sealed class TokenBucket(double perSecond, int burst, TimeProvider cloc
     private void Refill()
     {
         var now = clock.GetTimestamp();
-        _tokens = Math.Min(burst, _tokens + clock.GetElapsedTime(_refilledAt, now).TotalSeconds * perSecond);
+        _tokens = Math.Min(_burst, _tokens + clock.GetElapsedTime(_refilledAt, now).TotalSeconds * perSecond);
         _refilledAt = now;
     }
 }

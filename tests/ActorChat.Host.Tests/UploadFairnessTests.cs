@@ -60,4 +60,27 @@ public sealed class UploadFairnessTests
         Assert.Equal("rate_limited", (await BodyOf(refused[0])).GetProperty("error").GetString());
         Assert.NotNull(refused[0].Headers.RetryAfter);
     }
+
+    [Fact]
+    public async Task A_large_image_costs_its_pixels_so_the_next_large_one_waits_for_the_budget_while_small_ones_and_other_users_go_through()
+    {
+        // A budget of one large image a minute.
+        await using var server = await ChatServer.StartAsync(null, "ActorChat:Attachments:MaxPixels=4000000",
+            "ActorChat:Attachments:DecodePixelsPerUserPerMinute=4000000", "ActorChat:Attachments:DecodeWait=00:00:02");
+        var mallory = await server.RegisterAndLoginAsync("mallory");
+        var bob = await server.RegisterAndLoginAsync("bob");
+        var large = TestImages.Jpeg(1900, 1900);
+
+        var first = await UploadAsync(server, mallory, large);
+        var second = await UploadAsync(server, mallory, large);
+        var small = await UploadAsync(server, mallory, TestImages.Jpeg());
+        var others = await UploadAsync(server, bob, large);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal((HttpStatusCode.TooManyRequests, "rate_limited"), (second.StatusCode, (await BodyOf(second)).GetProperty("error").GetString()));
+        // What the first took comes back over the minute: about 54 s until the second fits.
+        Assert.InRange(second.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(60));
+        Assert.Equal(HttpStatusCode.Created, small.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, others.StatusCode);
+    }
 }

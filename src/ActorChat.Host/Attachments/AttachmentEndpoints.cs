@@ -70,8 +70,26 @@ public static class AttachmentEndpoints
             return Error(413, "quota_exceeded");
 
         ProcessedImage image;
-        // Decoding is the costly part: a few at a time on the node, one at a time per user, so that uploads never starve
-        // the chat of processors and one user's images never keep everybody else's waiting.
+        // Decoding is the costly part, and costs by the pixel: each user has a budget of pixels a minute, so that a
+        // user of huge images gets fewer of them decoded, not as many as anyone.
+        long pixels;
+        try
+        {
+            pixels = processor.PixelsOf(upload);
+        }
+        catch (UnsupportedImageException e)
+        {
+            return Results.Json(new { error = "unsupported_type", message = e.Message }, statusCode: 400);
+        }
+        if (admitted.TryChargePixels(pixels, settings.DecodeWait, out var retryAfter) is not { } budgetWait)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Error(429, "rate_limited");
+        }
+        if (budgetWait > TimeSpan.Zero)
+            await Task.Delay(budgetWait, context.RequestAborted);
+        // Then a few at a time on the node, one at a time per user, so that uploads never starve the chat of
+        // processors and one user's images never keep everybody else's waiting.
         if (!await admitted.WaitForDecodeTurnAsync(settings.DecodeWait, context.RequestAborted))
             return Error(503, "unavailable");
         if (!await gate.WaitAsync(settings.DecodeWait, context.RequestAborted))

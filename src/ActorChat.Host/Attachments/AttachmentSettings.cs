@@ -29,6 +29,13 @@ public sealed class AttachmentSettings
     /// </summary>
     public int UploadsInFlightPerUser { get; set; } = 2;
 
+    /// <summary>
+    /// Pixels of images one user may have decoded on a node per minute (a budget that refills over the minute): a large
+    /// image costs its pixels, not one turn like any other. An upload whose pixels are not there within
+    /// <see cref="DecodeWait"/> is refused with 429 and the time to wait.
+    /// </summary>
+    public long DecodePixelsPerUserPerMinute { get; set; } = 200_000_000;
+
     /// <summary>How many bytes of photos one user may keep stored (images and thumbnails together).</summary>
     public long QuotaBytesPerUser { get; set; } = 200 * 1024 * 1024;
 
@@ -43,6 +50,8 @@ public sealed class AttachmentSettings
             throw new InvalidOperationException($"{Section}:{nameof(MaxBytes)} must be between 1 KiB and 100 MiB.");
         if (MaxPixels < 1 || MaxFrames < 1 || ThumbnailSize is < 16 or > 2048)
             throw new InvalidOperationException($"{Section}: {nameof(MaxPixels)} and {nameof(MaxFrames)} must be positive, {nameof(ThumbnailSize)} 16 to 2048.");
+        if (DecodePixelsPerUserPerMinute < MaxPixels)
+            throw new InvalidOperationException($"{Section}:{nameof(DecodePixelsPerUserPerMinute)} must be at least {nameof(MaxPixels)}, or the largest images could never be decoded.");
         if (UploadsInFlightPerUser < 1)
             throw new InvalidOperationException($"{Section}:{nameof(UploadsInFlightPerUser)} must be positive.");
         if (MaxConcurrentDecodes < 0 || QuotaBytesPerUser < MaxBytes || UnpostedLifetime < TimeSpan.FromMinutes(1))

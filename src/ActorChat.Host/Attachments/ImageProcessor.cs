@@ -37,19 +37,20 @@ public sealed class ImageProcessor(AttachmentSettings settings)
         return null;
     }
 
+    /// <summary>The pixels decoding the upload will take (its first frame), read from its header alone.</summary>
+    /// <exception cref="UnsupportedImageException">The bytes are not an image of an accepted type, or it is too large in pixels or frames.</exception>
+    public long PixelsOf(byte[] upload)
+    {
+        using var header = Header.Read(upload, settings);
+        return (long)header.Codec.Info.Width * header.Codec.Info.Height;
+    }
+
     /// <exception cref="UnsupportedImageException">The bytes are not an image of an accepted type, or it is too large in pixels or frames.</exception>
     public ProcessedImage Process(byte[] upload)
     {
-        var format = Sniff(upload) ?? throw new UnsupportedImageException("only PNG, JPEG, GIF and WebP images are accepted");
-        using var data = SKData.CreateCopy(upload);
-        using var codec = SKCodec.Create(data) ?? throw new UnsupportedImageException("the image could not be read");
-        if (codec.EncodedFormat != format)
-            throw new UnsupportedImageException("the image could not be read");
+        using var header = Header.Read(upload, settings);
+        var (codec, format) = (header.Codec, header.Format);
         var (width, height) = (codec.Info.Width, codec.Info.Height);
-        if (width <= 0 || height <= 0 || (long)width * height > settings.MaxPixels)
-            throw new UnsupportedImageException($"images may have at most {settings.MaxPixels:N0} pixels");
-        if (codec.FrameCount > settings.MaxFrames)
-            throw new UnsupportedImageException($"animated images may have at most {settings.MaxFrames} frames");
 
         // The first frame only: an animation is stored as its first picture.
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, codec.Info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul);
@@ -63,6 +64,52 @@ public sealed class ImageProcessor(AttachmentSettings settings)
         var image = Encode(upright, encoding, quality);
         using var thumbnail = Thumbnail(upright, settings.ThumbnailSize);
         return new ProcessedImage(contentType, image, upright.Width, upright.Height, contentType, Encode(thumbnail, encoding, quality));
+    }
+
+    // The image's type, size and frame count, checked before a single pixel is decoded.
+    private sealed class Header : IDisposable
+    {
+        private readonly SKData _data;
+
+        private Header(SKData data, SKCodec codec, SKEncodedImageFormat format) => (_data, Codec, Format) = (data, codec, format);
+
+        public SKCodec Codec { get; }
+
+        public SKEncodedImageFormat Format { get; }
+
+        public static Header Read(byte[] upload, AttachmentSettings settings)
+        {
+            var format = Sniff(upload) ?? throw new UnsupportedImageException("only PNG, JPEG, GIF and WebP images are accepted");
+            var data = SKData.CreateCopy(upload);
+            if (SKCodec.Create(data) is not { } codec)
+            {
+                data.Dispose();
+                throw new UnsupportedImageException("the image could not be read");
+            }
+            var header = new Header(data, codec, format);
+            try
+            {
+                if (codec.EncodedFormat != format)
+                    throw new UnsupportedImageException("the image could not be read");
+                var (width, height) = (codec.Info.Width, codec.Info.Height);
+                if (width <= 0 || height <= 0 || (long)width * height > settings.MaxPixels)
+                    throw new UnsupportedImageException($"images may have at most {settings.MaxPixels:N0} pixels");
+                if (codec.FrameCount > settings.MaxFrames)
+                    throw new UnsupportedImageException($"animated images may have at most {settings.MaxFrames} frames");
+                return header;
+            }
+            catch
+            {
+                header.Dispose();
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            Codec.Dispose();
+            _data.Dispose();
+        }
     }
 
     // JPEG stays JPEG and WebP stays WebP; PNG and GIF become PNG, which keeps their transparency without loss.

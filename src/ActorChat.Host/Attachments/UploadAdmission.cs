@@ -11,6 +11,9 @@ public sealed class UploadAdmission(AttachmentSettings settings)
     private readonly long _quota = settings.QuotaBytesPerUser;
     private readonly Dictionary<string, UserUploads> _users = [];
 
+    // Each user's budget of decoded pixels; kept after their uploads end, until it is full again.
+    private readonly Dictionary<string, TokenBucket> _pixelBudgets = [];
+
     /// <summary>A new upload of <paramref name="owner"/>, or null when the user has as many in flight as allowed.</summary>
     public Upload? TryBegin(string owner)
     {
@@ -23,6 +26,20 @@ public sealed class UploadAdmission(AttachmentSettings settings)
             user.InFlight++;
             return new Upload(this, owner, user);
         }
+    }
+
+    private TokenBucket PixelBudgetOf(string owner)
+    {
+        if (_pixelBudgets.TryGetValue(owner, out var budget))
+            return budget;
+        // Forget the budgets that are full again: they would be made anew just as they are.
+        if (_pixelBudgets.Count >= 1024)
+        {
+            foreach (var full in _pixelBudgets.Where(entry => entry.Value.UntilFull() == TimeSpan.Zero).Select(entry => entry.Key).ToList())
+                _pixelBudgets.Remove(full);
+        }
+        var perMinute = settings.DecodePixelsPerUserPerMinute;
+        return _pixelBudgets[owner] = new TokenBucket(perMinute / 60.0, perMinute, TimeProvider.System);
     }
 
     internal sealed class UserUploads : IDisposable
@@ -94,6 +111,25 @@ public sealed class UploadAdmission(AttachmentSettings settings)
             finally
             {
                 _user.Ledger.Release();
+            }
+        }
+
+        /// <summary>
+        /// Charges <paramref name="pixels"/> to the user's decode budget: null when they will not be there within
+        /// <paramref name="longestWait"/> (nothing charged), otherwise how long to wait before decoding.
+        /// </summary>
+        public TimeSpan? TryChargePixels(long pixels, TimeSpan longestWait, out TimeSpan retryAfter)
+        {
+            lock (_admission._lock)
+            {
+                var budget = _admission.PixelBudgetOf(_owner);
+                if (budget.TryReserve(pixels, longestWait, out var wait))
+                {
+                    retryAfter = TimeSpan.Zero;
+                    return wait;
+                }
+                retryAfter = wait;
+                return null;
             }
         }
 
