@@ -119,6 +119,31 @@ public sealed class PrivateRoomTests : ServerTest
     }
 
     [Fact]
+    public async Task A_public_room_keeps_its_name_once_anything_was_stored_in_it_and_an_empty_one_nobody_is_in_is_free_to_create()
+    {
+        await using var alice = await Server.ConnectAsync("alice");
+        await using var bob = await Server.ConnectAsync("bob");
+        await alice.JoinAsync("notes");
+        await alice.SendAsync(new { type = "send", room = "notes", id = "n1", text = "kept" });
+        await alice.ExpectAsync("ack");
+        await alice.JoinAsync("scratch");
+        foreach (var room in new[] { "notes", "scratch" })
+        {
+            await alice.SendAsync(new { type = "leave", room });
+            await alice.ExpectAsync("left");
+        }
+
+        var taken = await ErrorAsync(bob, new { type = "create", room = "notes", @private = true });
+        await bob.SendAsync(new { type = "create", room = "scratch", @private = true });
+        var created = await bob.ExpectAsync("joined");
+
+        Assert.Equal(("conflict", "notes"), (taken.GetProperty("code").GetString(), taken.GetProperty("ref").GetString()));
+        // Nothing was ever stored in it and nobody was in it: it did not exist, and nothing of anyone's is in it.
+        Assert.True(created.GetProperty("private").GetBoolean());
+        Assert.Empty(created.GetProperty("messages").EnumerateArray());
+    }
+
+    [Fact]
     public async Task A_direct_room_is_reached_from_either_name_and_only_its_two_users_get_in()
     {
         await using var alice = await Server.ConnectAsync("Alice");

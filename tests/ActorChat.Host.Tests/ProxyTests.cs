@@ -161,3 +161,33 @@ public sealed class ClusterSettingsTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>
+/// The origin check compares a page's origin with the request's own host: <c>AllowedHosts</c> names the hosts the
+/// server answers for, so that a name rebound to the server's address cannot pose as its own origin.
+/// </summary>
+public sealed class AllowedHostsTests
+{
+    private static async Task<HttpStatusCode> StatusForHostAsync(ChatServer server, string host)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        request.Headers.Host = host;
+        return (await server.Http.SendAsync(request)).StatusCode;
+    }
+
+    [Fact]
+    public async Task With_allowed_hosts_set_a_request_for_any_other_host_is_refused_before_it_reaches_the_origin_check()
+    {
+        await using var server = await ChatServer.StartAsync(null, "AllowedHosts=chat.example;127.0.0.1");
+
+        Assert.Equal(HttpStatusCode.OK, await StatusForHostAsync(server, "chat.example"));
+        Assert.Equal(HttpStatusCode.BadRequest, await StatusForHostAsync(server, "rebound.evil.example"));
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.SetRequestHeader("Host", $"rebound.evil.example:{server.Address.Port}");
+        socket.Options.SetRequestHeader("Origin", $"http://rebound.evil.example:{server.Address.Port}");
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + await server.RegisterAndLoginAsync("rebound"));
+        await Assert.ThrowsAnyAsync<WebSocketException>(() => socket.ConnectAsync(server.SocketAddress, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.BadRequest, socket.HttpStatusCode);
+    }
+}
