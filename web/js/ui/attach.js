@@ -70,8 +70,12 @@ export function createAttacher(actions) {
         return;
       }
       const code = body && typeof body.error === 'string' ? body.error : xhr.status === 413 ? 'too_large' : 'unavailable';
+      // The server says how long until it takes another photo of this user.
+      const wait = Number.parseInt(xhr.getResponseHeader('Retry-After') || '', 10);
       clear();
-      actions.failed(UPLOAD_ERRORS[code] || `The photo could not be sent (${code})`);
+      actions.failed(code === 'rate_limited'
+        ? `Too many photos at once — try again in ${Number.isFinite(wait) && wait > 0 ? `${wait} s` : 'a moment'}`
+        : UPLOAD_ERRORS[code] || `The photo could not be sent (${code})`);
     });
     const data = new FormData();
     data.append('file', file, file.name || 'pasted-image');
