@@ -58,7 +58,25 @@ public abstract class ChatSpec : TestKit
     protected IActorRef HubFor(string room, ActorSystem? node = null) => DeliveryHubs.Get(node ?? Sys).For(room);
 
     protected IActorRef StartRoom(string room, RoomSettings? settings = null) =>
-        Sys.ActorOf(RoomActor.PropsFor(room, settings ?? Settings));
+        Sys.ActorOf(RoomActor.PropsFor(room, settings ?? Settings, AccountsThatAllowInvitations));
+
+    /// <summary>
+    /// Stands in for the accounts' shard region of a room started by <see cref="StartRoom"/>: every account exists and
+    /// may invite and be invited; whatever else the room tells the accounts is dropped.
+    /// </summary>
+    protected IActorRef AccountsThatAllowInvitations => _accounts ??= Sys.ActorOf(Props.Create(() => new InvitationsAllowed()));
+
+    private IActorRef? _accounts;
+
+    private sealed class InvitationsAllowed : ReceiveActor
+    {
+        public InvitationsAllowed()
+        {
+            Receive<ActorChat.Accounts.AccountActor.SpendInvitation>(_ => Sender.Tell(ActorChat.Accounts.AccountActor.InvitationAnswer.Allowed));
+            Receive<ActorChat.Accounts.AccountActor.CheckInvitation>(_ => Sender.Tell(ActorChat.Accounts.AccountActor.InvitationAnswer.Allowed));
+            ReceiveAny(_ => { });
+        }
+    }
 
     /// <summary>A probe that joined <paramref name="roomName"/> as <paramref name="user"/>; returns it with its <c>joined</c> frame.</summary>
     protected (TestProbe Connection, JsonElement Joined) Join(IActorRef room, string roomName, string user, long? since = null)

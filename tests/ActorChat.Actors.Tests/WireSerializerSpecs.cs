@@ -49,6 +49,7 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         new AccountActor.GetRooms("Alice"),
         new RoomListChange("secret", RoomKind.Private, RoomListChange.Added),
         new RoomListChange("garden", RoomKind.Public, RoomListChange.Forgotten, Answer: true),
+        new RoomListChange("club", RoomKind.Private, RoomListChange.Added, InvitedBy: "bob"),
     ];
 
     [Fact]
@@ -56,8 +57,9 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
     {
         var connection = CreateTestProbe().Ref;
 
-        var list = (AccountActor.RoomList)RoundTrip(new AccountActor.RoomList([new ListedRoom("garden", RoomKind.Public), new ListedRoom("dm:alice:bob", RoomKind.Direct)]));
-        Assert.Equal([new ListedRoom("garden", RoomKind.Public), new ListedRoom("dm:alice:bob", RoomKind.Direct)], list.Rooms);
+        ListedRoom[] rooms = [new("garden", RoomKind.Public), new("club", RoomKind.Private, InvitedBy: "bob"), new("dm:alice:bob", RoomKind.Direct)];
+        var list = (AccountActor.RoomList)RoundTrip(new AccountActor.RoomList(rooms));
+        Assert.Equal(rooms, list.Rooms);
         var forget = new AccountActor.UnlistRoom("alice", "garden", RoomListChange.Forgotten, connection);
         Assert.Equal(forget, RoundTrip(forget));
         Assert.True(((JoinedRoom)RoundTrip(new JoinedRoom("club", 3, Frame, Private: true))).Private);
@@ -79,6 +81,23 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         var read = Sys.Serialization.Deserialize(buffer.ToArray(), serializer.Identifier, "list-room");
 
         Assert.Equal(new AccountActor.ListRoom("bob", "club", RoomKind.Private), read);
+    }
+
+    [Fact]
+    public void A_room_list_from_a_node_of_the_version_before_invitations_were_tracked_reads_as_the_users_own_rooms()
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer))
+        {
+            w.Write7BitEncodedInt(1);
+            w.Write("club");
+            w.Write((byte)RoomKind.Private);
+        }
+        var serializer = Sys.Serialization.FindSerializerFor(new AccountActor.RoomList([]));
+
+        var read = (AccountActor.RoomList)Sys.Serialization.Deserialize(buffer.ToArray(), serializer.Identifier, "room-list");
+
+        Assert.Equal([new ListedRoom("club", RoomKind.Private)], read.Rooms);
     }
 
     private object RoundTrip(object message)

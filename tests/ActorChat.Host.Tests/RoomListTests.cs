@@ -93,7 +93,9 @@ public sealed class RoomListTests : ServerTest
         await bob.SendAsync(new { type = "create", room = "club", @private = true });
         await bob.ExpectAsync("joined");
         await bob.SendAsync(new { type = "invite", room = "club", user = "alice" });
-        Assert.Equal(("club", "private", "added"), Change(await phone.ExpectAsync("room")));
+        var invitation = await phone.ExpectAsync("room");
+        Assert.Equal(("club", "private", "added"), Change(invitation));
+        Assert.Equal("bob", invitation.GetProperty("invitedBy").GetString());
         Assert.Equal(("club", "private", "added"), Change(await laptop.ExpectAsync("room")));
         await bob.SendAsync(new { type = "remove", room = "club", user = "alice" });
         Assert.Equal(("club", "private", "removed"), Change(await phone.ExpectAsync("room")));

@@ -67,7 +67,7 @@ public sealed partial class AccountActor
     /// <summary>The user's rooms, in the order they were listed.</summary>
     public sealed record RoomList(IReadOnlyList<ListedRoom> Rooms) : Serialization.IWireMessage;
 
-    private sealed record RoomsRead(IReadOnlyList<StoredListing> Rooms);
+    private sealed record RoomsRead(IReadOnlyList<ListedRoom> Rooms);
 
     private sealed record RoomsUnreadable(Exception Cause);
 
@@ -219,19 +219,15 @@ public sealed partial class AccountActor
             OnListInvitation(rooms, list, AccountActor.KeyOf(inviter));
             return;
         }
-        var own = new StoredListing(new ListedRoom(list.Room, list.Kind));
+        var own = new ListedRoom(list.Room, list.Kind);
         if (rooms.TryGet(list.Room, out var listed))
         {
             if (listed == own)
                 return;
-            // The user's join takes up an invitation (it becomes the user's own room, nobody needs telling), or the
-            // room's kind was not known before.
+            // The user's join takes up an invitation (it becomes the user's own room: the other devices hear so), or
+            // the room's kind was not known before.
             rooms.List(own);
-            var written = Remember(own);
-            if (listed.Listed.Kind == list.Kind)
-                Take(new Step(() => { }, () => { }), written);
-            else
-                Change(new RoomListChange(list.Room, list.Kind, RoomListChange.Added), null, written);
+            Change(new RoomListChange(list.Room, list.Kind, RoomListChange.Added), null, Remember(own));
             return;
         }
         if (rooms.Count >= AccountRooms.MaxRooms)
@@ -242,9 +238,9 @@ public sealed partial class AccountActor
                 Context.GetLogger().Info("Account {0} lists {1} rooms already; {2} is not listed", _key, AccountRooms.MaxRooms, list.Room);
                 return;
             }
-            rooms.Unlist(displaced.Listed.Room);
-            Change(new RoomListChange(displaced.Listed.Room, displaced.Listed.Kind, RoomListChange.Forgotten), null,
-                _table.RememberListingAsync(displaced.Listed.Room, _key, kind: null, _clock.GetUtcNow()));
+            rooms.Unlist(displaced.Room);
+            Change(new RoomListChange(displaced.Room, displaced.Kind, RoomListChange.Forgotten), null,
+                _table.RememberListingAsync(displaced.Room, _key, kind: null, _clock.GetUtcNow()));
         }
         rooms.List(own);
         Change(new RoomListChange(list.Room, list.Kind, RoomListChange.Added), null, Remember(own));
@@ -261,9 +257,9 @@ public sealed partial class AccountActor
             Context.GetLogger().Info("Account {0} does not list the invitation of {1} to {2}: {3}", _key, inviter, list.Room, refusal.Message);
             return;
         }
-        var invitation = new StoredListing(new ListedRoom(list.Room, list.Kind), inviter);
+        var invitation = new ListedRoom(list.Room, list.Kind, inviter);
         rooms.List(invitation);
-        Change(new RoomListChange(list.Room, list.Kind, RoomListChange.Added), null, Remember(invitation));
+        Change(new RoomListChange(list.Room, list.Kind, RoomListChange.Added, InvitedBy: inviter), null, Remember(invitation));
     }
 
     private void OnCheckInvitation(AccountRooms rooms, CheckInvitation check, IActorRef asker) =>
@@ -298,8 +294,8 @@ public sealed partial class AccountActor
             $"at most {_invitations.PerHour} invitations an hour; the next one in {wait} minute{(wait == 1 ? "" : "s")}"));
     }
 
-    private Task Remember(StoredListing listing) =>
-        _table.RememberListingAsync(listing.Listed.Room, _key, listing.Listed.Kind, _clock.GetUtcNow(), listing.InvitedBy);
+    private Task Remember(ListedRoom listing) =>
+        _table.RememberListingAsync(listing.Room, _key, listing.Kind, _clock.GetUtcNow(), listing.InvitedBy);
 
     private void OnUnlistRoom(AccountRooms rooms, UnlistRoom unlist)
     {

@@ -13,23 +13,21 @@ public sealed record RoomListed(string Room, RoomKind Kind, DateTimeOffset At) :
 public sealed record RoomUnlisted(string Room, string Reason, DateTimeOffset At) : IStoredRecord;
 
 /// <summary>One room of an account's list.</summary>
-public readonly record struct ListedRoom(string Room, RoomKind Kind);
+/// <param name="InvitedBy">The inviter's key while the room came by an invitation the user has not taken up by joining; null for the user's own rooms.</param>
+public readonly record struct ListedRoom(string Room, RoomKind Kind, string? InvitedBy = null);
 
 /// <summary>
-/// A change of the user's room list, told to each of the user's connections: <see cref="Added"/>,
-/// <see cref="Forgotten"/> (the user took it off the list) or <see cref="Removed"/> (a private room's owner took the
-/// user off its roster). <paramref name="Answer"/>: told to the connection whose client asked for the change.
+/// A change of the user's room list, told to each of the user's connections: <see cref="Added"/> (with
+/// <paramref name="InvitedBy"/> when the room came by an invitation), <see cref="Forgotten"/> (taken off the list: by
+/// the user, or to make room for the user's own) or <see cref="Removed"/> (a private room's owner took the user off its
+/// roster). <paramref name="Answer"/>: told to the connection whose client asked for the change.
 /// </summary>
-public sealed record RoomListChange(string Room, RoomKind Kind, string Change, bool Answer = false) : IWireMessage
+public sealed record RoomListChange(string Room, RoomKind Kind, string Change, bool Answer = false, string? InvitedBy = null) : IWireMessage
 {
     public const string Added = "added";
     public const string Forgotten = "forgotten";
     public const string Removed = "removed";
 }
-
-/// <summary>One row of an account's list as stored: the room, and who invited the user to it while they have not joined it yet.</summary>
-/// <param name="InvitedBy">The inviter's key while the room came by an invitation the user has not taken up by joining; null for the user's own rooms.</param>
-public readonly record struct StoredListing(ListedRoom Listed, string? InvitedBy = null);
 
 /// <summary>
 /// The rooms of one account, in the order they were listed: what the user joined, was invited to, or talks in
@@ -37,17 +35,17 @@ public readonly record struct StoredListing(ListedRoom Listed, string? InvitedBy
 /// where each change is stored as it is made. An invitation stays one until the user joins the room: the user's own
 /// rooms are never displaced by invitations, and invitations are bounded (see <see cref="InvitationLimits"/>).
 /// </summary>
-internal sealed class AccountRooms(IEnumerable<StoredListing> rooms)
+internal sealed class AccountRooms(IEnumerable<ListedRoom> rooms)
 {
     /// <summary>The most rooms one account lists: joins past it still work, they are just not remembered.</summary>
     public const int MaxRooms = 1000;
 
     // A list, not a dictionary: it is short, and most accounts hold a handful of rooms.
-    private readonly List<StoredListing> _rooms = [.. rooms];
+    private readonly List<ListedRoom> _rooms = [.. rooms];
 
     public int Count => _rooms.Count;
 
-    public IReadOnlyList<ListedRoom> All => [.. _rooms.Select(stored => stored.Listed)];
+    public IReadOnlyList<ListedRoom> All => [.. _rooms];
 
     /// <summary>Invitations the user has not taken up yet.</summary>
     public int Invitations => _rooms.Count(stored => stored.InvitedBy is not null);
@@ -55,7 +53,7 @@ internal sealed class AccountRooms(IEnumerable<StoredListing> rooms)
     /// <summary>Invitations from <paramref name="inviter"/> the user has not taken up yet.</summary>
     public int InvitationsFrom(string inviter) => _rooms.Count(stored => stored.InvitedBy == inviter);
 
-    public bool TryGet(string room, out StoredListing stored)
+    public bool TryGet(string room, out ListedRoom stored)
     {
         var index = IndexOf(room);
         stored = index >= 0 ? _rooms[index] : default;
@@ -65,18 +63,18 @@ internal sealed class AccountRooms(IEnumerable<StoredListing> rooms)
     public bool TryGetKind(string room, out RoomKind kind)
     {
         var found = TryGet(room, out var stored);
-        kind = stored.Listed.Kind;
+        kind = stored.Kind;
         return found;
     }
 
     /// <summary>The invitation listed longest ago that the user never took up, if any: the first to give way to the user's own rooms.</summary>
-    public StoredListing? OldestInvitation() =>
+    public ListedRoom? OldestInvitation() =>
         _rooms.FindIndex(stored => stored.InvitedBy is not null) is var index and >= 0 ? _rooms[index] : null;
 
     /// <summary>Lists a room, or changes how it is listed (in place: a room keeps its place in the list).</summary>
-    public void List(StoredListing listing)
+    public void List(ListedRoom listing)
     {
-        var index = IndexOf(listing.Listed.Room);
+        var index = IndexOf(listing.Room);
         if (index >= 0)
             _rooms[index] = listing;
         else
@@ -90,7 +88,7 @@ internal sealed class AccountRooms(IEnumerable<StoredListing> rooms)
             _rooms.RemoveAt(index);
     }
 
-    private int IndexOf(string room) => _rooms.FindIndex(stored => stored.Listed.Room == room);
+    private int IndexOf(string room) => _rooms.FindIndex(stored => stored.Room == room);
 }
 
 /// <summary>

@@ -11,10 +11,10 @@ namespace ActorChat.Connections;
 // every change made to it on any device. And the directory of public rooms.
 public sealed partial class ConnectionActor
 {
-    // The rooms this connection knows the account lists, once its client asked for the list: a join of one of them
-    // tells the account nothing, and a change the connection knows of already is not told twice. Null until then, so
-    // that a connection that never asks costs nothing.
-    private HashSet<string>? _listed;
+    // The rooms this connection knows the account lists, with the inviter of each invitation not taken up, once its
+    // client asked for the list: a join of a room listed as the user's own tells the account nothing, and a change the
+    // connection knows of already is not told twice. Null until then, so that a connection that never asks costs nothing.
+    private Dictionary<string, string?>? _listed;
 
     // Whether the client asked for the room list: only then does it hear of its changes (a version 1 client never does).
     private bool _followsRooms;
@@ -35,25 +35,29 @@ public sealed partial class ConnectionActor
         {
             var list = await accounts.Ask<AccountActor.RoomList>(new AccountActor.GetRooms(user), timeout).ConfigureAwait(false);
             var states = await table.ReadRoomStatesAsync(RoomAccess.Key(user), [.. list.Rooms.Select(room => room.Room)]).ConfigureAwait(false);
-            return new RoomsRead(list.Rooms, ServerFrames.Rooms([.. list.Rooms.Select(room => new RoomSummary(room.Room, room.Kind, states[room.Room]))]));
+            return new RoomsRead(list.Rooms, ServerFrames.Rooms([.. list.Rooms.Select(room => new RoomSummary(room.Room, room.Kind, states[room.Room], room.InvitedBy))]));
         }
     }
 
     private void OnRoomsRead(RoomsRead read)
     {
-        _listed = new HashSet<string>(read.Rooms.Select(room => room.Room), StringComparer.Ordinal);
+        _listed = read.Rooms.ToDictionary(room => room.Room, room => room.InvitedBy, StringComparer.Ordinal);
         _followsRooms = true;
         Send(read.Frame);
     }
 
-    // A room the client joined goes into the user's list, unless this connection knows it is there already. Only a
-    // connection that follows the list keeps a set of its own; the account drops a listing it has already. A private
-    // room may be listed as an invitation, which the join takes up: the account always hears of those.
+    // A room the client joined goes into the user's list as the user's own (taking up an invitation to it), unless this
+    // connection knows it is there so already. Only a connection that follows the list keeps a map of its own; the
+    // account drops a listing it has already.
     private void ListJoined(JoinedRoom joined)
     {
+        if (_listed is { } listed)
+        {
+            if (listed.TryGetValue(joined.Room, out var inviter) && inviter is null)
+                return;
+            listed[joined.Room] = null;
+        }
         var kind = Limits.DirectRoomUsers(joined.Room) is not null ? RoomKind.Direct : joined.Private ? RoomKind.Private : RoomKind.Public;
-        if (_listed?.Add(joined.Room) == false && kind != RoomKind.Private)
-            return;
         _accounts.Tell(new AccountActor.ListRoom(_user, joined.Room, kind));
     }
 
@@ -69,12 +73,21 @@ public sealed partial class ConnectionActor
     // too; a member removed from a private room is put out by the room itself.
     private void OnRoomListChange(RoomListChange change)
     {
-        var added = change.Change == RoomListChange.Added;
-        var changed = added ? _listed?.Add(change.Room) != false : _listed?.Remove(change.Room) != false;
+        bool changed;
+        if (change.Change != RoomListChange.Added)
+            changed = _listed?.Remove(change.Room) != false;
+        else if (_listed is null)
+            changed = true;
+        else
+        {
+            // An invitation taken up on another device is news here; the same listing again is not.
+            changed = !_listed.TryGetValue(change.Room, out var inviter) || inviter != change.InvitedBy;
+            _listed[change.Room] = change.InvitedBy;
+        }
         if (!change.Answer && !_followsRooms)
             return;
         if (change.Answer || changed)
-            Send(ServerFrames.RoomChange(change.Room, change.Kind, change.Change));
+            Send(ServerFrames.RoomChange(change.Room, change.Kind, change.Change, change.InvitedBy));
         if (change.Change == RoomListChange.Forgotten)
             LeaveIfJoined(change.Room);
     }

@@ -168,40 +168,9 @@ public sealed partial class ConnectionActor
         WhenUserExists(direct.User, () => OnJoin(new JoinFrame(room, null)));
     }
 
-    // An invitation spends one of the inviter's budget, and names an account that exists now (one made later under
-    // that name must not find itself a member) and may hold one more invitation: only then does the room hear of it.
-    private void OnMembership(MembershipFrame membership)
-    {
-        var change = new ChangeMembership(membership.Room, _user, membership.User, membership.Invite);
-        if (!membership.Invite)
-        {
-            _rooms.Tell(change);
-            return;
-        }
-        var accounts = _accounts;
-        var timeout = _settings.RetryInterval;
-        var spend = new AccountActor.SpendInvitation(_user);
-        var check = new AccountActor.CheckInvitation(membership.User, _user, membership.Room);
-        CheckAsync().PipeTo(Self,
-            success: answer => new InvitationChecked(membership.User, answer, change),
-            failure: _ => new InvitationChecked(membership.User, null, change));
-
-        async Task<AccountActor.InvitationAnswer> CheckAsync()
-        {
-            var spent = await accounts.Ask<AccountActor.InvitationAnswer>(spend, timeout).ConfigureAwait(false);
-            return spent.Code is not null ? spent : await accounts.Ask<AccountActor.InvitationAnswer>(check, timeout).ConfigureAwait(false);
-        }
-    }
-
-    private void OnInvitationChecked(InvitationChecked invitation)
-    {
-        if (invitation.Answer is null)
-            SendError(ErrorCodes.Unavailable, "the user could not be looked up right now; try again", invitation.User);
-        else if (invitation.Answer.Code is { } refused)
-            SendError(refused, invitation.Answer.Message, invitation.User);
-        else
-            _rooms.Tell(invitation.Change);
-    }
+    // The room decides: it checks the owner first, then asks the accounts whether the invitation may go on.
+    private void OnMembership(MembershipFrame membership) =>
+        _rooms.Tell(new ChangeMembership(membership.Room, _user, membership.User, membership.Invite));
 
     private void WhenUserExists(string user, Action then) =>
         _accounts.Ask<AccountActor.Credentials>(new AccountActor.GetCredentials(user), _settings.RetryInterval).PipeTo(Self,
@@ -235,9 +204,6 @@ public sealed partial class ConnectionActor
             Context.Unwatch(session.Incarnation);
         Send(left.Frame);
     }
-
-    /// <summary>The accounts' answer to an invitation (null: they could not be asked), and the change it lets through.</summary>
-    private sealed record InvitationChecked(string User, AccountActor.InvitationAnswer? Answer, ChangeMembership Change) : INoSerializationVerificationNeeded;
 
     /// <summary>Whether a user named by a frame exists (null: the account could not be asked), and what follows if so.</summary>
     private sealed record PeerChecked(string User, bool? Exists, Action Then) : INoSerializationVerificationNeeded;

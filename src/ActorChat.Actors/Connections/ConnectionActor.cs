@@ -107,9 +107,6 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
             case PeerChecked checkedPeer:
                 OnPeerChecked(checkedPeer);
                 break;
-            case InvitationChecked invitation:
-                OnInvitationChecked(invitation);
-                break;
             case RoomListChange change:
                 OnRoomListChange(change);
                 break;

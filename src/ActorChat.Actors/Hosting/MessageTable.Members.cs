@@ -27,7 +27,7 @@ public sealed partial class MessageTable
     /// each with its kind (rows of earlier versions have none: a direct room by its name, a private one as its creation
     /// recorded) and, for an invitation not taken up, its inviter.
     /// </summary>
-    public async Task<IReadOnlyList<StoredListing>> ReadListedRoomsAsync(string member, int limit)
+    public async Task<IReadOnlyList<ListedRoom>> ReadListedRoomsAsync(string member, int limit)
     {
         await _schema.Value.ConfigureAwait(false);
         await using var connection = await OpenAsync().ConfigureAwait(false);
@@ -39,14 +39,14 @@ public sealed partial class MessageTable
             ORDER BY COALESCE(m.listed_at, 0), m.room LIMIT @limit
             """, ("member", member), ("limit", limit));
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-        var rooms = new List<StoredListing>();
+        var rooms = new List<ListedRoom>();
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
             var room = reader.GetString(0);
             var kind = !reader.IsDBNull(1) ? (RoomKind)Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture)
                 : Protocol.Limits.DirectRoomUsers(room) is not null ? RoomKind.Direct
                 : Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture) == 1 ? RoomKind.Private : RoomKind.Public;
-            rooms.Add(new StoredListing(new ListedRoom(room, kind), reader.IsDBNull(3) ? null : reader.GetString(3)));
+            rooms.Add(new ListedRoom(room, kind, reader.IsDBNull(3) ? null : reader.GetString(3)));
         }
         return rooms;
     }

@@ -21,18 +21,23 @@ public static partial class ServerFrames
             w.WriteNumber("unread", room.State.Unread);
             if (room.State.LastActivity is { } at)
                 w.WriteString("lastActivity", FormatTimestamp(at));
+            if (room.InvitedBy is { } inviter)
+                w.WriteString("invitedBy", inviter);
             w.WriteEndObject();
         }
         w.WriteEndArray();
     });
 
     /// <param name="change">added, forgotten or removed.</param>
-    public static byte[] RoomChange(string room, RoomKind kind, string change) => Write(w =>
+    /// <param name="invitedBy">With added: who invited the user, when the room came by an invitation.</param>
+    public static byte[] RoomChange(string room, RoomKind kind, string change, string? invitedBy = null) => Write(w =>
     {
         w.WriteString("type", "room");
         w.WriteString("room", room);
         w.WriteString("kind", KindName(kind));
         w.WriteString("change", change);
+        if (invitedBy is not null)
+            w.WriteString("invitedBy", invitedBy);
     });
 
     /// <param name="next">The <c>after</c> of the next page; null on the last page.</param>
@@ -64,4 +69,5 @@ public static partial class ServerFrames
 }
 
 /// <summary>One room of the user's list as the <c>rooms</c> frame shows it.</summary>
-public sealed record RoomSummary(string Room, RoomKind Kind, RoomState State);
+/// <param name="InvitedBy">Who invited the user, while the room is an invitation not taken up.</param>
+public sealed record RoomSummary(string Room, RoomKind Kind, RoomState State, string? InvitedBy = null);

@@ -42,10 +42,53 @@ public sealed partial class RoomActor
     private void OnChangeMembership(ChangeMembership change)
     {
         var requester = Sender;
+        if (MemberToChange(change, requester) is not { } member)
+            return;
+        if (!change.Invite)
+        {
+            StoreMembership(change, member);
+            return;
+        }
+        // An invitation spends one of the owner's budget and needs room in the invited user's list: asked of both
+        // accounts only once the room has found the owner entitled, so that nobody else learns of those limits.
+        var (accounts, room) = (_accounts, _room);
+        CheckAsync().PipeTo(Self,
+            success: answer => new InvitationChecked(change, requester, answer),
+            failure: _ => new InvitationChecked(change, requester, null));
+
+        async Task<Accounts.AccountActor.InvitationAnswer> CheckAsync()
+        {
+            var spent = await accounts.Ask<Accounts.AccountActor.InvitationAnswer>(new Accounts.AccountActor.SpendInvitation(change.User), InvitationCheckTimeout)
+                .ConfigureAwait(false);
+            return spent.Code is not null ? spent
+                : await accounts.Ask<Accounts.AccountActor.InvitationAnswer>(new Accounts.AccountActor.CheckInvitation(member, change.User, room), InvitationCheckTimeout)
+                    .ConfigureAwait(false);
+        }
+    }
+
+    private void OnInvitationChecked(InvitationChecked checkedInvitation)
+    {
+        var (change, requester, answer) = checkedInvitation;
+        var refusal = answer is null ? new ProtocolError(ErrorCodes.Unavailable, "the invitation could not be checked right now; try again", change.Member)
+            : answer.Code is { } code ? new ProtocolError(code, answer.Message, change.Member)
+            : null;
+        if (refusal is not null)
+        {
+            _delivery.SendTo(requester, new Deliver(ServerFrames.Error(refusal)));
+            return;
+        }
+        // Checked again: the room may have changed while the accounts were asked.
+        if (MemberToChange(change, requester) is { } member)
+            StoreMembership(change, member);
+    }
+
+    // The key of the member to let in or take off when the change may go on; otherwise the requester is answered here.
+    private string? MemberToChange(ChangeMembership change, IActorRef requester)
+    {
         if (!_members.Contains(requester))
         {
             requester.Tell(new NotMember(_room, ""));
-            return;
+            return null;
         }
         var refusal = !_access.IsPrivate || _access.IsDirect ? "only a private room has members to invite or remove"
             : !_access.IsOwner(change.User) ? "only the room's owner invites and removes members"
@@ -54,15 +97,20 @@ public sealed partial class RoomActor
         if (refusal is not null)
         {
             _delivery.SendTo(requester, new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Forbidden, refusal, _room))));
-            return;
+            return null;
         }
         var member = RoomAccess.Key(change.Member);
         if (_access.Allows(member) == change.Invite)
         {
             // Already so: nothing to store, and the owner hears how things stand.
             _delivery.SendTo(requester, new Deliver(ServerFrames.Member(_room, _tail.Rev, member, change.Invite, RoomAccess.Key(change.User))));
-            return;
+            return null;
         }
+        return member;
+    }
+
+    private void StoreMembership(ChangeMembership change, string member)
+    {
         IAccessChange stored = change.Invite
             ? new MemberInvited("", change.User, member, _clock.GetUtcNow())
             : new MemberRemoved("", change.User, member, _clock.GetUtcNow());
@@ -82,6 +130,12 @@ public sealed partial class RoomActor
             }
         });
     }
+
+    private static readonly TimeSpan InvitationCheckTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The accounts' word on an invitation (null: they could not be asked in time).</summary>
+    private sealed record InvitationChecked(ChangeMembership Change, IActorRef Requester, Accounts.AccountActor.InvitationAnswer? Answer)
+        : INoSerializationVerificationNeeded;
 
     /// <summary>Applies a stored change of access to the room and hands it to the table; returns the frame that announces it.</summary>
     private byte[] StoreAccessChange(IAccessChange stored)

@@ -101,6 +101,7 @@ public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
         Command<Post>(OnPost);
         Command<ChangeMessage>(OnChange);
         Command<ChangeMembership>(OnChangeMembership);
+        Command<InvitationChecked>(OnInvitationChecked);
         Command<OlderLoaded>(OnOlderLoaded);
         Command<RoomTable.Written>(written => _table.OnWritten(written));
         Command<RoomTable.Failed>(failed =>

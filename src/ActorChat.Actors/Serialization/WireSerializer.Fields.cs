@@ -92,6 +92,12 @@ public sealed partial class WireSerializer
         var rooms = new ListedRoom[r.Read7BitEncodedInt()];
         for (var i = 0; i < rooms.Length; i++)
             rooms[i] = new ListedRoom(r.ReadString(), (RoomKind)r.ReadByte());
+        // Each room's inviter follows the list; a node of an earlier version sends none.
+        if (r.BaseStream.Position < r.BaseStream.Length)
+        {
+            for (var i = 0; i < rooms.Length; i++)
+                rooms[i] = rooms[i] with { InvitedBy = ReadOptionalString(r) };
+        }
         return rooms;
     }
 

@@ -75,7 +75,8 @@ public sealed partial class WireSerializer(ExtendedActorSystem system) : Seriali
         ["unlist-room"] = r => new AccountActor.UnlistRoom(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean() ? ReadRef(r) : null),
         ["get-rooms"] = r => new AccountActor.GetRooms(r.ReadString()),
         ["room-list"] = r => new AccountActor.RoomList(ReadListedRooms(r)),
-        ["room-list-change"] = r => new RoomListChange(r.ReadString(), (RoomKind)r.ReadByte(), r.ReadString(), r.ReadBoolean()),
+        ["room-list-change"] = r => new RoomListChange(r.ReadString(), (RoomKind)r.ReadByte(), r.ReadString(), r.ReadBoolean(),
+            r.BaseStream.Position < r.BaseStream.Length ? ReadOptionalString(r) : null),
     };
 
     public override int Identifier => SerializerId;
@@ -230,8 +231,11 @@ public sealed partial class WireSerializer(ExtendedActorSystem system) : Seriali
                         w.Write(listed.Room);
                         w.Write((byte)listed.Kind);
                     }
+                    // After the list, where a node of an earlier version stops reading: each room's inviter.
+                    foreach (var listed in m.Rooms)
+                        WriteOptional(w, listed.InvitedBy);
                     break;
-                case RoomListChange m: w.Write(m.Room); w.Write((byte)m.Kind); w.Write(m.Change); w.Write(m.Answer); break;
+                case RoomListChange m: w.Write(m.Room); w.Write((byte)m.Kind); w.Write(m.Change); w.Write(m.Answer); WriteOptional(w, m.InvitedBy); break;
                 default: throw new ArgumentException($"{obj.GetType()} is not a wire message of ActorChat", nameof(obj));
             }
         }

@@ -198,22 +198,26 @@ public sealed class AccountRoomsSpecs : ChatSpec
     private static AccountActor.ListRoom Invitation(string room, string inviter) => new("alice", room, RoomKind.Private, InvitedBy: inviter);
 
     [Fact]
-    public void An_invitation_is_listed_until_the_user_joins_the_room_whose_join_takes_it_up_without_telling_the_devices_again()
+    public void An_invitation_is_listed_with_its_inviter_until_the_user_joins_the_room_and_every_device_hears_it_taken_up()
     {
         var limits = new InvitationLimits(PerHour: 100, MaxPending: 10, MaxPendingPerInviter: 1);
         var account = StartRegistered(invitations: limits);
         var phone = Open(account, "phone");
 
         account.Tell(Invitation("club", "bob"));
-        Assert.Equal(new RoomListChange("club", RoomKind.Private, RoomListChange.Added), phone.ExpectMsg<RoomListChange>());
+        Assert.Equal(new RoomListChange("club", RoomKind.Private, RoomListChange.Added, InvitedBy: "bob"), phone.ExpectMsg<RoomListChange>());
+        Assert.Equal([new ListedRoom("club", RoomKind.Private, "bob")], ListOf(account));
         // Bob's one invitation not taken up is all he may have with Alice.
         Assert.Equal("limit_reached", InvitationRefusal(account, "Bob", "attic"));
 
         account.Tell(new AccountActor.ListRoom("alice", "club", RoomKind.Private));
 
+        Assert.Equal(new RoomListChange("club", RoomKind.Private, RoomListChange.Added), phone.ExpectMsg<RoomListChange>());
         Assert.Null(InvitationRefusal(account, "bob", "attic"));
-        phone.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         Assert.Equal([new ListedRoom("club", RoomKind.Private)], ListOf(account));
+        // Joining it again changes nothing more.
+        account.Tell(new AccountActor.ListRoom("alice", "club", RoomKind.Private));
+        phone.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         // Taken up for good: read back from the table, it is the user's own room.
         Watch(account);
         Sys.Stop(account);

@@ -100,12 +100,38 @@ public sealed class RoomAccessSpecs : ChatSpec
         var owner = Create(room, "club", "alice", asPrivate: true);
 
         room.Tell(new ChangeMembership("club", "alice", "Bob", Invite: true), owner.Ref);
+        Assert.Equal(new AccountActor.SpendInvitation("alice"), accounts.ExpectMsg<AccountActor.SpendInvitation>());
+        accounts.Reply(AccountActor.InvitationAnswer.Allowed);
+        Assert.Equal(new AccountActor.CheckInvitation("bob", "alice", "club"), accounts.ExpectMsg<AccountActor.CheckInvitation>());
+        accounts.Reply(AccountActor.InvitationAnswer.Allowed);
         Assert.Equal(new AccountActor.ListRoom("bob", "club", RoomKind.Private, InvitedBy: "alice"), accounts.ExpectMsg<AccountActor.ListRoom>());
         room.Tell(new ChangeMembership("club", "alice", "bob", Invite: false), owner.Ref);
         Assert.Equal(new AccountActor.UnlistRoom("bob", "club", RoomListChange.Removed), accounts.ExpectMsg<AccountActor.UnlistRoom>());
 
         // A change refused, or one that changes nothing, lists nothing.
         room.Tell(new ChangeMembership("club", "alice", "bob", Invite: false), owner.Ref);
+        accounts.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public void An_invitation_the_accounts_refuse_is_not_stored_and_the_owner_hears_why_while_a_non_owner_asks_no_account()
+    {
+        var accounts = CreateTestProbe();
+        var room = Sys.ActorOf(RoomActor.PropsFor("club", Settings, accounts.Ref));
+        var owner = Create(room, "club", "alice", asPrivate: true);
+
+        room.Tell(new ChangeMembership("club", "alice", "bob", Invite: true), owner.Ref);
+        accounts.ExpectMsg<AccountActor.SpendInvitation>();
+        accounts.Reply(AccountActor.InvitationAnswer.Allowed);
+        accounts.ExpectMsg<AccountActor.CheckInvitation>();
+        accounts.Reply(new AccountActor.InvitationAnswer("limit_reached", "'bob' has 50 invitations not taken up yet"));
+
+        var refused = ExpectFrame(owner, "error");
+        Assert.Equal(("limit_reached", "bob"), (refused.GetProperty("code").GetString(), refused.GetProperty("ref").GetString()));
+        Assert.Equal("forbidden", Refused(room, new Join("club", "bob", null, HubFor("club"))).Code);
+        // Someone who may not invite learns nothing of anyone's limits, and spends no budget.
+        room.Tell(new ChangeMembership("club", "mallory", "bob", Invite: true), owner.Ref);
+        Assert.Equal("forbidden", ExpectFrame(owner, "error").GetProperty("code").GetString());
         accounts.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
 
