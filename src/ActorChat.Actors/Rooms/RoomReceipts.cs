@@ -28,10 +28,11 @@ internal sealed class RoomReceipts
         if (before >= moved)
             return false;
         _received[user] = moved;
-        // Newest first: the first message of each sender met is their newest one now received.
+        // Each sender is due with their newest message received so far: a second move within the interval moves it on,
+        // so the frame at its end says where the markers stand then.
         for (var s = moved; s > before && s >= recent.FirstSeq; s--)
         {
-            if (recent.TryGet(s, out var message) && message.From != user && !_due.ContainsKey(message.From))
+            if (recent.TryGet(s, out var message) && message.From != user && _due.GetValueOrDefault(message.From) < s)
                 _due[message.From] = s;
         }
         return true;

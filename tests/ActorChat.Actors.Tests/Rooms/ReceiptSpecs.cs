@@ -52,6 +52,25 @@ public sealed class ReceiptSpecs : ChatSpec
     }
 
     [Fact]
+    public void A_marker_that_moves_again_within_the_interval_reaches_the_sender_at_its_newest()
+    {
+        var room = StartRoom("porch");
+        var (alice, _) = Join(room, "porch", "alice");
+        var (bob, _) = Join(room, "porch", "bob");
+        Post(room, "porch", alice, "alice", 3);
+        bob.ReceiveWhile(TimeSpan.FromMilliseconds(300), m => m);
+        alice.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => m);
+
+        // A burst: each message reported as it arrives, all within one interval.
+        for (var seq = 1; seq <= 3; seq++)
+            room.Tell(new MarkReceived("porch", "bob", seq), bob.Ref);
+
+        var receipt = ExpectFrame(alice, "received");
+        Assert.Equal((3L, 1), (receipt.GetProperty("seq").GetInt64(), receipt.GetProperty("count").GetInt32()));
+        alice.ExpectNoMsg(TimeSpan.FromMilliseconds(1500));
+    }
+
+    [Fact]
     public void In_a_room_of_hundreds_a_sender_gets_one_frame_with_a_count_and_a_few_names()
     {
         var room = StartRoom("stadium");
