@@ -70,12 +70,14 @@ public sealed partial class RoomActor
         DecideChanges();
     }
 
-    // A frame stored already is acked again; one on its way to the journal is acked with it.
+    // A frame stored already is acked again, once the table holds it (a delete's photo is no longer served then); one
+    // on its way to the journal is acked with it.
     private bool AnsweredAlready(string user, string id, IActorRef sender)
     {
         if (_tail.TryGetSent(user, id, out var sent))
         {
-            _delivery.SendTo(sender, new Deliver(ServerFrames.Ack(_room, id, sent.Seq, sent.Timestamp, sent.Rev)));
+            var ack = new Deliver(ServerFrames.Ack(_room, id, sent.Seq, sent.Timestamp, sent.Rev));
+            _table.WhenCaughtUp(() => _delivery.SendTo(sender, ack));
             return true;
         }
         return _pending.TryJoin(user, id, sender);
@@ -102,43 +104,69 @@ public sealed partial class RoomActor
         var batch = _pending.TakeBatch();
         var remaining = batch.Count;
         var started = Stopwatch.GetTimestamp();
+        // A deleted message's photo is served until the table holds the deletion. A batch with a delete is announced
+        // (acks and frames alike, in their order) only once it does, so that what anyone hears is deleted is no longer
+        // served; the room writes nothing else meanwhile. Deletes are rare, and the wait is one table write.
+        List<Action>? held = batch.Any(stored => stored is MessageDeleted) ? [] : null;
         PersistAllAsync(batch, stored =>
         {
             var rev = LastSequenceNr;
             var pending = _pending.Stored(stored);
             var frame = _tail.Apply(stored, rev);
             _table.Add(new RevisedEvent(rev, stored));
-            IReadOnlyList<IActorRef> senders = pending?.Senders ?? [];
-            if (stored is MessagePosted posted)
-            {
-                ChatMetrics.MessagesStored.Add(1);
-                var ack = new Acked(_room, posted.Id, posted.Seq, ServerFrames.Ack(_room, posted.Id, posted.Seq, posted.Timestamp, rev));
-                foreach (var sender in senders)
-                    _delivery.SendTo(sender, ack);
-                _delivery.Broadcast(new DeliverSequenced(_room, posted.Seq, frame), except: senders);
-                // A direct message puts the conversation in both users' room lists, back in it if one forgot it.
-                if (_access.IsDirect)
-                {
-                    foreach (var user in _access.Roster)
-                        _accounts.Tell(new Accounts.AccountActor.ListRoom(user, _room, RoomKind.Direct));
-                }
-            }
+            if (held is null)
+                Announce(stored, rev, frame, pending);
             else
+                held.Add(() => Announce(stored, rev, frame, pending));
+            if (--remaining > 0)
+                return;
+            ChatMetrics.JournalWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (held is null)
             {
-                var ack = new Deliver(ServerFrames.Ack(_room, stored.Id, stored.Seq, stored.At, rev));
-                foreach (var sender in senders)
-                    _delivery.SendTo(sender, ack);
-                _delivery.Broadcast(new Deliver(frame), except: senders);
-            }
-            if (pending is not null)
-                ChatMetrics.FanoutDelay.Record(Stopwatch.GetElapsedTime(pending.AcceptedAt).TotalMilliseconds);
-
-            if (--remaining == 0)
-            {
-                ChatMetrics.JournalWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 OnBatchStored();
+                return;
             }
+            _table.Flush(_tail.Seq);
+            _table.WhenCaughtUp(() =>
+            {
+                foreach (var announce in held)
+                    announce();
+                OnBatchStored();
+            });
         });
+    }
+
+    // A stored event reaches its senders as an ack and everyone else in the room as its frame.
+    private void Announce(IRoomEvent stored, long rev, byte[] frame, PendingWrite? pending)
+    {
+        IReadOnlyList<IActorRef> senders = pending?.Senders ?? [];
+        if (stored is MessagePosted posted)
+        {
+            ChatMetrics.MessagesStored.Add(1);
+            var ack = new Acked(_room, posted.Id, posted.Seq, ServerFrames.Ack(_room, posted.Id, posted.Seq, posted.Timestamp, rev));
+            foreach (var sender in senders)
+                _delivery.SendTo(sender, ack);
+            _delivery.Broadcast(new DeliverSequenced(_room, posted.Seq, frame), except: senders);
+            // A direct message puts the conversation in both users' room lists, back in it if one forgot it.
+            if (_access.IsDirect)
+            {
+                foreach (var user in _access.Roster)
+                    _accounts.Tell(new Accounts.AccountActor.ListRoom(user, _room, RoomKind.Direct));
+            }
+        }
+        else
+        {
+            SendAck(senders, new Deliver(ServerFrames.Ack(_room, stored.Id, stored.Seq, stored.At, rev)));
+            _delivery.Broadcast(new Deliver(frame), except: senders);
+        }
+        if (pending is not null)
+            ChatMetrics.FanoutDelay.Record(Stopwatch.GetElapsedTime(pending.AcceptedAt).TotalMilliseconds);
+    }
+
+    private void SendAck(IReadOnlyList<IActorRef> senders, Deliver ack)
+    {
+        foreach (var sender in senders)
+            _delivery.SendTo(sender, ack);
     }
 
     private void OnBatchStored()
