@@ -41,6 +41,13 @@ public sealed class TokenBucket(double perSecond, double burst, TimeProvider clo
         return true;
     }
 
+    /// <summary>Puts back <paramref name="tokens"/> taken for something that did not happen (never past full).</summary>
+    public void Give(double tokens)
+    {
+        Refill();
+        _tokens = Math.Min(_burst, _tokens + tokens);
+    }
+
     /// <summary>How long until the bucket is full again (zero when it is).</summary>
     public TimeSpan UntilFull()
     {

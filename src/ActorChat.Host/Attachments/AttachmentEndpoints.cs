@@ -69,9 +69,12 @@ public static class AttachmentEndpoints
         if (!await admitted.TryReserveAsync(stored, upload.Length, context.RequestAborted))
             return Error(413, "quota_exceeded");
 
-        ProcessedImage image;
-        // Decoding is the costly part, and costs by the pixel: each user has a budget of pixels a minute, so that a
-        // user of huge images gets fewer of them decoded, not as many as anyone.
+        // Decoding is the costly part. One user's images are read and decoded one after another, so that one user
+        // holds at most one place in the node's line; each costs its pixels from the user's budget a minute, so that
+        // a user of huge images gets fewer decoded; and a few decode at a time on the node, so that uploads never
+        // starve the chat of processors.
+        if (!await admitted.WaitForDecodeTurnAsync(settings.DecodeWait, context.RequestAborted))
+            return Error(503, "unavailable");
         long pixels;
         try
         {
@@ -86,25 +89,33 @@ public static class AttachmentEndpoints
             context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Error(429, "rate_limited");
         }
-        if (budgetWait > TimeSpan.Zero)
-            await Task.Delay(budgetWait, context.RequestAborted);
-        // Then a few at a time on the node, one at a time per user, so that uploads never starve the chat of
-        // processors and one user's images never keep everybody else's waiting.
-        if (!await admitted.WaitForDecodeTurnAsync(settings.DecodeWait, context.RequestAborted))
-            return Error(503, "unavailable");
-        if (!await gate.WaitAsync(settings.DecodeWait, context.RequestAborted))
-            return Error(503, "unavailable");
+        ProcessedImage image;
+        var decoding = false;
         try
         {
-            image = await Task.Run(() => processor.Process(upload), context.RequestAborted);
-        }
-        catch (UnsupportedImageException e)
-        {
-            return Results.Json(new { error = "unsupported_type", message = e.Message }, statusCode: 400);
+            if (budgetWait > TimeSpan.Zero)
+                await Task.Delay(budgetWait, context.RequestAborted);
+            if (!await gate.WaitAsync(settings.DecodeWait, context.RequestAborted))
+                return Error(503, "unavailable");
+            try
+            {
+                decoding = true;
+                image = await Task.Run(() => processor.Process(upload), context.RequestAborted);
+            }
+            catch (UnsupportedImageException e)
+            {
+                return Results.Json(new { error = "unsupported_type", message = e.Message }, statusCode: 400);
+            }
+            finally
+            {
+                gate.Release();
+            }
         }
         finally
         {
-            gate.Release();
+            // A busy node or a client gone before the decode began: the user paid for nothing.
+            if (!decoding)
+                admitted.RefundPixels(pixels);
         }
         // What is stored is the processed image and its thumbnail, which may be larger than the upload.
         if (!await admitted.TryReserveAsync(stored, image.Image.Length + image.Thumbnail.Length, context.RequestAborted))

@@ -133,6 +133,13 @@ public sealed class UploadAdmission(AttachmentSettings settings)
             }
         }
 
+        /// <summary>Gives back pixels charged for a decode that never began.</summary>
+        public void RefundPixels(long pixels)
+        {
+            lock (_admission._lock)
+                _admission.PixelBudgetOf(_owner).Give(pixels);
+        }
+
         /// <summary>Waits for this user's turn to decode: a user's images are decoded one after another.</summary>
         public async Task<bool> WaitForDecodeTurnAsync(TimeSpan wait, CancellationToken cancel) =>
             _decoding = await _user.DecodeTurn.WaitAsync(wait, cancel).ConfigureAwait(false);
