@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -47,6 +48,23 @@ public sealed class FirstStepsTests(BrowserFixture browser) : PageTest(browser)
         await page.GetByTestId("sign-in").ClickAsync();
         await Expect(page.GetByTestId("current-user")).ToHaveTextAsync("dana_taken");
         await Expect(error).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task Past_the_registration_limit_the_page_says_how_long_the_server_asks_to_wait()
+    {
+        // A server with a registration limit of its own, and every account this address may register in the hour registered.
+        await using var strict = await ActorChat.Testing.ChatServer.StartAsync(null, "ActorChat:Auth:RegistrationsPerHour=2");
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(System.Net.HttpStatusCode.Created, (await strict.Http.PostAsJsonAsync("/api/register", new { username = $"early_{i}", password = "correct horse" })).StatusCode);
+        var page = await OpenSignedOutAsync(via: strict.Address);
+
+        await page.GetByTestId("username").FillAsync("one_too_many");
+        await page.GetByTestId("password").FillAsync("correct horse battery");
+        await page.GetByTestId("register").ClickAsync();
+
+        // The server's Retry-After is most of an hour: the page says so, not "a minute".
+        await Expect(page.GetByTestId("auth-error")).ToHaveTextAsync("Too many accounts were registered from this address — try again in an hour");
     }
 
     [Fact]

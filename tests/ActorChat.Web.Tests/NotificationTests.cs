@@ -58,6 +58,29 @@ public sealed class NotificationTests(BrowserFixture browser) : PageTest(browser
         Assert.Equal(("New message from alice_notify", "still there?"), shown[^1]);
     }
 
+    [Fact]
+    public async Task The_first_direct_message_from_someone_new_badges_the_conversation_marks_the_title_and_notifies()
+    {
+        await using var dave = await Server.ConnectAsync("dave_first");
+        var carol = await OpenAsSignedUpUserAsync("carol_first", new BrowserNewContextOptions { Permissions = ["notifications"] });
+        await carol.AddInitScriptAsync(RecordNotifications);
+        await carol.ReloadAsync();
+        await Expect(carol.GetByTestId("notifications")).ToHaveAttributeAsync("aria-pressed", "true");
+        await JoinAsync(carol, "hall");
+
+        // Carol has never talked with Dave: his first message is what puts the conversation in her list.
+        await dave.SendAsync(new { type = "dm", user = "carol_first" });
+        await dave.ExpectAsync("joined");
+        await dave.SendAsync(new { type = "send", room = "dm:carol_first:dave_first", id = "d1", text = "hi carol, a quick question" });
+        await dave.ExpectAsync("ack");
+
+        var conversation = carol.GetByTestId("room-list").Locator("li[data-room=\"dm:carol_first:dave_first\"]");
+        await Expect(conversation.GetByTestId("unread")).ToHaveTextAsync("1");
+        await Expect(carol).ToHaveTitleAsync("(1) @ ActorChat");
+        // The title changes as the notification is made: it has been made by now.
+        Assert.Equal(("New message from dave_first", "hi carol, a quick question"), Assert.Single(await ShownAsync(carol)));
+    }
+
     private static async Task<List<(string Title, string Body)>> ShownAsync(IPage page)
     {
         var shown = await page.EvaluateAsync<System.Text.Json.JsonElement>("window.__notifications");

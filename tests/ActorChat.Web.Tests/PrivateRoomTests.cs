@@ -32,11 +32,26 @@ public sealed class PrivateRoomTests(BrowserFixture browser) : PageTest(browser)
         await Expect(RoomItem(carol, "plans")).ToHaveCountAsync(0);
         await Expect(Message(carol, "surprise")).ToHaveCountAsync(0);
 
+        // A name nobody holds is refused in words, and nobody joins the roster.
+        await alice.GetByTestId("invite-input").FillAsync("nobody_here");
+        await alice.GetByTestId("invite-button").ClickAsync();
+        await Expect(Notice(alice, "No user named nobody_here")).ToBeVisibleAsync();
+        await Expect(alice.GetByTestId("roster-list").Locator("li")).ToHaveCountAsync(1);
+
         await alice.GetByTestId("invite-input").FillAsync("bob_private");
         await alice.GetByTestId("invite-button").ClickAsync();
         await Expect(alice.GetByTestId("roster-list").Locator("li")).ToHaveCountAsync(2);
-        await JoinAsync(bob, "plans");
+        // The invitation waits in Bob's list for his answer: nothing of the room is his until he joins.
+        await Expect(RoomItem(bob, "plans").GetByTestId("invited")).ToBeVisibleAsync();
+        await RoomItem(bob, "plans").Locator(".room-open").ClickAsync();
+        await Expect(bob.GetByTestId("invitation-text")).ToHaveTextAsync("alice_private invited you to #plans.");
+        await Expect(Message(bob, "the surprise party is on friday")).ToHaveCountAsync(0);
+        await Expect(bob.GetByTestId("composer")).ToBeDisabledAsync();
+        await ScreenshotAsync(bob, "invitation-desktop-light");
+        await bob.GetByTestId("invitation-accept").ClickAsync();
         await Expect(Message(bob, "the surprise party is on friday")).ToBeVisibleAsync();
+        await Expect(bob.GetByTestId("invitation")).ToBeHiddenAsync();
+        await Expect(RoomItem(bob, "plans").GetByTestId("invited")).ToBeHiddenAsync();
         await Expect(bob.GetByTestId("invite-form")).ToBeHiddenAsync();
         await ScreenshotAsync(alice, "private-room-desktop-light");
 

@@ -1,3 +1,4 @@
+using ActorChat.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -50,6 +51,61 @@ public sealed class RoomListTests(BrowserFixture browser) : PageTest(browser)
         var tablet = await OpenAsReturningUserAsync("alice_devices");
         await Expect(tablet.GetByTestId("room-list").Locator("li")).ToHaveCountAsync(2);
         await Expect(RoomItem(tablet, "porch").GetByTestId("unread")).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task Reading_a_room_on_one_device_clears_its_unread_count_on_the_users_other_open_devices()
+    {
+        var laptop = await OpenAsSignedUpUserAsync("alice_reads");
+        await using var bob = await Server.ConnectAsync("bob_reads");
+        await JoinAsync(laptop, "kitchen");
+        await JoinAsync(laptop, "porch");
+        var desktop = await OpenAsReturningUserAsync("alice_reads");
+        await Expect(desktop.GetByTestId("room-list").Locator("li")).ToHaveCountAsync(2);
+        foreach (var page in new[] { laptop, desktop })
+            await RoomItem(page, "kitchen").Locator(".room-open").ClickAsync();
+        await bob.JoinAsync("porch");
+        foreach (var n in new[] { 1, 2 })
+        {
+            await bob.SendAsync(new { type = "send", room = "porch", id = $"b{n}", text = $"news {n} from the porch" });
+            await bob.ExpectSkippingAsync("ack", "presence", "read", "received");
+        }
+        await Expect(RoomItem(desktop, "porch").GetByTestId("unread")).ToHaveTextAsync("2");
+        await Expect(desktop).ToHaveTitleAsync("(2) ActorChat");
+
+        await RoomItem(laptop, "porch").Locator(".room-open").ClickAsync();
+        await Expect(Message(laptop, "news 2 from the porch")).ToBeVisibleAsync();
+
+        // Read on the laptop is read on the desktop too, without a reload.
+        await Expect(RoomItem(desktop, "porch").GetByTestId("unread")).ToBeHiddenAsync();
+        await Expect(desktop).ToHaveTitleAsync("ActorChat");
+    }
+
+    [Fact]
+    public async Task Messages_the_user_sent_from_another_client_are_never_counted_unread()
+    {
+        // Another client of Alice's that never marks anything read: a script, a bot, an older app.
+        await using var script = await ChatClient.ConnectAsync(Server.SocketAddress, await Server.RegisterAndLoginAsync("alice_script", "correct horse battery"));
+        await script.ExpectAsync("welcome");
+        await using var bob = await Server.ConnectAsync("bob_script");
+        // The first room of the list is the one a new browser opens: the porch stays in the list, unread.
+        await script.SendAsync(new { type = "create", room = "quiet" });
+        await script.ExpectAsync("joined");
+        await script.JoinAsync("porch");
+        await bob.JoinAsync("porch");
+        foreach (var (client, id, text) in new[] { (script, "a1", "mine, from the script"), (bob, "b1", "one from bob"), (script, "a2", "mine again") })
+        {
+            await client.SendAsync(new { type = "send", room = "porch", id, text });
+            await client.ExpectSkippingAsync("ack", "presence", "message", "read", "received");
+        }
+
+        var page = await OpenAsReturningUserAsync("alice_script");
+
+        await Expect(page.GetByTestId("room-list").Locator("li")).ToHaveCountAsync(2);
+        await Expect(page.GetByTestId("current-room")).ToHaveTextAsync("quiet");
+        await Expect(Message(page, "one from bob")).ToHaveCountAsync(0);
+        await Expect(RoomItem(page, "porch").GetByTestId("unread")).ToHaveTextAsync("1");
+        await Expect(page).ToHaveTitleAsync("(1) ActorChat");
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 // HTTP calls to the same-origin account API. Every call resolves (never throws):
-// { ok, status, data, error } where status 0 means the server could not be reached.
+// { ok, status, data, error, retryAfter } where status 0 means the server could not be reached.
 
 const TIMEOUT_MS = 10_000;
 
@@ -25,7 +25,9 @@ async function request(method, path, body) {
     data = null;
   }
   const error = data && typeof data.error === 'string' ? data.error : null;
-  return { ok: res.ok, status: res.status, data, error };
+  // Seconds to wait, as a refusal for too many attempts says.
+  const retryAfter = Number.parseInt(res.headers.get('Retry-After') || '', 10);
+  return { ok: res.ok, status: res.status, data, error, retryAfter: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null };
 }
 
 export const register = (username, password) => request('POST', '/api/register', { username, password });

@@ -6,6 +6,7 @@ import { Chat } from './chat.js';
 import { createAuthView } from './ui/auth.js';
 import { createSidebar } from './ui/sidebar.js';
 import { createRoomHeader } from './ui/room.js';
+import { createInvitationView } from './ui/invitation.js';
 import { createMessageView } from './ui/messages.js';
 import { createComposer } from './ui/composer.js';
 import { createNotices, createConnectionBanner } from './ui/notices.js';
@@ -73,12 +74,16 @@ const ui = {
   }),
   notices: createNotices(),
   banner: createConnectionBanner(),
+  invitation: createInvitationView({
+    accept: (name) => chat?.account.accept(name),
+    decline: (name) => chat?.leave(name),
+  }),
 };
 
 const auth = createAuthView({
   async signIn(username, password) {
     const res = await api.login(username, password);
-    if (!res.ok) return { ok: false, code: res.error, status: res.status };
+    if (!res.ok) return { ok: false, code: res.error, status: res.status, retryAfter: res.retryAfter };
     let session = res.data;
     if (!session?.token) {
       // Signed in by cookie only: ask the session endpoint for a token.
@@ -91,7 +96,7 @@ const auth = createAuthView({
   },
   async register(username, password) {
     const res = await api.register(username, password);
-    if (!res.ok) return { ok: false, code: res.error, status: res.status };
+    if (!res.ok) return { ok: false, code: res.error, status: res.status, retryAfter: res.retryAfter };
     return this.signIn(username, password);
   },
 });

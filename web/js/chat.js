@@ -101,6 +101,8 @@ export class Chat {
       room.create = createPrivate;
       room.requested = true;
       this.sendJoin(room);
+    } else if (this.rooms.get(name).invitedBy && !createPrivate) {
+      this.account.accept(name);
     } else if (createPrivate) {
       return `You are in #${name} already`;
     }
@@ -225,7 +227,9 @@ export class Chat {
     this.ui.sidebar.renderRooms(rooms, this.current);
     this.ui.header.render(room, this.me);
     this.ui.messages.render(room, this.me, hint);
-    this.ui.composer.setRoom(room ? room.name : null, room?.direct ? room.peer : undefined);
+    this.ui.invitation.render(room);
+    // An invitation not taken up is not joined: nothing can be sent there yet.
+    this.ui.composer.setRoom(room && !room.invitedBy ? room.name : null, room?.direct ? room.peer : undefined);
     const unread = rooms.reduce((sum, r) => sum + r.unread, 0);
     const attention = rooms.some((r) => r.attention);
     document.title = `${unread ? `(${unread}) ` : ''}${attention ? '@ ' : ''}ActorChat`;
@@ -249,12 +253,13 @@ export class Chat {
   /** Joins every room not joined on this connection yet. */
   joinAll() {
     for (const room of this.rooms.values()) {
-      if (!room.joinedOnConn && !room.joining) this.sendJoin(room);
+      if (!room.joinedOnConn && !room.joining && !room.invitedBy) this.sendJoin(room);
     }
   }
 
   #onDown() {
     this.account.stop();
+    this.account.forgetInvites();
     for (const room of this.rooms.values()) {
       room.joinedOnConn = false;
       room.joining = false;

@@ -30,6 +30,29 @@ const EVENT_TYPES = new Set(['message', 'edited', 'deleted', 'reaction', 'member
 const roomOf = (chat, frame) => (typeof frame.room === 'string' ? chat.rooms.get(frame.room) : undefined);
 const list = (value) => (Array.isArray(value) ? value : []);
 
+// How new a message in a first replay must be to call for attention.
+const ATTENTION_WINDOW_MS = 2 * 60 * 1000;
+
+// A room's first replay: the unread count becomes what other users wrote past the user's marker (one's own messages,
+// sent from any client, are never unread), and a room someone else just put in the list (a first direct message)
+// calls for attention as its messages would have, had they come live.
+function firstLoad(chat, room) {
+  const arrived = room.arrived;
+  room.arrived = false;
+  if (chat.isShown(room)) {
+    room.unread = 0;
+    return;
+  }
+  const reachesMarker = room.list.length > 0 && room.minSeq <= room.readSent + 1;
+  room.unread = reachesMarker || arrived
+    ? room.unreadAfter(room.readSent)
+    : Math.max(0, room.unread - room.ownAfter(room.readSent));
+  // Only what was just sent: a conversation the user opened on another device replays what they saw there.
+  const newest = room.list.findLast((m) => !m.own && m.seq > room.readSent);
+  const recent = newest && (!newest.ts || Date.now() - Date.parse(newest.ts) < ATTENTION_WINDOW_MS);
+  if (arrived && recent && (room.direct || mentions(newest.text, chat.me))) chat.callAttention(room, newest);
+}
+
 const HANDLERS = {
   joined(chat, f) {
     const room = roomOf(chat, f);
@@ -46,6 +69,7 @@ const HANDLERS = {
       const added = room.addServerMessage(m, chat.me);
       if (added && wasLoaded && !added.own && !chat.isShown(room)) room.unread++;
     }
+    if (!wasLoaded) firstLoad(chat, room);
     // A resume by revision: every event since, in order, as it was announced live.
     for (const event of list(f.events)) {
       if (event && typeof event === 'object' && event.room === room.name && EVENT_TYPES.has(event.type)) HANDLERS[event.type](chat, event);
@@ -128,6 +152,7 @@ const HANDLERS = {
     room.noteRev(f.rev);
     const user = f.user.toLowerCase();
     if (f.event === 'invited' && !room.roster.includes(user)) room.roster.push(user);
+    if (f.event === 'invited') chat.account.invited(user);
     if (f.event === 'removed') room.roster = room.roster.filter((u) => u !== user);
     chat.invalidate();
   },
@@ -157,8 +182,17 @@ const HANDLERS = {
     const room = roomOf(chat, f);
     if (!room || typeof f.user !== 'string' || !Number.isInteger(f.seq)) return;
     if (sameUser(f.user, chat.me)) {
-      // Our own marker, from another tab or device or after a join: where this user left off.
-      if (f.seq > room.readSent) room.readSent = f.seq;
+      // Our own marker, from another tab or device or after a join: where this user left off. Read elsewhere is
+      // read here too: the count goes down to what comes after it.
+      if (f.seq > room.readSent) {
+        const before = room.readSent;
+        room.readSent = f.seq;
+        if (chat.isShown(room)) room.unread = 0;
+        else if (room.loaded && room.list.length && room.minSeq <= f.seq + 1) room.unread = room.unreadAfter(f.seq);
+        else room.unread = Math.max(0, room.unread - (f.seq - before));
+        if (room.unread === 0) room.attention = false;
+        chat.invalidate();
+      }
       if (!room.lineKnown) {
         room.lineKnown = true;
         room.lineAfter = f.seq < room.maxSeq ? f.seq : null;
@@ -197,7 +231,7 @@ const HANDLERS = {
   },
 
   room(chat, f) {
-    if (typeof f.room === 'string' && typeof f.change === 'string') chat.account.changed(f.room, f.kind, f.change);
+    if (typeof f.room === 'string' && typeof f.change === 'string') chat.account.changed(f.room, f.kind, f.change, f.invitedBy);
   },
 
   directory(chat, f) {
@@ -217,6 +251,8 @@ const HANDLERS = {
       text = `Could not change the message: ${text}`;
     } else if (ref && code === 'not_found' && chat.account.directFailed(ref)) {
       text = `No user named ${ref}`;
+    } else if (ref && chat.account.inviteFailed(ref)) {
+      text = code === 'not_found' ? `No user named ${ref}` : `Could not invite ${ref}`;
     } else if (ref) {
       for (const room of chat.rooms.values()) {
         const msg = room.byId.get(ref);
@@ -226,6 +262,7 @@ const HANDLERS = {
         }
       }
       const room = chat.rooms.get(ref);
+      if (room) chat.account.forgetInvites(room.name);
       if (room && !room.loaded && (code === 'invalid_room' || code === 'forbidden' || code === 'conflict')) {
         text = `Could not join #${ref}: ${text}`;
         chat.leave(ref);

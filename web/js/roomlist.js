@@ -12,6 +12,7 @@ export class AccountRooms {
     this.chat = chat;
     this.synced = false; // the server's room list was taken in once (kept across reloads)
     this.timer = null; // while the server's room list is awaited after a welcome
+    this.invites = new Map(); // user -> room, for the invitations this page sent until the server answers them
   }
 
   stop() {
@@ -48,6 +49,7 @@ export class AccountRooms {
     for (const [name, entry] of listed) {
       const room = chat.rooms.get(name) ?? chat.addRoom(name);
       if (entry.kind === 'private') room.isPrivate = true;
+      room.invitedBy = typeof entry.invitedBy === 'string' ? entry.invitedBy : null;
       // Until the room is loaded here, the server's counts are the ones to show.
       if (!room.loaded && Number.isInteger(entry.unread)) room.unread = name === chat.current ? 0 : entry.unread;
       if (Number.isInteger(entry.read) && entry.read > room.readSent) room.readSent = entry.read;
@@ -60,14 +62,25 @@ export class AccountRooms {
     chat.invalidate({ forceBottom: true });
   }
 
-  /** The user's room list changed on the server: a room to add (and join), or one forgotten or removed elsewhere. */
-  changed(name, kind, change) {
+  /**
+   * The user's room list changed on the server: a room to add (and join, unless it is an invitation, which waits for
+   * the user), an invitation taken up on another device (joined here too), or one forgotten or removed elsewhere.
+   */
+  changed(name, kind, change, invitedBy) {
     const chat = this.chat;
-    if (change === 'added' && !chat.rooms.has(name)) {
+    const existing = chat.rooms.get(name);
+    if (change === 'added' && existing?.invitedBy && !invitedBy) {
+      existing.invitedBy = null;
+      if (chat.conn.connected) chat.sendJoin(existing);
+      chat.invalidate();
+    } else if (change === 'added' && !existing) {
       const room = chat.addRoom(name);
       room.isPrivate = kind === 'private';
+      room.invitedBy = typeof invitedBy === 'string' ? invitedBy : null;
+      // Its first messages come in the join's replay, not live: they are new to this user all the same.
+      room.arrived = true;
       chat.persist();
-      if (chat.conn.connected) chat.sendJoin(room);
+      if (chat.conn.connected && !room.invitedBy) chat.sendJoin(room);
       chat.invalidate();
     } else if (change === 'forgotten' && chat.rooms.has(name)) {
       chat.dropRoom(name);
@@ -107,7 +120,35 @@ export class AccountRooms {
   changeMember(user, invite) {
     const room = this.chat.currentRoom();
     if (!room || !room.isPrivate || !room.joinedOnConn) return;
+    if (invite) this.invites.set(user.toLowerCase(), room.name);
     this.chat.conn.send({ type: invite ? 'invite' : 'remove', room: room.name, user });
+  }
+
+  /** An invitation refused (no such user, or a limit of the inviter's or theirs): true when `user` was being invited. */
+  inviteFailed(user) {
+    return this.invites.delete(user.toLowerCase());
+  }
+
+  /** An invitation answered: `user` is on the roster. */
+  invited(user) {
+    this.invites.delete(user.toLowerCase());
+  }
+
+  /** The invitations sent to `room` (every room, when null) will not be answered any more. */
+  forgetInvites(room = null) {
+    for (const [user, to] of this.invites) {
+      if (room === null || to === room) this.invites.delete(user);
+    }
+  }
+
+  /** Takes up an invitation: the room joins the user's own rooms, here and on every device. */
+  accept(name) {
+    const room = this.chat.rooms.get(name);
+    if (!room || !room.invitedBy) return;
+    room.invitedBy = null;
+    room.requested = true;
+    if (this.chat.conn.connected) this.chat.sendJoin(room);
+    this.chat.invalidate();
   }
 
   /** The room's owner removed this user: the room goes, and the user is told. */

@@ -41,6 +41,26 @@ export class Room {
     this.roster = [];
     this.create = false; // the user asked to create this room private: the first join is a `create`
     this.peer = ''; // for a direct room: the other user
+    this.arrived = false; // put in the list by someone else (a direct message, an invitation) and not loaded yet
+    this.invitedBy = null; // who invited the user, while the invitation is not taken up: the room is not joined until then
+  }
+
+  /** How many loaded messages of other users come after `seq`: what is unread once the user has read up to it. */
+  unreadAfter(seq) {
+    return this.#countAfter(seq, false);
+  }
+
+  /** How many loaded messages of the user's own come after `seq`. */
+  ownAfter(seq) {
+    return this.#countAfter(seq, true);
+  }
+
+  #countAfter(seq, own) {
+    let count = 0;
+    for (let i = this.list.length - 1; i >= 0 && this.list[i].seq > seq; i--) {
+      if (this.list[i].own === own) count++;
+    }
+    return count;
   }
 
   noteRev(rev) {

@@ -10,13 +10,26 @@ const AUTH_TEXT = {
   weak_password: 'Password too weak: use at least 8 characters',
   username_taken: 'That username is already taken — try another one',
   invalid_credentials: 'Wrong username or password',
-  rate_limited: 'Slow down: too many attempts, wait a minute',
+  rate_limited: 'Slow down: too many attempts',
+  too_many_registrations: 'Too many accounts were registered from this address',
   network: 'Can’t reach the server — check your connection and try again',
 };
 
-/** Human text for an auth failure: an error code from the server, or an HTTP status. */
-export function authErrorText(code, status) {
-  if (status === 429) return AUTH_TEXT.rate_limited;
+/** "a minute", "5 minutes", "an hour": how long a wait of that many seconds is, rounded up. */
+export function waitText(seconds) {
+  if (seconds < 60) return seconds <= 1 ? 'a second' : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return minutes === 1 ? 'a minute' : `${minutes} minutes`;
+  const hours = Math.ceil(minutes / 60);
+  return hours === 1 ? 'an hour' : `${hours} hours`;
+}
+
+/** Human text for an auth failure: an error code from the server, or an HTTP status, and the wait the server asks for. */
+export function authErrorText(code, status, retryAfter) {
+  if (status === 429) {
+    const text = AUTH_TEXT[code === 'too_many_registrations' ? code : 'rate_limited'];
+    return retryAfter ? `${text} — try again in ${waitText(retryAfter)}` : `${text} — wait a little and try again`;
+  }
   if (code && AUTH_TEXT[code]) return AUTH_TEXT[code];
   if (status === 0) return AUTH_TEXT.network;
   return `Something went wrong (HTTP ${status}). Please try again.`;

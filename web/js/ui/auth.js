@@ -47,7 +47,7 @@ export function createAuthView(actions) {
     const result = await actions[which](name, pass);
     setBusy(false);
     if (!result.ok) {
-      showError(authErrorText(result.code, result.status));
+      showError(authErrorText(result.code, result.status, result.retryAfter));
       if (result.code === 'invalid_username' || result.code === 'username_taken') username.focus();
       else password.focus();
     }

@@ -85,6 +85,7 @@ export function createSidebar(actions) {
       { type: 'button', class: 'room-open', on: { click: () => actions.select(name) } },
       el('span', { class: 'hash', 'aria-hidden': 'true' }, '#'),
       el('span', { class: 'room-name' }, label),
+      el('span', { class: 'invited-tag', testid: 'invited', hidden: true }, 'invited'),
       badge,
     );
     const leave = el(
@@ -113,7 +114,7 @@ export function createSidebar(actions) {
       setData(status, 'state', state);
     },
 
-    /** rooms: [{ name, unread }], current: name or null */
+    /** rooms: [{ name, unread, invitedBy }], current: name or null */
     renderRooms(rooms, current) {
       const wanted = new Set(rooms.map((r) => r.name));
       for (const [name, li] of items) {
@@ -145,8 +146,10 @@ export function createSidebar(actions) {
         const count = active ? 0 : room.unread;
         badge.hidden = count === 0;
         setText(badge, count > 99 ? '99+' : String(count));
+        li.querySelector('.invited-tag').hidden = !room.invitedBy;
         const kind = room.direct ? `conversation with ${label}` : room.isPrivate ? `private room ${label}` : label;
-        open.setAttribute('aria-label', count ? `${kind}, ${count} unread` : kind);
+        const what = room.invitedBy ? `${kind}, invitation from ${room.invitedBy}` : kind;
+        open.setAttribute('aria-label', count ? `${what}, ${count} unread` : what);
       }
       list.classList.toggle('empty', rooms.length === 0);
     },
