@@ -92,7 +92,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         var recovery = backAfter.Values.Max();
         output.WriteLine($"{profile}, {(oldest ? "oldest node" : "a room node")} killed: every room acked and delivered again after {recovery:F1} s");
         Assert.Contains(backAfter.Values, seconds => seconds > 2); // the lost node did host rooms
-        // A third over the budget allows for this small, shared machine; the README reports the measured figure.
+        // A third over the budget allows for this small, shared machine; docs/operations.md reports the measured figure.
         Assert.True(recovery <= budgetSeconds * 4.0 / 3, $"rooms were back only after {recovery:F1} s (budget {budgetSeconds} s)");
     }
 

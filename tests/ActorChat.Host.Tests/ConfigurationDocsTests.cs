@@ -13,7 +13,8 @@ using ActorChat.Rooms;
 namespace ActorChat.Host.Tests;
 
 /// <summary>
-/// Every setting has one default, in its options class, and the README's configuration table states it. A default
+/// Every setting has one default, in its options class, and docs/configuration.md states it (the README's short
+/// table too, for the settings it names). A default
 /// repeated in appsettings.json once overrode the class and made failover take 46 s instead of 15.
 /// </summary>
 public sealed partial class ConfigurationDocsTests
@@ -28,7 +29,7 @@ public sealed partial class ConfigurationDocsTests
     private static readonly string[] NotOperatorSettings = ["ActorChat:Rooms:ReadJournalPluginId"];
 
     [Fact]
-    public void The_readme_states_the_default_of_every_setting_as_its_options_class_has_it()
+    public void The_configuration_page_states_the_default_of_every_setting_as_its_options_class_has_it()
     {
         var documented = DocumentedDefaults();
 
@@ -40,10 +41,21 @@ public sealed partial class ConfigurationDocsTests
                 var key = $"{section}:{property.Name}";
                 if (NotOperatorSettings.Contains(key))
                     continue;
-                Assert.True(documented.TryGetValue(key, out var stated), $"{key} is not in the README's configuration table");
-                Assert.True(Format(property.GetValue(settings)) == stated, $"{key}: the README says {stated}, the code has {Format(property.GetValue(settings))}");
+                Assert.True(documented.TryGetValue(key, out var stated), $"{key} is not in the table of docs/configuration.md");
+                Assert.True(Format(property.GetValue(settings)) == stated, $"{key}: docs/configuration.md says {stated}, the code has {Format(property.GetValue(settings))}");
             }
         }
+    }
+
+    [Fact]
+    public void The_readme_states_the_settings_it_names_as_the_configuration_page_does()
+    {
+        var documented = DocumentedDefaults();
+        var inReadme = DefaultsIn("README.md");
+
+        Assert.NotEmpty(inReadme);
+        foreach (var (key, value) in inReadme)
+            Assert.True(documented.TryGetValue(key, out var stated) && stated == value, $"{key}: the README says {value}, docs/configuration.md {stated}");
     }
 
     [Fact]
@@ -54,8 +66,10 @@ public sealed partial class ConfigurationDocsTests
         Assert.False(appsettings.RootElement.TryGetProperty("ActorChat", out _), "appsettings.json has an ActorChat section");
     }
 
-    private static Dictionary<string, string> DocumentedDefaults() =>
-        File.ReadLines(Path.Combine(AppContext.BaseDirectory, "README.md"))
+    private static Dictionary<string, string> DocumentedDefaults() => DefaultsIn("configuration.md");
+
+    private static Dictionary<string, string> DefaultsIn(string document) =>
+        File.ReadLines(Path.Combine(AppContext.BaseDirectory, document))
             .Select(line => TableRow().Match(line))
             .Where(match => match.Success)
             .ToDictionary(match => match.Groups["key"].Value, match => match.Groups["value"].Value.Trim('`'));
