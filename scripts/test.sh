@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every ActorChat test: builds the solution with warnings as errors, installs what the tests need
-# when it is missing (Chromium for the browser tests, PostgreSQL for the storage and cluster tests), then
-# runs all test projects.
+# when it is missing (Chromium and an emoji font for the browser tests, PostgreSQL for the storage and cluster
+# tests), then runs all test projects.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +16,10 @@ missing=()
 if [ ! -x /usr/bin/chromium ]; then
   say "Chromium is missing: the browser tests drive Debian's chromium package"
   missing+=(chromium)
+fi
+if ! dpkg -s fonts-noto-color-emoji >/dev/null 2>&1; then
+  say "The emoji font is missing: the browser tests' screenshots show emoji as users see them with Debian's fonts-noto-color-emoji"
+  missing+=(fonts-noto-color-emoji)
 fi
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   say "PostgreSQL is missing: the storage and cluster tests start a throwaway server from Debian's postgresql package"

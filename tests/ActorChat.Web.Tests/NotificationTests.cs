@@ -29,6 +29,8 @@ public sealed class NotificationTests(BrowserFixture browser) : PageTest(browser
         await bob.AddInitScriptAsync(RecordNotifications);
         await bob.ReloadAsync();
         await Expect(bob.GetByTestId("notifications")).ToHaveAttributeAsync("aria-pressed", "true");
+        // The bell is drawn inline: it shows whatever fonts the machine has.
+        await Expect(bob.GetByTestId("notifications").Locator("svg.icon-bell")).ToBeVisibleAsync();
         await JoinAsync(alice, "hall");
         await JoinAsync(bob, "hall");
         await JoinAsync(bob, "elsewhere");

@@ -43,5 +43,14 @@ public sealed class PhoneLayoutTests(BrowserFixture browser) : PageTest(browser)
         await Expect(sidebar).ToBeInViewportAsync();
         await phone.Keyboard.PressAsync("Escape");
         await Expect(sidebar).Not.ToBeInViewportAsync();
+
+        // So does a tap anywhere beside it: the dimmed backdrop covers the whole conversation, not the header alone.
+        await toggle.ClickAsync();
+        await Expect(sidebar).ToBeInViewportAsync();
+        var backdrop = await phone.GetByTestId("drawer-backdrop").BoundingBoxAsync();
+        Assert.Equal((390f, 844f), (backdrop!.Width, backdrop.Height));
+        await phone.Mouse.ClickAsync(370, 600);
+        await Expect(toggle).ToHaveAttributeAsync("aria-expanded", "false");
+        await Expect(sidebar).Not.ToBeInViewportAsync();
     }
 }

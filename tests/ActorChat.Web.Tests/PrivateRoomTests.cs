@@ -22,7 +22,7 @@ public sealed class PrivateRoomTests(BrowserFixture browser) : PageTest(browser)
         await alice.GetByTestId("private-room").CheckAsync();
         await alice.GetByTestId("join-room-button").ClickAsync();
         await Expect(alice.GetByTestId("roster-list")).ToHaveTextAsync("alice_private");
-        await Expect(RoomItem(alice, "plans").Locator(".hash")).ToHaveTextAsync("🔒");
+        await Expect(RoomItem(alice, "plans").Locator(".hash svg.icon-lock")).ToBeVisibleAsync();
         await SendAsync(alice, "the surprise party is on friday");
 
         // An outsider is refused, and the room does not stay in their list.

@@ -75,3 +75,38 @@ export function avatar(name, extraClass = '') {
   node.style.setProperty('--hue', String(hueOf(name)));
   return node;
 }
+
+// The page's own icons, drawn inline so that they look the same whatever fonts the machine has.
+const ICONS = {
+  lock: ['M7 11V8a5 5 0 0 1 10 0v3', 'M6 11h12v9H6z'],
+  bell: ['M6 17v-6a6 6 0 0 1 12 0v6l1.5 1.5h-15z', 'M10 20.5a2 2 0 0 0 4 0'],
+};
+
+/** An inline icon (`lock`, `bell`), hidden from assistive technology: the control around it carries the words. */
+export function icon(name) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  for (const [key, value] of Object.entries({ viewBox: '0 0 24 24', width: '1em', height: '1em', 'aria-hidden': 'true', class: `icon icon-${name}` })) {
+    svg.setAttribute(key, value);
+  }
+  for (const d of ICONS[name]) {
+    const path = document.createElementNS(ns, 'path');
+    path.setAttribute('d', d);
+    path.setAttribute('fill', 'none');
+    path.setAttribute('stroke', 'currentColor');
+    path.setAttribute('stroke-width', '2');
+    path.setAttribute('stroke-linejoin', 'round');
+    svg.append(path);
+  }
+  return svg;
+}
+
+/** Shows a room's mark: an @ for a direct room, a lock for a private one, a # for a public one. */
+export function setRoomMark(node, room) {
+  const mark = room?.direct ? '@' : room?.isPrivate ? 'lock' : '#';
+  if (node.dataset.mark === mark) return;
+  node.dataset.mark = mark;
+  if (mark === 'lock') node.replaceChildren(icon('lock'));
+  else node.textContent = mark;
+}
+

@@ -1,6 +1,6 @@
 // Room header (name, who is present, and a private room's roster) and the "X is typing…" line.
 
-import { el, byTestId, setText, avatar } from './dom.js';
+import { el, byTestId, setText, avatar, setRoomMark } from './dom.js';
 import { sameUser } from '../validate.js';
 
 /** @param {object} actions openDirect(user), changeMember(user, invite) */
@@ -74,7 +74,7 @@ export function createRoomHeader(actions) {
     render(room, me) {
       main.classList.toggle('no-room', !room);
       setText(title, room ? (room.direct ? room.peer : room.name) : '');
-      setText(hash, room?.direct ? '@' : room?.isPrivate ? '🔒' : '#');
+      setRoomMark(hash, room);
       renderRoster(room, me);
       const names = room ? [...room.members].sort((a, b) => a.localeCompare(b)) : [];
       renderMembers(names, me);

@@ -1,6 +1,6 @@
 // Left column: who is signed in, connection state, sign-out, joining a room and the room list.
 
-import { el, byTestId, setText, setData, avatar } from './dom.js';
+import { el, byTestId, setText, setData, avatar, setRoomMark } from './dom.js';
 import { normalizeRoom, roomProblem } from '../validate.js';
 
 const STATUS_TEXT = {
@@ -132,7 +132,7 @@ export function createSidebar(actions) {
           items.set(room.name, li);
         }
         // A direct room is shown by the other user's name, a private one with a lock.
-        setText(li.querySelector('.hash'), room.direct ? '@' : room.isPrivate ? '🔒' : '#');
+        setRoomMark(li.querySelector('.hash'), room);
         li.classList.toggle('direct', room.direct);
         const expected = previous ? previous.nextSibling : list.firstChild;
         if (li !== expected) list.insertBefore(li, expected);
