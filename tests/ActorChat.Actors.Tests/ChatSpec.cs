@@ -1,7 +1,8 @@
 using System.Text.Json;
 using ActorChat.Connections;
-using ActorChat.Hosting;
+using ActorChat.Delivery;
 using ActorChat.Rooms;
+using ActorChat.Storage;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit;
@@ -72,8 +73,8 @@ public abstract class ChatSpec : TestKit
     {
         public InvitationsAllowed()
         {
-            Receive<ActorChat.Accounts.AccountActor.SpendInvitation>(_ => Sender.Tell(ActorChat.Accounts.AccountActor.InvitationAnswer.Allowed));
-            Receive<ActorChat.Accounts.AccountActor.CheckInvitation>(_ => Sender.Tell(ActorChat.Accounts.AccountActor.InvitationAnswer.Allowed));
+            Receive<ActorChat.Accounts.SpendInvitation>(_ => Sender.Tell(ActorChat.Accounts.InvitationAnswer.Allowed));
+            Receive<ActorChat.Accounts.CheckInvitation>(_ => Sender.Tell(ActorChat.Accounts.InvitationAnswer.Allowed));
             ReceiveAny(_ => { });
         }
     }

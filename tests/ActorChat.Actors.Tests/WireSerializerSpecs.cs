@@ -2,6 +2,7 @@ using System.Runtime.Serialization;
 using System.Text;
 using ActorChat.Accounts;
 using ActorChat.Connections;
+using ActorChat.Delivery;
 using ActorChat.Rooms;
 using ActorChat.Serialization;
 
@@ -28,25 +29,25 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         new MayRead("club", "bob"),
         new ReadAccess("club", false),
         new RoomLocation("lobby", "akka.tcp://actorchat@127.0.0.1:2551"),
-        new AccountActor.Register("Alice", "pbkdf2-sha512$1$a$b"),
-        new AccountActor.GetCredentials("alice"),
-        new AccountActor.Registered("Alice"),
-        new AccountActor.UsernameTaken(),
-        new AccountActor.Credentials("Alice", "hash", 3),
-        new AccountActor.Credentials(null, null, 0),
-        new AccountActor.GetSecurity("Alice"),
-        new AccountActor.RevokeSession("Alice", "3f2a", DateTimeOffset.FromUnixTimeMilliseconds(1_702_592_000_123)),
-        new AccountActor.RevokeAllSessions("Alice"),
-        new AccountActor.ConnectionRefused("alice", AccountActor.ConnectionRefused.TooManyConnections),
-        new AccountActor.SessionEnded("alice"),
-        new AccountActor.ListRoom("alice", "dm:alice:bob", RoomKind.Direct),
-        new AccountActor.ListRoom("bob", "club", RoomKind.Private, InvitedBy: "alice"),
-        new AccountActor.SpendInvitation("Alice"),
-        new AccountActor.CheckInvitation("bob", "alice", "club"),
-        AccountActor.InvitationAnswer.Allowed,
-        new AccountActor.InvitationAnswer("limit_reached", "'bob' has 50 invitations not taken up yet"),
-        new AccountActor.UnlistRoom("alice", "garden", RoomListChange.Removed),
-        new AccountActor.GetRooms("Alice"),
+        new Register("Alice", "pbkdf2-sha512$1$a$b"),
+        new GetCredentials("alice"),
+        new Registered("Alice"),
+        new UsernameTaken(),
+        new AccountCredentials("Alice", "hash", 3),
+        new AccountCredentials(null, null, 0),
+        new GetSecurity("Alice"),
+        new RevokeSession("Alice", "3f2a", DateTimeOffset.FromUnixTimeMilliseconds(1_702_592_000_123)),
+        new RevokeAllSessions("Alice"),
+        new ConnectionRefused("alice", ConnectionRefused.TooManyConnections),
+        new SessionEnded("alice"),
+        new ListRoom("alice", "dm:alice:bob", RoomKind.Direct),
+        new ListRoom("bob", "club", RoomKind.Private, InvitedBy: "alice"),
+        new SpendInvitation("Alice"),
+        new CheckInvitation("bob", "alice", "club"),
+        InvitationAnswer.Allowed,
+        new InvitationAnswer("limit_reached", "'bob' has 50 invitations not taken up yet"),
+        new UnlistRoom("alice", "garden", RoomListChange.Removed),
+        new GetRooms("Alice"),
         new RoomListChange("secret", RoomKind.Private, RoomListChange.Added),
         new RoomListChange("garden", RoomKind.Public, RoomListChange.Forgotten, Answer: true),
         new RoomListChange("club", RoomKind.Private, RoomListChange.Added, InvitedBy: "bob"),
@@ -58,9 +59,9 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         var connection = CreateTestProbe().Ref;
 
         ListedRoom[] rooms = [new("garden", RoomKind.Public), new("club", RoomKind.Private, InvitedBy: "bob"), new("dm:alice:bob", RoomKind.Direct)];
-        var list = (AccountActor.RoomList)RoundTrip(new AccountActor.RoomList(rooms));
+        var list = (RoomList)RoundTrip(new RoomList(rooms));
         Assert.Equal(rooms, list.Rooms);
-        var forget = new AccountActor.UnlistRoom("alice", "garden", RoomListChange.Forgotten, connection);
+        var forget = new UnlistRoom("alice", "garden", RoomListChange.Forgotten, connection);
         Assert.Equal(forget, RoundTrip(forget));
         Assert.True(((JoinedRoom)RoundTrip(new JoinedRoom("club", 3, Frame, Private: true))).Private);
     }
@@ -76,11 +77,11 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
             w.Write("club");
             w.Write((byte)RoomKind.Private);
         }
-        var serializer = Sys.Serialization.FindSerializerFor(new AccountActor.ListRoom("bob", "club", RoomKind.Private));
+        var serializer = Sys.Serialization.FindSerializerFor(new ListRoom("bob", "club", RoomKind.Private));
 
         var read = Sys.Serialization.Deserialize(buffer.ToArray(), serializer.Identifier, "list-room");
 
-        Assert.Equal(new AccountActor.ListRoom("bob", "club", RoomKind.Private), read);
+        Assert.Equal(new ListRoom("bob", "club", RoomKind.Private), read);
     }
 
     [Fact]
@@ -93,9 +94,9 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
             w.Write("club");
             w.Write((byte)RoomKind.Private);
         }
-        var serializer = Sys.Serialization.FindSerializerFor(new AccountActor.RoomList([]));
+        var serializer = Sys.Serialization.FindSerializerFor(new RoomList([]));
 
-        var read = (AccountActor.RoomList)Sys.Serialization.Deserialize(buffer.ToArray(), serializer.Identifier, "room-list");
+        var read = (RoomList)Sys.Serialization.Deserialize(buffer.ToArray(), serializer.Identifier, "room-list");
 
         Assert.Equal([new ListedRoom("club", RoomKind.Private)], read.Rooms);
     }
@@ -118,11 +119,11 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
     {
         var connection = CreateTestProbe().Ref;
 
-        Assert.Equal(new AccountActor.OpenConnection("Alice", "3f2a", 1, connection), RoundTrip(new AccountActor.OpenConnection("Alice", "3f2a", 1, connection)));
+        Assert.Equal(new OpenConnection("Alice", "3f2a", 1, connection), RoundTrip(new OpenConnection("Alice", "3f2a", 1, connection)));
         var security = (AccountSecurity)RoundTrip(new AccountSecurity("alice", 2, ["3f2a", "9c1d"]));
         Assert.Equal(("alice", 2L), (security.Key, security.Generation));
         Assert.Equal(["3f2a", "9c1d"], security.Revoked);
-        var opened = (AccountActor.ConnectionOpened)RoundTrip(new AccountActor.ConnectionOpened(new AccountSecurity("alice", 1, ["3f2a"])));
+        var opened = (ConnectionOpened)RoundTrip(new ConnectionOpened(new AccountSecurity("alice", 1, ["3f2a"])));
         Assert.Equal(("alice", 1L), (opened.Security.Key, opened.Security.Generation));
         Assert.Equal(["3f2a"], opened.Security.Revoked);
     }

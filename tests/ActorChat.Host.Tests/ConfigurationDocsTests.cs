@@ -9,6 +9,7 @@ using ActorChat.Host.Http;
 using ActorChat.Host.Management;
 using ActorChat.Hosting;
 using ActorChat.Rooms;
+using ActorChat.Storage;
 
 namespace ActorChat.Host.Tests;
 

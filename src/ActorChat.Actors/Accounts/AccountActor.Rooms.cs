@@ -1,5 +1,5 @@
-using ActorChat.Hosting;
 using ActorChat.Rooms;
+using ActorChat.Storage;
 using Akka.Actor;
 using Akka.Event;
 
@@ -14,59 +14,6 @@ namespace ActorChat.Accounts;
 // account reads its list from the table the first time it is asked about it, and keeps it in memory after that.
 public sealed partial class AccountActor
 {
-    /// <summary>
-    /// Lists <paramref name="Room"/> for the user: told by a connection whose client joined it, and by a room that
-    /// invited the user (<paramref name="InvitedBy"/>, the owner's key) or carried a direct message to them. Listing a
-    /// room already listed stores nothing, unless the user's own join takes up an invitation.
-    /// </summary>
-    public sealed record ListRoom(string Username, string Room, RoomKind Kind, string? InvitedBy = null) : IAccountCommand
-    {
-        public string Key => KeyOf(Username);
-    }
-
-    /// <summary>
-    /// Asked of the inviter's own account before an invitation goes to a room: answered with an
-    /// <see cref="InvitationAnswer"/>, refused past <see cref="InvitationLimits.PerHour"/>.
-    /// </summary>
-    public sealed record SpendInvitation(string Username) : IAccountCommand
-    {
-        public string Key => KeyOf(Username);
-    }
-
-    /// <summary>
-    /// Asked of the invited user's account before an invitation goes to a room: whether the account exists and may
-    /// hold one more invitation from <paramref name="Inviter"/>. Answered with an <see cref="InvitationAnswer"/>.
-    /// </summary>
-    public sealed record CheckInvitation(string Username, string Inviter, string Room) : IAccountCommand
-    {
-        public string Key => KeyOf(Username);
-    }
-
-    /// <summary>Whether an invitation may go on: <paramref name="Code"/> null, or the error code and message that refuse it.</summary>
-    public sealed record InvitationAnswer(string? Code, string Message) : Serialization.IWireMessage
-    {
-        public static readonly InvitationAnswer Allowed = new(null, "");
-    }
-
-    /// <summary>
-    /// Takes <paramref name="Room"/> off the user's list, for <paramref name="Reason"/> (<see cref="RoomListChange.Forgotten"/>
-    /// or <see cref="RoomListChange.Removed"/>). <paramref name="ReplyTo"/>, when set, is answered with the change (as
-    /// <see cref="RoomListChange.Answer"/>), even when the room was not listed.
-    /// </summary>
-    public sealed record UnlistRoom(string Username, string Room, string Reason, IActorRef? ReplyTo = null) : IAccountCommand
-    {
-        public string Key => KeyOf(Username);
-    }
-
-    /// <summary>Asks for the user's room list: answered with <see cref="RoomList"/>.</summary>
-    public sealed record GetRooms(string Username) : IAccountCommand
-    {
-        public string Key => KeyOf(Username);
-    }
-
-    /// <summary>The user's rooms, in the order they were listed.</summary>
-    public sealed record RoomList(IReadOnlyList<ListedRoom> Rooms) : Serialization.IWireMessage;
-
     private sealed record RoomsRead(IReadOnlyList<ListedRoom> Rooms);
 
     private sealed record RoomsUnreadable(Exception Cause);

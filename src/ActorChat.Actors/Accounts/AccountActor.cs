@@ -6,30 +6,6 @@ using Akka.Persistence;
 
 namespace ActorChat.Accounts;
 
-/// <summary>Journal event: an account was created under a name, shown as registered.</summary>
-public sealed record AccountRegistered(string Username, string PasswordHash, DateTimeOffset RegisteredAt) : IStoredRecord;
-
-/// <summary>Journal event: one session (a sign-in and all its renewals) was signed out; remembered until it could have ended anyway.</summary>
-public sealed record SessionRevoked(string Session, DateTimeOffset Until) : IStoredRecord;
-
-/// <summary>Journal event: every session begun before now was signed out ("sign out everywhere").</summary>
-public sealed record AllSessionsRevoked(long Generation) : IStoredRecord;
-
-/// <summary>A request to one account; <see cref="Key"/> is the name folded to lower case, so names are unique regardless of case.</summary>
-public interface IAccountCommand : IWireMessage
-{
-    string Key { get; }
-}
-
-/// <summary>
-/// What an account says about its sessions: those begun before <paramref name="Generation"/> and those listed in
-/// <paramref name="Revoked"/> are signed out. Every node keeps the latest one it heard of each account.
-/// </summary>
-public sealed record AccountSecurity(string Key, long Generation, IReadOnlyList<string> Revoked) : IWireMessage
-{
-    public bool Allows(AuthTicket ticket) => ticket.Generation >= Generation && !Revoked.Contains(ticket.Session, StringComparer.Ordinal);
-}
-
 /// <summary>
 /// One account, keyed by its case-folded name: the single place, on whichever node it lives, that decides whether
 /// the name is taken, which of its sessions are signed out, which connections the user has open across the
@@ -43,63 +19,6 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
 
     /// <summary>The name of the accounts' shard region.</summary>
     public const string RegionName = "accounts";
-
-    public sealed record Register(string Username, string PasswordHash) : IAccountCommand
-    {
-        public string Key => KeyOf(Username);
-    }
-
-    public sealed record GetCredentials(string Username) : IAccountCommand
-    {
-        public string Key => KeyOf(Username);
-    }
-
-    /// <summary>Asks for the account's <see cref="AccountSecurity"/>.</summary>
-    public sealed record GetSecurity(string Username) : IAccountCommand
-    {
-        public string Key => KeyOf(Username);
-    }
-
-    /// <summary>
-    /// A connection of the user opens (or, after the account moved, registers again): answered with
-    /// <see cref="ConnectionOpened"/> or <see cref="ConnectionRefused"/>. Sending it twice counts once.
-    /// </summary>
-    public sealed record OpenConnection(string Username, string Session, long Generation, IActorRef Connection) : IAccountCommand
-    {
-        public string Key => KeyOf(Username);
-    }
-
-    /// <summary>Signs one session out; answered with the new <see cref="AccountSecurity"/>.</summary>
-    public sealed record RevokeSession(string Username, string Session, DateTimeOffset Until) : IAccountCommand
-    {
-        public string Key => KeyOf(Username);
-    }
-
-    /// <summary>Signs every session begun so far out; answered with the new <see cref="AccountSecurity"/>.</summary>
-    public sealed record RevokeAllSessions(string Username) : IAccountCommand
-    {
-        public string Key => KeyOf(Username);
-    }
-
-    public sealed record Registered(string Username) : IWireMessage;
-
-    public sealed record UsernameTaken : IWireMessage;
-
-    /// <summary>The account's name as registered, its password hash and its generation; null fields when there is no such account.</summary>
-    public sealed record Credentials(string? Username, string? PasswordHash, long Generation) : IWireMessage;
-
-    /// <summary>The connection is counted; with the account's word on its sessions, for the connection's node to keep.</summary>
-    public sealed record ConnectionOpened(AccountSecurity Security) : IWireMessage;
-
-    /// <summary>Why a connection may not open: <see cref="SignedOut"/> or <see cref="TooManyConnections"/>.</summary>
-    public sealed record ConnectionRefused(string Key, string Reason) : IWireMessage
-    {
-        public const string SignedOut = "signed_out";
-        public const string TooManyConnections = "too_many_connections";
-    }
-
-    /// <summary>Told to an open connection whose session was just signed out.</summary>
-    public sealed record SessionEnded(string Key) : IWireMessage;
 
     private readonly string _key;
     private readonly int _maxConnections;
@@ -146,7 +65,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
                 Sender.Tell(new Registered(registered.Username));
             });
         });
-        Command<GetCredentials>(_ => Sender.Tell(new Credentials(_account?.Username, _account?.PasswordHash, _generation)));
+        Command<GetCredentials>(_ => Sender.Tell(new AccountCredentials(_account?.Username, _account?.PasswordHash, _generation)));
         Command<GetSecurity>(_ => Sender.Tell(Security()));
         Command<OpenConnection>(Open);
         Command<RevokeSession>(revoke =>

@@ -31,7 +31,7 @@ public sealed record RoomListChange(string Room, RoomKind Kind, string Change, b
 
 /// <summary>
 /// The rooms of one account, in the order they were listed: what the user joined, was invited to, or talks in
-/// directly. Only the account changes it, as read from the message table (see <see cref="Hosting.MessageTable"/>),
+/// directly. Only the account changes it, as read from the message table (see <see cref="Storage.MessageTable"/>),
 /// where each change is stored as it is made. An invitation stays one until the user joins the room: the user's own
 /// rooms are never displaced by invitations, and invitations are bounded (see <see cref="InvitationLimits"/>).
 /// </summary>

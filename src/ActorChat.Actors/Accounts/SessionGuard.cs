@@ -72,7 +72,7 @@ public sealed class SessionGuard : IExtension
     {
         try
         {
-            var security = await _accounts.Ask<AccountSecurity>(new AccountActor.GetSecurity(ticket.User), _checkTimeout, cancel);
+            var security = await _accounts.Ask<AccountSecurity>(new GetSecurity(ticket.User), _checkTimeout, cancel);
             Heard(security);
             return Decide(security, ticket);
         }
@@ -85,11 +85,11 @@ public sealed class SessionGuard : IExtension
 
     /// <summary>Signs the ticket's session out, on every node.</summary>
     public async Task RevokeAsync(AuthTicket ticket, DateTimeOffset until, CancellationToken cancel) =>
-        Heard(await _accounts.Ask<AccountSecurity>(new AccountActor.RevokeSession(ticket.User, ticket.Session, until), _changeTimeout, cancel));
+        Heard(await _accounts.Ask<AccountSecurity>(new RevokeSession(ticket.User, ticket.Session, until), _changeTimeout, cancel));
 
     /// <summary>Signs every session of the user begun so far out, on every node.</summary>
     public async Task RevokeAllAsync(string user, CancellationToken cancel) =>
-        Heard(await _accounts.Ask<AccountSecurity>(new AccountActor.RevokeAllSessions(user), _changeTimeout, cancel));
+        Heard(await _accounts.Ask<AccountSecurity>(new RevokeAllSessions(user), _changeTimeout, cancel));
 
     private static SessionStatus Decide(AccountSecurity security, AuthTicket ticket) =>
         security.Allows(ticket) ? SessionStatus.Valid : SessionStatus.SignedOut;

@@ -104,7 +104,7 @@ internal sealed class AccountLink
 
     private void Register()
     {
-        _accounts.Tell(new AccountActor.OpenConnection(Ticket.User, Ticket.Session, Ticket.Generation, _connection), _connection);
+        _accounts.Tell(new OpenConnection(Ticket.User, Ticket.Session, Ticket.Generation, _connection), _connection);
         _timers.StartSingleTimer(nameof(RegisterTick), RegisterTick.Instance, _backoff(_attempts++));
     }
 }

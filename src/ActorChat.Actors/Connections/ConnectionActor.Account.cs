@@ -1,7 +1,7 @@
 using ActorChat.Accounts;
-using ActorChat.Hosting;
 using ActorChat.Protocol;
 using ActorChat.Rooms;
+using ActorChat.Storage;
 using Akka.Actor;
 
 namespace ActorChat.Connections;
@@ -33,7 +33,7 @@ public sealed partial class ConnectionActor
 
         async Task<RoomsRead> ReadRoomsAsync()
         {
-            var list = await accounts.Ask<AccountActor.RoomList>(new AccountActor.GetRooms(user), timeout).ConfigureAwait(false);
+            var list = await accounts.Ask<RoomList>(new GetRooms(user), timeout).ConfigureAwait(false);
             var states = await table.ReadRoomStatesAsync(RoomAccess.Key(user), [.. list.Rooms.Select(room => room.Room)]).ConfigureAwait(false);
             return new RoomsRead(list.Rooms, ServerFrames.Rooms([.. list.Rooms.Select(room => new RoomSummary(room.Room, room.Kind, states[room.Room], room.InvitedBy))]));
         }
@@ -58,14 +58,14 @@ public sealed partial class ConnectionActor
             listed[joined.Room] = null;
         }
         var kind = Limits.DirectRoomUsers(joined.Room) is not null ? RoomKind.Direct : joined.Private ? RoomKind.Private : RoomKind.Public;
-        _accounts.Tell(new AccountActor.ListRoom(_user, joined.Room, kind));
+        _accounts.Tell(new ListRoom(_user, joined.Room, kind));
     }
 
     // Answered by the account, with a room frame, once the room is off the list.
     private void OnForget(ForgetFrame forget)
     {
         LeaveIfJoined(forget.Room);
-        _accounts.Tell(new AccountActor.UnlistRoom(_user, forget.Room, RoomListChange.Forgotten, Self));
+        _accounts.Tell(new UnlistRoom(_user, forget.Room, RoomListChange.Forgotten, Self));
     }
 
     // A change of the list: the answer to this client's forget, or one made elsewhere (another device, a room's

@@ -1,6 +1,6 @@
-using ActorChat.Hosting;
 using ActorChat.Protocol;
 using ActorChat.Rooms;
+using ActorChat.Storage;
 using Akka.Actor;
 
 namespace ActorChat.Connections;

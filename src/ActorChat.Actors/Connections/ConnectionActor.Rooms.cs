@@ -173,7 +173,7 @@ public sealed partial class ConnectionActor
         _rooms.Tell(new ChangeMembership(membership.Room, _user, membership.User, membership.Invite));
 
     private void WhenUserExists(string user, Action then) =>
-        _accounts.Ask<AccountActor.Credentials>(new AccountActor.GetCredentials(user), _settings.RetryInterval).PipeTo(Self,
+        _accounts.Ask<AccountCredentials>(new GetCredentials(user), _settings.RetryInterval).PipeTo(Self,
             success: credentials => new PeerChecked(user, credentials.Username is not null, then),
             failure: _ => new PeerChecked(user, null, then));
 

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using ActorChat.Accounts;
+using ActorChat.Delivery;
 using ActorChat.Diagnostics;
 using ActorChat.Hosting;
 using ActorChat.Protocol;
@@ -119,7 +120,7 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
             case Terminated terminated:
                 OnRoomStopped(terminated);
                 break;
-            case AccountActor.ConnectionOpened opened:
+            case ConnectionOpened opened:
                 Context.Watch(Sender);
                 // This node's session guard keeps the account's word, so that the user's next connect here is decided at once.
                 Context.System.EventStream.Publish(opened.Security);
@@ -130,10 +131,10 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
                 _account.Release();
                 AnswerPending();
                 break;
-            case AccountActor.ConnectionRefused refused:
-                CloseSocket(refused.Reason == AccountActor.ConnectionRefused.TooManyConnections ? CloseReasons.TooManyConnections : CloseReasons.SignedOut);
+            case ConnectionRefused refused:
+                CloseSocket(refused.Reason == ConnectionRefused.TooManyConnections ? CloseReasons.TooManyConnections : CloseReasons.SignedOut);
                 break;
-            case AccountActor.SessionEnded:
+            case SessionEnded:
                 CloseSocket(CloseReasons.SignedOut);
                 break;
             case AccountLink.RegisterTick:

@@ -1,5 +1,7 @@
 using ActorChat.Accounts;
+using ActorChat.Delivery;
 using ActorChat.Rooms;
+using ActorChat.Storage;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
@@ -142,7 +144,7 @@ public static class ChatHosting
                 },
                 new AccountMessageExtractor(),
                 new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
-            .WithActors((system, _) => Connections.DeliveryHubs.Get(system))
+            .WithActors((system, _) => Delivery.DeliveryHubs.Get(system))
             .WithActors((system, _) => SessionGuard.Get(system))
             .WithActors((system, _) => system.ActorOf(Props.Create<QuarantineWatch>(), "quarantine-watch"))
             .AddStartup((system, _) =>

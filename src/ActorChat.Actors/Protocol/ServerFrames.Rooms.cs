@@ -1,5 +1,5 @@
-using ActorChat.Hosting;
 using ActorChat.Rooms;
+using ActorChat.Storage;
 
 namespace ActorChat.Protocol;
 

@@ -1,5 +1,5 @@
-using ActorChat.Hosting;
 using ActorChat.Protocol;
+using ActorChat.Storage;
 using Akka.Actor;
 
 namespace ActorChat.Rooms;

@@ -32,7 +32,7 @@ internal sealed class MessageState
     }
 
     /// <summary>The state of a message as the message table holds it.</summary>
-    public static MessageState Of(string room, Hosting.MessageRow row)
+    public static MessageState Of(string room, Storage.MessageRow row)
     {
         var state = new MessageState(room, new MessagePosted(row.Seq, row.Id, row.From, row.Text, row.Timestamp, row.ReplyTo, row.Attachment), row.PostedRev);
         if (row.Rev != row.PostedRev || row.Reactions.Count > 0)

@@ -1,6 +1,6 @@
 using ActorChat.Connections;
-using ActorChat.Hosting;
 using ActorChat.Protocol;
+using ActorChat.Storage;
 using Akka.Actor;
 
 namespace ActorChat.Rooms;
@@ -56,12 +56,12 @@ public sealed partial class RoomActor
             success: answer => new InvitationChecked(change, requester, answer),
             failure: _ => new InvitationChecked(change, requester, null));
 
-        async Task<Accounts.AccountActor.InvitationAnswer> CheckAsync()
+        async Task<Accounts.InvitationAnswer> CheckAsync()
         {
-            var spent = await accounts.Ask<Accounts.AccountActor.InvitationAnswer>(new Accounts.AccountActor.SpendInvitation(change.User), InvitationCheckTimeout)
+            var spent = await accounts.Ask<Accounts.InvitationAnswer>(new Accounts.SpendInvitation(change.User), InvitationCheckTimeout)
                 .ConfigureAwait(false);
             return spent.Code is not null ? spent
-                : await accounts.Ask<Accounts.AccountActor.InvitationAnswer>(new Accounts.AccountActor.CheckInvitation(member, change.User, room), InvitationCheckTimeout)
+                : await accounts.Ask<Accounts.InvitationAnswer>(new Accounts.CheckInvitation(member, change.User, room), InvitationCheckTimeout)
                     .ConfigureAwait(false);
         }
     }
@@ -120,8 +120,8 @@ public sealed partial class RoomActor
             _delivery.Broadcast(new Deliver(frame), except: []);
             // The room appears in the invited user's room list on every device at once, and leaves a removed one's.
             _accounts.Tell(change.Invite
-                ? new Accounts.AccountActor.ListRoom(member, _room, RoomKind.Private, InvitedBy: RoomAccess.Key(change.User))
-                : new Accounts.AccountActor.UnlistRoom(member, _room, Accounts.RoomListChange.Removed));
+                ? new Accounts.ListRoom(member, _room, RoomKind.Private, InvitedBy: RoomAccess.Key(change.User))
+                : new Accounts.UnlistRoom(member, _room, Accounts.RoomListChange.Removed));
             // A removed member's connections leave at once, wherever they are: each is told, and forgets the room.
             if (!change.Invite)
             {
@@ -134,7 +134,7 @@ public sealed partial class RoomActor
     private static readonly TimeSpan InvitationCheckTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>The accounts' word on an invitation (null: they could not be asked in time).</summary>
-    private sealed record InvitationChecked(ChangeMembership Change, IActorRef Requester, Accounts.AccountActor.InvitationAnswer? Answer)
+    private sealed record InvitationChecked(ChangeMembership Change, IActorRef Requester, Accounts.InvitationAnswer? Answer)
         : INoSerializationVerificationNeeded;
 
     /// <summary>Applies a stored change of access to the room and hands it to the table; returns the frame that announces it.</summary>

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using ActorChat.Connections;
 using ActorChat.Diagnostics;
-using ActorChat.Hosting;
 using ActorChat.Protocol;
+using ActorChat.Storage;
 using Akka.Actor;
 
 namespace ActorChat.Rooms;
@@ -155,7 +155,7 @@ public sealed partial class RoomActor
             if (_access.IsDirect)
             {
                 foreach (var user in _access.Roster)
-                    _accounts.Tell(new Accounts.AccountActor.ListRoom(user, _room, RoomKind.Direct));
+                    _accounts.Tell(new Accounts.ListRoom(user, _room, RoomKind.Direct));
             }
         }
         else

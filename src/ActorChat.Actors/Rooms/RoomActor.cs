@@ -1,7 +1,9 @@
 using ActorChat.Connections;
-using ActorChat.Hosting;
+using ActorChat.Delivery;
 using ActorChat.Diagnostics;
+using ActorChat.Hosting;
 using ActorChat.Protocol;
+using ActorChat.Storage;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;

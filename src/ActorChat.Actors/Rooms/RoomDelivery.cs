@@ -1,4 +1,5 @@
 using ActorChat.Connections;
+using ActorChat.Delivery;
 using Akka.Actor;
 
 namespace ActorChat.Rooms;

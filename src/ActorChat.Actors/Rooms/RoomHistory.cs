@@ -1,6 +1,6 @@
 using ActorChat.Connections;
-using ActorChat.Hosting;
 using ActorChat.Protocol;
+using ActorChat.Storage;
 using Akka.Actor;
 using Akka.Persistence.Query;
 using Akka.Streams;

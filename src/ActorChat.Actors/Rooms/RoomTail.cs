@@ -1,5 +1,5 @@
-using ActorChat.Hosting;
 using ActorChat.Protocol;
+using ActorChat.Storage;
 
 namespace ActorChat.Rooms;
 

@@ -1,5 +1,6 @@
 using ActorChat.Accounts;
 using ActorChat.Connections;
+using ActorChat.Delivery;
 using ActorChat.Protocol;
 using ActorChat.Rooms;
 using Akka.Actor;
@@ -54,27 +55,27 @@ public sealed partial class WireSerializer(ExtendedActorSystem system) : Seriali
         ["joined"] = r => new JoinedRoom(r.ReadString(), r.ReadInt64(), ReadBytes(r), ReadFrames(r) is { Length: > 0 } reads ? reads : null,
             r.BaseStream.Position < r.BaseStream.Length && r.ReadBoolean()),
         ["left"] = r => new LeftRoom(r.ReadString(), ReadBytes(r), r.BaseStream.Position < r.BaseStream.Length && r.ReadBoolean()),
-        ["register"] = r => new AccountActor.Register(r.ReadString(), r.ReadString()),
-        ["get-credentials"] = r => new AccountActor.GetCredentials(r.ReadString()),
-        ["registered"] = r => new AccountActor.Registered(r.ReadString()),
-        ["username-taken"] = _ => new AccountActor.UsernameTaken(),
-        ["credentials"] = r => new AccountActor.Credentials(ReadOptionalString(r), ReadOptionalString(r), r.ReadInt64()),
-        ["get-security"] = r => new AccountActor.GetSecurity(r.ReadString()),
-        ["open-connection"] = r => new AccountActor.OpenConnection(r.ReadString(), r.ReadString(), r.ReadInt64(), ReadRef(r)),
-        ["revoke-session"] = r => new AccountActor.RevokeSession(r.ReadString(), r.ReadString(), new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero)),
-        ["revoke-all-sessions"] = r => new AccountActor.RevokeAllSessions(r.ReadString()),
+        ["register"] = r => new Register(r.ReadString(), r.ReadString()),
+        ["get-credentials"] = r => new GetCredentials(r.ReadString()),
+        ["registered"] = r => new Registered(r.ReadString()),
+        ["username-taken"] = _ => new UsernameTaken(),
+        ["credentials"] = r => new AccountCredentials(ReadOptionalString(r), ReadOptionalString(r), r.ReadInt64()),
+        ["get-security"] = r => new GetSecurity(r.ReadString()),
+        ["open-connection"] = r => new OpenConnection(r.ReadString(), r.ReadString(), r.ReadInt64(), ReadRef(r)),
+        ["revoke-session"] = r => new RevokeSession(r.ReadString(), r.ReadString(), new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero)),
+        ["revoke-all-sessions"] = r => new RevokeAllSessions(r.ReadString()),
         ["account-security"] = r => new AccountSecurity(r.ReadString(), r.ReadInt64(), ReadStrings(r) ?? []),
-        ["connection-opened"] = r => new AccountActor.ConnectionOpened(new AccountSecurity(r.ReadString(), r.ReadInt64(), ReadStrings(r) ?? [])),
-        ["connection-refused"] = r => new AccountActor.ConnectionRefused(r.ReadString(), r.ReadString()),
-        ["session-ended"] = r => new AccountActor.SessionEnded(r.ReadString()),
-        ["list-room"] = r => new AccountActor.ListRoom(r.ReadString(), r.ReadString(), (RoomKind)r.ReadByte(),
+        ["connection-opened"] = r => new ConnectionOpened(new AccountSecurity(r.ReadString(), r.ReadInt64(), ReadStrings(r) ?? [])),
+        ["connection-refused"] = r => new ConnectionRefused(r.ReadString(), r.ReadString()),
+        ["session-ended"] = r => new SessionEnded(r.ReadString()),
+        ["list-room"] = r => new ListRoom(r.ReadString(), r.ReadString(), (RoomKind)r.ReadByte(),
             r.BaseStream.Position < r.BaseStream.Length ? ReadOptionalString(r) : null),
-        ["spend-invitation"] = r => new AccountActor.SpendInvitation(r.ReadString()),
-        ["check-invitation"] = r => new AccountActor.CheckInvitation(r.ReadString(), r.ReadString(), r.ReadString()),
-        ["invitation-answer"] = r => new AccountActor.InvitationAnswer(ReadOptionalString(r), r.ReadString()),
-        ["unlist-room"] = r => new AccountActor.UnlistRoom(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean() ? ReadRef(r) : null),
-        ["get-rooms"] = r => new AccountActor.GetRooms(r.ReadString()),
-        ["room-list"] = r => new AccountActor.RoomList(ReadListedRooms(r)),
+        ["spend-invitation"] = r => new SpendInvitation(r.ReadString()),
+        ["check-invitation"] = r => new CheckInvitation(r.ReadString(), r.ReadString(), r.ReadString()),
+        ["invitation-answer"] = r => new InvitationAnswer(ReadOptionalString(r), r.ReadString()),
+        ["unlist-room"] = r => new UnlistRoom(r.ReadString(), r.ReadString(), r.ReadString(), r.ReadBoolean() ? ReadRef(r) : null),
+        ["get-rooms"] = r => new GetRooms(r.ReadString()),
+        ["room-list"] = r => new RoomList(ReadListedRooms(r)),
         ["room-list-change"] = r => new RoomListChange(r.ReadString(), (RoomKind)r.ReadByte(), r.ReadString(), r.ReadBoolean(),
             r.BaseStream.Position < r.BaseStream.Length ? ReadOptionalString(r) : null),
     };
@@ -109,26 +110,26 @@ public sealed partial class WireSerializer(ExtendedActorSystem system) : Seriali
         Acked => "acked",
         JoinedRoom => "joined",
         LeftRoom => "left",
-        AccountActor.Register => "register",
-        AccountActor.GetCredentials => "get-credentials",
-        AccountActor.Registered => "registered",
-        AccountActor.UsernameTaken => "username-taken",
-        AccountActor.Credentials => "credentials",
-        AccountActor.GetSecurity => "get-security",
-        AccountActor.OpenConnection => "open-connection",
-        AccountActor.RevokeSession => "revoke-session",
-        AccountActor.RevokeAllSessions => "revoke-all-sessions",
+        Register => "register",
+        GetCredentials => "get-credentials",
+        Registered => "registered",
+        UsernameTaken => "username-taken",
+        AccountCredentials => "credentials",
+        GetSecurity => "get-security",
+        OpenConnection => "open-connection",
+        RevokeSession => "revoke-session",
+        RevokeAllSessions => "revoke-all-sessions",
         AccountSecurity => "account-security",
-        AccountActor.ConnectionOpened => "connection-opened",
-        AccountActor.ConnectionRefused => "connection-refused",
-        AccountActor.SessionEnded => "session-ended",
-        AccountActor.ListRoom => "list-room",
-        AccountActor.SpendInvitation => "spend-invitation",
-        AccountActor.CheckInvitation => "check-invitation",
-        AccountActor.InvitationAnswer => "invitation-answer",
-        AccountActor.UnlistRoom => "unlist-room",
-        AccountActor.GetRooms => "get-rooms",
-        AccountActor.RoomList => "room-list",
+        ConnectionOpened => "connection-opened",
+        ConnectionRefused => "connection-refused",
+        SessionEnded => "session-ended",
+        ListRoom => "list-room",
+        SpendInvitation => "spend-invitation",
+        CheckInvitation => "check-invitation",
+        InvitationAnswer => "invitation-answer",
+        UnlistRoom => "unlist-room",
+        GetRooms => "get-rooms",
+        RoomList => "room-list",
         RoomListChange => "room-list-change",
         _ => throw new ArgumentException($"{o.GetType()} is not a wire message of ActorChat", nameof(o)),
     };
@@ -198,24 +199,24 @@ public sealed partial class WireSerializer(ExtendedActorSystem system) : Seriali
                     w.Write(m.Private);
                     break;
                 case LeftRoom m: w.Write(m.Room); WriteBytes(w, m.Frame); w.Write(m.Removed); break;
-                case AccountActor.Register m: w.Write(m.Username); w.Write(m.PasswordHash); break;
-                case AccountActor.GetCredentials m: w.Write(m.Username); break;
-                case AccountActor.Registered m: w.Write(m.Username); break;
-                case AccountActor.UsernameTaken: break;
-                case AccountActor.Credentials m: WriteOptional(w, m.Username); WriteOptional(w, m.PasswordHash); w.Write(m.Generation); break;
-                case AccountActor.GetSecurity m: w.Write(m.Username); break;
-                case AccountActor.OpenConnection m: w.Write(m.Username); w.Write(m.Session); w.Write(m.Generation); WriteRef(w, m.Connection); break;
-                case AccountActor.RevokeSession m: w.Write(m.Username); w.Write(m.Session); w.Write(m.Until.UtcTicks); break;
-                case AccountActor.RevokeAllSessions m: w.Write(m.Username); break;
+                case Register m: w.Write(m.Username); w.Write(m.PasswordHash); break;
+                case GetCredentials m: w.Write(m.Username); break;
+                case Registered m: w.Write(m.Username); break;
+                case UsernameTaken: break;
+                case AccountCredentials m: WriteOptional(w, m.Username); WriteOptional(w, m.PasswordHash); w.Write(m.Generation); break;
+                case GetSecurity m: w.Write(m.Username); break;
+                case OpenConnection m: w.Write(m.Username); w.Write(m.Session); w.Write(m.Generation); WriteRef(w, m.Connection); break;
+                case RevokeSession m: w.Write(m.Username); w.Write(m.Session); w.Write(m.Until.UtcTicks); break;
+                case RevokeAllSessions m: w.Write(m.Username); break;
                 case AccountSecurity m: w.Write(m.Key); w.Write(m.Generation); WriteStrings(w, m.Revoked); break;
-                case AccountActor.ConnectionOpened m: w.Write(m.Security.Key); w.Write(m.Security.Generation); WriteStrings(w, m.Security.Revoked); break;
-                case AccountActor.ConnectionRefused m: w.Write(m.Key); w.Write(m.Reason); break;
-                case AccountActor.SessionEnded m: w.Write(m.Key); break;
-                case AccountActor.ListRoom m: w.Write(m.Username); w.Write(m.Room); w.Write((byte)m.Kind); WriteOptional(w, m.InvitedBy); break;
-                case AccountActor.SpendInvitation m: w.Write(m.Username); break;
-                case AccountActor.CheckInvitation m: w.Write(m.Username); w.Write(m.Inviter); w.Write(m.Room); break;
-                case AccountActor.InvitationAnswer m: WriteOptional(w, m.Code); w.Write(m.Message); break;
-                case AccountActor.UnlistRoom m:
+                case ConnectionOpened m: w.Write(m.Security.Key); w.Write(m.Security.Generation); WriteStrings(w, m.Security.Revoked); break;
+                case ConnectionRefused m: w.Write(m.Key); w.Write(m.Reason); break;
+                case SessionEnded m: w.Write(m.Key); break;
+                case ListRoom m: w.Write(m.Username); w.Write(m.Room); w.Write((byte)m.Kind); WriteOptional(w, m.InvitedBy); break;
+                case SpendInvitation m: w.Write(m.Username); break;
+                case CheckInvitation m: w.Write(m.Username); w.Write(m.Inviter); w.Write(m.Room); break;
+                case InvitationAnswer m: WriteOptional(w, m.Code); w.Write(m.Message); break;
+                case UnlistRoom m:
                     w.Write(m.Username);
                     w.Write(m.Room);
                     w.Write(m.Reason);
@@ -223,8 +224,8 @@ public sealed partial class WireSerializer(ExtendedActorSystem system) : Seriali
                     if (m.ReplyTo is not null)
                         WriteRef(w, m.ReplyTo);
                     break;
-                case AccountActor.GetRooms m: w.Write(m.Username); break;
-                case AccountActor.RoomList m:
+                case GetRooms m: w.Write(m.Username); break;
+                case RoomList m:
                     w.Write7BitEncodedInt(m.Rooms.Count);
                     foreach (var listed in m.Rooms)
                     {

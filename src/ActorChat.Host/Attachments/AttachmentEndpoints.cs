@@ -1,8 +1,8 @@
 using ActorChat.Accounts;
 using ActorChat.Host.Auth;
-using ActorChat.Hosting;
 using ActorChat.Protocol;
 using ActorChat.Rooms;
+using ActorChat.Storage;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Http.Features;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using ActorChat.Hosting;
+using ActorChat.Storage;
 
 namespace ActorChat.Host.Auth;
 

@@ -57,10 +57,10 @@ public static class AccountEndpoints
             return Error(429, "too_many_registrations");
 
         var hash = PasswordHasher.Hash(request.Password!);
-        var answer = await accounts.ActorRef.Ask<object>(new AccountActor.Register(request.Username!, hash), AskTimeout, context.RequestAborted);
+        var answer = await accounts.ActorRef.Ask<object>(new Register(request.Username!, hash), AskTimeout, context.RequestAborted);
         return answer switch
         {
-            AccountActor.Registered registered => Results.Json(new { username = registered.Username }, statusCode: 201),
+            Registered registered => Results.Json(new { username = registered.Username }, statusCode: 201),
             _ => Error(409, "username_taken"),
         };
     }
@@ -79,8 +79,8 @@ public static class AccountEndpoints
             return Error(401, "invalid_credentials");
         }
 
-        var account = await accounts.ActorRef.Ask<AccountActor.Credentials>(
-            new AccountActor.GetCredentials(request.Username!), AskTimeout, context.RequestAborted);
+        var account = await accounts.ActorRef.Ask<AccountCredentials>(
+            new GetCredentials(request.Username!), AskTimeout, context.RequestAborted);
         // Verify against a decoy when there is no such account, so the answer takes as long either way.
         var valid = PasswordHasher.Verify(request.Password, account.PasswordHash ?? PasswordHasher.Decoy);
         if (!valid || account.Username is null)

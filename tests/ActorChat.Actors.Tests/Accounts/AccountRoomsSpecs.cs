@@ -1,6 +1,6 @@
 using ActorChat.Accounts;
-using ActorChat.Hosting;
 using ActorChat.Rooms;
+using ActorChat.Storage;
 using Akka.Actor;
 using Akka.TestKit;
 
@@ -15,23 +15,23 @@ public sealed class AccountRoomsSpecs : ChatSpec
     private IActorRef StartRegistered(string key = "alice", InvitationLimits? invitations = null, TimeProvider? clock = null)
     {
         var account = StartAccount(key, invitations, clock);
-        account.Tell(new AccountActor.Register(key, "hash"), TestActor);
-        ExpectMsg<AccountActor.Registered>(ColdStartDeadline);
+        account.Tell(new Register(key, "hash"), TestActor);
+        ExpectMsg<Registered>(ColdStartDeadline);
         return account;
     }
 
     private TestProbe Open(IActorRef account, string session)
     {
         var connection = CreateTestProbe();
-        account.Tell(new AccountActor.OpenConnection("alice", session, 0, connection.Ref), connection.Ref);
-        connection.ExpectMsg<AccountActor.ConnectionOpened>();
+        account.Tell(new OpenConnection("alice", session, 0, connection.Ref), connection.Ref);
+        connection.ExpectMsg<ConnectionOpened>();
         return connection;
     }
 
     private IReadOnlyList<ListedRoom> ListOf(IActorRef account)
     {
-        account.Tell(new AccountActor.GetRooms("alice"), TestActor);
-        return ExpectMsg<AccountActor.RoomList>().Rooms;
+        account.Tell(new GetRooms("alice"), TestActor);
+        return ExpectMsg<RoomList>().Rooms;
     }
 
     [Fact]
@@ -41,9 +41,9 @@ public sealed class AccountRoomsSpecs : ChatSpec
         var phone = Open(account, "phone");
         var laptop = Open(account, "laptop");
 
-        account.Tell(new AccountActor.ListRoom("Alice", "garden", RoomKind.Public));
-        account.Tell(new AccountActor.ListRoom("alice", "secret", RoomKind.Private));
-        account.Tell(new AccountActor.ListRoom("alice", "garden", RoomKind.Public));
+        account.Tell(new ListRoom("Alice", "garden", RoomKind.Public));
+        account.Tell(new ListRoom("alice", "secret", RoomKind.Private));
+        account.Tell(new ListRoom("alice", "garden", RoomKind.Public));
 
         foreach (var device in new[] { phone, laptop })
         {
@@ -62,11 +62,11 @@ public sealed class AccountRoomsSpecs : ChatSpec
         var account = StartRegistered();
         var phone = Open(account, "phone");
         var laptop = Open(account, "laptop");
-        account.Tell(new AccountActor.ListRoom("alice", "garden", RoomKind.Public));
+        account.Tell(new ListRoom("alice", "garden", RoomKind.Public));
         phone.ExpectMsg<RoomListChange>();
         laptop.ExpectMsg<RoomListChange>();
 
-        account.Tell(new AccountActor.UnlistRoom("alice", "garden", RoomListChange.Forgotten, phone.Ref));
+        account.Tell(new UnlistRoom("alice", "garden", RoomListChange.Forgotten, phone.Ref));
 
         Assert.Equal(new RoomListChange("garden", RoomKind.Public, RoomListChange.Forgotten, Answer: true), phone.ExpectMsg<RoomListChange>());
         Assert.Equal(new RoomListChange("garden", RoomKind.Public, RoomListChange.Forgotten), laptop.ExpectMsg<RoomListChange>());
@@ -74,7 +74,7 @@ public sealed class AccountRoomsSpecs : ChatSpec
         phone.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
 
         // Forgetting it again is still answered, and tells nobody else.
-        account.Tell(new AccountActor.UnlistRoom("alice", "garden", RoomListChange.Forgotten, phone.Ref));
+        account.Tell(new UnlistRoom("alice", "garden", RoomListChange.Forgotten, phone.Ref));
         Assert.True(phone.ExpectMsg<RoomListChange>().Answer);
         laptop.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
@@ -83,10 +83,10 @@ public sealed class AccountRoomsSpecs : ChatSpec
     public void The_room_list_survives_the_account_stopping_and_is_read_back_in_its_order_with_each_rooms_kind()
     {
         var account = StartRegistered();
-        account.Tell(new AccountActor.ListRoom("alice", "garden", RoomKind.Public));
-        account.Tell(new AccountActor.ListRoom("alice", "dm:alice:bob", RoomKind.Direct));
-        account.Tell(new AccountActor.ListRoom("alice", "attic", RoomKind.Public));
-        account.Tell(new AccountActor.UnlistRoom("alice", "garden", RoomListChange.Forgotten, TestActor));
+        account.Tell(new ListRoom("alice", "garden", RoomKind.Public));
+        account.Tell(new ListRoom("alice", "dm:alice:bob", RoomKind.Direct));
+        account.Tell(new ListRoom("alice", "attic", RoomKind.Public));
+        account.Tell(new UnlistRoom("alice", "garden", RoomListChange.Forgotten, TestActor));
         ExpectMsg<RoomListChange>();
         Watch(account);
         Sys.Stop(account);
@@ -94,7 +94,7 @@ public sealed class AccountRoomsSpecs : ChatSpec
 
         var recovered = StartAccount();
         // Commands that come while the list is read wait for it, in order.
-        recovered.Tell(new AccountActor.ListRoom("alice", "garden", RoomKind.Public));
+        recovered.Tell(new ListRoom("alice", "garden", RoomKind.Public));
 
         Assert.Equal([new ListedRoom("dm:alice:bob", RoomKind.Direct), new ListedRoom("attic", RoomKind.Public), new ListedRoom("garden", RoomKind.Public)],
             ListOf(recovered));
@@ -144,9 +144,9 @@ public sealed class AccountRoomsSpecs : ChatSpec
     public void An_invitation_for_a_name_nobody_registered_lists_nothing_for_whoever_registers_it_later()
     {
         var account = StartAccount("alice");
-        account.Tell(new AccountActor.ListRoom("alice", "secret", RoomKind.Private));
-        account.Tell(new AccountActor.Register("alice", "hash"), TestActor);
-        ExpectMsg<AccountActor.Registered>(ColdStartDeadline);
+        account.Tell(new ListRoom("alice", "secret", RoomKind.Private));
+        account.Tell(new Register("alice", "hash"), TestActor);
+        ExpectMsg<Registered>(ColdStartDeadline);
 
         Assert.Empty(ListOf(account));
     }
@@ -156,7 +156,7 @@ public sealed class AccountRoomsSpecs : ChatSpec
     {
         var account = StartRegistered();
         for (var i = 0; i < AccountRooms.MaxRooms + 5; i++)
-            account.Tell(new AccountActor.ListRoom("alice", $"room-{i}", RoomKind.Public));
+            account.Tell(new ListRoom("alice", $"room-{i}", RoomKind.Public));
 
         var list = ListOf(account);
 
@@ -170,9 +170,9 @@ public sealed class AccountRoomsSpecs : ChatSpec
     {
         var account = StartRegistered();
         var table = MessageTable.Get(Sys);
-        account.Tell(new AccountActor.ListRoom("alice", "garden", RoomKind.Public));
-        account.Tell(new AccountActor.ListRoom("alice", "attic", RoomKind.Public));
-        account.Tell(new AccountActor.UnlistRoom("alice", "attic", RoomListChange.Forgotten, TestActor));
+        account.Tell(new ListRoom("alice", "garden", RoomKind.Public));
+        account.Tell(new ListRoom("alice", "attic", RoomKind.Public));
+        account.Tell(new UnlistRoom("alice", "attic", RoomListChange.Forgotten, TestActor));
         ExpectMsg<RoomListChange>();
         // Something stored in each room puts it in the directory.
         foreach (var room in new[] { "garden", "attic" })
@@ -191,11 +191,11 @@ public sealed class AccountRoomsSpecs : ChatSpec
 
     private string? InvitationRefusal(IActorRef account, string inviter, string room)
     {
-        account.Tell(new AccountActor.CheckInvitation("alice", inviter, room), TestActor);
-        return ExpectMsg<AccountActor.InvitationAnswer>().Code;
+        account.Tell(new CheckInvitation("alice", inviter, room), TestActor);
+        return ExpectMsg<InvitationAnswer>().Code;
     }
 
-    private static AccountActor.ListRoom Invitation(string room, string inviter) => new("alice", room, RoomKind.Private, InvitedBy: inviter);
+    private static ListRoom Invitation(string room, string inviter) => new("alice", room, RoomKind.Private, InvitedBy: inviter);
 
     [Fact]
     public void An_invitation_is_listed_with_its_inviter_until_the_user_joins_the_room_and_every_device_hears_it_taken_up()
@@ -210,13 +210,13 @@ public sealed class AccountRoomsSpecs : ChatSpec
         // Bob's one invitation not taken up is all he may have with Alice.
         Assert.Equal("limit_reached", InvitationRefusal(account, "Bob", "attic"));
 
-        account.Tell(new AccountActor.ListRoom("alice", "club", RoomKind.Private));
+        account.Tell(new ListRoom("alice", "club", RoomKind.Private));
 
         Assert.Equal(new RoomListChange("club", RoomKind.Private, RoomListChange.Added), phone.ExpectMsg<RoomListChange>());
         Assert.Null(InvitationRefusal(account, "bob", "attic"));
         Assert.Equal([new ListedRoom("club", RoomKind.Private)], ListOf(account));
         // Joining it again changes nothing more.
-        account.Tell(new AccountActor.ListRoom("alice", "club", RoomKind.Private));
+        account.Tell(new ListRoom("alice", "club", RoomKind.Private));
         phone.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         // Taken up for good: read back from the table, it is the user's own room.
         Watch(account);
@@ -253,9 +253,9 @@ public sealed class AccountRoomsSpecs : ChatSpec
     {
         var account = StartAccount("nobody");
 
-        account.Tell(new AccountActor.CheckInvitation("nobody", "alice", "club"), TestActor);
+        account.Tell(new CheckInvitation("nobody", "alice", "club"), TestActor);
 
-        Assert.Equal("not_found", ExpectMsg<AccountActor.InvitationAnswer>(ColdStartDeadline).Code);
+        Assert.Equal("not_found", ExpectMsg<InvitationAnswer>(ColdStartDeadline).Code);
     }
 
     [Fact]
@@ -266,19 +266,19 @@ public sealed class AccountRoomsSpecs : ChatSpec
         account.Tell(Invitation("trap-1", "mallory"));
         account.Tell(Invitation("trap-2", "mallory"));
         for (var i = 0; i < AccountRooms.MaxRooms - 2; i++)
-            account.Tell(new AccountActor.ListRoom("alice", $"room-{i}", RoomKind.Public));
+            account.Tell(new ListRoom("alice", $"room-{i}", RoomKind.Public));
         Assert.Equal(AccountRooms.MaxRooms, ListOf(account).Count);
         phone.ReceiveN(AccountRooms.MaxRooms);
 
-        account.Tell(new AccountActor.ListRoom("alice", "garden", RoomKind.Public));
+        account.Tell(new ListRoom("alice", "garden", RoomKind.Public));
 
         Assert.Equal(new RoomListChange("trap-1", RoomKind.Private, RoomListChange.Forgotten), phone.ExpectMsg<RoomListChange>());
         Assert.Equal(new RoomListChange("garden", RoomKind.Public, RoomListChange.Added), phone.ExpectMsg<RoomListChange>());
-        account.Tell(new AccountActor.ListRoom("alice", "attic", RoomKind.Public));
+        account.Tell(new ListRoom("alice", "attic", RoomKind.Public));
         Assert.Equal("trap-2", phone.ExpectMsg<RoomListChange>().Room);
         Assert.Equal("attic", phone.ExpectMsg<RoomListChange>().Room);
         // Full of the user's own rooms: a join past it is not listed, and no invitation can be.
-        account.Tell(new AccountActor.ListRoom("alice", "cellar", RoomKind.Public));
+        account.Tell(new ListRoom("alice", "cellar", RoomKind.Public));
         Assert.Equal("limit_reached", InvitationRefusal(account, "bob", "club"));
         var list = ListOf(account);
         Assert.Equal(AccountRooms.MaxRooms, list.Count);
@@ -294,8 +294,8 @@ public sealed class AccountRoomsSpecs : ChatSpec
         var account = StartRegistered(invitations: new InvitationLimits(PerHour: 2, MaxPending: 10, MaxPendingPerInviter: 5), clock: clock);
         string Spend()
         {
-            account.Tell(new AccountActor.SpendInvitation("alice"), TestActor);
-            return ExpectMsg<AccountActor.InvitationAnswer>().Code ?? "allowed";
+            account.Tell(new SpendInvitation("alice"), TestActor);
+            return ExpectMsg<InvitationAnswer>().Code ?? "allowed";
         }
 
         Assert.Equal(["allowed", "allowed", "rate_limited"], new[] { Spend(), Spend(), Spend() });

@@ -20,7 +20,7 @@ public sealed class AccountSessionSpecs : ChatSpec
     private static TestProbe Open(TestKitBase kit, IActorRef account, string session, long generation = 0)
     {
         var connection = kit.CreateTestProbe();
-        account.Tell(new AccountActor.OpenConnection("alice", session, generation, connection.Ref), connection.Ref);
+        account.Tell(new OpenConnection("alice", session, generation, connection.Ref), connection.Ref);
         return connection;
     }
 
@@ -30,19 +30,19 @@ public sealed class AccountSessionSpecs : ChatSpec
         var account = StartAccount();
         var phone = Open(this, account, "phone");
         var laptop = Open(this, account, "laptop");
-        phone.ExpectMsg<AccountActor.ConnectionOpened>(ColdStartDeadline);
-        laptop.ExpectMsg<AccountActor.ConnectionOpened>();
+        phone.ExpectMsg<ConnectionOpened>(ColdStartDeadline);
+        laptop.ExpectMsg<ConnectionOpened>();
 
-        account.Tell(new AccountActor.RevokeSession("alice", "phone", NextMonth), TestActor);
+        account.Tell(new RevokeSession("alice", "phone", NextMonth), TestActor);
 
-        phone.ExpectMsg<AccountActor.SessionEnded>();
+        phone.ExpectMsg<SessionEnded>();
         var security = ExpectMsg<AccountSecurity>();
         Assert.Equal(["phone"], security.Revoked);
         Assert.Equal(security, _published.ExpectMsg<Publish>().Message);
         laptop.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         // Another connection of the signed-out session is refused; one of the other session still opens.
-        Assert.Equal(AccountActor.ConnectionRefused.SignedOut, Open(this, account, "phone").ExpectMsg<AccountActor.ConnectionRefused>().Reason);
-        Open(this, account, "laptop").ExpectMsg<AccountActor.ConnectionOpened>();
+        Assert.Equal(ConnectionRefused.SignedOut, Open(this, account, "phone").ExpectMsg<ConnectionRefused>().Reason);
+        Open(this, account, "laptop").ExpectMsg<ConnectionOpened>();
     }
 
     [Fact]
@@ -51,17 +51,17 @@ public sealed class AccountSessionSpecs : ChatSpec
         var account = StartAccount();
         var phone = Open(this, account, "phone");
         var laptop = Open(this, account, "laptop");
-        phone.ExpectMsg<AccountActor.ConnectionOpened>(ColdStartDeadline);
-        laptop.ExpectMsg<AccountActor.ConnectionOpened>();
+        phone.ExpectMsg<ConnectionOpened>(ColdStartDeadline);
+        laptop.ExpectMsg<ConnectionOpened>();
 
-        account.Tell(new AccountActor.RevokeAllSessions("alice"), TestActor);
+        account.Tell(new RevokeAllSessions("alice"), TestActor);
 
-        phone.ExpectMsg<AccountActor.SessionEnded>();
-        laptop.ExpectMsg<AccountActor.SessionEnded>();
+        phone.ExpectMsg<SessionEnded>();
+        laptop.ExpectMsg<SessionEnded>();
         Assert.Equal(1, ExpectMsg<AccountSecurity>().Generation);
-        Assert.Equal(AccountActor.ConnectionRefused.SignedOut, Open(this, account, "tablet", generation: 0).ExpectMsg<AccountActor.ConnectionRefused>().Reason);
+        Assert.Equal(ConnectionRefused.SignedOut, Open(this, account, "tablet", generation: 0).ExpectMsg<ConnectionRefused>().Reason);
         // A sign-in after it carries the new generation.
-        Open(this, account, "fresh", generation: 1).ExpectMsg<AccountActor.ConnectionOpened>();
+        Open(this, account, "fresh", generation: 1).ExpectMsg<ConnectionOpened>();
     }
 
     [Fact]
@@ -69,19 +69,19 @@ public sealed class AccountSessionSpecs : ChatSpec
     {
         var account = StartAccount(maxConnections: 2);
         var first = Open(this, account, "s");
-        first.ExpectMsg<AccountActor.ConnectionOpened>(ColdStartDeadline);
-        Open(this, account, "s").ExpectMsg<AccountActor.ConnectionOpened>();
+        first.ExpectMsg<ConnectionOpened>(ColdStartDeadline);
+        Open(this, account, "s").ExpectMsg<ConnectionOpened>();
 
-        Assert.Equal(AccountActor.ConnectionRefused.TooManyConnections, Open(this, account, "s").ExpectMsg<AccountActor.ConnectionRefused>().Reason);
+        Assert.Equal(ConnectionRefused.TooManyConnections, Open(this, account, "s").ExpectMsg<ConnectionRefused>().Reason);
         // Registering again (after the account moved, say) is not one more connection.
-        account.Tell(new AccountActor.OpenConnection("alice", "s", 0, first.Ref), first.Ref);
-        first.ExpectMsg<AccountActor.ConnectionOpened>();
+        account.Tell(new OpenConnection("alice", "s", 0, first.Ref), first.Ref);
+        first.ExpectMsg<ConnectionOpened>();
 
         Sys.Stop(first.Ref);
         AwaitAssert(() =>
         {
             var next = Open(this, account, "s");
-            next.ExpectMsg<AccountActor.ConnectionOpened>(TimeSpan.FromMilliseconds(500));
+            next.ExpectMsg<ConnectionOpened>(TimeSpan.FromMilliseconds(500));
         }, TimeSpan.FromSeconds(5));
     }
 
@@ -89,20 +89,20 @@ public sealed class AccountSessionSpecs : ChatSpec
     public void Sign_outs_are_stored_and_hold_after_the_account_restarts_until_the_session_could_have_ended_anyway()
     {
         var account = StartAccount("carol");
-        account.Tell(new AccountActor.RevokeSession("carol", "old", DateTimeOffset.UtcNow.AddMilliseconds(-1)), TestActor);
+        account.Tell(new RevokeSession("carol", "old", DateTimeOffset.UtcNow.AddMilliseconds(-1)), TestActor);
         ExpectMsg<AccountSecurity>(ColdStartDeadline);
-        account.Tell(new AccountActor.RevokeSession("carol", "stolen", NextMonth), TestActor);
+        account.Tell(new RevokeSession("carol", "stolen", NextMonth), TestActor);
         ExpectMsg<AccountSecurity>();
-        account.Tell(new AccountActor.RevokeAllSessions("carol"), TestActor);
+        account.Tell(new RevokeAllSessions("carol"), TestActor);
         ExpectMsg<AccountSecurity>();
-        account.Tell(new AccountActor.RevokeSession("carol", "later", NextMonth), TestActor);
+        account.Tell(new RevokeSession("carol", "later", NextMonth), TestActor);
         ExpectMsg<AccountSecurity>();
         Watch(account);
         Sys.Stop(account);
         ExpectTerminated(account);
 
         var recovered = StartAccount("carol");
-        recovered.Tell(new AccountActor.GetSecurity("carol"), TestActor);
+        recovered.Tell(new GetSecurity("carol"), TestActor);
 
         var security = ExpectMsg<AccountSecurity>(ColdStartDeadline);
         Assert.Equal(1, security.Generation);
@@ -117,7 +117,7 @@ public sealed class AccountSessionSpecs : ChatSpec
     public void An_expired_sign_out_is_forgotten()
     {
         var account = StartAccount("dave");
-        account.Tell(new AccountActor.RevokeSession("dave", "long-gone", DateTimeOffset.UtcNow.AddMilliseconds(-1)), TestActor);
+        account.Tell(new RevokeSession("dave", "long-gone", DateTimeOffset.UtcNow.AddMilliseconds(-1)), TestActor);
 
         Assert.Empty(ExpectMsg<AccountSecurity>(ColdStartDeadline).Revoked);
     }

@@ -19,12 +19,12 @@ public sealed class ConnectionSessionSpecs : ConnectionSpec
         var ticket = Tokens.Validate(Tokens.Issue("alice", generation: 2).Token)!;
         var (connection, outbox, _, accounts) = ConnectWithAccount(ticket: ticket);
 
-        var open = accounts.ExpectMsg<AccountActor.OpenConnection>();
+        var open = accounts.ExpectMsg<OpenConnection>();
         Assert.Equal(("alice", ticket.Session, 2L, connection), (open.Username, open.Session, open.Generation, open.Connection));
-        connection.Tell(new AccountActor.ConnectionOpened(new AccountSecurity("alice", 0, [])), accounts.Ref);
+        connection.Tell(new ConnectionOpened(new AccountSecurity("alice", 0, [])), accounts.Ref);
         Assert.Null(outbox.Close);
 
-        connection.Tell(new AccountActor.SessionEnded("alice"), accounts.Ref);
+        connection.Tell(new SessionEnded("alice"), accounts.Ref);
 
         AwaitCondition(() => outbox.Close is not null, ColdStartDeadline);
         Assert.Equal((WebSocketCloseStatus.PolicyViolation, "signed out"), (outbox.Close!.Status, outbox.Close.Reason));
@@ -35,14 +35,14 @@ public sealed class ConnectionSessionSpecs : ConnectionSpec
     {
         var (connection, _, rooms, accounts) = ConnectWithAccount(sessionConfirmed: false);
         var (refused, refusedOutbox, refusedRooms, refusedAccounts) = ConnectWithAccount("mallory", sessionConfirmed: false);
-        accounts.ExpectMsg<AccountActor.OpenConnection>();
-        refusedAccounts.ExpectMsg<AccountActor.OpenConnection>();
+        accounts.ExpectMsg<OpenConnection>();
+        refusedAccounts.ExpectMsg<OpenConnection>();
 
         connection.Tell(new JoinFrame("lobby", null));
         refused.Tell(new JoinFrame("lobby", null));
         rooms.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-        connection.Tell(new AccountActor.ConnectionOpened(new AccountSecurity("alice", 0, [])), accounts.Ref);
-        refused.Tell(new AccountActor.ConnectionRefused("mallory", AccountActor.ConnectionRefused.SignedOut), refusedAccounts.Ref);
+        connection.Tell(new ConnectionOpened(new AccountSecurity("alice", 0, [])), accounts.Ref);
+        refused.Tell(new ConnectionRefused("mallory", ConnectionRefused.SignedOut), refusedAccounts.Ref);
 
         Assert.Equal("lobby", rooms.ExpectMsg<Join>().Room);
         AwaitCondition(() => refusedOutbox.Close is not null, ColdStartDeadline);
@@ -64,9 +64,9 @@ public sealed class ConnectionSessionSpecs : ConnectionSpec
     public void A_connection_past_the_users_limit_closes_with_1008_saying_so()
     {
         var (connection, outbox, _, accounts) = ConnectWithAccount();
-        accounts.ExpectMsg<AccountActor.OpenConnection>();
+        accounts.ExpectMsg<OpenConnection>();
 
-        connection.Tell(new AccountActor.ConnectionRefused("alice", AccountActor.ConnectionRefused.TooManyConnections), accounts.Ref);
+        connection.Tell(new ConnectionRefused("alice", ConnectionRefused.TooManyConnections), accounts.Ref);
 
         AwaitCondition(() => outbox.Close is not null, ColdStartDeadline);
         Assert.Equal((WebSocketCloseStatus.PolicyViolation, "too many connections for this user"), (outbox.Close!.Status, outbox.Close.Reason));
@@ -76,15 +76,15 @@ public sealed class ConnectionSessionSpecs : ConnectionSpec
     public void A_registration_goes_again_until_answered_and_again_when_the_account_moves()
     {
         var (connection, _, _, accounts) = ConnectWithAccount();
-        accounts.ExpectMsg<AccountActor.OpenConnection>();
-        accounts.ExpectMsg<AccountActor.OpenConnection>(TimeSpan.FromSeconds(1.5)); // the first was lost
+        accounts.ExpectMsg<OpenConnection>();
+        accounts.ExpectMsg<OpenConnection>(TimeSpan.FromSeconds(1.5)); // the first was lost
         var account = CreateTestProbe();
-        connection.Tell(new AccountActor.ConnectionOpened(new AccountSecurity("alice", 0, [])), account.Ref);
+        connection.Tell(new ConnectionOpened(new AccountSecurity("alice", 0, [])), account.Ref);
         accounts.ExpectNoMsg(TimeSpan.FromSeconds(1));
 
         Sys.Stop(account.Ref);
 
-        Assert.Equal(connection, accounts.ExpectMsg<AccountActor.OpenConnection>().Connection);
+        Assert.Equal(connection, accounts.ExpectMsg<OpenConnection>().Connection);
     }
 
     [Fact]
@@ -113,13 +113,13 @@ public sealed class ConnectionSessionSpecs : ConnectionSpec
     {
         var settings = new ConnectionSettings { FramesPerSecond = 0.001, FrameBurst = 2 };
         var (connection, outbox, _, accounts) = ConnectWithAccount(settings: settings, sessionConfirmed: false);
-        accounts.ExpectMsg<AccountActor.OpenConnection>();
+        accounts.ExpectMsg<OpenConnection>();
         await NextSent(outbox);
 
         connection.Tell(PingFrame.Instance);
         connection.Tell(PingFrame.Instance);
         connection.Tell(new JoinFrame("lobby", null));
-        connection.Tell(new AccountActor.ConnectionOpened(new AccountSecurity("alice", 0, [])), accounts.Ref);
+        connection.Tell(new ConnectionOpened(new AccountSecurity("alice", 0, [])), accounts.Ref);
 
         Assert.Equal("pong", (await NextSent(outbox)).GetProperty("type").GetString());
         Assert.Equal("pong", (await NextSent(outbox)).GetProperty("type").GetString());

@@ -1,4 +1,5 @@
 using ActorChat.Connections;
+using ActorChat.Delivery;
 using ActorChat.Rooms;
 
 namespace ActorChat.Tests.Connections;

@@ -1,4 +1,5 @@
 using ActorChat.Connections;
+using ActorChat.Delivery;
 using ActorChat.Protocol;
 using ActorChat.Rooms;
 using Akka.Actor;

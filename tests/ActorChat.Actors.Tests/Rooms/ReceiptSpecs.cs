@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ActorChat.Connections;
 using ActorChat.Rooms;
 using Akka.TestKit;
 

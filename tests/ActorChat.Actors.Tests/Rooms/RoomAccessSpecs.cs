@@ -100,13 +100,13 @@ public sealed class RoomAccessSpecs : ChatSpec
         var owner = Create(room, "club", "alice", asPrivate: true);
 
         room.Tell(new ChangeMembership("club", "alice", "Bob", Invite: true), owner.Ref);
-        Assert.Equal(new AccountActor.SpendInvitation("alice"), accounts.ExpectMsg<AccountActor.SpendInvitation>());
-        accounts.Reply(AccountActor.InvitationAnswer.Allowed);
-        Assert.Equal(new AccountActor.CheckInvitation("bob", "alice", "club"), accounts.ExpectMsg<AccountActor.CheckInvitation>());
-        accounts.Reply(AccountActor.InvitationAnswer.Allowed);
-        Assert.Equal(new AccountActor.ListRoom("bob", "club", RoomKind.Private, InvitedBy: "alice"), accounts.ExpectMsg<AccountActor.ListRoom>());
+        Assert.Equal(new SpendInvitation("alice"), accounts.ExpectMsg<SpendInvitation>());
+        accounts.Reply(InvitationAnswer.Allowed);
+        Assert.Equal(new CheckInvitation("bob", "alice", "club"), accounts.ExpectMsg<CheckInvitation>());
+        accounts.Reply(InvitationAnswer.Allowed);
+        Assert.Equal(new ListRoom("bob", "club", RoomKind.Private, InvitedBy: "alice"), accounts.ExpectMsg<ListRoom>());
         room.Tell(new ChangeMembership("club", "alice", "bob", Invite: false), owner.Ref);
-        Assert.Equal(new AccountActor.UnlistRoom("bob", "club", RoomListChange.Removed), accounts.ExpectMsg<AccountActor.UnlistRoom>());
+        Assert.Equal(new UnlistRoom("bob", "club", RoomListChange.Removed), accounts.ExpectMsg<UnlistRoom>());
 
         // A change refused, or one that changes nothing, lists nothing.
         room.Tell(new ChangeMembership("club", "alice", "bob", Invite: false), owner.Ref);
@@ -121,10 +121,10 @@ public sealed class RoomAccessSpecs : ChatSpec
         var owner = Create(room, "club", "alice", asPrivate: true);
 
         room.Tell(new ChangeMembership("club", "alice", "bob", Invite: true), owner.Ref);
-        accounts.ExpectMsg<AccountActor.SpendInvitation>();
-        accounts.Reply(AccountActor.InvitationAnswer.Allowed);
-        accounts.ExpectMsg<AccountActor.CheckInvitation>();
-        accounts.Reply(new AccountActor.InvitationAnswer("limit_reached", "'bob' has 50 invitations not taken up yet"));
+        accounts.ExpectMsg<SpendInvitation>();
+        accounts.Reply(InvitationAnswer.Allowed);
+        accounts.ExpectMsg<CheckInvitation>();
+        accounts.Reply(new InvitationAnswer("limit_reached", "'bob' has 50 invitations not taken up yet"));
 
         var refused = ExpectFrame(owner, "error");
         Assert.Equal(("limit_reached", "bob"), (refused.GetProperty("code").GetString(), refused.GetProperty("ref").GetString()));
@@ -144,7 +144,7 @@ public sealed class RoomAccessSpecs : ChatSpec
 
         room.Tell(new Post("dm:alice:bob", "alice", "m1", "hello"), alice.Ref);
 
-        var listed = new[] { accounts.ExpectMsg<AccountActor.ListRoom>(), accounts.ExpectMsg<AccountActor.ListRoom>() };
+        var listed = new[] { accounts.ExpectMsg<ListRoom>(), accounts.ExpectMsg<ListRoom>() };
         Assert.Equal(["alice", "bob"], listed.Select(list => list.Username).Order());
         Assert.All(listed, list => Assert.Equal(("dm:alice:bob", RoomKind.Direct), (list.Room, list.Kind)));
     }

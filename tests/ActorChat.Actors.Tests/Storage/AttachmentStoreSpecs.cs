@@ -1,4 +1,4 @@
-using ActorChat.Hosting;
+using ActorChat.Storage;
 
 namespace ActorChat.Tests.Storage;
 

@@ -1,4 +1,3 @@
-using ActorChat.Hosting;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence;

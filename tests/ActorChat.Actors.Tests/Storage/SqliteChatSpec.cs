@@ -1,4 +1,4 @@
-using ActorChat.Hosting;
+using ActorChat.Storage;
 using Akka.Configuration;
 using Akka.Persistence.Sql;
 

@@ -1,4 +1,4 @@
-using ActorChat.Hosting;
+using ActorChat.Storage;
 using LinqToDB.Data;
 
 namespace ActorChat.Tests.Storage;

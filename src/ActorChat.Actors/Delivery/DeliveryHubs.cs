@@ -1,7 +1,8 @@
+using ActorChat.Connections;
 using ActorChat.Serialization;
 using Akka.Actor;
 
-namespace ActorChat.Connections;
+namespace ActorChat.Delivery;
 
 /// <summary>
 /// This node's delivery hubs, a fixed set of plain local actors partitioned by room name, so that busy rooms spread

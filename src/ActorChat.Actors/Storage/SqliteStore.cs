@@ -3,7 +3,7 @@ using LinqToDB;
 using LinqToDB.Interceptors;
 using Microsoft.Data.Sqlite;
 
-namespace ActorChat.Hosting;
+namespace ActorChat.Storage;
 
 /// <summary>Prepares the embedded SQLite database before the journal opens it.</summary>
 public static class SqliteStore

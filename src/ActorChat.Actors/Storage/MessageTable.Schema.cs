@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Npgsql;
 
-namespace ActorChat.Hosting;
+namespace ActorChat.Storage;
 
 // The table's schema, made on first use by whichever node comes first, and the columns added since its first version.
 public sealed partial class MessageTable

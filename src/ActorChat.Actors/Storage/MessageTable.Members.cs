@@ -2,7 +2,7 @@ using System.Globalization;
 using ActorChat.Accounts;
 using ActorChat.Rooms;
 
-namespace ActorChat.Hosting;
+namespace ActorChat.Storage;
 
 // Members' rows: whether each member's account lists the room, and how far they read it. With each room's own row
 // (its latest seq, written with its events), they give a user's unread counts in one read at sign-in, and the

@@ -1,8 +1,9 @@
+using ActorChat.Connections;
 using ActorChat.Protocol;
 using ActorChat.Rooms;
 using Akka.Actor;
 
-namespace ActorChat.Connections;
+namespace ActorChat.Delivery;
 
 /// <summary>
 /// Akka.Remote drops a message larger than <c>maximum-frame-size</c>, silently for the sender. Deliveries from

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Akka.Actor;
 
-namespace ActorChat.Hosting;
+namespace ActorChat.Storage;
 
 /// <summary>An uploaded photo as stored: who uploaded it, what it is, and (once attached) the room and message it went to.</summary>
 public sealed record AttachmentInfo(string Id, string Owner, string ContentType, long Size, int Width, int Height, long ThumbnailSize,

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 
-namespace ActorChat.Hosting;
+namespace ActorChat.Storage;
 
 /// <summary>How the journal's own writes have been going, as readiness reports it.</summary>
 public enum StorageState

@@ -1,4 +1,4 @@
-namespace ActorChat.Hosting;
+namespace ActorChat.Storage;
 
 /// <summary>
 /// The data directory and what is kept in it (messages, accounts, the signing key) are for the server's own user

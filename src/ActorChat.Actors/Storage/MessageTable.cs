@@ -5,7 +5,7 @@ using Akka.Actor;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
-namespace ActorChat.Hosting;
+namespace ActorChat.Storage;
 
 /// <summary>
 /// Every stored message in its current state, keyed by room and seq, with the reactions to it, each room's

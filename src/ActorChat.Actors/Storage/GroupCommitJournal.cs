@@ -5,7 +5,7 @@ using Akka.Configuration;
 using Akka.Persistence;
 using Akka.Persistence.Sql.Journal;
 
-namespace ActorChat.Hosting;
+namespace ActorChat.Storage;
 
 /// <summary>
 /// The SQL journal, starting at most one transaction per <c>group-commit-interval</c>: the writes of every room

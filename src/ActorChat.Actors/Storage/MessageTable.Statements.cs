@@ -1,7 +1,7 @@
 using System.Data.Common;
 using ActorChat.Rooms;
 
-namespace ActorChat.Hosting;
+namespace ActorChat.Storage;
 
 public sealed partial class MessageTable
 {

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
-namespace ActorChat.Hosting;
+namespace ActorChat.Storage;
 
 /// <summary>Which database keeps messages and accounts.</summary>
 public enum StorageProvider

@@ -1,0 +1,12 @@
+using ActorChat.Serialization;
+
+namespace ActorChat.Accounts;
+
+/// <summary>Journal event: an account was created under a name, shown as registered.</summary>
+public sealed record AccountRegistered(string Username, string PasswordHash, DateTimeOffset RegisteredAt) : IStoredRecord;
+
+/// <summary>Journal event: one session (a sign-in and all its renewals) was signed out; remembered until it could have ended anyway.</summary>
+public sealed record SessionRevoked(string Session, DateTimeOffset Until) : IStoredRecord;
+
+/// <summary>Journal event: every session begun before now was signed out ("sign out everywhere").</summary>
+public sealed record AllSessionsRevoked(long Generation) : IStoredRecord;

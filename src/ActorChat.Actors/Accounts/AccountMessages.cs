@@ -1,0 +1,133 @@
+using ActorChat.Rooms;
+using ActorChat.Serialization;
+using Akka.Actor;
+
+namespace ActorChat.Accounts;
+
+// What is asked of an account and what it answers. Every command carries the name it is for; the account
+// region routes it by Key, the name folded to lower case.
+
+/// <summary>A request to one account; <see cref="Key"/> is the name folded to lower case, so names are unique regardless of case.</summary>
+public interface IAccountCommand : IWireMessage
+{
+    string Key { get; }
+}
+
+/// <summary>
+/// What an account says about its sessions: those begun before <paramref name="Generation"/> and those listed in
+/// <paramref name="Revoked"/> are signed out. Every node keeps the latest one it heard of each account.
+/// </summary>
+public sealed record AccountSecurity(string Key, long Generation, IReadOnlyList<string> Revoked) : IWireMessage
+{
+    public bool Allows(AuthTicket ticket) => ticket.Generation >= Generation && !Revoked.Contains(ticket.Session, StringComparer.Ordinal);
+}
+
+public sealed record Register(string Username, string PasswordHash) : IAccountCommand
+{
+    public string Key => AccountActor.KeyOf(Username);
+}
+
+public sealed record GetCredentials(string Username) : IAccountCommand
+{
+    public string Key => AccountActor.KeyOf(Username);
+}
+
+/// <summary>Asks for the account's <see cref="AccountSecurity"/>.</summary>
+public sealed record GetSecurity(string Username) : IAccountCommand
+{
+    public string Key => AccountActor.KeyOf(Username);
+}
+
+/// <summary>
+/// A connection of the user opens (or, after the account moved, registers again): answered with
+/// <see cref="ConnectionOpened"/> or <see cref="ConnectionRefused"/>. Sending it twice counts once.
+/// </summary>
+public sealed record OpenConnection(string Username, string Session, long Generation, IActorRef Connection) : IAccountCommand
+{
+    public string Key => AccountActor.KeyOf(Username);
+}
+
+/// <summary>Signs one session out; answered with the new <see cref="AccountSecurity"/>.</summary>
+public sealed record RevokeSession(string Username, string Session, DateTimeOffset Until) : IAccountCommand
+{
+    public string Key => AccountActor.KeyOf(Username);
+}
+
+/// <summary>Signs every session begun so far out; answered with the new <see cref="AccountSecurity"/>.</summary>
+public sealed record RevokeAllSessions(string Username) : IAccountCommand
+{
+    public string Key => AccountActor.KeyOf(Username);
+}
+
+public sealed record Registered(string Username) : IWireMessage;
+
+public sealed record UsernameTaken : IWireMessage;
+
+/// <summary>The account's name as registered, its password hash and its generation; null fields when there is no such account.</summary>
+public sealed record AccountCredentials(string? Username, string? PasswordHash, long Generation) : IWireMessage;
+
+/// <summary>The connection is counted; with the account's word on its sessions, for the connection's node to keep.</summary>
+public sealed record ConnectionOpened(AccountSecurity Security) : IWireMessage;
+
+/// <summary>Why a connection may not open: <see cref="SignedOut"/> or <see cref="TooManyConnections"/>.</summary>
+public sealed record ConnectionRefused(string Key, string Reason) : IWireMessage
+{
+    public const string SignedOut = "signed_out";
+    public const string TooManyConnections = "too_many_connections";
+}
+
+/// <summary>Told to an open connection whose session was just signed out.</summary>
+public sealed record SessionEnded(string Key) : IWireMessage;
+
+/// <summary>
+/// Lists <paramref name="Room"/> for the user: told by a connection whose client joined it, and by a room that
+/// invited the user (<paramref name="InvitedBy"/>, the owner's key) or carried a direct message to them. Listing a
+/// room already listed stores nothing, unless the user's own join takes up an invitation.
+/// </summary>
+public sealed record ListRoom(string Username, string Room, RoomKind Kind, string? InvitedBy = null) : IAccountCommand
+{
+    public string Key => AccountActor.KeyOf(Username);
+}
+
+/// <summary>
+/// Asked of the inviter's own account before an invitation goes to a room: answered with an
+/// <see cref="InvitationAnswer"/>, refused past <see cref="InvitationLimits.PerHour"/>.
+/// </summary>
+public sealed record SpendInvitation(string Username) : IAccountCommand
+{
+    public string Key => AccountActor.KeyOf(Username);
+}
+
+/// <summary>
+/// Asked of the invited user's account before an invitation goes to a room: whether the account exists and may
+/// hold one more invitation from <paramref name="Inviter"/>. Answered with an <see cref="InvitationAnswer"/>.
+/// </summary>
+public sealed record CheckInvitation(string Username, string Inviter, string Room) : IAccountCommand
+{
+    public string Key => AccountActor.KeyOf(Username);
+}
+
+/// <summary>Whether an invitation may go on: <paramref name="Code"/> null, or the error code and message that refuse it.</summary>
+public sealed record InvitationAnswer(string? Code, string Message) : IWireMessage
+{
+    public static readonly InvitationAnswer Allowed = new(null, "");
+}
+
+/// <summary>
+/// Takes <paramref name="Room"/> off the user's list, for <paramref name="Reason"/> (<see cref="RoomListChange.Forgotten"/>
+/// or <see cref="RoomListChange.Removed"/>). <paramref name="ReplyTo"/>, when set, is answered with the change (as
+/// <see cref="RoomListChange.Answer"/>), even when the room was not listed.
+/// </summary>
+public sealed record UnlistRoom(string Username, string Room, string Reason, IActorRef? ReplyTo = null) : IAccountCommand
+{
+    public string Key => AccountActor.KeyOf(Username);
+}
+
+/// <summary>Asks for the user's room list: answered with <see cref="RoomList"/>.</summary>
+public sealed record GetRooms(string Username) : IAccountCommand
+{
+    public string Key => AccountActor.KeyOf(Username);
+}
+
+/// <summary>The user's rooms, in the order they were listed.</summary>
+public sealed record RoomList(IReadOnlyList<ListedRoom> Rooms) : IWireMessage;
