@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using ActorChat.Accounts;
 using ActorChat.Connections;
@@ -64,7 +63,7 @@ public static class ChatApp
             {
                 // When the window reopens, so that a well-behaved client waits instead of hammering.
                 if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                    rejected.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                    rejected.HttpContext.Response.SetRetryAfter(retryAfter);
                 return ValueTask.CompletedTask;
             };
             limiter.AddPolicy(AccountEndpoints.LoginRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
@@ -95,6 +94,7 @@ public static class ChatApp
         builder.Services.AddSingleton<ManagementServer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ManagementServer>());
 
+        builder.Services.AddChatHealthChecks();
         builder.Services.AddTokenRedaction();
         configure?.Invoke(builder);
         var app = builder.Build();

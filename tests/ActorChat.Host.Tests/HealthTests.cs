@@ -17,7 +17,10 @@ public sealed class HealthTests : ServerTest
             await Task.Delay(100);
 
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        Assert.Equal("ok", await alive.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("reachable", (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("storage").GetString());
+        var body = await ready.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("up", body.GetProperty("cluster").GetString());
+        Assert.Equal("reachable", body.GetProperty("storage").GetString());
     }
 }

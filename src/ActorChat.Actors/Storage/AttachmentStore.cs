@@ -204,20 +204,7 @@ public sealed class AttachmentStore : IExtension
             CREATE TABLE IF NOT EXISTS actorchat_attachment_bytes (
                 id VARCHAR(32) NOT NULL, variant SMALLINT NOT NULL, bytes BYTEA NOT NULL, PRIMARY KEY (id, variant));
             """;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await using var connection = await _table.OpenAsync().ConfigureAwait(false);
-                await using var command = MessageTable.Command(connection, schema);
-                await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-                return;
-            }
-            // Two PostgreSQL nodes creating the same table at once: one of them loses the race, and finds it made.
-            catch (Npgsql.PostgresException e) when (attempt < 3 && e.SqlState is Npgsql.PostgresErrorCodes.UniqueViolation or Npgsql.PostgresErrorCodes.DuplicateTable)
-            {
-            }
-        }
+        await _table.ApplySchemaAsync(schema).ConfigureAwait(false);
     }
 
     private sealed class Provider : ExtensionIdProvider<AttachmentStore>

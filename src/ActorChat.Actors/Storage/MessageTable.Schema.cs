@@ -34,17 +34,27 @@ public sealed partial class MessageTable
             CREATE INDEX IF NOT EXISTS actorchat_attachments_by_owner ON actorchat_attachments (owner);
             CREATE INDEX IF NOT EXISTS actorchat_attachments_by_message ON actorchat_attachments (room, message_id);
             """;
+        await ApplySchemaAsync(Schema, AddColumnsAsync).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="schema"/> (statements that make what is missing and leave what exists), then
+    /// <paramref name="then"/>, on a connection of this table's database. The one place schema is made: two
+    /// PostgreSQL nodes creating the same table at once race, and the loser tries again and finds it made.
+    /// </summary>
+    internal async Task ApplySchemaAsync(string schema, Func<DbConnection, Task>? then = null)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await using var connection = await OpenAsync().ConfigureAwait(false);
-                await using (var command = Command(connection, Schema))
+                await using (var command = Command(connection, schema))
                     await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-                await AddColumnsAsync(connection).ConfigureAwait(false);
+                if (then is not null)
+                    await then(connection).ConfigureAwait(false);
                 return;
             }
-            // Two PostgreSQL nodes creating the same table at once: one of them loses the race, and finds it made.
             catch (PostgresException e) when (attempt < 3 && e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
             {
             }

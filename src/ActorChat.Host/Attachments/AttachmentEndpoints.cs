@@ -1,5 +1,6 @@
 using ActorChat.Accounts;
 using ActorChat.Host.Auth;
+using ActorChat.Host.Http;
 using ActorChat.Protocol;
 using ActorChat.Rooms;
 using ActorChat.Storage;
@@ -56,7 +57,7 @@ public static class AttachmentEndpoints
         using var admitted = admission.TryBegin(owner);
         if (admitted is null)
         {
-            context.Response.Headers.RetryAfter = "1";
+            context.Response.SetRetryAfter(TimeSpan.FromSeconds(1));
             return Error(429, "rate_limited");
         }
         var read = await UploadForm.ReadFileAsync(context.Request, settings.MaxBytes, context.RequestAborted);
@@ -86,7 +87,7 @@ public static class AttachmentEndpoints
         }
         if (admitted.TryChargePixels(pixels, settings.DecodeWait, out var retryAfter) is not { } budgetWait)
         {
-            context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.SetRetryAfter(retryAfter);
             return Error(429, "rate_limited");
         }
         ProcessedImage image;

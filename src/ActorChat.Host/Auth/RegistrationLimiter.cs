@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
+using ActorChat.Host.Http;
 
 namespace ActorChat.Host.Auth;
 
@@ -23,7 +23,7 @@ public sealed class RegistrationLimiter(int perHour) : IDisposable
         if (lease.IsAcquired)
             return true;
         if (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            context.Response.SetRetryAfter(retryAfter);
         return false;
     }
 

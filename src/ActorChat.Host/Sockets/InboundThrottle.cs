@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ActorChat.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -30,24 +29,17 @@ public static class InboundThrottle
     /// <summary>A token bucket over the bytes read: a full burst to start with, refilled at the rate.</summary>
     private sealed class ThrottledStream(Stream inner, double bytesPerSecond, double burstBytes) : Stream
     {
-        private readonly double _burst = burstBytes;
-        private double _tokens = burstBytes;
-        private long _refilledAt = Stopwatch.GetTimestamp();
+        private readonly TokenBucket _budget = new(bytesPerSecond, burstBytes, TimeProvider.System);
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            if (read > 0)
+            // The bytes are already read, so the bucket runs into debt for them; the next read waits behind this one.
+            if (read > 0 && _budget.TryReserve(read, TimeSpan.MaxValue, out var wait) && wait > TimeSpan.Zero)
             {
-                var now = Stopwatch.GetTimestamp();
-                _tokens = Math.Min(_burst, _tokens + Stopwatch.GetElapsedTime(_refilledAt, now).TotalSeconds * bytesPerSecond) - read;
-                _refilledAt = now;
-                if (_tokens < 0)
-                {
-                    ChatMetrics.InboundThrottled.Add(1);
-                    // Hand these bytes on only once the budget has earned them; the next read waits behind this one.
-                    await Task.Delay(TimeSpan.FromSeconds(-_tokens / bytesPerSecond), cancellationToken).ConfigureAwait(false);
-                }
+                ChatMetrics.InboundThrottled.Add(1);
+                // Hand these bytes on only once the budget has earned them.
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
             }
             return read;
         }
