@@ -16,18 +16,9 @@ public static class ClusterClients
     /// </summary>
     public static async Task RegisterAsync(ClusterNode node, string username)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var registered = await node.Http.PostAsJsonAsync("/api/register", new { username, password = Password });
-            if (registered.StatusCode == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(250);
-                continue;
-            }
-            Assert.True(registered.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, $"register: {registered.StatusCode}");
-            return;
-        }
+        var registered = await Eventually.Value(() => node.Http.PostAsJsonAsync("/api/register", new { username, password = Password }),
+            response => response.StatusCode != HttpStatusCode.ServiceUnavailable, every: TimeSpan.FromMilliseconds(250));
+        Assert.True(registered.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, $"register: {registered.StatusCode}");
     }
 
     /// <summary>
@@ -36,22 +27,13 @@ public static class ClusterClients
     /// </summary>
     public static async Task<ChatClient> ReconnectAsync(ClusterNode node, string username, TimeSpan within)
     {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            var login = await node.Http.PostAsJsonAsync("/api/login", new { username, password = Password });
-            if (login.StatusCode == HttpStatusCode.OK)
-            {
-                var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-                var client = await ChatClient.ConnectAsync(node.SocketAddress, token);
-                await client.ExpectAsync("welcome");
-                return client;
-            }
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, login.StatusCode);
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"could not sign in again within {within}");
-            await Task.Delay(250);
-        }
+        var login = await Eventually.Value(() => node.Http.PostAsJsonAsync("/api/login", new { username, password = Password }),
+            response => response.StatusCode != HttpStatusCode.ServiceUnavailable, within, TimeSpan.FromMilliseconds(250));
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        var client = await ChatClient.ConnectAsync(node.SocketAddress, token);
+        await client.ExpectAsync("welcome");
+        return client;
     }
 
     /// <summary>

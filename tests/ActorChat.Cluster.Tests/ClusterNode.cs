@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using ActorChat.Testing;
 
 namespace ActorChat.Cluster.Tests;
 
@@ -98,26 +99,20 @@ public sealed class ClusterNode : IAsyncDisposable
         return node;
     }
 
-    private async Task WaitUntilReadyAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+    private Task WaitUntilReadyAsync() =>
+        Eventually.True(async () =>
         {
             if (_process.HasExited)
                 throw new InvalidOperationException($"node exited with {_process.ExitCode}:\n{OutputTail}");
             try
             {
-                if ((await Http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK)
-                    return;
+                return (await Http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK;
             }
             catch (HttpRequestException)
             {
-                // Not listening yet.
+                return false; // not listening yet
             }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"node on {Address} did not become ready:\n{OutputTail}");
-    }
+        }, () => $"node on {Address} becomes ready:\n{OutputTail}", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
 
     /// <summary>The operating system kills the process at once (SIGKILL): no hand-off, no goodbye.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);

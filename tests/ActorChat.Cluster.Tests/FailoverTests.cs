@@ -53,10 +53,10 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
             await sender.JoinAsync(room);
             await receiver.JoinAsync(room);
         }
-        await Until(() => Rooms.All(r => sender.JoinedCount(r) == 1 && receiver.JoinedCount(r) == 1), "everyone joined", TimeSpan.FromSeconds(60));
+        await Eventually.True(() => Rooms.All(r => sender.JoinedCount(r) == 1 && receiver.JoinedCount(r) == 1), "everyone joined", TimeSpan.FromSeconds(60));
         foreach (var room in Rooms)
             await sender.SendAsync(room, "before", "before the loss");
-        await Until(() => sender.UnackedCount == 0 && Rooms.All(r => receiver.LastSeq(r) == 1), "the first message everywhere", TimeSpan.FromSeconds(60));
+        await Eventually.True(() => sender.UnackedCount == 0 && Rooms.All(r => receiver.LastSeq(r) == 1), "the first message everywhere", TimeSpan.FromSeconds(60));
         return (sender, receiver);
     }
 
@@ -79,14 +79,15 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         var killedAt = DateTime.UtcNow;
 
         // A message to every room every half second, as people carry on talking.
-        var deadline = killedAt + TimeSpan.FromSeconds(60);
-        for (var i = 0; !Rooms.All(r => sender.FirstAckOf.ContainsKey(r) && receiver.FirstArrivalOf.ContainsKey(r)); i++)
+        var round = 0;
+        await Eventually.True(async () =>
         {
-            Assert.True(DateTime.UtcNow < deadline, $"rooms still silent 60 s after the kill:\n--- sender's node\n{senderNode.Output}");
-            foreach (var room in Rooms.Where(r => !sender.FirstAckOf.ContainsKey(r) || !receiver.FirstArrivalOf.ContainsKey(r)))
-                await sender.SendAsync(room, $"after-{i}", $"after the loss {i}");
-            await Task.Delay(500);
-        }
+            var silent = Rooms.Where(r => !sender.FirstAckOf.ContainsKey(r) || !receiver.FirstArrivalOf.ContainsKey(r)).ToList();
+            round++;
+            foreach (var room in silent)
+                await sender.SendAsync(room, $"after-{round}", $"after the loss {round}");
+            return silent.Count == 0;
+        }, () => $"every room acked and delivered again after the kill\n--- sender's node\n{senderNode.Output}", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
 
         var backAfter = Rooms.ToDictionary(r => r, r => (Max(sender.FirstAckOf[r], receiver.FirstArrivalOf[r]) - killedAt).TotalSeconds);
         var recovery = backAfter.Values.Max();
@@ -112,7 +113,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         receiver.Marker = sender.Marker = "resumed";
         foreach (var room in Rooms)
             await sender.SendAsync(room, "resumed", "resumed after the stall");
-        await Until(() => Rooms.All(r => sender.FirstAckOf.ContainsKey(r) && receiver.FirstArrivalOf.ContainsKey(r)),
+        await Eventually.True(() => Rooms.All(r => sender.FirstAckOf.ContainsKey(r) && receiver.FirstArrivalOf.ContainsKey(r)),
             () => $"every room after the stall: acked {sender.FirstAckOf.Count}, delivered {receiver.FirstArrivalOf.Count} of {Rooms.Length}; receiver closed: {receiver.IsClosed}\n--- stalled node\n{stalled.Output}", TimeSpan.FromSeconds(30));
         Assert.False(receiver.IsClosed);
         Assert.False(stalled.HasExited);
@@ -151,17 +152,4 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
-
-    private static Task Until(Func<bool> condition, string what, TimeSpan within) => Until(condition, () => what, within);
-
-    private static async Task Until(Func<bool> condition, Func<string> what, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"timed out waiting for: {what()}");
-            await Task.Delay(100);
-        }
-    }
 }

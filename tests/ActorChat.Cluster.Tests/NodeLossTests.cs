@@ -49,7 +49,7 @@ public sealed class NodeLossTests(ITestOutputHelper output) : IAsyncLifetime
             foreach (var client in new[] { stayer, watcher, mover })
                 await client.JoinAsync(room);
         }
-        await Until(() => Rooms.All(r => stayer.JoinedCount(r) + watcher.JoinedCount(r) + mover.JoinedCount(r) == 3), "everyone joined");
+        await Eventually.True(() => Rooms.All(r => stayer.JoinedCount(r) + watcher.JoinedCount(r) + mover.JoinedCount(r) == 3), "everyone joined");
 
         for (var i = 0; i < 3; i++)
         {
@@ -59,7 +59,7 @@ public sealed class NodeLossTests(ITestOutputHelper output) : IAsyncLifetime
                 await mover.SendAsync(room, $"before-m{i}", $"before {i}");
             }
         }
-        await Until(() => stayer.UnackedCount == 0 && mover.UnackedCount == 0, "acks before the loss");
+        await Eventually.True(() => stayer.UnackedCount == 0 && mover.UnackedCount == 0, "acks before the loss");
 
         var lost = Stopwatch.StartNew();
         watcher.Marker = "after the loss";
@@ -75,7 +75,7 @@ public sealed class NodeLossTests(ITestOutputHelper output) : IAsyncLifetime
                 await stayer.SendAsync(room, $"after-s{i}", $"after the loss {i}");
         }
         // The mover's node is gone: it reconnects elsewhere, resumes with since and resends by id.
-        await Until(() => mover.IsClosed, "the mover notices its node is gone");
+        await Eventually.True(() => mover.IsClosed, "the mover notices its node is gone");
         if (graceful)
             Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, mover.CloseStatus);
         await mover.ResumeOnAsync(() => ClusterClients.ReconnectAsync(second, "mover", TimeSpan.FromSeconds(60)), Rooms);
@@ -85,9 +85,9 @@ public sealed class NodeLossTests(ITestOutputHelper output) : IAsyncLifetime
                 await mover.SendAsync(room, $"after-m{i}", $"after the loss {i}");
         }
 
-        await Until(() => stayer.UnackedCount == 0 && mover.UnackedCount == 0,
+        await Eventually.True(() => stayer.UnackedCount == 0 && mover.UnackedCount == 0,
             () => $"acks after the loss (unacked: stayer {stayer.UnackedCount}, mover {mover.UnackedCount})\n--- first\n{first.Output}\n--- second\n{second.Output}", TimeSpan.FromSeconds(60));
-        await Until(() => Rooms.All(r => watcher.FirstArrivalOf.ContainsKey(r)), "the watcher hears every room again");
+        await Eventually.True(() => Rooms.All(r => watcher.FirstArrivalOf.ContainsKey(r)), "the watcher hears every room again");
         var recovery = watcher.FirstArrivalOf.Values.Max() - (DateTime.UtcNow - lost.Elapsed);
         output.WriteLine($"{(graceful ? "SIGTERM" : "kill -9")}: every room delivered again {recovery.TotalSeconds:F1} s after the loss");
 
@@ -109,19 +109,6 @@ public sealed class NodeLossTests(ITestOutputHelper output) : IAsyncLifetime
                     Assert.Equal((client.User, id), ids[(int)seq - 1]);
             }
             Assert.Equal(seqs, watcher.SeenSeqs(room).Order());
-        }
-    }
-
-    private static Task Until(Func<bool> condition, string what, TimeSpan? within = null) => Until(condition, () => what, within);
-
-    private static async Task Until(Func<bool> condition, Func<string> what, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"timed out waiting for: {what()}");
-            await Task.Delay(50);
         }
     }
 }

@@ -92,17 +92,12 @@ public sealed class TlsClusterTests : IAsyncLifetime
         var intruder = await ClusterNode.StartAsync(database, _key, [first.AkkaAddress],
             Tls(NodeCertificate(otherCa, "intruder"), Pem(otherCa, "other-ca")), waitUntilReady: false);
         _nodes.Add(intruder);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!first.Output.Contains("does not chain to the cluster's CA", StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the first node never refused the intruder:\n{first.OutputTail}\n--- intruder\n{intruder.OutputTail}");
-            await Task.Delay(500);
-        }
+        await Eventually.True(() => first.Output.Contains("does not chain to the cluster's CA", StringComparison.Ordinal),
+            () => $"the first node refuses the intruder:\n{first.OutputTail}\n--- intruder\n{intruder.OutputTail}", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
         // The intruder never becomes a member. Akka.Remote stops a node whose own TLS handshake failed (it exits), and
         // if its web server answers before that, it says it is not ready.
-        var listening = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         HttpStatusCode? readiness = null;
-        while (readiness is null && !intruder.HasExited)
+        await Eventually.True(async () =>
         {
             try
             {
@@ -110,10 +105,10 @@ public sealed class TlsClusterTests : IAsyncLifetime
             }
             catch (HttpRequestException)
             {
-                Assert.True(DateTime.UtcNow < listening, $"the intruder neither answered nor exited:\n{intruder.OutputTail}");
-                await Task.Delay(200);
+                // Not listening, or gone.
             }
-        }
+            return readiness is not null || intruder.HasExited;
+        }, () => $"the intruder answers or exits:\n{intruder.OutputTail}", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
         if (readiness is not null)
             Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness);
         await bob.ExpectNothingPendingAsync();

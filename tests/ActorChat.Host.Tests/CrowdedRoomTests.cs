@@ -66,10 +66,8 @@ public sealed class CrowdedRoomTests
             await alice.SendAsync(new { type = "send", room = "lobby", id = "hello-all", text = "hello, everyone" });
             Assert.Equal(2, (await alice.ExpectAsync("ack")).GetProperty("seq").GetInt64());
             Assert.Null(alice.CloseStatus);
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (crowd.Any(member => !member.HasSeen("hello, everyone")) && DateTime.UtcNow < deadline)
-                await Task.Delay(100);
-            Assert.All(crowd, member => Assert.True(member.HasSeen("hello, everyone"), $"closed: {member.CloseStatus}"));
+            await Eventually.True(() => crowd.All(member => member.HasSeen("hello, everyone")),
+                () => $"every member sees the message; closed: {string.Join(", ", crowd.Where(member => member.CloseStatus is not null).Select(member => member.CloseStatus))}", TimeSpan.FromSeconds(60));
         }
         finally
         {

@@ -11,10 +11,7 @@ public sealed class HealthTests : ServerTest
     public async Task A_single_node_on_the_embedded_store_is_alive_and_becomes_ready()
     {
         var alive = await Server.Http.GetAsync("/healthz");
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        HttpResponseMessage ready;
-        while ((ready = await Server.Http.GetAsync("/readyz")).StatusCode != HttpStatusCode.OK && DateTime.UtcNow < deadline)
-            await Task.Delay(100);
+        var ready = await Eventually.Value(() => Server.Http.GetAsync("/readyz"), response => response.StatusCode == HttpStatusCode.OK);
 
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
         Assert.Equal("ok", await alive.Content.ReadAsStringAsync());

@@ -109,18 +109,15 @@ public sealed class MetricsTests() : ServerTest("ActorChat:Management:Urls=http:
     private async Task<Scrape> ScrapeUntilAsync(Func<Scrape, bool> done)
     {
         using var management = new HttpClient { BaseAddress = Management };
-        var deadline = DateTime.UtcNow + Deadline;
-        while (true)
+        // The exporter caches a scrape for a moment; asking again at once would read the same one.
+        var scrape = await Eventually.Value(async () =>
         {
             var response = await management.GetAsync("/metrics");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var scrape = new Scrape(await response.Content.ReadAsStringAsync());
-            if (done(scrape))
-                return scrape;
-            Assert.True(DateTime.UtcNow < deadline, $"the metrics never got there:\n{scrape.Text}");
-            // The exporter caches a scrape for a moment; asking again at once would read the same one.
-            await Task.Delay(100);
-        }
+            return new Scrape(await response.Content.ReadAsStringAsync());
+        }, done, Deadline);
+        Assert.True(done(scrape), $"the metrics never got there:\n{scrape.Text}");
+        return scrape;
     }
 
     /// <summary>One Prometheus text-format scrape: the value of each sample by metric name (labels aside).</summary>

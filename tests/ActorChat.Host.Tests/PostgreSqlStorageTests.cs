@@ -101,17 +101,8 @@ public sealed class PostgreSqlStorageTests(PostgresServer postgres) : IClassFixt
         Assert.Equal("unreachable", (await notReady.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("storage").GetString());
     }
 
-    private static async Task<HttpResponseMessage> PollAsync(Func<Task<HttpResponseMessage>> request, Func<HttpResponseMessage, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var response = await request();
-            if (done(response) || DateTime.UtcNow > deadline)
-                return response;
-            await Task.Delay(100);
-        }
-    }
+    private static Task<HttpResponseMessage> PollAsync(Func<Task<HttpResponseMessage>> request, Func<HttpResponseMessage, bool> done) =>
+        Eventually.Value(request, done, TimeSpan.FromSeconds(20));
 
     [Fact]
     public async Task On_postgresql_a_photo_is_kept_in_the_database_so_another_server_on_it_serves_it()

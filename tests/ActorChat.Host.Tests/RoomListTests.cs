@@ -24,18 +24,9 @@ public sealed class RoomListTests : ServerTest
     }
 
     // The list is written behind the frames that change it: ask again until it shows what is expected, or the deadline passes.
-    private static async Task<List<(string Room, string Kind, long Seq, long Read, long Unread)>> RoomsUntilAsync(ChatClient client,
-        Func<List<(string Room, string Kind, long Seq, long Read, long Unread)>, bool> expected)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            var rooms = await RoomsAsync(client);
-            if (expected(rooms) || DateTime.UtcNow > deadline)
-                return rooms;
-            await Task.Delay(50);
-        }
-    }
+    private static Task<List<(string Room, string Kind, long Seq, long Read, long Unread)>> RoomsUntilAsync(ChatClient client,
+        Func<List<(string Room, string Kind, long Seq, long Read, long Unread)>, bool> expected) =>
+        Eventually.Value(() => RoomsAsync(client), expected, Deadline, TimeSpan.FromMilliseconds(50));
 
     private static async Task PostAsync(ChatClient client, string room, string id, string text)
     {
@@ -143,14 +134,11 @@ public sealed class RoomListTests : ServerTest
         await bob.ExpectAsync("joined");
         await PostAsync(bob, "dm:alice:bob", "d1", "hidden too");
 
-        var deadline = DateTime.UtcNow + Deadline;
-        JsonElement first;
-        do
+        var first = await Eventually.Value(async () =>
         {
             await alice.SendAsync(new { type = "directory", prefix = "games", limit = 2 });
-            first = await alice.ExpectSkippingAsync("directory", "presence", "message");
-        }
-        while (Rooms(first).FirstOrDefault(r => r.Room == "games-go").Members < 2 && DateTime.UtcNow < deadline);
+            return await alice.ExpectSkippingAsync("directory", "presence", "message");
+        }, page => Rooms(page).FirstOrDefault(r => r.Room == "games-go").Members >= 2, Deadline, TimeSpan.Zero);
 
         Assert.Equal([("games-chess", 1L), ("games-go", 2L)], Rooms(first));
         Assert.Equal("games-go", first.GetProperty("next").GetString());

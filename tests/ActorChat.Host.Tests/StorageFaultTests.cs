@@ -14,17 +14,8 @@ public sealed class StorageFaultTests
         return (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("storage").GetString()!);
     }
 
-    private static async Task<(HttpStatusCode Status, string Storage)> ReadinessUntilAsync(ChatServer server, Func<HttpStatusCode, bool> wanted)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var readiness = await ReadinessAsync(server);
-            if (wanted(readiness.Status) || DateTime.UtcNow > deadline)
-                return readiness;
-            await Task.Delay(200);
-        }
-    }
+    private static Task<(HttpStatusCode Status, string Storage)> ReadinessUntilAsync(ChatServer server, Func<HttpStatusCode, bool> wanted) =>
+        Eventually.Value(() => ReadinessAsync(server), readiness => wanted(readiness.Status), every: TimeSpan.FromMilliseconds(200));
 
     [Fact]
     public async Task While_the_database_is_locked_the_node_is_unready_and_a_send_is_answered_unavailable_then_stored_once_on_retry()

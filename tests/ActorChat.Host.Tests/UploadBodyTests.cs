@@ -63,10 +63,7 @@ public sealed class UploadBodyTests : ServerTest
 
         await RestartAsync();
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (File.Exists(leftover) && DateTime.UtcNow < deadline)
-            await Task.Delay(50);
-        Assert.False(File.Exists(leftover));
+        await Eventually.True(() => !File.Exists(leftover), "the half-written file is removed at start-up", TimeSpan.FromSeconds(10));
     }
 
     // ASP.NET Core's own buffer files for request bodies.
