@@ -2,6 +2,7 @@ using ActorChat.Serialization;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
 using Akka.Persistence;
 
 namespace ActorChat.Accounts;
@@ -29,6 +30,7 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<string, DateTimeOffset> _revoked = new(StringComparer.Ordinal);
     private AccountRegistered? _account;
     private long _generation;
+    private int _retiredEvents;
 
     /// <param name="key">The case-folded user name.</param>
     /// <param name="maxConnections">Connections the user may have open at once, on all nodes together.</param>
@@ -49,8 +51,14 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         Recover<SessionRevoked>(revoked => _revoked[revoked.Session] = revoked.Until);
         Recover<AllSessionsRevoked>(revoked => Apply(revoked));
         // The room list of earlier versions: the message table holds it too, and is read instead (AccountActor.Rooms.cs).
-        Recover<RoomListed>(_ => { });
-        Recover<RoomUnlisted>(_ => { });
+        // A journal that still has them is compacted once it is recovered (see CompactRetiredEvents).
+        Recover<RoomListed>(_ => _retiredEvents++);
+        Recover<RoomUnlisted>(_ => _retiredEvents++);
+        Recover<RecoveryCompleted>(_ =>
+        {
+            if (_retiredEvents > 0)
+                CompactRetiredEvents();
+        });
 
         Command<Register>(register =>
         {
@@ -95,6 +103,9 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
             IdleWhenUnused();
         });
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(failure =>
+            Context.GetLogger().Warning(failure.Cause, "The retired events of {0} could not be deleted; they are read past until they are", _key));
     }
 
     public override string PersistenceId { get; }
@@ -110,6 +121,27 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
     {
         Prune();
         IdleWhenUnused();
+    }
+
+    /// <summary>
+    /// Takes the events of earlier versions out of the journal: the account's state is stored again as the events
+    /// that make it (the registration, the generation, each session still signed out), then every event before them
+    /// is deleted. Crashing in between leaves both copies, which recover to the same state, and the next recovery
+    /// compacts again. Accounts keep no snapshots, so that recovery stays one query.
+    /// </summary>
+    private void CompactRetiredEvents()
+    {
+        var before = LastSequenceNr;
+        var state = new List<IStoredRecord>();
+        if (_account is not null)
+            state.Add(_account);
+        if (_generation > 0)
+            state.Add(new AllSessionsRevoked(_generation));
+        state.AddRange(_revoked.Select(revoked => new SessionRevoked(revoked.Key, revoked.Value)));
+        PersistAll(state, _ => { });
+        DeferAsync(before, DeleteMessages);
+        Context.GetLogger().Info("Compacting the journal of {0}: {1} events of an earlier version", _key, _retiredEvents);
+        _retiredEvents = 0;
     }
 
     private void Open(OpenConnection open)

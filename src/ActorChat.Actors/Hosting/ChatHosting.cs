@@ -6,6 +6,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
+using Akka.Event;
 using Akka.Hosting;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
@@ -147,14 +148,16 @@ public static class ChatHosting
             .WithActors((system, _) => Delivery.DeliveryHubs.Get(system))
             .WithActors((system, _) => SessionGuard.Get(system))
             .WithActors((system, _) => system.ActorOf(Props.Create<QuarantineWatch>(), "quarantine-watch"))
-            .AddStartup((system, _) =>
+            .AddStartup((system, registry) =>
             {
+                var self = Cluster.Get(system);
                 // A node without seed nodes is a cluster of one: it joins itself.
                 if (cluster.SeedNodes.Length == 0)
-                {
-                    var self = Cluster.Get(system);
                     self.Join(self.SelfAddress);
-                }
+                var roomRegion = registry.Get<RoomActor>();
+                self.RegisterOnMemberUp(() => ProjectionRebuild.RunAsync(system, roomRegion, rooms.ReadJournalPluginId)
+                    .ContinueWith(failed => system.Log.Error(failed.Exception, "The message table could not be rebuilt from the journals"),
+                        TaskContinuationOptions.OnlyOnFaulted));
             });
     }
 }

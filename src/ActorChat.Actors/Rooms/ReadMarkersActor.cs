@@ -1,11 +1,16 @@
+using ActorChat.Storage;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Persistence;
 
 namespace ActorChat.Rooms;
 
 /// <summary>
 /// Remembers, durably, how far each user has read one room, and how far their devices have received it; a child of
-/// that room's <see cref="RoomActor"/>.
+/// that room's <see cref="RoomActor"/>. Its journal is the one record of both markers. The message table's read
+/// markers (which give unread counts at sign-in without waking rooms) are a projection of it: each stored move is
+/// written there after the journal took it, and at recovery any marker the table lacks (lost, or never written) is
+/// written again.
 /// </summary>
 public sealed class ReadMarkersActor : ReceivePersistentActor
 {
@@ -18,14 +23,22 @@ public sealed class ReadMarkersActor : ReceivePersistentActor
     /// <summary>Sent to the parent room once the markers are recovered.</summary>
     public sealed record Recovered(IReadOnlyDictionary<string, long> Markers, IReadOnlyDictionary<string, long> Received) : INoSerializationVerificationNeeded;
 
+    private sealed record TableMarkers(IReadOnlyDictionary<string, long> Markers) : INoSerializationVerificationNeeded;
+
+    private sealed record TableUnreadable(Exception Cause) : INoSerializationVerificationNeeded;
+
     private readonly Dictionary<string, long> _markers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _received = new(StringComparer.Ordinal);
+    private readonly string _room;
+    private readonly MessageTable _table;
     private readonly int _snapshotEvery;
     private int _sinceSnapshot;
 
-    public ReadMarkersActor(string room, int snapshotEvery)
+    public ReadMarkersActor(string room, int snapshotEvery, MessageTable table)
     {
         PersistenceId = "reads-" + room;
+        _room = room;
+        _table = table;
         _snapshotEvery = snapshotEvery;
 
         Recover<SnapshotOffer>(offer =>
@@ -40,7 +53,12 @@ public sealed class ReadMarkersActor : ReceivePersistentActor
         });
         Recover<ReadMarkerMoved>(Apply);
         Recover<ReceivedMarkerMoved>(Apply);
-        Recover<RecoveryCompleted>(_ => Context.Parent.Tell(new Recovered(new Dictionary<string, long>(_markers), new Dictionary<string, long>(_received))));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            Context.Parent.Tell(new Recovered(new Dictionary<string, long>(_markers), new Dictionary<string, long>(_received)));
+            if (_markers.Count > 0)
+                _table.ReadReadMarkersAsync(_room).PipeTo(Self, success: markers => new TableMarkers(markers), failure: cause => new TableUnreadable(cause));
+        });
 
         Command<Remember>(remember =>
         {
@@ -49,6 +67,7 @@ public sealed class ReadMarkersActor : ReceivePersistentActor
             PersistAsync(new ReadMarkerMoved(remember.User, remember.Seq), moved =>
             {
                 Apply(moved);
+                _table.RememberRead(_room, RoomAccess.Key(moved.User), moved.Seq);
                 SnapshotNow();
             });
         });
@@ -62,6 +81,16 @@ public sealed class ReadMarkersActor : ReceivePersistentActor
                 SnapshotNow();
             });
         });
+        Command<TableMarkers>(table =>
+        {
+            foreach (var (user, seq) in _markers)
+            {
+                if (table.Markers.GetValueOrDefault(RoomAccess.Key(user)) < seq)
+                    _table.RememberRead(_room, RoomAccess.Key(user), seq);
+            }
+        });
+        // The table catches up the next time the room starts; the markers themselves are safe in the journal.
+        Command<TableUnreadable>(unreadable => Context.GetLogger().Warning(unreadable.Cause, "Read markers of {0} could not be compared with the message table", _room));
         Command<SaveSnapshotSuccess>(success =>
             DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(_ => { });

@@ -18,9 +18,8 @@ public sealed partial class RoomActor
         if (!_reads.TryMove(read.User, read.Seq, _tail.Seq, out var seq))
             return;
         _delivery.Broadcast(new Deliver(ServerFrames.Read(_room, read.User, seq)), except: [Sender]);
+        // Stored once, by the marker store; the unread counts of the message table follow from it.
         _readMarkerStore.Tell(new ReadMarkersActor.Remember(read.User, seq));
-        // The user's unread count here, as every device of theirs reads it at sign-in.
-        _table.Table.RememberRead(_room, RoomAccess.Key(read.User), seq);
     }
 
     private void OnMarkReceived(MarkReceived received)

@@ -62,14 +62,14 @@ public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
         _clock = clock ?? TimeProvider.System;
         _tail = new RoomTail(room, settings);
         _recovery = new RoomRecovery(room, _tail, settings);
-        PersistenceId = "room-" + room;
+        PersistenceId = PersistenceIdPrefix + room;
         _delivery = new RoomDelivery(_members, DeliveryHubs.Get(Context.System), Self);
         _table = new RoomTable(room, MessageTable.Get(Context.System), Self);
         _history = new RoomHistory(room, PersistenceId, settings, _tail, _table.Table, Context.System, Materializer);
         _changes = new MessageChanges(room, _tail);
         _access = new RoomAccess(room);
         _typing = new TypingThrottle(settings.TypingInterval);
-        _readMarkerStore = Context.ActorOf(FactoryProps.Of(() => new ReadMarkersActor(room, settings.SnapshotEvery)), "reads");
+        _readMarkerStore = Context.ActorOf(FactoryProps.Of(() => new ReadMarkersActor(room, settings.SnapshotEvery, _table.Table)), "reads");
         Context.Watch(_readMarkerStore);
 
         Recover<SnapshotOffer>(offer =>
@@ -88,6 +88,9 @@ public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
         });
         Recover<RecoveryCompleted>(_ => OnRecovered());
     }
+
+    /// <summary>What a room's persistence id starts with; the room's name follows.</summary>
+    public const string PersistenceIdPrefix = "room-";
 
     public override string PersistenceId { get; }
 

@@ -51,10 +51,26 @@ public sealed partial class MessageTable
         return rooms;
     }
 
-    /// <summary>Records that <paramref name="member"/> read <paramref name="room"/> up to <paramref name="seq"/>; a marker never moves back.</summary>
+    /// <summary>
+    /// Projects that <paramref name="member"/> read <paramref name="room"/> up to <paramref name="seq"/>; a marker never
+    /// moves back. Only the room's <see cref="Rooms.ReadMarkersActor"/> calls it, after its journal stored the move.
+    /// </summary>
     public void RememberRead(string room, string member, long seq) => Enqueue(room, new MemberWrite(member, null, seq, 0, null, null));
 
-    // Nothing waits on these rows: a marker lost in a crash is moved again by the member's next read.
+    /// <summary>How far each member read <paramref name="room"/>, as the table holds it, by member key.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> ReadReadMarkersAsync(string room)
+    {
+        await _schema.Value.ConfigureAwait(false);
+        await using var connection = await OpenAsync().ConfigureAwait(false);
+        await using var command = Command(connection, "SELECT member, read_seq FROM actorchat_members WHERE room = @room", ("room", room));
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        var markers = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+            markers[reader.GetString(0)] = reader.GetInt64(1);
+        return markers;
+    }
+
+    // Nothing waits on these rows: they follow the read markers' journal, which restores any the table lost.
     private void Enqueue(string room, MemberWrite member) =>
         _writes.Writer.TryWrite(new TableWrite(room, [], 0, member));
 

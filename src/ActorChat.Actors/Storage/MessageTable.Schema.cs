@@ -34,7 +34,30 @@ public sealed partial class MessageTable
             CREATE INDEX IF NOT EXISTS actorchat_attachments_by_owner ON actorchat_attachments (owner);
             CREATE INDEX IF NOT EXISTS actorchat_attachments_by_message ON actorchat_attachments (room, message_id);
             """;
+        ProjectionCreated = !await ExistsAsync("actorchat_rooms").ConfigureAwait(false);
         await ApplySchemaAsync(Schema, AddColumnsAsync).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// True when this node found no table of the rooms' state and made it: a new server, or a table that was lost.
+    /// Everything in it but the room lists is then rebuilt from the journals (see <see cref="ProjectionRebuild"/>).
+    /// Known once <see cref="SchemaReady"/> completed.
+    /// </summary>
+    public bool ProjectionCreated { get; private set; }
+
+    private async Task<bool> ExistsAsync(string table)
+    {
+        try
+        {
+            await using var connection = await OpenAsync().ConfigureAwait(false);
+            await using var command = Command(connection, $"SELECT 1 FROM {table} WHERE 1 = 0");
+            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
