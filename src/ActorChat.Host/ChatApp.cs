@@ -32,30 +32,35 @@ public static class ChatApp
             ContentRootPath = AppContext.BaseDirectory,
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
-        var config = builder.Configuration;
+        var services = builder.Services;
 
-        var auth = Bind<AuthSettings>(builder, AuthSettings.Section, s => s.Validate());
-        var storage = Bind<StorageSettings>(builder, StorageSettings.Section, s => s.Validate());
-        var rooms = Bind<RoomSettings>(builder, RoomSettings.Section, s => s.Validate());
-        var connections = Bind<ConnectionSettings>(builder, ConnectionSettings.Section, s => s.Validate());
-        var cluster = Bind<ClusterSettings>(builder, ClusterSettings.Section, s => s.Validate());
-        var management = Bind<ManagementSettings>(builder, ManagementSettings.Section, s => s.Validate());
-        var proxy = Bind<ProxySettings>(builder, ProxySettings.Section, s => s.Validate());
-        var attachments = Bind<AttachmentSettings>(builder, AttachmentSettings.Section, s => s.Validate());
-        if (cluster.SeedNodes.Length > 0 && string.IsNullOrWhiteSpace(auth.SigningKey))
+        // Each settings class is bound from one section, validated when the host starts, and handed on as is: to
+        // the endpoints through DI, to the actor system through ChatOptions.
+        AddSettings<AuthSettings>(services, AuthSettings.Section, s => s.Validate());
+        AddSettings<StorageSettings>(services, StorageSettings.Section, s => s.Validate());
+        AddSettings<RoomSettings>(services, RoomSettings.Section, s => s.Validate());
+        AddSettings<ConnectionSettings>(services, ConnectionSettings.Section, s => s.Validate());
+        AddSettings<ClusterSettings>(services, ClusterSettings.Section, s => s.Validate());
+        AddSettings<ManagementSettings>(services, ManagementSettings.Section, s => s.Validate());
+        AddSettings<ProxySettings>(services, ProxySettings.Section, s => s.Validate());
+        AddSettings<AttachmentSettings>(services, AttachmentSettings.Section, s => s.Validate());
+        // A key generated on each node would make every node refuse the others' tokens.
+        services.AddOptions<AuthSettings>().Validate<IOptions<ClusterSettings>>(
+            (auth, cluster) => cluster.Value.SeedNodes.Length == 0 || !string.IsNullOrWhiteSpace(auth.SigningKey),
+            $"{AuthSettings.Section}:{nameof(AuthSettings.SigningKey)} must be set, the same on every node, when {ClusterSettings.Section}:{nameof(ClusterSettings.SeedNodes)} are configured.");
+
+        services.AddSingleton(s =>
         {
-            // A key generated on each node would make every node refuse the others' tokens.
-            throw new InvalidOperationException(
-                $"{AuthSettings.Section}:{nameof(AuthSettings.SigningKey)} must be set, the same on every node, when {ClusterSettings.Section}:{nameof(ClusterSettings.SeedNodes)} are configured.");
-        }
-
-        builder.Services.AddSingleton(new TokenService(SigningKey.Load(auth, Path.GetFullPath(storage.DataDirectory)), auth.TokenLifetime, auth.MaxSessionAge));
-        builder.Services.AddSingleton(services => SessionGuard.Get(services.GetRequiredService<Akka.Actor.ActorSystem>()));
-        builder.Services.AddSingleton(new RegistrationLimiter(auth.RegistrationsPerHour));
-        builder.Services.AddSingleton(new ImageProcessor(attachments));
-        builder.Services.AddSingleton(new DecodeGate(attachments));
-        builder.Services.AddSingleton(new UploadAdmission(attachments));
-        builder.Services.AddHostedService<UnpostedAttachmentSweeper>();
+            var auth = s.GetRequiredService<AuthSettings>();
+            var key = SigningKey.Load(auth, Path.GetFullPath(s.GetRequiredService<StorageSettings>().DataDirectory));
+            return new TokenService(key, auth.TokenLifetime, auth.MaxSessionAge);
+        });
+        services.AddSingleton(s => SessionGuard.Get(s.GetRequiredService<Akka.Actor.ActorSystem>()));
+        services.AddSingleton(s => new RegistrationLimiter(s.GetRequiredService<AuthSettings>().RegistrationsPerHour));
+        services.AddSingleton<ImageProcessor>();
+        services.AddSingleton<DecodeGate>();
+        services.AddSingleton<UploadAdmission>();
+        services.AddHostedService<UnpostedAttachmentSweeper>();
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -68,19 +73,28 @@ public static class ChatApp
             };
             limiter.AddPolicy(AccountEndpoints.LoginRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = auth.LoginAttemptsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<AuthSettings>().LoginAttemptsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                }));
         });
 
         var hocon = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "HOCON.conf"));
-        builder.Services.AddAkka(ChatHosting.SystemName, (akka, services) =>
+        services.AddAkka(ChatHosting.SystemName, (akka, provider) =>
         {
             akka.ConfigureLoggers(logging =>
             {
                 logging.ClearLoggers();
                 logging.AddLoggerFactory();
             });
-            // A TimeProvider registered by the app's builder (a test's, say) stamps the rooms' events.
-            akka.AddActorChat(hocon, cluster, storage, rooms, connections.MaxConnectionsPerUser, services.GetService<TimeProvider>());
+            var connections = provider.GetRequiredService<ConnectionSettings>();
+            akka.AddActorChat(new ChatOptions(hocon, provider.GetRequiredService<ClusterSettings>(), provider.GetRequiredService<StorageSettings>(),
+                provider.GetRequiredService<RoomSettings>(), connections)
+            {
+                // A TimeProvider registered by the app's builder (a test's, say) stamps the rooms' events.
+                Clock = provider.GetService<TimeProvider>(),
+            });
             akka.AddStartup((system, _) =>
             {
                 RemoteFrameBudget.Check(system, connections);
@@ -88,22 +102,33 @@ public static class ChatApp
             });
         });
 
-        // Metrics are collected only with the management endpoint on; with it off the instruments have no listener and cost next to nothing.
-        if (management.Enabled)
-            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ChatMetrics.MeterName).AddPrometheusExporter());
-        builder.Services.AddSingleton<ManagementServer>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<ManagementServer>());
+        // Metrics are collected only with the management endpoint on; with it off the instruments have no listener
+        // for their meter and cost next to nothing.
+        services.AddOpenTelemetry().WithMetrics(metrics => ((IDeferredMeterProviderBuilder)metrics.AddPrometheusExporter()).Configure((provider, meters) =>
+        {
+            if (provider.GetRequiredService<ManagementSettings>().Enabled)
+                meters.AddMeter(ChatMetrics.MeterName);
+        }));
+        services.AddSingleton<ManagementServer>();
+        services.AddHostedService(provider => provider.GetRequiredService<ManagementServer>());
 
-        builder.Services.AddChatHealthChecks();
-        builder.Services.AddTokenRedaction();
+        services.AddChatHealthChecks();
+        services.AddTokenRedaction();
         configure?.Invoke(builder);
         var app = builder.Build();
+        // Every setting is checked here, before anything starts: one out of its bounds stops the start, named.
+        foreach (var settings in app.Services.GetServices<BoundSettings>())
+            app.Services.GetRequiredService(settings.Type);
+        // Made now, as before any request: a node's own signing key is written to the data directory at start-up.
+        app.Services.GetRequiredService<TokenService>();
+        var proxy = app.Services.GetRequiredService<ProxySettings>();
+        var inbound = app.Services.GetRequiredService<ConnectionSettings>();
         // First, so that everything after it sees the client's own address and scheme. With no proxy configured the
         // middleware stays out entirely: given empty proxy lists it would believe the headers from any sender.
         if (proxy.Any)
             app.UseForwardedHeaders(proxy.ForwardedHeaders());
         app.UseSecurityHeaders();
-        app.UseInboundThrottle(ChatSocketEndpoint.Path, connections.InboundBytesPerSecond, connections.InboundBurstBytes);
+        app.UseInboundThrottle(ChatSocketEndpoint.Path, inbound.InboundBytesPerSecond, inbound.InboundBurstBytes);
         app.UseWebSockets();
         app.UseRateLimiter();
         app.UseDefaultFiles();
@@ -114,13 +139,33 @@ public static class ChatApp
         app.MapHealthEndpoints();
         return app;
 
-        static T Bind<T>(WebApplicationBuilder builder, string section, Action<T> validate) where T : class, new()
+    }
+
+    /// <summary>A settings class bound by <see cref="AddSettings"/>, to be checked before the server starts.</summary>
+    private sealed record BoundSettings(Type Type);
+
+    private static void AddSettings<T>(IServiceCollection services, string section, Action<T> validate) where T : class
+    {
+        services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<T>>(new SettingsValidation<T>(validate));
+        services.AddSingleton(provider => provider.GetRequiredService<IOptions<T>>().Value);
+        services.AddSingleton(new BoundSettings(typeof(T)));
+    }
+
+    /// <summary>A settings class's own checks, as the options' validation: a failure names the setting and stops the start.</summary>
+    private sealed class SettingsValidation<T>(Action<T> validate) : IValidateOptions<T> where T : class
+    {
+        public ValidateOptionsResult Validate(string? name, T options)
         {
-            var settings = builder.Configuration.GetSection(section).Get<T>() ?? new T();
-            validate(settings);
-            builder.Services.AddSingleton(Options.Create(settings));
-            builder.Services.AddSingleton(settings);
-            return settings;
+            try
+            {
+                validate(options);
+                return ValidateOptionsResult.Success;
+            }
+            catch (InvalidOperationException e)
+            {
+                return ValidateOptionsResult.Fail(e.Message);
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ using ActorChat.Delivery;
 using ActorChat.Rooms;
 using ActorChat.Storage;
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
@@ -34,12 +35,16 @@ public abstract class ChatSpec : TestKit
     {
     }
 
+    // The message table and the photo store of the spec live in a folder of its own, as a server's live in its data directory.
     private ChatSpec(Config config, string tableFolder)
-        : base(config.WithFallback(ConfigurationFactory.ParseString(
-            MessageTable.Config(new StorageSettings { DataDirectory = tableFolder, SqliteFile = "messages.db" }))))
+        : base(ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config),
+            new SettingsSetup<StorageSettings>(new StorageSettings { DataDirectory = tableFolder, SqliteFile = "messages.db" })))
     {
         _tableFolder = tableFolder;
     }
+
+    /// <summary>The spec's data folder: its message table, and its photos under <c>attachments</c>.</summary>
+    protected string DataFolder => _tableFolder;
 
     private readonly string _tableFolder;
 

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Actor.Setup;
 
 namespace ActorChat.Tests;
 
@@ -20,7 +21,8 @@ public sealed class OtherNode : IDisposable
     public OtherNode(ActorSystem spec)
     {
         _spec = spec;
-        System = ActorSystem.Create(spec.Name, spec.Settings.Config);
+        // The spec's settings objects (its message table's folder) with its final configuration.
+        System = ActorSystem.Create(spec.Name, spec.Settings.Setup.And(BootstrapSetup.Create().WithConfig(spec.Settings.Config)));
     }
 
     public ActorSystem System { get; }

@@ -151,7 +151,7 @@ public sealed class ManagementStartupTests
     [InlineData("not an address")]
     public void A_management_address_that_is_not_plain_http_is_refused_at_start(string urls)
     {
-        var refused = Assert.Throws<InvalidOperationException>(() => ChatApp.Create([$"--ActorChat:Management:Urls={urls}"]));
+        var refused = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => ChatApp.Create([$"--ActorChat:Management:Urls={urls}"]));
 
         Assert.Contains("ActorChat:Management:Urls", refused.Message, StringComparison.Ordinal);
     }

@@ -139,7 +139,7 @@ public sealed class ProxyTests
     [Fact]
     public async Task A_trusted_proxy_that_is_neither_an_address_nor_a_network_stops_the_server_from_starting()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ChatServer.StartAsync(null, "ActorChat:Proxy:TrustedProxies:0=proxy.internal"));
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => ChatServer.StartAsync(null, "ActorChat:Proxy:TrustedProxies:0=proxy.internal"));
 
         Assert.Contains("ActorChat:Proxy:TrustedProxies", error.Message, StringComparison.Ordinal);
     }
@@ -156,7 +156,7 @@ public sealed class ClusterSettingsTests
             ? [$"ActorChat:Cluster:SeedNodes:0={seed}", "ActorChat:Cluster:TlsCertificatePath=node.pfx", "ActorChat:Cluster:TlsCaPath=ca.pem"]
             : [$"ActorChat:Cluster:SeedNodes:0={seed}"];
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ChatServer.StartAsync(null, settings));
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => ChatServer.StartAsync(null, settings));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }

@@ -66,8 +66,16 @@ public sealed class ConnectionSettings
     /// </summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// Delivery hubs per node: local actors, partitioned by room name, that hand rooms' deliveries to this node's
+    /// connections. 0 starts one per processor core.
+    /// </summary>
+    public int DeliveryHubs { get; set; }
+
     public void Validate()
     {
+        if (DeliveryHubs < 0 || DeliveryHubs > 1024)
+            throw new InvalidOperationException($"{Section}:{nameof(DeliveryHubs)} must be between 0 (one per core) and 1024.");
         if (MaxRoomsPerConnection < 1)
             throw new InvalidOperationException($"{Section}:{nameof(MaxRoomsPerConnection)} must be positive.");
         if (MaxConnectionsPerUser < 1)

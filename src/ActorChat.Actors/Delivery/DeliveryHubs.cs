@@ -15,7 +15,7 @@ public sealed class DeliveryHubs : IExtension
 
     public DeliveryHubs(ExtendedActorSystem system)
     {
-        var configured = system.Settings.Config.GetInt("actorchat.delivery-hubs", 0);
+        var configured = SettingsSetup.Find<ConnectionSettings>(system)?.DeliveryHubs ?? 0;
         var count = configured > 0 ? configured : Environment.ProcessorCount;
         // Half the remote frame limit leaves room for the envelope: addresses, manifests, the part's own fields.
         PartBytes = (int)Math.Min(int.MaxValue, system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000) / 2;

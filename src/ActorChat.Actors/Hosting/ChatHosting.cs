@@ -1,4 +1,5 @@
 using ActorChat.Accounts;
+using ActorChat.Connections;
 using ActorChat.Delivery;
 using ActorChat.Rooms;
 using ActorChat.Storage;
@@ -14,70 +15,12 @@ using LinqToDB;
 
 namespace ActorChat.Hosting;
 
-/// <summary>Where this node listens for other nodes and which nodes it joins.</summary>
-public sealed class ClusterSettings
+/// <summary>Everything the chat's actors are built from, as the host bound and validated it.</summary>
+/// <param name="Hocon">Akka's own settings (serializers, cluster timings): the contents of <c>HOCON.conf</c>.</param>
+public sealed record ChatOptions(string Hocon, ClusterSettings Cluster, StorageSettings Storage, RoomSettings Rooms, ConnectionSettings Connections)
 {
-    public const string Section = "ActorChat:Cluster";
-
-    /// <summary>The address this node binds for node-to-node traffic.</summary>
-    public string Hostname { get; set; } = "127.0.0.1";
-
-    /// <summary>The address other nodes use to reach this one, when it differs from <see cref="Hostname"/> (NAT, containers).</summary>
-    public string PublicHostname { get; set; } = "";
-
-    /// <summary>Port for node-to-node traffic; 0 picks a free one (fine for a single node).</summary>
-    public int Port { get; set; }
-
-    /// <summary>
-    /// How long heartbeats from a node may be missing before it counts as unreachable (the failure detector's
-    /// acceptable pause). Garbage collection and a busy machine stay under it.
-    /// </summary>
-    public TimeSpan HeartbeatPause { get; set; } = TimeSpan.FromSeconds(3);
-
-    /// <summary>
-    /// How long a node must stay unreachable before the split brain resolver downs it (keep-majority) and its
-    /// rooms restart elsewhere. Shorter fails over sooner; longer rides out longer network hiccups: a node that
-    /// stalls for a few seconds and comes back is not downed.
-    /// </summary>
-    public TimeSpan DownUnreachableAfter { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>
-    /// How long after downing a node the others wait before they start its rooms and, when it was the oldest node,
-    /// the shard coordinator: time for a node cut off from the majority to stop its own rooms first. A node on the
-    /// minority side downs itself after the same <see cref="DownUnreachableAfter"/>, so it needs little more; and
-    /// should a room briefly run on both sides, the journal's unique sequence numbers refuse the second writer.
-    /// </summary>
-    public TimeSpan RemovalMargin { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Addresses of seed nodes (akka.tcp://actorchat@host:port); empty makes this node a cluster of one.</summary>
-    public string[] SeedNodes { get; set; } = [];
-
-    /// <summary>
-    /// This node's certificate with its private key (PKCS#12), for node-to-node TLS with mutual authentication;
-    /// empty: plain TCP, for a network no one else can reach.
-    /// </summary>
-    public string TlsCertificatePath { get; set; } = "";
-
-    /// <summary>The password of <see cref="TlsCertificatePath"/>, if it has one.</summary>
-    public string TlsCertificatePassword { get; set; } = "";
-
-    /// <summary>The CA (PEM or DER) that signs every node's certificate: the only one a peer's certificate may chain to.</summary>
-    public string TlsCaPath { get; set; } = "";
-
-    public void Validate()
-    {
-        if (TlsCertificatePath.Length > 0 && TlsCaPath.Length == 0)
-            throw new InvalidOperationException($"{Section}:{nameof(TlsCaPath)} must name the CA that signs the nodes' certificates when {nameof(TlsCertificatePath)} is set.");
-        if (TlsCertificatePath.Length == 0 && TlsCaPath.Length > 0)
-            throw new InvalidOperationException($"{Section}:{nameof(TlsCertificatePath)} must name this node's certificate when {nameof(TlsCaPath)} is set.");
-        // A seed of the other transport is never reached, and the node would retry it for ever.
-        var scheme = TlsCertificatePath.Length > 0 ? "akka.ssl.tcp://" : "akka.tcp://";
-        foreach (var seed in SeedNodes)
-        {
-            if (!seed.StartsWith(scheme, StringComparison.Ordinal))
-                throw new InvalidOperationException($"{Section}:{nameof(SeedNodes)}: '{seed}' must start with {scheme}, the scheme of this node's transport ({(TlsCertificatePath.Length > 0 ? "TLS" : "plain TCP")}).");
-        }
-    }
+    /// <summary>Stamps the rooms' events; the system clock when null.</summary>
+    public TimeProvider? Clock { get; init; }
 }
 
 /// <summary>Wires the chat's actors into an Akka.Hosting actor system: cluster, storage and the sharded entities.</summary>
@@ -102,9 +45,9 @@ public static class ChatHosting
 
     public const string SystemName = "actorchat";
 
-    public static AkkaConfigurationBuilder AddActorChat(this AkkaConfigurationBuilder builder, string hocon,
-        ClusterSettings cluster, StorageSettings storage, RoomSettings rooms, int maxConnectionsPerUser, TimeProvider? clock = null)
+    public static AkkaConfigurationBuilder AddActorChat(this AkkaConfigurationBuilder builder, ChatOptions options)
     {
+        var (cluster, storage, rooms, connections) = (options.Cluster, options.Storage, options.Rooms, options.Connections);
         if (cluster.SeedNodes.Length > 0 && !storage.IsShared)
         {
             // Each node's embedded SQLite file is its own: rooms moving between nodes would lose their history.
@@ -116,11 +59,12 @@ public static class ChatHosting
             : SqliteStore.Options(storage.SqlitePath, storage.SqliteSynchronous);
         // PostgreSQL takes concurrent writes and gains nothing from holding them, but its journal's writes are noted too.
         var journalWriters = storage.Provider == StorageProvider.Sqlite ? SqliteStore.JournalConfig(storage.GroupCommitInterval) : GroupCommitJournal.Config(TimeSpan.Zero);
+        var clock = options.Clock;
         return builder
+            .AddSetup(new SettingsSetup<StorageSettings>(storage))
+            .AddSetup(new SettingsSetup<ConnectionSettings>(connections))
             .AddHocon(journalWriters, HoconAddMode.Prepend)
-            .AddHocon(MessageTable.Config(storage), HoconAddMode.Prepend)
-            .AddHocon(AttachmentStore.Config(storage), HoconAddMode.Prepend)
-            .AddHocon(hocon, HoconAddMode.Prepend)
+            .AddHocon(options.Hocon, HoconAddMode.Prepend)
             .AddHocon($"""
                 akka.cluster.failure-detector.acceptable-heartbeat-pause = {(long)cluster.HeartbeatPause.TotalMilliseconds}ms
                 akka.cluster.split-brain-resolver.stable-after = {(long)cluster.DownUnreachableAfter.TotalMilliseconds}ms
@@ -141,7 +85,7 @@ public static class ChatHosting
                 (system, _) =>
                 {
                     var mediator = Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.Get(system).Mediator;
-                    return key => AccountActor.PropsFor(key, maxConnectionsPerUser, mediator, rooms.Invitations);
+                    return key => AccountActor.PropsFor(key, connections.MaxConnectionsPerUser, mediator, rooms.Invitations);
                 },
                 new AccountMessageExtractor(),
                 new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })

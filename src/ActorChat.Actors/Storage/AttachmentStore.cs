@@ -19,9 +19,6 @@ public sealed record AttachmentInfo(string Id, string Owner, string ContentType,
 /// </remarks>
 public sealed class AttachmentStore : IExtension
 {
-    /// <summary>The HOCON path of the folder for photo files (single node): <c>directory</c>.</summary>
-    public const string ConfigPath = "actorchat.attachments";
-
     private readonly MessageTable _table;
     private readonly string _directory;
     private readonly Lazy<Task> _schema;
@@ -35,9 +32,8 @@ public sealed class AttachmentStore : IExtension
 
     public static AttachmentStore Get(ActorSystem system) => system.WithExtension<AttachmentStore, Provider>();
 
-    /// <summary>The HOCON for photo files in <paramref name="storage"/>'s data directory.</summary>
-    public static string Config(StorageSettings storage) =>
-        $"{ConfigPath}.directory = \"{Path.GetFullPath(Path.Combine(storage.DataDirectory, "attachments")).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
+    /// <summary>The folder of photo files (a single node): <c>attachments</c> in the data directory.</summary>
+    public static string DirectoryOf(StorageSettings storage) => Path.GetFullPath(Path.Combine(storage.DataDirectory, "attachments"));
 
     /// <summary>Stores a processed photo and its thumbnail under <paramref name="info"/>.Id.</summary>
     public async Task SaveAsync(AttachmentInfo info, byte[] image, byte[] thumbnail, CancellationToken cancel = default)
@@ -210,6 +206,7 @@ public sealed class AttachmentStore : IExtension
     private sealed class Provider : ExtensionIdProvider<AttachmentStore>
     {
         public override AttachmentStore CreateExtension(ExtendedActorSystem system) =>
-            new(MessageTable.Get(system), system.Settings.Config.GetString($"{ConfigPath}.directory", Path.Combine(Path.GetTempPath(), "actorchat-attachments")));
+            new(MessageTable.Get(system), DirectoryOf(SettingsSetup.Find<StorageSettings>(system)
+                ?? throw new InvalidOperationException($"The actor system has no {nameof(StorageSettings)}: photos need a data directory.")));
     }
 }

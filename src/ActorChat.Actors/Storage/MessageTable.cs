@@ -24,9 +24,6 @@ namespace ActorChat.Storage;
 /// </remarks>
 public sealed partial class MessageTable : IExtension, IAsyncDisposable
 {
-    /// <summary>The HOCON path of the table's settings: <c>provider</c> (sqlite or postgresql) and <c>connection-string</c>.</summary>
-    public const string ConfigPath = "actorchat.message-table";
-
     private readonly bool _postgres;
 
     /// <summary>True on PostgreSQL, shared by every node; false on the embedded SQLite file.</summary>
@@ -47,17 +44,8 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
         _writer = Task.Run(WriteLoopAsync);
     }
 
-    /// <summary>The table of <paramref name="system"/>, as its <see cref="ConfigPath"/> settings name it.</summary>
+    /// <summary>The table of <paramref name="system"/>, in the database its <see cref="StorageSettings"/> name.</summary>
     public static MessageTable Get(ActorSystem system) => system.WithExtension<MessageTable, Provider>();
-
-    /// <summary>The HOCON for a table in <paramref name="storage"/>.</summary>
-    public static string Config(StorageSettings storage)
-    {
-        var (provider, connection) = storage.Provider == StorageProvider.PostgreSql
-            ? ("postgresql", storage.ConnectionString)
-            : ("sqlite", SqliteStore.Prepare(storage.MessageTablePath));
-        return $"{ConfigPath} {{ provider = {provider}, connection-string = \"{connection.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\" }}";
-    }
 
     /// <summary>
     /// Applies <paramref name="events"/> of <paramref name="room"/>, in revision order, and moves the room's row to the
@@ -241,13 +229,11 @@ public sealed partial class MessageTable : IExtension, IAsyncDisposable
     {
         public override MessageTable CreateExtension(ExtendedActorSystem system)
         {
-            var config = system.Settings.Config.GetConfig(ConfigPath)
-                ?? throw new InvalidOperationException($"{ConfigPath} is not configured: the message table needs a database.");
-            var provider = config.GetString("provider", "sqlite");
-            var connectionString = config.GetString("connection-string", "");
-            if (string.IsNullOrEmpty(connectionString))
-                throw new InvalidOperationException($"{ConfigPath}.connection-string is not set.");
-            var table = new MessageTable(provider == "postgresql", connectionString);
+            var storage = SettingsSetup.Find<StorageSettings>(system)
+                ?? throw new InvalidOperationException($"The actor system has no {nameof(StorageSettings)}: the message table needs a database.");
+            var table = storage.Provider == StorageProvider.PostgreSql
+                ? new MessageTable(postgres: true, storage.ConnectionString)
+                : new MessageTable(postgres: false, SqliteStore.Prepare(storage.MessageTablePath));
             system.RegisterOnTermination(() => table.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10)));
             return table;
         }

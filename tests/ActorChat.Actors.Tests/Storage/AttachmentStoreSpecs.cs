@@ -3,9 +3,9 @@ using ActorChat.Storage;
 namespace ActorChat.Tests.Storage;
 
 /// <summary>The photo store on a single node: files in the data directory, described beside the message table.</summary>
-public sealed class AttachmentStoreSpecs() : ChatSpec($"actorchat.attachments.directory = \"{Folder.Replace("\\", "\\\\", StringComparison.Ordinal)}\"")
+public sealed class AttachmentStoreSpecs : ChatSpec
 {
-    private static readonly string Folder = Path.Combine(Path.GetTempPath(), "actorchat-spec-photos-" + Guid.NewGuid().ToString("N"));
+    private string Folder => Path.Combine(DataFolder, "attachments");
 
     private static AttachmentInfo Photo(string owner, DateTimeOffset at) =>
         new(Guid.NewGuid().ToString("N"), owner, "image/png", 3, 1, 1, 2, at);
@@ -45,12 +45,5 @@ public sealed class AttachmentStoreSpecs() : ChatSpec($"actorchat.attachments.di
         Assert.NotNull(await store.ClaimAsync(photo.Id, "alice", "garden", "a1"));
         Assert.Null(await store.ClaimAsync(photo.Id, "alice", "garden", "a2"));
         Assert.Null(await store.ClaimAsync(photo.Id, "alice", "attic", "a1"));
-    }
-
-    protected override void AfterAll()
-    {
-        base.AfterAll();
-        if (Directory.Exists(Folder))
-            Directory.Delete(Folder, recursive: true);
     }
 }

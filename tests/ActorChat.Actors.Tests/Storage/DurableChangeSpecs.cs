@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ActorChat.Connections;
 using ActorChat.Rooms;
+using ActorChat.Storage;
 using Akka.Actor;
 using Akka.TestKit;
 
@@ -100,7 +101,7 @@ public sealed class DurableChangeSpecs() : SqliteChatSpec(new Database(File.Read
     }
 
     [Fact]
-    public void A_room_whose_history_predates_the_message_table_fills_it_from_the_journal_when_it_recovers()
+    public async Task A_room_whose_history_predates_the_message_table_fills_it_from_the_journal_when_it_recovers()
     {
         var settings = new RoomSettings { ReplayLimit = 50, DedupWindow = 60, SnapshotEvery = 20 };
         var room = StartRoom("elder", settings);
@@ -113,14 +114,13 @@ public sealed class DurableChangeSpecs() : SqliteChatSpec(new Database(File.Read
         ExpectTerminated(room);
 
         // As if the room was written before the table existed: once the table has taken all of it, it forgets it.
-        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(Sys.Settings.Config.GetString("actorchat.message-table.connection-string")))
+        await using (var connection = await MessageTable.Get(Sys).OpenAsync())
         {
-            connection.Open();
-            using var command = connection.CreateCommand();
+            await using var command = connection.CreateCommand();
             command.CommandText = "SELECT COALESCE(MAX(rev), 0) FROM actorchat_rooms WHERE room = 'elder'";
-            AwaitCondition(() => (long)command.ExecuteScalar()! == 71, ColdStartDeadline);
+            await AwaitConditionAsync(async () => (long)(await command.ExecuteScalarAsync())! == 71, ColdStartDeadline);
             command.CommandText = "DELETE FROM actorchat_messages WHERE room = 'elder'; DELETE FROM actorchat_rooms WHERE room = 'elder';";
-            command.ExecuteNonQuery();
+            await command.ExecuteNonQueryAsync();
         }
         var again = StartRoom("elder", settings);
         var (bob, joined) = Join(again, "elder", "bob");
