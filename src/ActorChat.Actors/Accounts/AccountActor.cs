@@ -1,4 +1,5 @@
 using ActorChat.Serialization;
+using ActorChat.Storage;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
@@ -11,9 +12,9 @@ namespace ActorChat.Accounts;
 /// One account, keyed by its case-folded name: the single place, on whichever node it lives, that decides whether
 /// the name is taken, which of its sessions are signed out, which connections the user has open across the
 /// cluster (to cap them, and to close those of a session the moment it is signed out), and which rooms the user
-/// has (see AccountActor.Rooms.cs).
+/// has (see <see cref="AccountRoomList"/>).
 /// </summary>
-public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
+public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 {
     /// <summary>The pub-sub topic on which every change of an account's <see cref="AccountSecurity"/> is published.</summary>
     public const string SecurityTopic = "account-security";
@@ -30,6 +31,10 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<string, DateTimeOffset> _revoked = new(StringComparer.Ordinal);
     private AccountRegistered? _account;
     private long _generation;
+    private readonly AccountRoomList _rooms;
+
+    // The invitations this user may still send; made on the first one.
+    private TokenBucket? _invitationBudget;
     private int _retiredEvents;
 
     /// <param name="key">The case-folded user name.</param>
@@ -44,13 +49,14 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         _clock = clock ?? TimeProvider.System;
         _invitations = invitations ?? InvitationLimits.Default;
         PersistenceId = "account-" + key;
+        _rooms = new AccountRoomList(key, MessageTable.Get(Context.System), _clock, _invitations, Self, _connections.Keys, Context.GetLogger());
         // Accounts never save snapshots: recovery reads the journal alone, one query fewer on every activation.
         Recovery = new Recovery(SnapshotSelectionCriteria.None);
 
         Recover<AccountRegistered>(registered => _account = registered);
         Recover<SessionRevoked>(revoked => _revoked[revoked.Session] = revoked.Until);
         Recover<AllSessionsRevoked>(revoked => Apply(revoked));
-        // The room list of earlier versions: the message table holds it too, and is read instead (AccountActor.Rooms.cs).
+        // The room list of earlier versions: the message table holds it too, and is read instead (AccountRoomList).
         // A journal that still has them is compacted once it is recovered (see CompactRetiredEvents).
         Recover<RoomListed>(_ => _retiredEvents++);
         Recover<RoomUnlisted>(_ => _retiredEvents++);
@@ -96,7 +102,27 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
             EndConnections(_ => true);
             Changed();
         }));
-        RoomCommands();
+        // The room list: the account routes each command to the list it owns, and what comes back for the list to it.
+        Command<ListRoom>(list =>
+        {
+            // An invitation for a name nobody registered lists nothing: whoever registers it later starts with no rooms.
+            if (_account is not null)
+                _rooms.Handle(list, Sender, Name);
+        });
+        Command<UnlistRoom>(unlist => _rooms.Handle(unlist, Sender, Name));
+        Command<GetRooms>(get => _rooms.Handle(get, Sender, Name));
+        Command<CheckInvitation>(check =>
+        {
+            if (_account is null)
+                Sender.Tell(new InvitationAnswer(Protocol.ErrorCodes.NotFound, $"no user '{check.Username}'"));
+            else
+                _rooms.Handle(check, Sender, Name);
+        });
+        Command<SpendInvitation>(_ => SpendInvitation());
+        Command<AccountRoomList.RoomsRead>(read => _rooms.OnRead(read, Name));
+        Command<AccountRoomList.RoomsUnreadable>(unreadable => _rooms.OnUnreadable(unreadable, Timers));
+        Command<AccountRoomList.ReadRoomsAgain>(_ => _rooms.Read());
+        Command<ListSteps.StepDone>(done => _rooms.OnStepDone(done));
         Command<Terminated>(terminated =>
         {
             _connections.Remove(terminated.ActorRef);
@@ -109,6 +135,11 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
     }
 
     public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    // The account's name as registered, for what the user is told of it.
+    private string Name => _account?.Username ?? _key;
 
     public override Recovery Recovery { get; }
 
@@ -142,6 +173,20 @@ public sealed partial class AccountActor : ReceivePersistentActor, IWithTimers
         DeferAsync(before, DeleteMessages);
         Context.GetLogger().Info("Compacting the journal of {0}: {1} events of an earlier version", _key, _retiredEvents);
         _retiredEvents = 0;
+    }
+
+    // The inviter's own budget: a bucket of PerHour invitations that refills over the hour.
+    private void SpendInvitation()
+    {
+        var budget = _invitationBudget ??= new TokenBucket(_invitations.PerHour / 3600.0, _invitations.PerHour, _clock);
+        if (budget.TryTake())
+        {
+            Sender.Tell(InvitationAnswer.Allowed);
+            return;
+        }
+        var wait = Math.Max(1, (int)Math.Ceiling(budget.UntilNext().TotalMinutes));
+        Sender.Tell(new InvitationAnswer(Protocol.ErrorCodes.RateLimited,
+            $"at most {_invitations.PerHour} invitations an hour; the next one in {wait} minute{(wait == 1 ? "" : "s")}"));
     }
 
     private void Open(OpenConnection open)
