@@ -32,9 +32,7 @@ public sealed partial class RoomActor
     {
         Command<ReadMarkersActor.Recovered>(recovered =>
         {
-            _reads.Recovered(recovered.Markers);
-            _receipts.Recovered(recovered.Received);
-            _markersPending = false;
+            _markers.Recovered(recovered);
             ServeWhenRecovered();
         });
         Command<RoomRecovery.Recovered>(recovered =>
@@ -57,7 +55,7 @@ public sealed partial class RoomActor
 
     private void ServeWhenRecovered()
     {
-        if (_markersPending || _tablePending)
+        if (_markers.Recovering || _tablePending)
             return;
         Stash.UnstashAll();
         Become(Serving);
@@ -84,7 +82,7 @@ public sealed partial class RoomActor
     // Without its read markers the room cannot answer joins truthfully: stop, and let the next message recover both.
     private bool StopIfMarkerStoreDied(Terminated terminated)
     {
-        if (!terminated.ActorRef.Equals(_readMarkerStore))
+        if (!_markers.IsStore(terminated.ActorRef))
             return false;
         Context.Stop(Self);
         return true;

@@ -22,8 +22,8 @@ namespace ActorChat.Rooms;
 /// deletes and reactions), <see cref="PendingWrites"/> (events on their way to the journal), <see cref="RoomTail"/>
 /// (the newest messages and events, and the ids that make every frame at-most-once), <see cref="RoomTable"/> (the
 /// message table, kept in step), <see cref="RoomRecovery"/>, <see cref="RoomHistory"/> (join answers and pages),
-/// <see cref="RoomReads"/> and <see cref="RoomReceipts"/> with their <see cref="ReadMarkersActor"/> (read and received
-/// markers), and <see cref="TypingThrottle"/>.
+/// <see cref="RoomMarkers"/> (read and received markers, stored by a <see cref="ReadMarkersActor"/>), and
+/// <see cref="TypingThrottle"/>.
 /// </remarks>
 public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
 {
@@ -34,21 +34,18 @@ public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
     private readonly RoomMembers _members = new();
     private readonly RoomDelivery _delivery;
     private readonly RoomHistory _history;
-    private readonly RoomReads _reads = new();
-    private readonly RoomReceipts _receipts = new();
     private readonly TypingThrottle _typing;
     private readonly RoomAccess _access;
     private readonly PendingWrites _pending = new();
     private readonly MessageChanges _changes;
     private readonly RoomTable _table;
-    private readonly IActorRef _readMarkerStore;
+    private readonly RoomMarkers _markers;
     private readonly IActorRef _accounts;
     private readonly TimeProvider _clock;
     private IMaterializer? _materializer;
     private bool _stopRequested;
     private long _assignedSeq;
     private long _snapshotRev;
-    private bool _markersPending = true;
     private bool _tablePending;
     private bool _countedActive;
 
@@ -69,8 +66,9 @@ public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
         _changes = new MessageChanges(room, _tail);
         _access = new RoomAccess(room);
         _typing = new TypingThrottle(settings.TypingInterval);
-        _readMarkerStore = Context.ActorOf(FactoryProps.Of(() => new ReadMarkersActor(room, settings.SnapshotEvery, _table.Table)), "reads");
-        Context.Watch(_readMarkerStore);
+        var markerStore = Context.ActorOf(FactoryProps.Of(() => new ReadMarkersActor(room, settings.SnapshotEvery, _table.Table)), "reads");
+        Context.Watch(markerStore);
+        _markers = new RoomMarkers(room, _tail, _members, _delivery, markerStore);
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -115,9 +113,13 @@ public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
             Context.Stop(Self);
         });
         Command<Typing>(OnTyping);
-        Command<MarkRead>(OnMarkRead);
-        Command<MarkReceived>(OnMarkReceived);
-        Command<ReceiptsDue>(_ => SendReceipts());
+        Command<MarkRead>(read => _markers.Read(read, Sender));
+        Command<MarkReceived>(received =>
+        {
+            if (_markers.Received(received, Sender) && !Timers.IsTimerActive(nameof(ReceiptsDue)))
+                Timers.StartSingleTimer(nameof(ReceiptsDue), ReceiptsDue.Instance, RoomMarkers.ReceiptInterval);
+        });
+        Command<ReceiptsDue>(_ => _markers.SendDueReceipts());
         Command<GetHistory>(OnGetHistory);
         Command<HistoryRead>(read => _delivery.SendTo(read.Connection, new Deliver(read.Frame)));
         Command<TablePageRead>(read => _delivery.SendTo(read.Connection, new Deliver(_history.HistoryFrame(read.Page))));
@@ -168,9 +170,9 @@ public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
 
         // The hub of the connection's node starts handing it this incarnation's fan-out from here on.
         var access = _access.IsPrivate ? new RoomAccessView(_access.IsDirect, _access.Owner, _access.Roster) : null;
-        var answer = _history.JoinAnswer(join, _members, _reads, alreadyAcked, access);
+        var answer = _history.JoinAnswer(join, _members, _markers.Reads, alreadyAcked, access);
         _delivery.Admit(connection, answer);
-        SendLatestReceipt(join.User, connection);
+        _markers.SendLatestReceipt(join.User, connection);
     }
 
     private void RemoveMember(IActorRef connection, bool answer, bool removed = false)
@@ -216,6 +218,13 @@ public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
         _table.WhenCaughtUp(() => _history.PageFromTableAsync(request).PipeTo(Self,
             success: page => new TablePageRead(connection, page),
             failure: _ => new HistoryRead(connection, ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "history is unavailable right now", _room)))));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private sealed record ReceiptsDue : INoSerializationVerificationNeeded, INotInfluenceReceiveTimeout
+    {
+        public static readonly ReceiptsDue Instance = new();
     }
 
     /// <summary>A history page read from the journal, on its way back to the member that asked.</summary>
