@@ -11,13 +11,7 @@ namespace ActorChat.Connections;
 // every change made to it on any device. And the directory of public rooms.
 public sealed partial class ConnectionActor
 {
-    // The rooms this connection knows the account lists, with the inviter of each invitation not taken up, once its
-    // client asked for the list: a join of a room listed as the user's own tells the account nothing, and a change the
-    // connection knows of already is not told twice. Null until then, so that a connection that never asks costs nothing.
-    private Dictionary<string, string?>? _listed;
-
-    // Whether the client asked for the room list: only then does it hear of its changes (a version 1 client never does).
-    private bool _followsRooms;
+    private readonly FollowedRooms _followed = new();
 
     private static MessageTable Table => MessageTable.Get(Context.System);
 
@@ -41,24 +35,15 @@ public sealed partial class ConnectionActor
 
     private void OnRoomsRead(RoomsRead read)
     {
-        _listed = read.Rooms.ToDictionary(room => room.Room, room => room.InvitedBy, StringComparer.Ordinal);
-        _followsRooms = true;
+        _followed.Follow(read.Rooms);
         Send(read.Frame);
     }
 
-    // A room the client joined goes into the user's list as the user's own (taking up an invitation to it), unless this
-    // connection knows it is there so already. Only a connection that follows the list keeps a map of its own; the
-    // account drops a listing it has already.
+    // A room the client joined goes into the user's list as the user's own, unless this connection knows it is there.
     private void ListJoined(JoinedRoom joined)
     {
-        if (_listed is { } listed)
-        {
-            if (listed.TryGetValue(joined.Room, out var inviter) && inviter is null)
-                return;
-            listed[joined.Room] = null;
-        }
-        var kind = Limits.DirectRoomUsers(joined.Room) is not null ? RoomKind.Direct : joined.Private ? RoomKind.Private : RoomKind.Public;
-        _accounts.Tell(new ListRoom(_user, joined.Room, kind));
+        if (_followed.Joined(_user, joined) is { } listing)
+            _accounts.Tell(listing);
     }
 
     // Answered by the account, with a room frame, once the room is off the list.
@@ -73,22 +58,9 @@ public sealed partial class ConnectionActor
     // too; a member removed from a private room is put out by the room itself.
     private void OnRoomListChange(RoomListChange change)
     {
-        bool changed;
-        if (change.Change != RoomListChange.Added)
-            changed = _listed?.Remove(change.Room) != false;
-        else if (_listed is null)
-            changed = true;
-        else
-        {
-            // An invitation taken up on another device is news here; the same listing again is not.
-            changed = !_listed.TryGetValue(change.Room, out var inviter) || inviter != change.InvitedBy;
-            _listed[change.Room] = change.InvitedBy;
-        }
-        if (!change.Answer && !_followsRooms)
-            return;
-        if (change.Answer || changed)
-            Send(ServerFrames.RoomChange(change.Room, change.Kind, change.Change, change.InvitedBy));
-        if (change.Change == RoomListChange.Forgotten)
+        if (_followed.Changed(change) is { } frame)
+            Send(frame);
+        if (change.Change == RoomListChange.Forgotten && (change.Answer || _followed.Following))
             LeaveIfJoined(change.Room);
     }
 
