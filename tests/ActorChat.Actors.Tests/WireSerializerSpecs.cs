@@ -5,6 +5,9 @@ using ActorChat.Connections;
 using ActorChat.Delivery;
 using ActorChat.Rooms;
 using ActorChat.Serialization;
+using W = ActorChat.Serialization.Contracts;
+using Akka.Actor;
+using Google.Protobuf;
 
 namespace ActorChat.Tests;
 
@@ -77,9 +80,7 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
             w.Write("club");
             w.Write((byte)RoomKind.Private);
         }
-        var serializer = Sys.Serialization.FindSerializerFor(new ListRoom("bob", "club", RoomKind.Private));
-
-        var read = Sys.Serialization.Deserialize(buffer.ToArray(), serializer.Identifier, "list-room");
+        var read = Sys.Serialization.Deserialize(buffer.ToArray(), BinaryWireSerializer.SerializerId, "list-room");
 
         Assert.Equal(new ListRoom("bob", "club", RoomKind.Private), read);
     }
@@ -94,9 +95,7 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
             w.Write("club");
             w.Write((byte)RoomKind.Private);
         }
-        var serializer = Sys.Serialization.FindSerializerFor(new RoomList([]));
-
-        var read = (RoomList)Sys.Serialization.Deserialize(buffer.ToArray(), serializer.Identifier, "room-list");
+        var read = (RoomList)Sys.Serialization.Deserialize(buffer.ToArray(), BinaryWireSerializer.SerializerId, "room-list");
 
         Assert.Equal([new ListedRoom("club", RoomKind.Private)], read.Rooms);
     }
@@ -104,15 +103,70 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
     private object RoundTrip(object message)
     {
         var serializer = Sys.Serialization.FindSerializerFor(message);
-        Assert.IsType<WireSerializer>(serializer);
+        Assert.IsType<ProtobufWireSerializer>(serializer);
         var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
         return Sys.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, manifest);
     }
 
+    // What a node writes while ActorChat:Cluster:WireFormat is Binary, read as any node reads it: by the serializer id.
+    private object RoundTripBinary(object message)
+    {
+        var binary = new BinaryWireSerializer((ExtendedActorSystem)Sys);
+        return Sys.Serialization.Deserialize(binary.ToBinary(message), BinaryWireSerializer.SerializerId, binary.Manifest(message));
+    }
+
     [Theory]
     [MemberData(nameof(WireMessages))]
-    public void Messages_that_cross_nodes_use_our_wire_serializer_and_survive_a_round_trip(object message) =>
+    public void Messages_that_cross_nodes_use_the_protobuf_contracts_and_survive_a_round_trip(object message) =>
         Assert.Equal(message, RoundTrip(message));
+
+    [Theory]
+    [MemberData(nameof(WireMessages))]
+    public void Messages_in_the_binary_encoding_of_earlier_versions_are_still_read_and_written_alike(object message) =>
+        Assert.Equal(message, RoundTripBinary(message));
+
+    [Fact]
+    public void Every_message_that_may_cross_nodes_has_a_contract_and_keeps_its_manifest_in_both_encodings()
+    {
+        var protobuf = new ProtobufWireSerializer((ExtendedActorSystem)Sys);
+        var wireTypes = typeof(IWireMessage).Assembly.GetTypes()
+            .Where(type => typeof(IWireMessage).IsAssignableFrom(type) && type is { IsInterface: false, IsAbstract: false })
+            .ToHashSet();
+
+        Assert.Equal(wireTypes.OrderBy(type => type.Name), protobuf.Types.OrderBy(type => type.Name));
+        var binary = new BinaryWireSerializer((ExtendedActorSystem)Sys);
+        foreach (object message in WireMessages())
+            Assert.Equal(binary.Manifest(message), protobuf.Manifest(message));
+    }
+
+    [Fact]
+    public void A_field_added_by_a_later_version_is_skipped_and_one_it_leaves_out_reads_as_absent()
+    {
+        // A join as a later version might send it: today's fields, then field 15 (a varint) that this version lacks.
+        var later = new W.Join { Room = "lobby", User = "alice", Hub = Akka.Serialization.Serialization.SerializedActorPath(HubFor("lobby")), Since = 4 };
+        var bytes = later.ToByteArray().Concat(new byte[] { 15 << 3, 1 }).ToArray();
+
+        var join = (Join)Sys.Serialization.Deserialize(bytes, ProtobufWireSerializer.SerializerId, "join");
+
+        Assert.Equal(new Join("lobby", "alice", 4, HubFor("lobby")), join);
+        Assert.Null(join.Rev); // not sent: absent, not zero
+        Assert.Null(join.Create);
+    }
+
+    [Fact]
+    public void A_large_hub_message_from_a_node_writing_the_earlier_encoding_is_put_together_in_that_encoding()
+    {
+        var connection = CreateTestProbe().Ref;
+        var binary = new BinaryWireSerializer((ExtendedActorSystem)Sys);
+        var fanout = new HubFanout([connection], new DeliverSequenced("lobby", 9, Frame));
+        // The parts arrive through the binary reader, which names its own encoding in each part.
+        var part = (HubPart)RoundTripBinary(new HubPart("hub-fanout", 0, 1, binary.ToBinary(fanout), BinaryWireSerializer.SerializerId));
+
+        var whole = (HubFanout)DeliveryHubs.Get(Sys).Reassemble(part.Bytes, part);
+
+        Assert.Equal([connection], whole.Except);
+        Assert.Equal(Frame, ((DeliverSequenced)whole.Delivery).Frame);
+    }
 
     [Fact]
     public void An_account_hears_which_connection_opens_and_every_node_hears_which_sessions_are_signed_out()
@@ -182,6 +236,7 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         var joined = (JoinedRoom)RoundTrip(new JoinedRoom("lobby", 3, Frame));
         Assert.Equal(("lobby", 3L), (joined.Room, joined.Seq));
         Assert.Equal(Frame, joined.Frame);
+        Assert.Equal([Frame, Frame], ((DeliverBatch)RoundTrip(new DeliverBatch([Frame, Frame]))).Frames);
         var left = (LeftRoom)RoundTrip(new LeftRoom("lobby", Frame));
         Assert.Equal("lobby", left.Room);
         Assert.Equal(Frame, left.Frame);

@@ -64,15 +64,16 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>Starts a node that joins the cluster through <paramref name="seeds"/> (its own address when it is the first).</summary>
     /// <param name="settings">More settings for the node, as <c>Key=Value</c> (e.g. a failover profile).</param>
     /// <param name="waitUntilReady">False for a node that is expected never to join (it is refused by the others).</param>
+    /// <param name="hostBinary">The host to run; by default the one built beside these tests (another version's, say).</param>
     public static async Task<ClusterNode> StartAsync(string database, string signingKey, IReadOnlyList<string>? seeds = null,
-        IReadOnlyList<string>? settings = null, bool waitUntilReady = true)
+        IReadOnlyList<string>? settings = null, bool waitUntilReady = true, string? hostBinary = null)
     {
         var httpPort = FreePort();
         var akkaPort = FreePort();
         var scheme = settings?.Any(setting => setting.StartsWith("ActorChat:Cluster:TlsCertificatePath=", StringComparison.Ordinal)) == true
             ? "akka.ssl.tcp" : "akka.tcp";
         var seedList = seeds is { Count: > 0 } ? seeds : [$"{scheme}://actorchat@127.0.0.1:{akkaPort}"];
-        var host = HostBinary();
+        var host = hostBinary ?? HostBinary();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.Combine(Path.GetTempPath(), "actorchat-node-" + Guid.NewGuid().ToString("N")[..8]),
@@ -162,12 +163,14 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>The host built beside these tests, in the same configuration.</summary>
     private static string HostBinary()
     {
-        var here = AppContext.BaseDirectory;
-        var configuration = new DirectoryInfo(here).Parent!.Name;
-        var repo = Path.GetFullPath(Path.Combine(here, "..", "..", "..", "..", ".."));
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var repo = RepositoryRoot;
         var host = Path.Combine(repo, "src", "ActorChat.Host", "bin", configuration, "net10.0", "ActorChat.Host.dll");
         return File.Exists(host) ? host : throw new FileNotFoundException("build the solution first", host);
     }
+
+    /// <summary>The clone these tests were built in.</summary>
+    internal static string RepositoryRoot => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
 
     internal static int FreePort()
     {

@@ -1,4 +1,8 @@
+using ActorChat.Rooms;
+using ActorChat.Serialization;
 using ActorChat.Testing;
+using Akka.Actor;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorChat.Host.Tests;
 
@@ -24,5 +28,28 @@ public sealed class SettingsValidationTests
         var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => ChatServer.StartAsync(null, setting));
 
         Assert.Contains(named, refused.Message, StringComparison.Ordinal);
+    }
+}
+
+public sealed class WireFormatTests
+{
+    [Theory]
+    [InlineData(null, typeof(ProtobufWireSerializer))]
+    [InlineData("Binary", typeof(BinaryWireSerializer))]
+    public async Task A_node_writes_the_wire_format_it_is_set_to_and_reads_both(string? format, Type written)
+    {
+        await using var server = await ChatServer.StartAsync(null, format is null ? [] : [$"ActorChat:Cluster:WireFormat={format}"]);
+        var serialization = server.Services.GetRequiredService<ActorSystem>().Serialization;
+
+        Assert.IsType(written, serialization.FindSerializerForType(typeof(Post)));
+        // Whatever it writes, what either encoding carries is read by the id it arrives with.
+        var post = new Post("lobby", "alice", "c-1", "hi");
+        foreach (var id in new[] { ProtobufWireSerializer.SerializerId, BinaryWireSerializer.SerializerId })
+        {
+            var bytes = id == ProtobufWireSerializer.SerializerId
+                ? new ProtobufWireSerializer((ExtendedActorSystem)serialization.System).ToBinary(post)
+                : new BinaryWireSerializer((ExtendedActorSystem)serialization.System).ToBinary(post);
+            Assert.Equal(post, serialization.Deserialize(bytes, id, "post"));
+        }
     }
 }

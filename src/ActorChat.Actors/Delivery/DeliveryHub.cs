@@ -69,7 +69,7 @@ public sealed class DeliveryHub : ReceiveActor
         if (part.Index < part.Count - 1)
             return;
         _partsFrom.Remove(room);
-        var message = DeliveryHubs.Get(Context.System).Reassemble(whole.ToArray(), part.Manifest);
+        var message = DeliveryHubs.Get(Context.System).Reassemble(whole.ToArray(), part);
         switch (message)
         {
             case HubAdmit admit: Admit(admit, room); break;

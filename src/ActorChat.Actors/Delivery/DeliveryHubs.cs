@@ -11,7 +11,8 @@ namespace ActorChat.Delivery;
 public sealed class DeliveryHubs : IExtension
 {
     private readonly IActorRef[] _hubs;
-    private readonly WireSerializer _wire;
+    private readonly Akka.Serialization.Serialization _serialization;
+    private Akka.Serialization.SerializerWithStringManifest? _wire;
 
     public DeliveryHubs(ExtendedActorSystem system)
     {
@@ -19,7 +20,7 @@ public sealed class DeliveryHubs : IExtension
         var count = configured > 0 ? configured : Environment.ProcessorCount;
         // Half the remote frame limit leaves room for the envelope: addresses, manifests, the part's own fields.
         PartBytes = (int)Math.Min(int.MaxValue, system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000) / 2;
-        _wire = new WireSerializer(system);
+        _serialization = system.Serialization;
         _hubs = new IActorRef[count];
         for (var i = 0; i < count; i++)
             _hubs[i] = system.SystemActorOf(Props.Create<DeliveryHub>(), $"delivery-hub-{i}");
@@ -39,11 +40,13 @@ public sealed class DeliveryHubs : IExtension
             hub.Tell(message, room);
             return;
         }
-        var bytes = _wire.ToBinary(message);
-        var manifest = _wire.Manifest(message);
+        // The encoding this node writes for other nodes: Protobuf, or the earlier binary one during an upgrade.
+        var wire = _wire ??= (Akka.Serialization.SerializerWithStringManifest)_serialization.FindSerializerForType(typeof(HubFanout));
+        var bytes = wire.ToBinary(message);
+        var manifest = wire.Manifest(message);
         var count = (bytes.Length + PartBytes - 1) / PartBytes;
         for (var i = 0; i < count; i++)
-            hub.Tell(new HubPart(manifest, i, count, bytes.AsSpan(i * PartBytes, Math.Min(PartBytes, bytes.Length - (i * PartBytes))).ToArray()), room);
+            hub.Tell(new HubPart(manifest, i, count, bytes.AsSpan(i * PartBytes, Math.Min(PartBytes, bytes.Length - (i * PartBytes))).ToArray(), wire.Identifier), room);
     }
 
     private static int FrameLength(object delivery) => delivery switch
@@ -58,7 +61,7 @@ public sealed class DeliveryHubs : IExtension
     };
 
     /// <summary>A hub message put together again from its parts.</summary>
-    internal object Reassemble(byte[] bytes, string manifest) => _wire.FromBinary(bytes, manifest);
+    internal object Reassemble(byte[] bytes, HubPart last) => _serialization.Deserialize(bytes, last.Serializer, last.Manifest);
 
     public static DeliveryHubs Get(ActorSystem system) => system.WithExtension<DeliveryHubs, DeliveryHubsProvider>();
 

@@ -21,5 +21,7 @@ public sealed record HubFanout(IReadOnlyList<IActorRef> Except, object Delivery)
 /// <summary>
 /// One part of a hub message that would pass the remote frame limit whole: the room sends all the parts of one
 /// message one after another, and the hub puts them together and handles the message in its place in the stream.
+/// The parts are in the encoding of <paramref name="Serializer"/>, the one that carries the parts themselves (during
+/// a rolling upgrade a node may receive parts in either encoding).
 /// </summary>
-public sealed record HubPart(string Manifest, int Index, int Count, byte[] Bytes) : IWireMessage;
+public sealed record HubPart(string Manifest, int Index, int Count, byte[] Bytes, int Serializer) : IWireMessage;

@@ -2,6 +2,7 @@ using ActorChat.Accounts;
 using ActorChat.Connections;
 using ActorChat.Delivery;
 using ActorChat.Rooms;
+using ActorChat.Serialization;
 using ActorChat.Storage;
 using Akka.Actor;
 using Akka.Cluster;
@@ -26,6 +27,10 @@ public sealed record ChatOptions(string Hocon, ClusterSettings Cluster, StorageS
 /// <summary>Wires the chat's actors into an Akka.Hosting actor system: cluster, storage and the sharded entities.</summary>
 public static class ChatHosting
 {
+    // The serializer named in HOCON.conf that writes every wire message, when it is not the default one.
+    private static string WireBinding(string serializer) =>
+        $$"""akka.actor.serialization-bindings { "{{typeof(IWireMessage).FullName}}, {{typeof(IWireMessage).Assembly.GetName().Name}}" = {{serializer}} }""";
+
     private static RemoteOptions Remoting(ClusterSettings cluster)
     {
         var tls = NodeTls.Options(cluster);
@@ -70,6 +75,7 @@ public static class ChatHosting
                 akka.cluster.split-brain-resolver.stable-after = {(long)cluster.DownUnreachableAfter.TotalMilliseconds}ms
                 akka.cluster.down-removal-margin = {(long)cluster.RemovalMargin.TotalMilliseconds}ms
                 """, HoconAddMode.Prepend)
+            .AddHocon(cluster.WireFormat == WireFormat.Binary ? WireBinding("actorchat-wire-binary") : "", HoconAddMode.Prepend)
             .WithRemoting(Remoting(cluster))
             .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodes })
             .WithSqlPersistence(dataOptions)

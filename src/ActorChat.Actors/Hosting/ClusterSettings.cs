@@ -50,6 +50,12 @@ public sealed class ClusterSettings
     /// <summary>The CA (PEM or DER) that signs every node's certificate: the only one a peer's certificate may chain to.</summary>
     public string TlsCaPath { get; set; } = "";
 
+    /// <summary>
+    /// The encoding this node writes for other nodes; every node reads both. <see cref="WireFormat.Binary"/> is for the
+    /// first step of a rolling upgrade from a version that sends only the earlier binary encoding (docs/operations.md).
+    /// </summary>
+    public WireFormat WireFormat { get; set; } = WireFormat.Protobuf;
+
     public void Validate()
     {
         if (TlsCertificatePath.Length > 0 && TlsCaPath.Length == 0)
@@ -64,4 +70,14 @@ public sealed class ClusterSettings
                 throw new InvalidOperationException($"{Section}:{nameof(SeedNodes)}: '{seed}' must start with {scheme}, the scheme of this node's transport ({(TlsCertificatePath.Length > 0 ? "TLS" : "plain TCP")}).");
         }
     }
+}
+
+/// <summary>How a node encodes the messages it sends to other nodes.</summary>
+public enum WireFormat
+{
+    /// <summary>The Protobuf contracts of <c>wire.proto</c>.</summary>
+    Protobuf,
+
+    /// <summary>The positional binary encoding of earlier versions, which is all such a node can read.</summary>
+    Binary,
 }

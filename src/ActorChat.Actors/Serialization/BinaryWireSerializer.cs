@@ -10,10 +10,12 @@ using SerializationException = System.Runtime.Serialization.SerializationExcepti
 namespace ActorChat.Serialization;
 
 /// <summary>
-/// Compact binary encoding of every message that crosses nodes. Frames travel as the very bytes the room
-/// serialized once, so a fan-out costs no re-encoding on the receiving node.
+/// The positional binary encoding that nodes of the versions before <see cref="ProtobufWireSerializer"/> send.
+/// Every node keeps it to read what such a node sends during a rolling upgrade, and writes it only while
+/// <c>ActorChat:Cluster:WireFormat</c> is <c>Binary</c>, the first step of that upgrade (docs/operations.md).
+/// Nothing is added to it: new fields go into <c>wire.proto</c>.
 /// </summary>
-public sealed partial class WireSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+public sealed partial class BinaryWireSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     private readonly ExtendedActorSystem _system = system;
 
@@ -23,7 +25,7 @@ public sealed partial class WireSerializer(ExtendedActorSystem system) : Seriali
 
     private Dictionary<string, Func<BinaryReader, object>> Readers => _readers ??= new()
     {
-        ["hub-part"] = r => new HubPart(r.ReadString(), r.ReadInt32(), r.ReadInt32(), ReadBytes(r)),
+        ["hub-part"] = r => new HubPart(r.ReadString(), r.ReadInt32(), r.ReadInt32(), ReadBytes(r), SerializerId),
         ["hub-fanout"] = r => new HubFanout(ReadRefs(r), ReadDelivery(r)),
         ["hub-direct"] = r => new HubDirect(ReadRef(r), ReadDelivery(r)),
         ["hub-admit"] = r => new HubAdmit(ReadRef(r), ReadDelivery(r)),

@@ -5,7 +5,7 @@ using Akka.Actor;
 namespace ActorChat.Serialization;
 
 // The pieces every message is written with: optional values, byte strings, actor references, lists.
-public sealed partial class WireSerializer
+public sealed partial class BinaryWireSerializer
 {
     private static void WriteOptional(BinaryWriter w, long? value)
     {

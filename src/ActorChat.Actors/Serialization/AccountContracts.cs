@@ -1,0 +1,93 @@
+using ActorChat.Accounts;
+using ActorChat.Rooms;
+using Google.Protobuf.WellKnownTypes;
+using W = ActorChat.Serialization.Contracts;
+
+namespace ActorChat.Serialization;
+
+/// <summary>The contracts of what is asked of an account and what it answers.</summary>
+internal static class AccountContracts
+{
+    public static void AddTo(WireContracts wire)
+    {
+        wire.Add<Register, W.Register>("register", m => new() { Username = m.Username, PasswordHash = m.PasswordHash }, p => new(p.Username, p.PasswordHash));
+        wire.Add<GetCredentials, W.GetCredentials>("get-credentials", m => new() { Username = m.Username }, p => new(p.Username));
+        wire.Add<Registered, W.Registered>("registered", m => new() { Username = m.Username }, p => new(p.Username));
+        wire.Add<UsernameTaken, W.UsernameTaken>("username-taken", _ => new(), _ => new());
+        wire.Add<AccountCredentials, W.AccountCredentials>("credentials", m =>
+            {
+                var credentials = new W.AccountCredentials { Generation = m.Generation };
+                if (m.Username is not null)
+                    credentials.Username = m.Username;
+                if (m.PasswordHash is not null)
+                    credentials.PasswordHash = m.PasswordHash;
+                return credentials;
+            },
+            p => new(p.HasUsername ? p.Username : null, p.HasPasswordHash ? p.PasswordHash : null, p.Generation));
+        wire.Add<GetSecurity, W.GetSecurity>("get-security", m => new() { Username = m.Username }, p => new(p.Username));
+        wire.Add<OpenConnection, W.OpenConnection>("open-connection",
+            m => new() { Username = m.Username, Session = m.Session, Generation = m.Generation, Connection = WireContracts.PathOf(m.Connection) },
+            p => new(p.Username, p.Session, p.Generation, wire.RefOf(p.Connection)));
+        wire.Add<RevokeSession, W.RevokeSession>("revoke-session",
+            m => new() { Username = m.Username, Session = m.Session, Until = Timestamp.FromDateTimeOffset(m.Until) },
+            p => new(p.Username, p.Session, p.Until.ToDateTimeOffset()));
+        wire.Add<RevokeAllSessions, W.RevokeAllSessions>("revoke-all-sessions", m => new() { Username = m.Username }, p => new(p.Username));
+        wire.Add<AccountSecurity, W.AccountSecurity>("account-security", Security, Security);
+        wire.Add<ConnectionOpened, W.ConnectionOpened>("connection-opened", m => new() { Security = Security(m.Security) }, p => new(Security(p.Security)));
+        wire.Add<ConnectionRefused, W.ConnectionRefused>("connection-refused", m => new() { Key = m.Key, Reason = m.Reason }, p => new(p.Key, p.Reason));
+        wire.Add<SessionEnded, W.SessionEnded>("session-ended", m => new() { Key = m.Key }, p => new(p.Key));
+
+        wire.Add<ListRoom, W.ListRoom>("list-room", m =>
+            {
+                var list = new W.ListRoom { Username = m.Username, Room = m.Room, Kind = (W.RoomKind)m.Kind };
+                if (m.InvitedBy is not null)
+                    list.InvitedBy = m.InvitedBy;
+                return list;
+            },
+            p => new(p.Username, p.Room, (RoomKind)p.Kind, p.HasInvitedBy ? p.InvitedBy : null));
+        wire.Add<SpendInvitation, W.SpendInvitation>("spend-invitation", m => new() { Username = m.Username }, p => new(p.Username));
+        wire.Add<CheckInvitation, W.CheckInvitation>("check-invitation",
+            m => new() { Username = m.Username, Inviter = m.Inviter, Room = m.Room },
+            p => new(p.Username, p.Inviter, p.Room));
+        wire.Add<InvitationAnswer, W.InvitationAnswer>("invitation-answer", m =>
+            {
+                var answer = new W.InvitationAnswer { Message = m.Message };
+                if (m.Code is not null)
+                    answer.Code = m.Code;
+                return answer;
+            },
+            p => new(p.HasCode ? p.Code : null, p.Message));
+        wire.Add<UnlistRoom, W.UnlistRoom>("unlist-room", m =>
+            {
+                var unlist = new W.UnlistRoom { Username = m.Username, Room = m.Room, Reason = m.Reason };
+                if (m.ReplyTo is not null)
+                    unlist.ReplyTo = WireContracts.PathOf(m.ReplyTo);
+                return unlist;
+            },
+            p => new(p.Username, p.Room, p.Reason, p.HasReplyTo ? wire.RefOf(p.ReplyTo) : null));
+        wire.Add<GetRooms, W.GetRooms>("get-rooms", m => new() { Username = m.Username }, p => new(p.Username));
+        wire.Add<RoomList, W.RoomList>("room-list",
+            m => new() { Rooms = { m.Rooms.Select(Listed) } },
+            p => new([.. p.Rooms.Select(room => new ListedRoom(room.Room, (RoomKind)room.Kind, room.HasInvitedBy ? room.InvitedBy : null))]));
+        wire.Add<RoomListChange, W.RoomListChange>("room-list-change", m =>
+            {
+                var change = new W.RoomListChange { Room = m.Room, Kind = (W.RoomKind)m.Kind, Change = m.Change, Answer = m.Answer };
+                if (m.InvitedBy is not null)
+                    change.InvitedBy = m.InvitedBy;
+                return change;
+            },
+            p => new(p.Room, (RoomKind)p.Kind, p.Change, p.Answer, p.HasInvitedBy ? p.InvitedBy : null));
+    }
+
+    private static W.AccountSecurity Security(AccountSecurity m) => new() { Key = m.Key, Generation = m.Generation, Revoked = { m.Revoked } };
+
+    private static AccountSecurity Security(W.AccountSecurity p) => new(p.Key, p.Generation, [.. p.Revoked]);
+
+    private static W.ListedRoom Listed(ListedRoom room)
+    {
+        var listed = new W.ListedRoom { Room = room.Room, Kind = (W.RoomKind)room.Kind };
+        if (room.InvitedBy is not null)
+            listed.InvitedBy = room.InvitedBy;
+        return listed;
+    }
+}
