@@ -1,4 +1,3 @@
-using System.Net.WebSockets;
 using ActorChat.Accounts;
 using ActorChat.Delivery;
 using ActorChat.Diagnostics;
@@ -14,10 +13,14 @@ namespace ActorChat.Connections;
 /// room commands, and writes every frame bound for the client into its bounded outbound queue.
 /// </summary>
 /// <remarks>
-/// An <see cref="UntypedActor"/> with one switch: there is one of these per socket, and a
-/// <see cref="ReceiveActor"/> builds its handler tables per instance, about half a kilobyte each.
+/// The actor keeps the message switch and the client's queue; each concern is a type that owns its state:
+/// <see cref="ConnectionRooms"/> (joins, sends, acks and their retries), <see cref="AccountLink"/> (the account's
+/// confirmation of the session), <see cref="PhotoClaims"/>, <see cref="FollowedRooms"/> (the room list and the
+/// directory), <see cref="TokenLifetime"/>, and <see cref="PendingFrames"/> (frames waiting their turn). An
+/// <see cref="UntypedActor"/> with one switch: there is one of these per socket, and a <see cref="ReceiveActor"/>
+/// builds its handler tables per instance, about half a kilobyte each.
 /// </remarks>
-public sealed partial class ConnectionActor : UntypedActor, IWithTimers
+public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
 {
     /// <summary>The socket is gone; the connection stops and so leaves every room.</summary>
     public sealed record SocketClosed : INoSerializationVerificationNeeded
@@ -25,45 +28,34 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         public static readonly SocketClosed Instance = new();
     }
 
-    private sealed record TokenExpired : INoSerializationVerificationNeeded
-    {
-        public static readonly TokenExpired Instance = new();
-    }
-
-    private sealed record RetryTick : INoSerializationVerificationNeeded
-    {
-        public static readonly RetryTick Instance = new();
-    }
-
     private readonly string _user;
     private readonly Outbox _outbound;
-    private readonly IActorRef _rooms;
-    private readonly TokenService _tokens;
-    private readonly ConnectionSettings _settings;
-    private readonly TimeProvider _clock;
-    private readonly TokenBucket _rateLimiter;
-    private readonly DeliveryHubs _hubs = DeliveryHubs.Get(Context.System);
-    private readonly RoomSessions _joined;
-    private readonly AccountLink _account;
+    private readonly IActorRef _region;
     private readonly IActorRef _accounts;
+    private readonly ConnectionSettings _settings;
+    private readonly TokenBucket _rateLimiter;
     private readonly PendingFrames _pending;
-    private DateTimeOffset _expiresAt;
+    private readonly ConnectionRooms _rooms;
+    private readonly AccountLink _account;
+    private readonly PhotoClaims _photos;
+    private readonly FollowedRooms _followed;
+    private readonly TokenLifetime _token;
 
     public ConnectionActor(AuthTicket ticket, string session, Outbox outbound, IActorRef rooms, IActorRef accounts,
         TokenService tokens, ConnectionSettings settings, TimeProvider clock, bool sessionConfirmed)
     {
         _user = ticket.User;
-        _expiresAt = ticket.ExpiresAt;
         _outbound = outbound;
-        _rooms = rooms;
-        _tokens = tokens;
-        _settings = settings;
-        _clock = clock;
-        _rateLimiter = new TokenBucket(settings.FramesPerSecond, settings.FrameBurst, clock);
-        _joined = new RoomSessions(_user, settings, clock);
-        _account = new AccountLink(ticket, sessionConfirmed, accounts, Self, _joined.Backoff);
-        _pending = new PendingFrames(settings.FrameBurst + settings.RateLimitStrikes);
+        _region = rooms;
         _accounts = accounts;
+        _settings = settings;
+        _rateLimiter = new TokenBucket(settings.FramesPerSecond, settings.FrameBurst, clock);
+        _pending = new PendingFrames(settings.FrameBurst + settings.RateLimitStrikes);
+        _rooms = new ConnectionRooms(_user, settings, clock, rooms, DeliveryHubs.Get(Context.System), this, Context);
+        _account = new AccountLink(ticket, sessionConfirmed, accounts, Self, _rooms.Backoff);
+        _photos = new PhotoClaims(_user, Context.System, _rooms, this);
+        _followed = new FollowedRooms(_user, accounts, settings.RetryInterval, Context.System, _rooms, this);
+        _token = new TokenLifetime(_user, ticket.ExpiresAt, tokens, clock, this);
 
         Send(ServerFrames.Welcome(_user, session));
     }
@@ -72,54 +64,28 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case DeliverSequenced sequenced:
-                OnSequenced(sequenced);
-                break;
-            case Acked acked:
-                OnAcked(acked);
-                break;
-            case Deliver deliver:
-                Send(deliver.Frame);
-                break;
-            case ClientFrame frame:
-                OnClientFrame(frame);
-                break;
-            case AttachmentClaimed claimed:
-                OnAttachmentClaimed(claimed);
-                break;
-            case DeliverBatch batch:
-                if (_outbound.TryEnqueue(batch.Frames))
-                    ChatMetrics.Deliveries.Add(batch.Frames.Count);
-                else
-                    Overflowed();
-                break;
-            case NotMember notMember:
-                OnNotMember(notMember);
-                break;
+            case DeliverSequenced sequenced: _rooms.Sequenced(sequenced); break;
+            case Acked acked: _rooms.Acked(acked); break;
+            case Deliver deliver: Send(deliver.Frame); break;
+            case ClientFrame frame: OnClientFrame(frame); break;
+            case DeliverBatch batch: Send(batch.Frames); break;
+            case NotMember notMember: _rooms.NotMember(notMember); break;
             case JoinedRoom joined:
-                OnJoinedRoom(joined);
+                if (_rooms.Joined(joined, Sender))
+                    _followed.Joined(joined);
                 break;
-            case LeftRoom left:
-                OnLeftRoom(left);
+            case LeftRoom left: _rooms.Left(left); break;
+            case JoinRefused refused: _rooms.Refused(refused); break;
+            case ConnectionRooms.RetryTick: _rooms.RetryUnanswered(); break;
+            case PhotoClaims.Claimed claimed:
+                _photos.Answered(claimed);
+                AnswerPending();
                 break;
-            case JoinRefused refused:
-                OnJoinRefused(refused);
-                break;
-            case PeerChecked checkedPeer:
-                OnPeerChecked(checkedPeer);
-                break;
-            case RoomListChange change:
-                OnRoomListChange(change);
-                break;
-            case RoomsRead read:
-                OnRoomsRead(read);
-                break;
-            case Terminated terminated when _account.IsAccount(terminated.ActorRef):
-                _account.AccountLost();
-                break;
-            case Terminated terminated:
-                OnRoomStopped(terminated);
-                break;
+            case PeerChecked checkedPeer: OnPeerChecked(checkedPeer); break;
+            case RoomListChange change: _followed.Changed(change); break;
+            case FollowedRooms.Read read: _followed.Follow(read); break;
+            case Terminated terminated when _account.IsAccount(terminated.ActorRef): _account.AccountLost(); break;
+            case Terminated terminated: _rooms.Stopped(terminated.ActorRef); break;
             case ConnectionOpened opened:
                 Context.Watch(Sender);
                 // This node's session guard keeps the account's word, so that the user's next connect here is decided at once.
@@ -132,28 +98,108 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
                 AnswerPending();
                 break;
             case ConnectionRefused refused:
-                CloseSocket(refused.Reason == ConnectionRefused.TooManyConnections ? CloseReasons.TooManyConnections : CloseReasons.SignedOut);
+                Close(refused.Reason == ConnectionRefused.TooManyConnections ? CloseReasons.TooManyConnections : CloseReasons.SignedOut);
                 break;
-            case SessionEnded:
-                CloseSocket(CloseReasons.SignedOut);
-                break;
-            case AccountLink.RegisterTick:
-                _account.RegisterDue();
-                break;
-            case TokenExpired:
-                OnTokenExpired();
-                break;
-            case RetryTick:
-                RetryUnanswered();
-                break;
-            case SocketClosed:
-                Context.Stop(Self);
-                break;
-            default:
-                Unhandled(message);
-                break;
+            case SessionEnded: Close(CloseReasons.SignedOut); break;
+            case AccountLink.RegisterTick: _account.RegisterDue(); break;
+            case TokenLifetime.Expired: _token.Due(); break;
+            case SocketClosed: Context.Stop(Self); break;
+            default: Unhandled(message); break;
         }
     }
+
+    // While the session awaits its account's confirmation or a photo is being claimed, frames wait their turn.
+    private bool Waiting => _account.Holding || _photos.Claiming;
+
+    // The rate limit judges each frame as it arrives; the answer comes in the order the client sent, waiting or not.
+    private void OnClientFrame(ClientFrame frame)
+    {
+        var admitted = _rateLimiter.TryTake();
+        if (!admitted && _rateLimiter.Strikes >= _settings.RateLimitStrikes)
+            Close(CloseReasons.RateLimitExceeded);
+        else if (!Waiting && _pending.Count == 0)
+            Answer(frame, admitted);
+        else if (!_pending.TryAdd(frame, admitted))
+            Close(CloseReasons.RateLimitExceeded);
+    }
+
+    // The wait is over: what came meanwhile is answered in order, until a frame starts another wait.
+    private void AnswerPending()
+    {
+        while (!Waiting && _pending.TryTake(out var frame, out var admitted))
+            Answer(frame, admitted);
+    }
+
+    // What each of the client's frames does, once past the rate limit: a room command, a question to the account or
+    // the photo store, or an answer of the connection's own.
+    private void Answer(ClientFrame frame, bool admitted)
+    {
+        if (!admitted)
+        {
+            SendError(ErrorCodes.RateLimited, "too many frames; slow down", frame.Reference);
+            return;
+        }
+        switch (frame)
+        {
+            case JoinFrame join: _rooms.Join(join); break;
+            case LeaveFrame leave when _rooms.Contains(leave.Room): _rooms.LeaveIfJoined(leave.Room); break;
+            case SendFrame send when _rooms.IsJoined(send):
+                if (!_rooms.Send(send))
+                    _photos.Claim(send, Self);
+                break;
+            case ChangeFrame change when _rooms.IsJoined(change):
+                _region.Tell(new ChangeMessage(change.Room, _user, change.Id, change.Seq, change.Kind, change.Value));
+                break;
+            case CreateFrame create: _rooms.Create(create); break;
+            // The room decides: it checks the owner first, then asks the accounts whether the invitation may go on.
+            case MembershipFrame membership when _rooms.IsJoined(membership):
+                _region.Tell(new ChangeMembership(membership.Room, _user, membership.User, membership.Invite));
+                break;
+            case DirectFrame direct: OnDirect(direct); break;
+            case RoomsFrame: _followed.Ask(Self); break;
+            case ForgetFrame forget: _followed.Forget(forget, Self); break;
+            case DirectoryFrame directory: _followed.Directory(directory, Self); break;
+            case TypingFrame typing when _rooms.IsJoined(typing): _region.Tell(new Typing(typing.Room, _user)); break;
+            case ReadFrame read when _rooms.IsJoined(read): _region.Tell(new MarkRead(read.Room, _user, read.Seq)); break;
+            case ReceivedFrame received when _rooms.IsJoined(received): _region.Tell(new MarkReceived(received.Room, _user, received.Seq)); break;
+            case HistoryFrame history when _rooms.IsJoined(history): _region.Tell(new GetHistory(history.Room, history.Before, history.Limit)); break;
+            case LeaveFrame leave: SendError(ErrorCodes.NotJoined, $"not in room '{leave.Room}'", leave.Room); break;
+            case PingFrame: Send(ServerFrames.Pong); break;
+            case RefreshFrame refresh:
+                // A token of another sign-in: the account now closes this connection when that session is signed out.
+                if (_token.Refresh(refresh) is { } ticket)
+                    _account.Renewed(ticket);
+                break;
+            case RejectedFrame rejected: Send(ServerFrames.Error(rejected.Error)); break;
+        }
+    }
+
+    // A direct room is reached from the other user's name, once the account is known to exist.
+    private void OnDirect(DirectFrame direct)
+    {
+        if (Limits.DirectRoom(_user, direct.User) is not { } room)
+        {
+            SendError(ErrorCodes.BadFrame, "a direct conversation needs another user", direct.User);
+            return;
+        }
+        var user = direct.User;
+        _accounts.Ask<AccountCredentials>(new GetCredentials(user), _settings.RetryInterval).PipeTo(Self,
+            success: credentials => new PeerChecked(user, room, credentials.Username is not null),
+            failure: _ => new PeerChecked(user, room, null));
+    }
+
+    private void OnPeerChecked(PeerChecked peer)
+    {
+        if (peer.Exists is null)
+            SendError(ErrorCodes.Unavailable, "the user could not be looked up right now; try again", peer.User);
+        else if (peer.Exists == false)
+            SendError(ErrorCodes.NotFound, $"no user '{peer.User}'", peer.User);
+        else
+            _rooms.Join(new JoinFrame(peer.Room, null));
+    }
+
+    /// <summary>Whether the other user of a direct room exists (null: the account could not be asked).</summary>
+    private sealed record PeerChecked(string User, string Room, bool? Exists) : INoSerializationVerificationNeeded;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -166,7 +212,8 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
 
     protected override void PreStart()
     {
-        ScheduleExpiry();
+        _rooms.Start(Timers);
+        _token.Start(Timers);
         _account.Start(Timers);
     }
 
@@ -183,37 +230,6 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
         base.PreRestart(reason, message);
     }
 
-    private void RetryUnanswered()
-    {
-        var now = Now;
-        var (resend, expired, waiting) = _joined.Due(now);
-        // Past the deadline the outcome is unknown to us too: say so, and let the client retry by id.
-        foreach (var id in expired)
-            SendError(ErrorCodes.Unavailable, "the room could not confirm storage in time; send again with the same id", id);
-        foreach (var command in resend)
-            _rooms.Tell(command);
-        if (!waiting)
-            Timers.Cancel(nameof(RetryTick));
-        ScheduleJoinRetry(now);
-    }
-
-    private void StartRetrying()
-    {
-        if (!Timers.IsTimerActive(nameof(RetryTick)))
-            Timers.StartPeriodicTimer(nameof(RetryTick), RetryTick.Instance, _settings.RetryInterval);
-    }
-
-    // Sends are checked on the periodic tick; a join awaiting its answer is checked again when it falls due.
-    private void ScheduleJoinRetry(long now)
-    {
-        if (_joined.NextJoinDue(now) is { } due)
-            Timers.StartSingleTimer(JoinRetryTimer, RetryTick.Instance, due);
-        else
-            Timers.Cancel(JoinRetryTimer);
-    }
-
-    private const string JoinRetryTimer = "JoinRetry";
-
     private void SendError(string code, string message, string? reference = null) =>
         Send(ServerFrames.Error(new ProtocolError(code, message, reference)));
 
@@ -225,17 +241,33 @@ public sealed partial class ConnectionActor : UntypedActor, IWithTimers
             Overflowed();
     }
 
+    private void Send(IReadOnlyList<byte[]> frames)
+    {
+        if (_outbound.TryEnqueue(frames))
+            ChatMetrics.Deliveries.Add(frames.Count);
+        else
+            Overflowed();
+    }
+
     private void Overflowed()
     {
         if (_outbound.Close is not null)
             return;
         ChatMetrics.OutboxOverflows.Add(1);
-        CloseSocket(CloseReasons.TooSlow);
+        Close(CloseReasons.TooSlow);
     }
 
-    private void CloseSocket(CloseReason reason)
+    private void Close(CloseReason reason)
     {
         _outbound.RequestClose(reason);
         Context.Stop(Self);
     }
+
+    void IClientOutput.Send(byte[] frame) => Send(frame);
+
+    void IClientOutput.Send(IReadOnlyList<byte[]> frames) => Send(frames);
+
+    void IClientOutput.SendError(string code, string message, string? reference) => SendError(code, message, reference);
+
+    void IClientOutput.Close(CloseReason reason) => Close(reason);
 }

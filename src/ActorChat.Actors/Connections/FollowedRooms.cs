@@ -1,48 +1,84 @@
 using ActorChat.Accounts;
 using ActorChat.Protocol;
 using ActorChat.Rooms;
+using ActorChat.Storage;
+using Akka.Actor;
 
 namespace ActorChat.Connections;
 
 /// <summary>
-/// What one connection knows of the user's room list (version 2), once its client asked for it: the rooms the
-/// account lists, with the inviter of each invitation not taken up. A join of a room listed as the user's own tells
-/// the account nothing, and a change the connection knows of already is not told twice. A connection whose client
-/// never asks (version 1) keeps nothing and hears of no change.
+/// The user's rooms beyond this connection (version 2): the room list kept by the account, with unread counts read
+/// from the message table, and the directory of public rooms. Once its client asked for the list, the connection
+/// knows the rooms the account lists, with the inviter of each invitation not taken up, and the client hears of
+/// every change made to it on any device; a join of a room listed as the user's own tells the account nothing, and a
+/// change known already is not told twice. A connection whose client never asks (version 1) keeps nothing and hears
+/// of no change.
 /// </summary>
-internal sealed class FollowedRooms
+internal sealed class FollowedRooms(string user, IActorRef accounts, TimeSpan askTimeout, ActorSystem system, ConnectionRooms rooms, IClientOutput client)
 {
+    /// <summary>The user's room list with its <c>rooms</c> frame, on its way back to the connection.</summary>
+    public sealed record Read(IReadOnlyList<ListedRoom> Rooms, byte[] Frame) : INoSerializationVerificationNeeded;
+
     // Null until the client asked for the list, so that a connection that never asks costs nothing.
     private Dictionary<string, string?>? _listed;
+
+    private MessageTable Table => MessageTable.Get(system);
 
     /// <summary>Whether the client asked for the list: only then does it hear of its changes.</summary>
     public bool Following => _listed is not null;
 
-    /// <summary>The list as the client was just sent it: from here on the client follows it.</summary>
-    public void Follow(IReadOnlyList<ListedRoom> rooms) =>
-        _listed = rooms.ToDictionary(room => room.Room, room => room.InvitedBy, StringComparer.Ordinal);
+    /// <summary>Reads the list and its unread counts; the answer comes to <paramref name="connection"/> as <see cref="Read"/>.</summary>
+    public void Ask(IActorRef connection)
+    {
+        var (table, key) = (Table, RoomAccess.Key(user));
+        ReadAsync().PipeTo(connection,
+            success: read => read,
+            failure: _ => new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "the room list could not be read right now; ask again"))));
+
+        async Task<Read> ReadAsync()
+        {
+            var list = await accounts.Ask<RoomList>(new GetRooms(user), askTimeout).ConfigureAwait(false);
+            var states = await table.ReadRoomStatesAsync(key, [.. list.Rooms.Select(room => room.Room)]).ConfigureAwait(false);
+            return new Read(list.Rooms, ServerFrames.Rooms([.. list.Rooms.Select(room => new RoomSummary(room.Room, room.Kind, states[room.Room], room.InvitedBy))]));
+        }
+    }
+
+    /// <summary>The list as the client is sent it now: from here on the client follows it.</summary>
+    public void Follow(Read read)
+    {
+        _listed = read.Rooms.ToDictionary(room => room.Room, room => room.InvitedBy, StringComparer.Ordinal);
+        client.Send(read.Frame);
+    }
 
     /// <summary>
-    /// The listing the account is to be told of for a room the client joined: as the user's own (taking up an
-    /// invitation to it); null when this connection knows it is listed so already.
+    /// A room the client joined goes into the user's list as the user's own (taking up an invitation to it), unless
+    /// this connection knows it is listed so already.
     /// </summary>
-    public ListRoom? Joined(string user, JoinedRoom joined)
+    public void Joined(JoinedRoom joined)
     {
         if (_listed is { } listed)
         {
             if (listed.TryGetValue(joined.Room, out var inviter) && inviter is null)
-                return null;
+                return;
             listed[joined.Room] = null;
         }
         var kind = Limits.DirectRoomUsers(joined.Room) is not null ? RoomKind.Direct : joined.Private ? RoomKind.Private : RoomKind.Public;
-        return new ListRoom(user, joined.Room, kind);
+        accounts.Tell(new ListRoom(user, joined.Room, kind));
+    }
+
+    /// <summary>Leaves the room here; the account answers <paramref name="connection"/>, with a room frame, once it is off the list.</summary>
+    public void Forget(ForgetFrame forget, IActorRef connection)
+    {
+        rooms.LeaveIfJoined(forget.Room);
+        accounts.Tell(new UnlistRoom(user, forget.Room, RoomListChange.Forgotten, connection));
     }
 
     /// <summary>
-    /// Takes in a change of the list (the answer to this client's forget, or one made elsewhere: another device, a
-    /// room's owner, a direct message) and returns the <c>room</c> frame the client is to hear, if any.
+    /// A change of the list: the answer to this client's forget, or one made elsewhere (another device, a room's
+    /// owner, a direct message). A client following the list hears it, and a room forgotten elsewhere is left here
+    /// too; a member removed from a private room is put out by the room itself.
     /// </summary>
-    public byte[]? Changed(RoomListChange change)
+    public void Changed(RoomListChange change)
     {
         bool news;
         if (change.Change != RoomListChange.Added)
@@ -55,6 +91,20 @@ internal sealed class FollowedRooms
             news = !_listed.TryGetValue(change.Room, out var inviter) || inviter != change.InvitedBy;
             _listed[change.Room] = change.InvitedBy;
         }
-        return (change.Answer || (news && Following)) ? ServerFrames.RoomChange(change.Room, change.Kind, change.Change, change.InvitedBy) : null;
+        if (change.Answer || (news && Following))
+            client.Send(ServerFrames.RoomChange(change.Room, change.Kind, change.Change, change.InvitedBy));
+        if (change.Change == RoomListChange.Forgotten && (change.Answer || Following))
+            rooms.LeaveIfJoined(change.Room);
+    }
+
+    /// <summary>A page of the public rooms whose names start with the prefix; it comes to <paramref name="connection"/> as a frame.</summary>
+    public void Directory(DirectoryFrame directory, IActorRef connection)
+    {
+        var prefix = directory.Prefix;
+        // One more than asked for says whether there is a next page.
+        Table.ReadDirectoryAsync(prefix, directory.After, directory.Limit + 1).PipeTo(connection,
+            success: found => new Deliver(ServerFrames.Directory(prefix, [.. found.Take(directory.Limit)],
+                found.Count > directory.Limit ? found[directory.Limit - 1].Room : null)),
+            failure: _ => new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "the directory could not be read right now; ask again", prefix))));
     }
 }
