@@ -17,15 +17,15 @@ namespace ActorChat.Rooms;
 /// sender once it is durable, and fans the serialized frame out to every other member connection.
 /// </summary>
 /// <remarks>
-/// The actor decides and stores; each concern it delegates has a type of its own: <see cref="RoomMembers"/> (who is
-/// here), <see cref="RoomDelivery"/> (how they are reached), <see cref="MessageChanges"/> (the rules for edits,
-/// deletes and reactions), <see cref="PendingWrites"/> (events on their way to the journal), <see cref="RoomTail"/>
-/// (the newest messages and events, and the ids that make every frame at-most-once), <see cref="RoomTable"/> (the
-/// message table, kept in step), <see cref="RoomRecovery"/>, <see cref="RoomHistory"/> (join answers and pages),
-/// <see cref="RoomMarkers"/> (read and received markers, stored by a <see cref="ReadMarkersActor"/>), and
-/// <see cref="TypingThrottle"/>.
+/// The actor keeps the message switch, its life (recovering, serving, stopping when idle) and the admission of a
+/// member; each concern is a type that owns its state: <see cref="RoomWrites"/> (sends and changes on their way to
+/// the journal), <see cref="RosterChanges"/> (who may come in), <see cref="RoomMembers"/> (who is here),
+/// <see cref="RoomPresence"/> (what the others hear of it: presence, typing), <see cref="RoomDelivery"/> (how they are reached), <see cref="RoomTail"/> (the newest messages and events, and the
+/// ids that make every frame at-most-once), <see cref="RoomTable"/> (the message table, kept in step),
+/// <see cref="RoomRecovery"/>, <see cref="RoomHistory"/> (join answers and pages), <see cref="RoomMarkers"/> (read
+/// and received markers, stored by a <see cref="ReadMarkersActor"/>).
 /// </remarks>
-public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
+public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJournal
 {
     private readonly string _room;
     private readonly RoomSettings _settings;
@@ -34,19 +34,14 @@ public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
     private readonly RoomMembers _members = new();
     private readonly RoomDelivery _delivery;
     private readonly RoomHistory _history;
-    private readonly TypingThrottle _typing;
-    private readonly RoomAccess _access;
-    private readonly PendingWrites _pending = new();
-    private readonly MessageChanges _changes;
+    private readonly RoomPresence _presence;
     private readonly RoomTable _table;
     private readonly RoomMarkers _markers;
-    private readonly IActorRef _accounts;
-    private readonly TimeProvider _clock;
+    private readonly RosterChanges _roster;
+    private readonly RoomWrites _writes;
     private IMaterializer? _materializer;
+    private bool _tableCatchingUp;
     private bool _stopRequested;
-    private long _assignedSeq;
-    private long _snapshotRev;
-    private bool _tablePending;
     private bool _countedActive;
 
     /// <param name="accounts">The accounts' shard region: told when the room puts itself in a user's room list or takes itself off it.</param>
@@ -55,17 +50,17 @@ public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
     {
         _room = room;
         _settings = settings;
-        _accounts = accounts ?? ActorRefs.Nobody;
-        _clock = clock ?? TimeProvider.System;
+        accounts ??= ActorRefs.Nobody;
+        clock ??= TimeProvider.System;
         _tail = new RoomTail(room, settings);
         _recovery = new RoomRecovery(room, _tail, settings);
         PersistenceId = PersistenceIdPrefix + room;
         _delivery = new RoomDelivery(_members, DeliveryHubs.Get(Context.System), Self);
         _table = new RoomTable(room, MessageTable.Get(Context.System), Self);
-        _history = new RoomHistory(room, PersistenceId, settings, _tail, _table.Table, Context.System, Materializer);
-        _changes = new MessageChanges(room, _tail);
-        _access = new RoomAccess(room);
-        _typing = new TypingThrottle(settings.TypingInterval);
+        _history = new RoomHistory(room, PersistenceId, settings, _tail, _table, _members, _delivery, Context.System, Materializer, Self);
+        _presence = new RoomPresence(room, _members, _delivery, settings.TypingInterval, Context);
+        _roster = new RosterChanges(room, _tail, _table, _members, _delivery, accounts, clock, this, Self);
+        _writes = new RoomWrites(room, settings, _tail, _table, _members, _delivery, _roster.Access, accounts, clock, this, Self);
         var markerStore = Context.ActorOf(FactoryProps.Of(() => new ReadMarkersActor(room, settings.SnapshotEvery, _table.Table)), "reads");
         Context.Watch(markerStore);
         _markers = new RoomMarkers(room, _tail, _members, _delivery, markerStore);
@@ -75,13 +70,13 @@ public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
             if (offer.Snapshot is RoomSnapshot snapshot)
             {
                 _recovery.Snapshot(snapshot, offer.Metadata.SequenceNr);
-                _access.Restore(snapshot);
+                _roster.Access.Restore(snapshot);
             }
         });
         Recover<IRoomEvent>(replayed =>
         {
             if (replayed is IAccessChange change)
-                _access.Apply(change);
+                _roster.Access.Apply(change);
             _recovery.Replayed(replayed, LastSequenceNr);
         });
         Recover<RecoveryCompleted>(_ => OnRecovered());
@@ -92,27 +87,86 @@ public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
 
     public override string PersistenceId { get; }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props PropsFor(string room, RoomSettings settings, IActorRef? accounts = null, TimeProvider? clock = null) =>
+        FactoryProps.Of(() => new RoomActor(room, settings, accounts, clock));
+
+    private void OnRecovered()
+    {
+        // A room recovered from a snapshot may read its journal while it catches the table up, off its own thread,
+        // where there is no actor context to make a materializer in: make it here.
+        if (_recovery.SnapshotRev > 0)
+            Materializer();
+        if (_recovery.CompleteAsync(LastSequenceNr, _table.Table, _history.ReadJournal) is { } catchUp)
+        {
+            _tableCatchingUp = true;
+            catchUp.PipeTo(Self, success: recovered => recovered, failure: cause => new Status.Failure(cause));
+        }
+        else
+            _writes.Recovered(_recovery.SnapshotRev);
+        Become(Recovering);
+    }
+
+    // Joins answer with read markers and replays, so the room serves nobody until its markers are back and its
+    // message table has caught up.
+    private void Recovering()
+    {
+        Command<ReadMarkersActor.Recovered>(recovered =>
+        {
+            _markers.Recovered(recovered);
+            ServeWhenRecovered();
+        });
+        Command<RoomRecovery.Recovered>(recovered =>
+        {
+            _recovery.Finish(recovered);
+            _table.CaughtUp(_tail.Rev);
+            _writes.Recovered(_recovery.SnapshotRev);
+            _tableCatchingUp = false;
+            ServeWhenRecovered();
+        });
+        // Without its window the room could store a retried send twice: stop, and let the next message recover it.
+        Command<Status.Failure>(failure =>
+        {
+            Context.GetLogger().Warning(failure.Cause, "Room {0} could not recover its message table; it stops, and the next message recovers it", _room);
+            Context.Stop(Self);
+        });
+        Command<Terminated>(terminated => StopIfMarkerStoreDied(terminated));
+        CommandAny(_ => Stash.Stash());
+    }
+
+    private void ServeWhenRecovered()
+    {
+        if (_markers.Recovering || _tableCatchingUp)
+            return;
+        Stash.UnstashAll();
+        Become(Serving);
+        ChatMetrics.ActiveRooms.Add(1);
+        _countedActive = true;
+        ScheduleIdleStopIfEmpty();
+    }
+
     private void Serving()
     {
-        Command<Join>(OnJoin);
+        Command<Join>(join => _roster.Join(join, Sender, Admit));
         Command<Leave>(_ => RemoveMember(Sender, answer: true));
         Command<Terminated>(terminated =>
         {
             if (!StopIfMarkerStoreDied(terminated))
                 RemoveMember(terminated.ActorRef, answer: false);
         });
-        Command<Post>(OnPost);
-        Command<ChangeMessage>(OnChange);
-        Command<ChangeMembership>(OnChangeMembership);
-        Command<InvitationChecked>(OnInvitationChecked);
-        Command<OlderLoaded>(OnOlderLoaded);
+        Command<Post>(post => _writes.Post(post, Sender));
+        Command<ChangeMessage>(change => _writes.Change(change, Sender));
+        Command<RoomWrites.OlderLoaded>(loaded => _writes.Loaded(loaded));
+        Command<ChangeMembership>(change => _roster.Change(change, Sender, RemoveRemoved));
+        Command<RosterChanges.InvitationChecked>(answer => _roster.Checked(answer, RemoveRemoved));
         Command<RoomTable.Written>(written => _table.OnWritten(written));
         Command<RoomTable.Failed>(failed =>
         {
             Context.GetLogger().Warning(failed.Cause, "Room {0} could not write its message table; it stops, and its next incarnation catches the table up", _room);
             Context.Stop(Self);
         });
-        Command<Typing>(OnTyping);
+        Command<Typing>(typing => _presence.Typing(typing, Sender));
         Command<MarkRead>(read => _markers.Read(read, Sender));
         Command<MarkReceived>(received =>
         {
@@ -120,10 +174,9 @@ public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
                 Timers.StartSingleTimer(nameof(ReceiptsDue), ReceiptsDue.Instance, RoomMarkers.ReceiptInterval);
         });
         Command<ReceiptsDue>(_ => _markers.SendDueReceipts());
-        Command<GetHistory>(OnGetHistory);
-        Command<HistoryRead>(read => _delivery.SendTo(read.Connection, new Deliver(read.Frame)));
-        Command<TablePageRead>(read => _delivery.SendTo(read.Connection, new Deliver(_history.HistoryFrame(read.Page))));
-        Command<MayRead>(ask => Sender.Tell(new ReadAccess(_room, _access.Allows(ask.User))));
+        Command<GetHistory>(request => _history.Page(request, Sender));
+        Command<RoomHistory.PageRead>(_history.Read);
+        Command<MayRead>(ask => Sender.Tell(new ReadAccess(_room, _roster.Access.Allows(ask.User))));
         Command<WhereAreYou>(_ => Sender.Tell(new RoomLocation(_room, ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString())));
         Command<ReceiveTimeout>(_ => PassivateWhenIdle());
         Command<StopWhenIdle>(_ =>
@@ -131,11 +184,10 @@ public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
             // The shard holds new messages back from here on; finish any write first so every sender gets its ack.
             // Members who joined meanwhile see the room stop and join its next incarnation.
             _stopRequested = true;
-            if (!_pending.Writing)
+            if (!_writes.Writing)
                 Context.Stop(Self);
         });
-        Command<SaveSnapshotSuccess>(success =>
-            DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotSuccess>(success => DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(_ => { });
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
@@ -143,93 +195,85 @@ public sealed partial class RoomActor : ReceivePersistentActor, IWithTimers
 
     private IMaterializer Materializer() => _materializer ??= Context.Materializer();
 
-    public static Props PropsFor(string room, RoomSettings settings, IActorRef? accounts = null, TimeProvider? clock = null) =>
-        FactoryProps.Of(() => new RoomActor(room, settings, accounts, clock));
-
     private void Admit(Join join, IActorRef connection)
     {
-        if (!_members.Contains(connection))
-        {
-            Context.Watch(connection);
-            if (_members.Add(connection, join.User, join.Hub))
-                _delivery.Broadcast(new Deliver(ServerFrames.Presence(_room, join.User, joined: true)), except: [connection]);
-        }
+        _presence.Enter(join, connection);
         SetReceiveTimeout(null);
-
-        // Sends the connection lost track of that were stored after all: ack them before the replay, and leave
-        // them out of it, so the sender hears of its messages as acks only, in seq order.
-        HashSet<long>? alreadyAcked = null;
-        foreach (var id in join.Unacked ?? [])
-        {
-            if (_tail.TryGetSent(join.User, id, out var sent))
-            {
-                _delivery.SendTo(connection, new Acked(_room, id, sent.Seq, ServerFrames.Ack(_room, id, sent.Seq, sent.Timestamp)));
-                (alreadyAcked ??= []).Add(sent.Seq);
-            }
-        }
-
         // The hub of the connection's node starts handing it this incarnation's fan-out from here on.
-        var access = _access.IsPrivate ? new RoomAccessView(_access.IsDirect, _access.Owner, _access.Roster) : null;
-        var answer = _history.JoinAnswer(join, _members, _markers.Reads, alreadyAcked, access);
-        _delivery.Admit(connection, answer);
+        var access = _roster.Access;
+        var view = access.IsPrivate ? new RoomAccessView(access.IsDirect, access.Owner, access.Roster) : null;
+        _delivery.Admit(connection, _history.JoinAnswer(join, connection, _markers.Reads, view));
         _markers.SendLatestReceipt(join.User, connection);
     }
 
+    // A member the owner took off the roster: told, and out at once.
+    private void RemoveRemoved(IActorRef connection) => RemoveMember(connection, answer: true, removed: true);
+
     private void RemoveMember(IActorRef connection, bool answer, bool removed = false)
     {
-        _delivery.Dismiss(connection, answer ? new LeftRoom(_room, ServerFrames.Left(_room, removed), removed) : null);
-        if (!_members.Contains(connection))
-            return;
-        Context.Unwatch(connection);
-        if (_members.Remove(connection) is { } lastOfUser)
-        {
-            _typing.Forget(lastOfUser);
-            _delivery.Broadcast(new Deliver(ServerFrames.Presence(_room, lastOfUser, joined: false)), except: [connection]);
-        }
+        _presence.Leave(connection, answer, removed);
         ScheduleIdleStopIfEmpty();
     }
 
-    private void OnTyping(Typing typing)
+    // Rooms stop themselves only when nobody is in them and nothing is being written; the shard's own
+    // idle passivation is off, because a quiet room with members must keep its member list.
+    private void ScheduleIdleStopIfEmpty()
     {
-        if (!_members.Contains(Sender))
-            return;
-        if (_typing.ShouldRelay(typing.User))
-            _delivery.Broadcast(new Deliver(ServerFrames.Typing(_room, typing.User)), except: _members.ConnectionsOf(typing.User));
+        if (_members.Count == 0 && !_writes.Writing)
+            SetReceiveTimeout(_settings.IdleTimeout);
     }
 
-    private void OnGetHistory(GetHistory request)
+    private void PassivateWhenIdle()
     {
-        // Only members read a room's past: a private room's former members no longer can.
-        if (!_members.Contains(Sender))
-        {
-            Sender.Tell(new NotMember(_room, ""));
-            Sender.Tell(new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "the room restarted; ask again", _room))));
-            return;
-        }
-        if (_history.PageFromMemory(request) is { } page)
-        {
-            _delivery.SendTo(Sender, new Deliver(page));
-            return;
-        }
-        // Older than what the room keeps in memory: read from the message table, off the room's thread. The page goes
-        // back through the room, which puts in any change the table has not taken yet, and reaches the member on the
-        // same path as everything else.
-        var connection = Sender;
-        _table.WhenCaughtUp(() => _history.PageFromTableAsync(request).PipeTo(Self,
-            success: page => new TablePageRead(connection, page),
-            failure: _ => new HistoryRead(connection, ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "history is unavailable right now", _room)))));
+        SetReceiveTimeout(null);
+        if (_members.Count == 0 && !_writes.Writing)
+            Context.Parent.Tell(new Passivate(StopWhenIdle.Instance));
     }
 
-    public ITimerScheduler Timers { get; set; } = null!;
+    // Without its read markers the room cannot answer joins truthfully: stop, and let the next message recover both.
+    private bool StopIfMarkerStoreDied(Terminated terminated)
+    {
+        if (!_markers.IsStore(terminated.ActorRef))
+            return false;
+        Context.Stop(Self);
+        return true;
+    }
+
+    protected override void PostStop()
+    {
+        if (_countedActive)
+            ChatMetrics.ActiveRooms.Add(-1);
+        base.PostStop();
+    }
+
+    // A write the journal refused leaves a hole in the numbering the room cannot fill: restart from the journal.
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        base.OnPersistRejected(cause, @event, sequenceNr);
+        Context.Stop(Self);
+    }
+
+    void IRoomJournal.Persist(IRoomEvent @event, Action<IRoomEvent> stored) => Persist(@event, stored);
+
+    void IRoomJournal.PersistAll(IReadOnlyList<IRoomEvent> events, Action<IRoomEvent> stored) => PersistAllAsync(events, stored);
+
+    void IRoomJournal.SaveSnapshot(RoomSnapshot snapshot) => SaveSnapshot(snapshot);
+
+    void IRoomJournal.WritesSettled()
+    {
+        if (_stopRequested)
+            Context.Stop(Self);
+        else
+            ScheduleIdleStopIfEmpty();
+    }
 
     private sealed record ReceiptsDue : INoSerializationVerificationNeeded, INotInfluenceReceiveTimeout
     {
         public static readonly ReceiptsDue Instance = new();
     }
 
-    /// <summary>A history page read from the journal, on its way back to the member that asked.</summary>
-    private sealed record HistoryRead(IActorRef Connection, byte[] Frame) : INoSerializationVerificationNeeded;
-
-    /// <summary>Messages read from the table for a history page, on their way back to the member that asked.</summary>
-    private sealed record TablePageRead(IActorRef Connection, TablePage Page) : INoSerializationVerificationNeeded;
+    private sealed record StopWhenIdle : INoSerializationVerificationNeeded
+    {
+        public static readonly StopWhenIdle Instance = new();
+    }
 }

@@ -12,16 +12,58 @@ namespace ActorChat.Rooms;
 /// What a room hands back of its past: the answer to a join with its replay, and the pages of <c>history</c>, from
 /// the messages in its tail or, for older ones, from the message table. Each is bounded by <see cref="RoomSettings.ReplayMaxBytes"/>.
 /// </summary>
-internal sealed class RoomHistory(string room, string persistenceId, RoomSettings settings, RoomTail tail, MessageTable table, ActorSystem system, Func<IMaterializer> materializer)
+internal sealed class RoomHistory(string room, string persistenceId, RoomSettings settings, RoomTail tail, RoomTable table, RoomMembers members,
+    RoomDelivery delivery, ActorSystem system, Func<IMaterializer> materializer, IActorRef self)
 {
+    /// <summary>A page read from the message table, or the error that stopped the read, on its way back to the member that asked.</summary>
+    public sealed record PageRead(IActorRef Connection, TablePage? Page, byte[]? Error) : INoSerializationVerificationNeeded;
+
     private RecentMessages Recent => tail.Recent;
 
-    /// <summary>
-    /// The answer to <paramref name="join"/>: the room's seq, who is present, the replay (without the messages in
-    /// <paramref name="alreadyAcked"/>, which the joiner hears of as acks), and the read markers of those named.
-    /// </summary>
-    public JoinedRoom JoinAnswer(Join join, RoomMembers members, RoomReads reads, IReadOnlySet<long>? alreadyAcked, RoomAccessView? access)
+    /// <summary>Answers a member's <c>history</c>: from memory at once, or from the message table off the room's thread.</summary>
+    public void Page(GetHistory request, IActorRef connection)
     {
+        // Only members read a room's past: a private room's former members no longer can.
+        if (!members.Contains(connection))
+        {
+            connection.Tell(new NotMember(room, ""));
+            connection.Tell(new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "the room restarted; ask again", room))));
+            return;
+        }
+        if (PageFromMemory(request) is { } page)
+        {
+            delivery.SendTo(connection, new Deliver(page));
+            return;
+        }
+        // Older than what the room keeps in memory: read from the message table, off the room's thread. The page goes
+        // back through the room (<see cref="Read"/>), which puts in any change the table has not taken yet, and reaches
+        // the member on the same path as everything else.
+        table.WhenCaughtUp(() => PageFromTableAsync(request).PipeTo(self,
+            success: read => new PageRead(connection, read, null),
+            failure: _ => new PageRead(connection, null, ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "history is unavailable right now", room)))));
+    }
+
+    /// <summary>A page read from the table reaches the member that asked, in the state the room holds now.</summary>
+    public void Read(PageRead read) =>
+        delivery.SendTo(read.Connection, new Deliver(read.Page is { } page ? HistoryFrame(page) : read.Error!));
+
+    /// <summary>
+    /// The answer to <paramref name="join"/>: the room's seq, who is present, the replay, and the read markers of
+    /// those named. Sends the connection lost track of that were stored after all are acked first and left out of
+    /// the replay, so that the sender hears of its messages as acks only, in seq order.
+    /// </summary>
+    public JoinedRoom JoinAnswer(Join join, IActorRef connection, RoomReads reads, RoomAccessView? access)
+    {
+        HashSet<long>? alreadyAcked = null;
+        foreach (var id in join.Unacked ?? [])
+        {
+            if (tail.TryGetSent(join.User, id, out var sent))
+            {
+                delivery.SendTo(connection, new Acked(room, id, sent.Seq, ServerFrames.Ack(room, id, sent.Seq, sent.Timestamp)));
+                (alreadyAcked ??= []).Add(sent.Seq);
+            }
+        }
+
         var latest = tail.Seq;
         // A resume by revision gets the events after it, as they were announced; one that reaches back further than
         // the room holds starts over from the latest page.
@@ -58,7 +100,7 @@ internal sealed class RoomHistory(string room, string persistenceId, RoomSetting
     }
 
     /// <summary>The <c>history</c> frame answering <paramref name="request"/> from memory; null when the page is older than memory holds.</summary>
-    public byte[]? PageFromMemory(GetHistory request)
+    private byte[]? PageFromMemory(GetHistory request)
     {
         var (from, to) = PageBounds(request, tail.Seq);
         if (to >= from && !Recent.Covers(from))
@@ -70,10 +112,10 @@ internal sealed class RoomHistory(string room, string persistenceId, RoomSetting
     }
 
     /// <summary>The messages a page answering <paramref name="request"/> holds, read from the message table off the room's thread.</summary>
-    public async Task<TablePage> PageFromTableAsync(GetHistory request)
+    private async Task<TablePage> PageFromTableAsync(GetHistory request)
     {
         var (from, to) = PageBounds(request, tail.Seq);
-        var rows = await table.ReadAsync(room, from, to).ConfigureAwait(false);
+        var rows = await table.Table.ReadAsync(room, from, to).ConfigureAwait(false);
         return new TablePage(from, rows);
     }
 
@@ -87,7 +129,7 @@ internal sealed class RoomHistory(string room, string persistenceId, RoomSetting
     /// The <c>history</c> frame of <paramref name="page"/>: its newest messages within the byte bound (at least one),
     /// each in the state the room holds when it holds one newer than the table's.
     /// </summary>
-    public byte[] HistoryFrame(TablePage page)
+    private byte[] HistoryFrame(TablePage page)
     {
         var rows = page.Rows;
         var frames = new List<byte[]>(rows.Count);

@@ -1,0 +1,153 @@
+using ActorChat.Accounts;
+using ActorChat.Connections;
+using ActorChat.Protocol;
+using ActorChat.Storage;
+using Akka.Actor;
+
+namespace ActorChat.Rooms;
+
+/// <summary>
+/// Who may come in, and changes to that: joins checked against the room's <see cref="RoomAccess"/> (which this owns),
+/// rooms created public or private, and the owner of a private room letting members in (once the accounts agree)
+/// and taking them off its roster. Each change is stored before it takes effect.
+/// </summary>
+internal sealed class RosterChanges(string room, RoomTail tail, RoomTable table, RoomMembers members, RoomDelivery delivery,
+    IActorRef accounts, TimeProvider clock, IRoomJournal journal, IActorRef self)
+{
+    /// <summary>The accounts' word on an invitation (null: they could not be asked in time).</summary>
+    public sealed record InvitationChecked(ChangeMembership Change, IActorRef Requester, InvitationAnswer? Answer)
+        : INoSerializationVerificationNeeded;
+
+    private static readonly TimeSpan InvitationCheckTimeout = TimeSpan.FromSeconds(5);
+
+    public RoomAccess Access { get; } = new(room);
+
+    /// <summary>Checks a join; <paramref name="admit"/> lets the connection in once it may come (after the room's creation is stored).</summary>
+    public void Join(Join join, IActorRef connection, Action<Join, IActorRef> admit)
+    {
+        if (join.Create is { } asPrivate)
+        {
+            var exists = tail.Rev > 0 || members.Count > 0;
+            if (exists && !Access.CreatedAs(join.User, asPrivate))
+            {
+                connection.Tell(new JoinRefused(room, ErrorCodes.Conflict, $"room '{room}' exists already"));
+                return;
+            }
+            if (!exists)
+            {
+                // Creation is rare: the room takes nothing else until it is stored.
+                journal.Persist(new RoomCreated("", join.User, asPrivate, clock.GetUtcNow()), created =>
+                {
+                    Stored((IAccessChange)created);
+                    admit(join, connection);
+                });
+                return;
+            }
+        }
+        if (!Access.Allows(join.User))
+        {
+            connection.Tell(new JoinRefused(room, ErrorCodes.Forbidden, $"room '{room}' is private"));
+            return;
+        }
+        admit(join, connection);
+    }
+
+    /// <param name="remove">Puts a removed member's connection out of the room.</param>
+    public void Change(ChangeMembership change, IActorRef requester, Action<IActorRef> remove)
+    {
+        if (MemberToChange(change, requester) is not { } member)
+            return;
+        if (!change.Invite)
+        {
+            Store(change, member, remove);
+            return;
+        }
+        // An invitation spends one of the owner's budget and needs room in the invited user's list: asked of both
+        // accounts only once the room has found the owner entitled, so that nobody else learns of those limits.
+        CheckAsync().PipeTo(self,
+            success: answer => new InvitationChecked(change, requester, answer),
+            failure: _ => new InvitationChecked(change, requester, null));
+
+        async Task<InvitationAnswer> CheckAsync()
+        {
+            var spent = await accounts.Ask<InvitationAnswer>(new SpendInvitation(change.User), InvitationCheckTimeout).ConfigureAwait(false);
+            return spent.Code is not null ? spent
+                : await accounts.Ask<InvitationAnswer>(new CheckInvitation(member, change.User, room), InvitationCheckTimeout).ConfigureAwait(false);
+        }
+    }
+
+    public void Checked(InvitationChecked checkedInvitation, Action<IActorRef> remove)
+    {
+        var (change, requester, answer) = checkedInvitation;
+        var refusal = answer is null ? new ProtocolError(ErrorCodes.Unavailable, "the invitation could not be checked right now; try again", change.Member)
+            : answer.Code is { } code ? new ProtocolError(code, answer.Message, change.Member)
+            : null;
+        if (refusal is not null)
+        {
+            delivery.SendTo(requester, new Deliver(ServerFrames.Error(refusal)));
+            return;
+        }
+        // Checked again: the room may have changed while the accounts were asked.
+        if (MemberToChange(change, requester) is { } member)
+            Store(change, member, remove);
+    }
+
+    // The key of the member to let in or take off when the change may go on; otherwise the requester is answered here.
+    private string? MemberToChange(ChangeMembership change, IActorRef requester)
+    {
+        if (!members.Contains(requester))
+        {
+            requester.Tell(new NotMember(room, ""));
+            return null;
+        }
+        var refusal = !Access.IsPrivate || Access.IsDirect ? "only a private room has members to invite or remove"
+            : !Access.IsOwner(change.User) ? "only the room's owner invites and removes members"
+            : !change.Invite && Access.IsOwner(change.Member) ? "the owner cannot be removed"
+            : null;
+        if (refusal is not null)
+        {
+            delivery.SendTo(requester, new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Forbidden, refusal, room))));
+            return null;
+        }
+        var member = RoomAccess.Key(change.Member);
+        if (Access.Allows(member) == change.Invite)
+        {
+            // Already so: nothing to store, and the owner hears how things stand.
+            delivery.SendTo(requester, new Deliver(ServerFrames.Member(room, tail.Rev, member, change.Invite, RoomAccess.Key(change.User))));
+            return null;
+        }
+        return member;
+    }
+
+    private void Store(ChangeMembership change, string member, Action<IActorRef> remove)
+    {
+        IAccessChange stored = change.Invite
+            ? new MemberInvited("", change.User, member, clock.GetUtcNow())
+            : new MemberRemoved("", change.User, member, clock.GetUtcNow());
+        journal.Persist(stored, _ =>
+        {
+            delivery.Broadcast(new Deliver(Stored(stored)), except: []);
+            // The room appears in the invited user's room list on every device at once, and leaves a removed one's.
+            accounts.Tell(change.Invite
+                ? new ListRoom(member, room, RoomKind.Private, InvitedBy: RoomAccess.Key(change.User))
+                : new UnlistRoom(member, room, RoomListChange.Removed));
+            // A removed member's connections leave at once, wherever they are: each is told, and forgets the room.
+            if (!change.Invite)
+            {
+                foreach (var connection in members.ConnectionsOf(member))
+                    remove(connection);
+            }
+        });
+    }
+
+    // Applies a stored change of access to the room and hands it to the table; returns the frame that announces it.
+    private byte[] Stored(IAccessChange stored)
+    {
+        var rev = journal.LastSequenceNr;
+        Access.Apply(stored);
+        var frame = tail.Apply(stored, rev);
+        table.Add(new RevisedEvent(rev, stored));
+        table.Flush(tail.Seq);
+        return frame;
+    }
+}
