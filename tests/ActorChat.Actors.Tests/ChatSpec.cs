@@ -67,8 +67,8 @@ public abstract class ChatSpec : TestKit
         Sys.ActorOf(RoomActor.PropsFor(room, settings ?? Settings, AccountsThatAllowInvitations));
 
     /// <summary>
-    /// Stands in for the accounts' shard region of a room started by <see cref="StartRoom"/>: every account exists and
-    /// may invite and be invited; whatever else the room tells the accounts is dropped.
+    /// Stands in for the accounts' shard region of a room started by <see cref="StartRoom"/>: every account exists,
+    /// registered as it is asked for, and may invite and be invited; whatever else the room tells the accounts is dropped.
     /// </summary>
     protected IActorRef AccountsThatAllowInvitations => _accounts ??= Sys.ActorOf(Props.Create(() => new InvitationsAllowed()));
 
@@ -79,7 +79,8 @@ public abstract class ChatSpec : TestKit
         public InvitationsAllowed()
         {
             Receive<ActorChat.Accounts.SpendInvitation>(_ => Sender.Tell(ActorChat.Accounts.InvitationAnswer.Allowed));
-            Receive<ActorChat.Accounts.CheckInvitation>(_ => Sender.Tell(ActorChat.Accounts.InvitationAnswer.Allowed));
+            Receive<ActorChat.Accounts.CheckInvitation>(check => Sender.Tell(ActorChat.Accounts.InvitationAnswer.AllowedFor(check.Username)));
+            Receive<ActorChat.Accounts.GetCredentials>(get => Sender.Tell(new ActorChat.Accounts.AccountCredentials(get.Username, "", 0)));
             ReceiveAny(_ => { });
         }
     }

@@ -150,10 +150,11 @@ const HANDLERS = {
     const room = roomOf(chat, f);
     if (!room || typeof f.user !== 'string') return;
     room.noteRev(f.rev);
-    const user = f.user.toLowerCase();
-    if (f.event === 'invited' && !room.roster.includes(user)) room.roster.push(user);
+    // Names come as registered; they are compared without regard to case.
+    const user = f.user;
+    if (f.event === 'invited' && !room.roster.some((u) => sameUser(u, user))) room.roster.push(user);
     if (f.event === 'invited') chat.account.invited(user);
-    if (f.event === 'removed') room.roster = room.roster.filter((u) => u !== user);
+    if (f.event === 'removed') room.roster = room.roster.filter((u) => !sameUser(u, user));
     chat.invalidate();
   },
 

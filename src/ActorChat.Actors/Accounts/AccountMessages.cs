@@ -107,10 +107,15 @@ public sealed record CheckInvitation(string Username, string Inviter, string Roo
     public string Key => AccountActor.KeyOf(Username);
 }
 
-/// <summary>Whether an invitation may go on: <paramref name="Code"/> null, or the error code and message that refuse it.</summary>
-public sealed record InvitationAnswer(string? Code, string Message) : IWireMessage
+/// <summary>
+/// Whether an invitation may go on: <paramref name="Code"/> null, or the error code and message that refuse it. The
+/// invited user's account, allowing it, says how the user registered their name (<paramref name="Username"/>).
+/// </summary>
+public sealed record InvitationAnswer(string? Code, string Message, string? Username = null) : IWireMessage
 {
     public static readonly InvitationAnswer Allowed = new(null, "");
+
+    public static InvitationAnswer AllowedFor(string username) => new(null, "", username);
 }
 
 /// <summary>

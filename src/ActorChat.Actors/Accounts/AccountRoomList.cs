@@ -114,7 +114,7 @@ internal sealed class AccountRoomList
         switch (command)
         {
             case ListRoom { InvitedBy: { } inviter } list:
-                ListInvitation(rooms, list, AccountActor.KeyOf(inviter), name);
+                ListInvitation(rooms, list, inviter, name);
                 break;
             case ListRoom list:
                 ListOwn(rooms, list);
@@ -128,8 +128,8 @@ internal sealed class AccountRoomList
                 _steps.Take(() => sender.Tell(all), () => sender.Tell(all), written: null);
                 break;
             case CheckInvitation check:
-                sender.Tell(rooms.TryGet(check.Room, out _) ? InvitationAnswer.Allowed
-                    : InvitationRefusal(rooms, AccountActor.KeyOf(check.Inviter), name) ?? InvitationAnswer.Allowed);
+                sender.Tell(rooms.TryGet(check.Room, out _) ? InvitationAnswer.AllowedFor(name)
+                    : InvitationRefusal(rooms, check.Inviter, name) ?? InvitationAnswer.AllowedFor(name));
                 break;
         }
     }

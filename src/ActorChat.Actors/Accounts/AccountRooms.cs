@@ -13,7 +13,7 @@ public sealed record RoomListed(string Room, RoomKind Kind, DateTimeOffset At) :
 public sealed record RoomUnlisted(string Room, string Reason, DateTimeOffset At) : IStoredRecord;
 
 /// <summary>One room of an account's list.</summary>
-/// <param name="InvitedBy">The inviter's key while the room came by an invitation the user has not taken up by joining; null for the user's own rooms.</param>
+/// <param name="InvitedBy">The inviter, as registered (in lower case when an earlier version recorded it), while the room came by an invitation the user has not taken up by joining; null for the user's own rooms.</param>
 public readonly record struct ListedRoom(string Room, RoomKind Kind, string? InvitedBy = null);
 
 /// <summary>
@@ -51,7 +51,7 @@ internal sealed class AccountRooms(IEnumerable<ListedRoom> rooms)
     public int Invitations => _rooms.Count(stored => stored.InvitedBy is not null);
 
     /// <summary>Invitations from <paramref name="inviter"/> the user has not taken up yet.</summary>
-    public int InvitationsFrom(string inviter) => _rooms.Count(stored => stored.InvitedBy == inviter);
+    public int InvitationsFrom(string inviter) => _rooms.Count(stored => string.Equals(stored.InvitedBy, inviter, StringComparison.OrdinalIgnoreCase));
 
     public bool TryGet(string room, out ListedRoom stored)
     {

@@ -105,6 +105,7 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
         }
         else
             _writes.Recovered(_recovery.SnapshotRev);
+        _roster.LookUpDirectNames();
         Become(Recovering);
     }
 
@@ -160,6 +161,7 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
         Command<RoomWrites.OlderLoaded>(loaded => _writes.Loaded(loaded));
         Command<ChangeMembership>(change => _roster.Change(change, Sender, RemoveRemoved));
         Command<RosterChanges.InvitationChecked>(answer => _roster.Checked(answer, RemoveRemoved));
+        Command<RosterChanges.DirectNames>(_roster.Named);
         Command<RoomTable.Written>(written => _table.OnWritten(written));
         Command<RoomTable.Failed>(failed =>
         {

@@ -66,8 +66,8 @@ internal sealed class RoomTail(string room, RoomSettings settings)
         {
             frame = access switch
             {
-                MemberInvited invited => ServerFrames.Member(room, rev, RoomAccess.Key(invited.Member), invited: true, RoomAccess.Key(invited.User)),
-                MemberRemoved removed => ServerFrames.Member(room, rev, RoomAccess.Key(removed.Member), invited: false, RoomAccess.Key(removed.User)),
+                MemberInvited invited => ServerFrames.Member(room, rev, invited.Member, invited: true, invited.User),
+                MemberRemoved removed => ServerFrames.Member(room, rev, removed.Member, invited: false, removed.User),
                 _ => [],
             };
         }

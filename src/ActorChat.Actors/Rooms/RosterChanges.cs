@@ -18,6 +18,9 @@ internal sealed class RosterChanges(string room, RoomTail tail, RoomTable table,
     public sealed record InvitationChecked(ChangeMembership Change, IActorRef Requester, InvitationAnswer? Answer)
         : INoSerializationVerificationNeeded;
 
+    /// <summary>How a direct room's users registered their names, as their accounts said (empty: they could not be asked).</summary>
+    public sealed record DirectNames(IReadOnlyList<string> Names) : INoSerializationVerificationNeeded;
+
     private static readonly TimeSpan InvitationCheckTimeout = TimeSpan.FromSeconds(5);
 
     public RoomAccess Access { get; } = new(room);
@@ -49,7 +52,34 @@ internal sealed class RosterChanges(string room, RoomTail tail, RoomTable table,
             connection.Tell(new JoinRefused(room, ErrorCodes.Forbidden, $"room '{room}' is private"));
             return;
         }
+        // The joiner's own name, from their sign-in, is as they registered it.
+        Access.Named(join.User);
         admit(join, connection);
+    }
+
+    /// <summary>
+    /// A direct room knows its users from its name, in lower case: it asks their accounts how they registered, and
+    /// names them so once they answer (<see cref="Named"/>). A user who joins meanwhile is named by their sign-in.
+    /// </summary>
+    public void LookUpDirectNames()
+    {
+        if (!Access.IsDirect || accounts.IsNobody())
+            return;
+        string[] users = [.. Access.Roster];
+        LookUpAsync().PipeTo(self, success: names => new DirectNames(names), failure: _ => new DirectNames([]));
+
+        async Task<IReadOnlyList<string>> LookUpAsync()
+        {
+            var answers = await Task.WhenAll(users.Select(user => accounts.Ask<AccountCredentials>(new GetCredentials(user), InvitationCheckTimeout)))
+                .ConfigureAwait(false);
+            return [.. answers.Select(answer => answer.Username).OfType<string>()];
+        }
+    }
+
+    public void Named(DirectNames named)
+    {
+        foreach (var name in named.Names)
+            Access.Named(name);
     }
 
     /// <param name="remove">Puts a removed member's connection out of the room.</param>
@@ -87,12 +117,14 @@ internal sealed class RosterChanges(string room, RoomTail tail, RoomTable table,
             delivery.SendTo(requester, new Deliver(ServerFrames.Error(refusal)));
             return;
         }
-        // Checked again: the room may have changed while the accounts were asked.
+        // Checked again: the room may have changed while the accounts were asked. The invited user's account says how
+        // they registered their name (a node of an earlier version does not: the name is then kept in lower case).
         if (MemberToChange(change, requester) is { } member)
-            Store(change, member, remove);
+            Store(change, answer!.Username ?? member, remove);
     }
 
-    // The key of the member to let in or take off when the change may go on; otherwise the requester is answered here.
+    // The member to let in (in lower case) or take off (as the roster names them) when the change may go on;
+    // otherwise the requester is answered here.
     private string? MemberToChange(ChangeMembership change, IActorRef requester)
     {
         if (!members.Contains(requester))
@@ -109,27 +141,29 @@ internal sealed class RosterChanges(string room, RoomTail tail, RoomTable table,
             delivery.SendTo(requester, new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Forbidden, refusal, room))));
             return null;
         }
-        var member = RoomAccess.Key(change.Member);
-        if (Access.Allows(member) == change.Invite)
+        var listed = Access.NameOf(change.Member);
+        if ((listed is not null) == change.Invite)
         {
             // Already so: nothing to store, and the owner hears how things stand.
-            delivery.SendTo(requester, new Deliver(ServerFrames.Member(room, tail.Rev, member, change.Invite, RoomAccess.Key(change.User))));
+            delivery.SendTo(requester, new Deliver(ServerFrames.Member(room, tail.Rev, listed ?? RoomAccess.Key(change.Member), change.Invite, Access.Owner!)));
             return null;
         }
-        return member;
+        return listed ?? RoomAccess.Key(change.Member);
     }
 
     private void Store(ChangeMembership change, string member, Action<IActorRef> remove)
     {
+        // The owner as the roster names them: as registered (their sign-in's name, or the room's record of it).
+        var owner = Access.Owner!;
         IAccessChange stored = change.Invite
-            ? new MemberInvited("", change.User, member, clock.GetUtcNow())
-            : new MemberRemoved("", change.User, member, clock.GetUtcNow());
+            ? new MemberInvited("", owner, member, clock.GetUtcNow())
+            : new MemberRemoved("", owner, member, clock.GetUtcNow());
         journal.Persist(stored, _ =>
         {
             delivery.Broadcast(new Deliver(Stored(stored)), except: []);
             // The room appears in the invited user's room list on every device at once, and leaves a removed one's.
             accounts.Tell(change.Invite
-                ? new ListRoom(member, room, RoomKind.Private, InvitedBy: RoomAccess.Key(change.User))
+                ? new ListRoom(member, room, RoomKind.Private, InvitedBy: Access.Owner)
                 : new UnlistRoom(member, room, RoomListChange.Removed));
             // A removed member's connections leave at once, wherever they are: each is told, and forgets the room.
             if (!change.Invite)

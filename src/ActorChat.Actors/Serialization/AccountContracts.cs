@@ -54,9 +54,11 @@ internal static class AccountContracts
                 var answer = new W.InvitationAnswer { Message = m.Message };
                 if (m.Code is not null)
                     answer.Code = m.Code;
+                if (m.Username is not null)
+                    answer.Username = m.Username;
                 return answer;
             },
-            p => new(p.HasCode ? p.Code : null, p.Message));
+            p => new(p.HasCode ? p.Code : null, p.Message, p.HasUsername ? p.Username : null));
         wire.Add<UnlistRoom, W.UnlistRoom>("unlist-room", m =>
             {
                 var unlist = new W.UnlistRoom { Username = m.Username, Room = m.Room, Reason = m.Reason };

@@ -34,10 +34,59 @@ public sealed class RoomAccessSpecs : ChatSpec
 
         room.Tell(new ChangeMembership("vault", "Alice", "Bob", Invite: true), owner.Ref);
         var invited = ExpectFrame(owner, "member");
+        // The stand-in accounts answer with the name as asked, in lower case; the joiner's sign-in names them as registered.
         Assert.Equal(("bob", "invited", 2L), (invited.GetProperty("user").GetString(), invited.GetProperty("event").GetString(), invited.GetProperty("rev").GetInt64()));
-        var (_, joined) = Join(room, "vault", "BOB");
-        Assert.Equal(["alice", "bob"], joined.GetProperty("roster").EnumerateArray().Select(u => u.GetString()));
-        Assert.Equal("alice", joined.GetProperty("owner").GetString());
+        var (_, joined) = Join(room, "vault", "Bob");
+        Assert.Equal(["Alice", "Bob"], joined.GetProperty("roster").EnumerateArray().Select(u => u.GetString()));
+        Assert.Equal("Alice", joined.GetProperty("owner").GetString());
+    }
+
+    [Fact]
+    public void Roster_owner_and_member_frames_name_users_as_they_registered_whatever_case_the_owner_typed()
+    {
+        var accounts = CreateTestProbe();
+        var room = Sys.ActorOf(RoomActor.PropsFor("atelier", Settings, accounts.Ref));
+        var owner = Create(room, "atelier", "Alice", asPrivate: true);
+
+        room.Tell(new ChangeMembership("atelier", "Alice", "BOB", Invite: true), owner.Ref);
+        accounts.ExpectMsg<SpendInvitation>();
+        accounts.Reply(InvitationAnswer.Allowed);
+        accounts.ExpectMsg<CheckInvitation>();
+        accounts.Reply(InvitationAnswer.AllowedFor("Bob"));
+        var invited = ExpectFrame(owner, "member");
+        Assert.Equal(("Bob", "Alice"), (invited.GetProperty("user").GetString(), invited.GetProperty("by").GetString()));
+        Assert.Equal(new ListRoom("Bob", "atelier", RoomKind.Private, InvitedBy: "Alice"), accounts.ExpectMsg<ListRoom>());
+
+        // Asked again in another case: already so, and named as registered.
+        room.Tell(new ChangeMembership("atelier", "Alice", "bob", Invite: true), owner.Ref);
+        Assert.Equal("Bob", ExpectFrame(owner, "member").GetProperty("user").GetString());
+        var (_, joined) = Join(room, "atelier", "Bob");
+        Assert.Equal(["Alice", "Bob"], joined.GetProperty("roster").EnumerateArray().Select(u => u.GetString()));
+        ExpectFrame(owner, "presence");
+
+        room.Tell(new ChangeMembership("atelier", "Alice", "BOB", Invite: false), owner.Ref);
+        var removed = ExpectFrame(owner, "member");
+        Assert.Equal(("Bob", "removed"), (removed.GetProperty("user").GetString(), removed.GetProperty("event").GetString()));
+    }
+
+    [Fact]
+    public void A_direct_room_names_its_users_as_their_accounts_registered_them_not_as_its_lower_case_name()
+    {
+        var accounts = CreateTestProbe();
+        accounts.SetAutoPilot(new DelegateAutoPilot((sender, message) =>
+        {
+            if (message is GetCredentials get)
+                sender.Tell(new AccountCredentials(get.Username == "anna" ? "Anna" : "Boris", "", 0));
+            return AutoPilot.KeepRunning;
+        }));
+        var room = Sys.ActorOf(RoomActor.PropsFor("dm:anna:boris", Settings, accounts.Ref));
+
+        // Its users' accounts are asked when the room starts; a join meanwhile names the joiner as signed in.
+        AwaitAssert(() =>
+        {
+            var (_, joined) = Join(room, "dm:anna:boris", "Anna");
+            Assert.Equal(["Anna", "Boris"], joined.GetProperty("roster").EnumerateArray().Select(u => u.GetString()));
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
     }
 
     [Fact]
@@ -139,6 +188,7 @@ public sealed class RoomAccessSpecs : ChatSpec
     public void A_direct_message_puts_the_conversation_in_both_users_room_lists()
     {
         var accounts = CreateTestProbe();
+        accounts.IgnoreMessages<GetCredentials>(); // the room asks how its two users registered their names
         var room = Sys.ActorOf(RoomActor.PropsFor("dm:alice:bob", Settings, accounts.Ref));
         var (alice, _) = Join(room, "dm:alice:bob", "alice");
 
