@@ -1,9 +1,50 @@
+using ActorChat.Storage;
 using ActorChat.Testing;
+using Akka.Actor;
+using Akka.Persistence;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorChat.Host.Tests;
 
 public sealed class JournalHistoryTests
 {
+    /// <summary>How the server's journal has been storing its writes.</summary>
+    public static Task<GroupCommitJournal.StoredThrough> StoredThroughAsync(ChatServer server) =>
+        Persistence.Instance.Apply(server.Services.GetRequiredService<ActorSystem>()).JournalFor(null)
+            .Ask<GroupCommitJournal.StoredThrough>(GroupCommitJournal.HowStored.Instance, TimeSpan.FromSeconds(30));
+
+    [Fact]
+    public async Task The_embedded_server_stores_messages_through_its_journals_own_sqlite_connection_and_reads_them_back_after_a_restart()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "actorchat-journal-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var first = await ChatServer.StartAsync(data))
+            {
+                await using var alice = await first.ConnectAsync("writer");
+                await alice.JoinAsync("kept");
+                for (var i = 1; i <= 3; i++)
+                {
+                    await alice.SendAsync(new { type = "send", room = "kept", id = $"k{i}", text = $"kept {i}" });
+                    Assert.Equal(i, (await alice.ExpectAsync("ack")).GetProperty("seq").GetInt64());
+                }
+                Assert.Equal(GroupCommitJournal.StoredThrough.OwnConnection, await StoredThroughAsync(first));
+            }
+
+            await using var second = await ChatServer.StartAsync(data);
+            await using var back = await second.ConnectAsync("writer");
+            var joined = await back.JoinAsync("kept");
+            Assert.Equal(["kept 1", "kept 2", "kept 3"], joined.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()));
+            await back.SendAsync(new { type = "send", room = "kept", id = "k4", text = "kept 4" });
+            Assert.Equal(4, (await back.ExpectAsync("ack")).GetProperty("seq").GetInt64());
+        }
+        finally
+        {
+            try { Directory.Delete(data, recursive: true); }
+            catch (IOException) { }
+        }
+    }
+
     [Fact]
     public async Task History_older_than_what_a_room_keeps_in_memory_is_read_back_from_storage()
     {

@@ -22,6 +22,8 @@ public sealed class PostgreSqlStorageTests(PostgresServer postgres) : IClassFixt
                 await alice.SendAsync(new { type = "send", room = "shared", id = $"p{i}", text = $"stored in postgres {i}" });
                 Assert.Equal(i, (await alice.ExpectAsync("ack")).GetProperty("seq").GetInt64());
             }
+            // PostgreSQL takes concurrent writes: the plugin's own write path serves it.
+            Assert.Equal(ActorChat.Storage.GroupCommitJournal.StoredThrough.Plugin, await JournalHistoryTests.StoredThroughAsync(first));
         }
 
         // A new data directory: nothing of the first run is on local disk, all of it is in the database.

@@ -36,10 +36,14 @@ public sealed class GroupCommitJournal : SqlWriteJournal
     private bool _flushScheduled;
 
     private readonly StorageHealth _health = StorageHealth.Get(Context.System);
+    private readonly Config _pluginConfig;
+    private SqliteJournalWriter? _sqlite;
+    private bool _sqliteChecked;
 
     public GroupCommitJournal(Config journalConfig) : base(journalConfig)
     {
         _interval = journalConfig.GetTimeSpan(IntervalKey, TimeSpan.Zero, allowInfinite: false);
+        _pluginConfig = journalConfig;
     }
 
     // Every write is noted from the moment the journal takes it until it is stored or has failed: readiness judges
@@ -57,7 +61,7 @@ public sealed class GroupCommitJournal : SqlWriteJournal
     {
         var writes = messages as List<AtomicWrite> ?? messages.ToList();
         if (_interval <= TimeSpan.Zero || writes.Count == 0)
-            return base.WriteMessagesAsync(writes, cancellationToken);
+            return Store(writes, cancellationToken);
 
         var held = new HeldWrite(writes);
         _held.Add(held);
@@ -85,6 +89,9 @@ public sealed class GroupCommitJournal : SqlWriteJournal
                 _flushScheduled = false;
                 Flush();
                 return true;
+            case HowStored:
+                Sender.Tell(_sqlite is not null ? StoredThrough.OwnConnection : StoredThrough.Plugin);
+                return true;
             case WriteDone done:
                 if (_inFlight.TryGetValue(done.PersistenceId, out var task) && task == done.Task)
                     _inFlight.Remove(done.PersistenceId);
@@ -109,8 +116,28 @@ public sealed class GroupCommitJournal : SqlWriteJournal
         _lastStart = Stopwatch.GetTimestamp();
         var group = _held.ToArray();
         _held.Clear();
-        var combined = base.WriteMessagesAsync(group.SelectMany(held => held.Writes).ToList(), CancellationToken.None);
+        var combined = Store(group.SelectMany(held => held.Writes).ToList(), CancellationToken.None);
         _ = combined.ContinueWith(result => Hand(result, group), TaskScheduler.Default);
+    }
+
+    /// <summary>Stores <paramref name="writes"/> in one transaction: on SQLite through the journal's own connection, elsewhere as the plugin does.</summary>
+    private Task<IImmutableList<Exception>> Store(List<AtomicWrite> writes, CancellationToken cancellationToken)
+    {
+        if (!_sqliteChecked)
+        {
+            // Made at the first write, which comes after the plugin has created its tables.
+            _sqliteChecked = true;
+            _sqlite = SqliteJournalWriter.For(_pluginConfig, Context.System);
+        }
+        return _sqlite is not null && SqliteJournalWriter.CanStore(writes)
+            ? _sqlite.WriteAsync(writes)!
+            : base.WriteMessagesAsync(writes, cancellationToken);
+    }
+
+    protected override void PostStop()
+    {
+        _sqlite?.Dispose();
+        base.PostStop();
     }
 
     private static void Hand(Task<IImmutableList<Exception>> result, HeldWrite[] group)
@@ -142,6 +169,21 @@ public sealed class GroupCommitJournal : SqlWriteJournal
         _inFlight[persistenceId] = held.Done.Task;
         var self = Self;
         _ = held.Done.Task.ContinueWith(task => self.Tell(new WriteDone(persistenceId, task)), TaskScheduler.Default);
+    }
+
+    /// <summary>Asks the journal how it has been storing its writes: answered with a <see cref="StoredThrough"/>.</summary>
+    public sealed class HowStored
+    {
+        public static readonly HowStored Instance = new();
+    }
+
+    public enum StoredThrough
+    {
+        /// <summary>As the SQL plugin stores them (no write yet, another database, or tags written as a column).</summary>
+        Plugin,
+
+        /// <summary>Through the journal's own SQLite connection (<see cref="SqliteJournalWriter"/>).</summary>
+        OwnConnection,
     }
 
     private sealed class HeldWrite(List<AtomicWrite> writes)
