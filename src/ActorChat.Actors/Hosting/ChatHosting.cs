@@ -62,13 +62,11 @@ public static class ChatHosting
         var dataOptions = storage.Provider == StorageProvider.PostgreSql
             ? new DataOptions().UseConnectionString(ProviderName.PostgreSQL15, storage.ConnectionString)
             : SqliteStore.Options(storage.SqlitePath, storage.SqliteSynchronous);
-        // PostgreSQL takes concurrent writes and gains nothing from holding them, but its journal's writes are noted too.
-        var journalWriters = storage.Provider == StorageProvider.Sqlite ? SqliteStore.JournalConfig(storage.GroupCommitInterval) : GroupCommitJournal.Config(TimeSpan.Zero);
         var clock = options.Clock;
         return builder
             .AddSetup(new SettingsSetup<StorageSettings>(storage))
             .AddSetup(new SettingsSetup<ConnectionSettings>(connections))
-            .AddHocon(journalWriters, HoconAddMode.Prepend)
+            .AddHocon(GroupCommitJournal.Plugin, HoconAddMode.Prepend)
             .AddHocon(options.Hocon, HoconAddMode.Prepend)
             .AddHocon($"""
                 akka.cluster.failure-detector.acceptable-heartbeat-pause = {(long)cluster.HeartbeatPause.TotalMilliseconds}ms

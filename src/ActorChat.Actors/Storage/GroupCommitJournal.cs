@@ -8,7 +8,7 @@ using Akka.Persistence.Sql.Journal;
 namespace ActorChat.Storage;
 
 /// <summary>
-/// The SQL journal, starting at most one transaction per <c>group-commit-interval</c>: the writes of every room
+/// The SQL journal, starting at most one transaction per <see cref="StorageSettings.GroupCommitInterval"/>: the writes of every room
 /// that arrive within an interval of the last transaction's start are held and stored together, in one
 /// transaction and one flush to the disk. A write that arrives after a quiet interval goes at once, so an idle
 /// server adds no latency; a busy one trades up to one interval of latency for far fewer flushes, each of which
@@ -21,13 +21,13 @@ namespace ActorChat.Storage;
 /// </remarks>
 public sealed class GroupCommitJournal : SqlWriteJournal
 {
-    public const string IntervalKey = "group-commit-interval";
-
-    /// <summary>The HOCON that puts this journal in place of the SQL plugin's own, with <paramref name="interval"/> between transactions.</summary>
-    public static string Config(TimeSpan interval) => $"""
-        akka.persistence.journal.sql.class = "{typeof(GroupCommitJournal).FullName}, {typeof(GroupCommitJournal).Assembly.GetName().Name}"
-        akka.persistence.journal.sql.{IntervalKey} = {(long)interval.TotalMilliseconds}ms
-        """;
+    /// <summary>
+    /// The HOCON that puts this journal in place of the SQL plugin's own. Its interval is not HOCON: it is the
+    /// storage settings' (<see cref="SettingsSetup"/>), on SQLite; PostgreSQL takes concurrent writes and gains
+    /// nothing from holding them.
+    /// </summary>
+    public static readonly string Plugin =
+        $"akka.persistence.journal.sql.class = \"{typeof(GroupCommitJournal).FullName}, {typeof(GroupCommitJournal).Assembly.GetName().Name}\"";
 
     private readonly TimeSpan _interval;
     private readonly List<HeldWrite> _held = [];
@@ -42,7 +42,8 @@ public sealed class GroupCommitJournal : SqlWriteJournal
 
     public GroupCommitJournal(Config journalConfig) : base(journalConfig)
     {
-        _interval = journalConfig.GetTimeSpan(IntervalKey, TimeSpan.Zero, allowInfinite: false);
+        var storage = SettingsSetup.Find<StorageSettings>(Context.System) ?? new StorageSettings();
+        _interval = storage.Provider == StorageProvider.Sqlite ? storage.GroupCommitInterval : TimeSpan.Zero;
         _pluginConfig = journalConfig;
     }
 

@@ -35,17 +35,6 @@ public static class SqliteStore
         new DataOptions().UseConnectionString(ProviderName.SQLiteMS, Prepare(path)).UseInterceptor(new ConnectionSettings(synchronous));
 
     /// <summary>
-    /// How the journal writes to SQLite, which lets one transaction write at a time. Concurrent journal writers only
-    /// queue on its lock, sleeping in its busy handler (1, 2, 5, 10... ms) between tries: one writer takes every
-    /// room's pending rows into its next transaction instead. Each transaction is a flush to the disk whatever it
-    /// carries; at a thousand messages a second over many rooms, one per message cost a fifth of the server's CPU
-    /// and hundreds of milliseconds of tail latency, so the <see cref="GroupCommitJournal"/> spaces them out by
-    /// <paramref name="groupCommitInterval"/>.
-    /// </summary>
-    public static string JournalConfig(TimeSpan groupCommitInterval) =>
-        "akka.persistence.journal.sql.parallelism = 1\n" + GroupCommitJournal.Config(groupCommitInterval);
-
-    /// <summary>
     /// The journal and the snapshot store write through connections of their own, and SQLite lets one write at a
     /// time. Left to itself, Microsoft.Data.Sqlite answers a busy database by sleeping 150 ms before it tries
     /// again, which put a 150 ms stall into a room whenever a snapshot met a journal write; SQLite's own busy

@@ -1,4 +1,7 @@
+using ActorChat;
+using ActorChat.Storage;
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Persistence;
 using Akka.Persistence.Sql;
@@ -19,17 +22,19 @@ public sealed class GroupCommitJournalSpecs : TestKit
 
     private readonly SqliteChatSpec.Database _database;
 
-    public GroupCommitJournalSpecs() : this(new SqliteChatSpec.Database(groupCommit: Interval))
+    public GroupCommitJournalSpecs() : this(new SqliteChatSpec.Database())
     {
     }
 
     private GroupCommitJournalSpecs(SqliteChatSpec.Database database)
-        : base(ConfigurationFactory.ParseString(database.Config + """
+        : base(ActorSystemSetup.Create(
+            BootstrapSetup.Create().WithConfig(ConfigurationFactory.ParseString(database.Config + """
 
-            akka.loglevel = WARNING
-            akka.actor.serializers.refusing = "ActorChat.Tests.Storage.GroupCommitJournalSpecs+RefusingSerializer, ActorChat.Actors.Tests"
-            akka.actor.serialization-bindings { "ActorChat.Tests.Storage.GroupCommitJournalSpecs+Unstorable, ActorChat.Actors.Tests" = refusing }
-            """).WithFallback(SqlPersistence.DefaultConfiguration))
+                akka.loglevel = WARNING
+                akka.actor.serializers.refusing = "ActorChat.Tests.Storage.GroupCommitJournalSpecs+RefusingSerializer, ActorChat.Actors.Tests"
+                akka.actor.serialization-bindings { "ActorChat.Tests.Storage.GroupCommitJournalSpecs+Unstorable, ActorChat.Actors.Tests" = refusing }
+                """).WithFallback(SqlPersistence.DefaultConfiguration)),
+            new SettingsSetup<StorageSettings>(new StorageSettings { GroupCommitInterval = Interval })))
     {
         _database = database;
     }

@@ -21,8 +21,7 @@ public abstract class SqliteChatSpec(SqliteChatSpec.Database database)
         private readonly string _folder = Path.Combine(Path.GetTempPath(), "actorchat-spec-" + Guid.NewGuid().ToString("N"));
 
         /// <param name="extraConfig">More HOCON for the spec, beside the storage settings.</param>
-        /// <param name="groupCommit">The journal's group-commit interval; the server's default when null.</param>
-        public Database(string? extraConfig = null, TimeSpan? groupCommit = null)
+        public Database(string? extraConfig = null)
         {
             ConnectionString = SqliteStore.Prepare(Path.Combine(_folder, "chat.db"));
             var connection = ConnectionString.Replace("\"", "\\\"", StringComparison.Ordinal);
@@ -33,7 +32,7 @@ public abstract class SqliteChatSpec(SqliteChatSpec.Database database)
                 akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.sql"
                 akka.persistence.snapshot-store.sql { {{plugin}} }
                 akka.persistence.query.journal.sql { {{plugin}} }
-                {{SqliteStore.JournalConfig(groupCommit ?? new StorageSettings().GroupCommitInterval)}}
+                {{GroupCommitJournal.Plugin}}
                 """ + "\n" + extraConfig;
         }
 
