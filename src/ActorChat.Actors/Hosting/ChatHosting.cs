@@ -29,9 +29,12 @@ public sealed record ChatOptions(string Hocon, ClusterSettings Cluster, StorageS
 /// <summary>Wires the chat's actors into an Akka.Hosting actor system: cluster, storage and the sharded entities.</summary>
 public static class ChatHosting
 {
-    // The serializer named in HOCON.conf that writes every wire message, when it is not the default one.
-    private static string WireBinding(string serializer) =>
-        $$"""akka.actor.serialization-bindings { "{{typeof(IWireMessage).FullName}}, {{typeof(IWireMessage).Assembly.GetName().Name}}" = {{serializer}} }""";
+    // Every message that may cross nodes, each by its own type. HOCON.conf binds them to the Protobuf contracts through
+    // IWireMessage; a binding of the exact type comes first, so binding each type moves them all to another encoding
+    // without Akka warning that the interface's binding was overridden.
+    private static readonly Type[] WireTypes = typeof(IWireMessage).Assembly.GetTypes()
+        .Where(type => typeof(IWireMessage).IsAssignableFrom(type) && type is { IsInterface: false, IsAbstract: false })
+        .ToArray();
 
     // The cluster's timings that Akka.Cluster.Hosting has no option for, as a Config built from the values: HOCON reads
     // a bare number of a duration as milliseconds.
@@ -89,13 +92,14 @@ public static class ChatHosting
         // PostgreSQL takes concurrent writes and gains nothing from holding them, but its journal's writes are noted too.
         var journalWriters = storage.Provider == StorageProvider.Sqlite ? SqliteStore.JournalConfig(storage.GroupCommitInterval) : GroupCommitJournal.Config(TimeSpan.Zero);
         var clock = options.Clock;
+        if (cluster.WireFormat == WireFormat.Binary)
+            builder.WithCustomSerializer("actorchat-wire-binary", WireTypes, system => new BinaryWireSerializer(system));
         return builder
             .AddSetup(new SettingsSetup<StorageSettings>(storage))
             .AddSetup(new SettingsSetup<ConnectionSettings>(connections))
             .AddHocon(journalWriters, HoconAddMode.Prepend)
             .AddHocon(options.Hocon, HoconAddMode.Prepend)
             .AddHocon(DowningTimings(cluster), HoconAddMode.Prepend)
-            .AddHocon(cluster.WireFormat == WireFormat.Binary ? WireBinding("actorchat-wire-binary") : "", HoconAddMode.Prepend)
             .WithRemoting(Remoting(cluster))
             .WithClustering(Clustering(cluster))
             .WithSqlPersistence(dataOptions)
