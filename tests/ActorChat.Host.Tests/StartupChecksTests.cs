@@ -2,6 +2,8 @@ using ActorChat.Rooms;
 using ActorChat.Serialization;
 using ActorChat.Testing;
 using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.SBR;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorChat.Host.Tests;
@@ -31,6 +33,30 @@ public sealed class SettingsValidationTests
     }
 }
 
+public sealed class ClusterTimingsTests
+{
+    [Fact]
+    public async Task The_cluster_timings_a_node_is_set_to_are_the_ones_its_cluster_runs_with()
+    {
+        // None of them Akka's default or ActorChat's, and each different from the others: a value that does not
+        // reach the cluster, or reaches the wrong key, shows.
+        await using var server = await ChatServer.StartAsync(null,
+            "ActorChat:Cluster:HeartbeatPause=00:00:04.250",
+            "ActorChat:Cluster:DownUnreachableAfter=00:00:07",
+            "ActorChat:Cluster:RemovalMargin=00:00:02.500");
+        var system = server.Services.GetRequiredService<ActorSystem>();
+        var cluster = Cluster.Get(system);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(4250), cluster.Settings.FailureDetectorConfig.GetTimeSpan("acceptable-heartbeat-pause"));
+        // The downing provider the cluster loaded is the split brain resolver, keeping the majority after the pause it was given.
+        var downing = Assert.IsType<SplitBrainResolverProvider>(cluster.DowningProvider);
+        Assert.Equal(TimeSpan.FromMilliseconds(2500), downing.DownRemovalMargin);
+        var resolver = new SplitBrainResolverSettings(system.Settings.Config);
+        Assert.Equal(SplitBrainResolverSettings.KeepMajorityName, resolver.DowningStrategy);
+        Assert.Equal(TimeSpan.FromSeconds(7), resolver.DowningStableAfter);
+    }
+}
+
 public sealed class WireFormatTests
 {
     [Theory]
@@ -41,7 +67,11 @@ public sealed class WireFormatTests
         await using var server = await ChatServer.StartAsync(null, format is null ? [] : [$"ActorChat:Cluster:WireFormat={format}"]);
         var serialization = server.Services.GetRequiredService<ActorSystem>().Serialization;
 
-        Assert.IsType(written, serialization.FindSerializerForType(typeof(Post)));
+        // Every message that may cross nodes, not the interface they share: a node writing the old encoding for
+        // some and the new for others would send an old node what it cannot read.
+        var wireTypes = typeof(IWireMessage).Assembly.GetTypes()
+            .Where(type => typeof(IWireMessage).IsAssignableFrom(type) && type is { IsInterface: false, IsAbstract: false });
+        Assert.All(wireTypes, type => Assert.IsType(written, serialization.FindSerializerForType(type)));
         // Whatever it writes, what either encoding carries is read by the id it arrives with.
         var post = new Post("lobby", "alice", "c-1", "hi");
         foreach (var id in new[] { ProtobufWireSerializer.SerializerId, BinaryWireSerializer.SerializerId })

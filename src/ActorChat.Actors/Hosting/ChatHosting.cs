@@ -7,7 +7,9 @@ using ActorChat.Storage;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
 using Akka.Cluster.Sharding;
+using Akka.Configuration;
 using Akka.Event;
 using Akka.Hosting;
 using Akka.Persistence.Sql.Hosting;
@@ -17,7 +19,7 @@ using LinqToDB;
 namespace ActorChat.Hosting;
 
 /// <summary>Everything the chat's actors are built from, as the host bound and validated it.</summary>
-/// <param name="Hocon">Akka's own settings (serializers, cluster timings): the contents of <c>HOCON.conf</c>.</param>
+/// <param name="Hocon">Akka's own settings that are not an operator's (serializers, sharding, the leader's intervals): the contents of <c>HOCON.conf</c>.</param>
 public sealed record ChatOptions(string Hocon, ClusterSettings Cluster, StorageSettings Storage, RoomSettings Rooms, ConnectionSettings Connections)
 {
     /// <summary>Stamps the rooms' events; the system clock when null.</summary>
@@ -27,9 +29,34 @@ public sealed record ChatOptions(string Hocon, ClusterSettings Cluster, StorageS
 /// <summary>Wires the chat's actors into an Akka.Hosting actor system: cluster, storage and the sharded entities.</summary>
 public static class ChatHosting
 {
-    // The serializer named in HOCON.conf that writes every wire message, when it is not the default one.
-    private static string WireBinding(string serializer) =>
-        $$"""akka.actor.serialization-bindings { "{{typeof(IWireMessage).FullName}}, {{typeof(IWireMessage).Assembly.GetName().Name}}" = {{serializer}} }""";
+    // Every message that may cross nodes, each by its own type. HOCON.conf binds them to the Protobuf contracts through
+    // IWireMessage; a binding of the exact type comes first, so binding each type moves them all to another encoding
+    // without Akka warning that the interface's binding was overridden.
+    private static readonly Type[] WireTypes = typeof(IWireMessage).Assembly.GetTypes()
+        .Where(type => typeof(IWireMessage).IsAssignableFrom(type) && type is { IsInterface: false, IsAbstract: false })
+        .ToArray();
+
+    // The cluster's timings that Akka.Cluster.Hosting has no option for, as a Config built from the values: HOCON reads
+    // a bare number of a duration as milliseconds.
+    private static Config DowningTimings(ClusterSettings cluster) => ConfigurationFactory.FromObject(new Dictionary<string, object>
+    {
+        ["akka"] = new Dictionary<string, object>
+        {
+            ["cluster"] = new Dictionary<string, object>
+            {
+                ["down-removal-margin"] = (long)cluster.RemovalMargin.TotalMilliseconds,
+                ["split-brain-resolver"] = new Dictionary<string, object> { ["stable-after"] = (long)cluster.DownUnreachableAfter.TotalMilliseconds },
+            },
+        },
+    });
+
+    private static ClusterOptions Clustering(ClusterSettings cluster) => new()
+    {
+        SeedNodes = cluster.SeedNodes,
+        FailureDetector = new PhiAccrualFailureDetectorOptions { AcceptableHeartbeatPause = cluster.HeartbeatPause },
+        // Writes the downing provider and the strategy; the resolver's stable-after is in DowningTimings.
+        SplitBrainResolver = new KeepMajorityOption(),
+    };
 
     private static RemoteOptions Remoting(ClusterSettings cluster)
     {
@@ -63,19 +90,16 @@ public static class ChatHosting
             ? new DataOptions().UseConnectionString(ProviderName.PostgreSQL15, storage.ConnectionString)
             : SqliteStore.Options(storage.SqlitePath, storage.SqliteSynchronous);
         var clock = options.Clock;
+        if (cluster.WireFormat == WireFormat.Binary)
+            builder.WithCustomSerializer("actorchat-wire-binary", WireTypes, system => new BinaryWireSerializer(system));
         return builder
             .AddSetup(new SettingsSetup<StorageSettings>(storage))
             .AddSetup(new SettingsSetup<ConnectionSettings>(connections))
             .AddHocon(GroupCommitJournal.Plugin, HoconAddMode.Prepend)
             .AddHocon(options.Hocon, HoconAddMode.Prepend)
-            .AddHocon($"""
-                akka.cluster.failure-detector.acceptable-heartbeat-pause = {(long)cluster.HeartbeatPause.TotalMilliseconds}ms
-                akka.cluster.split-brain-resolver.stable-after = {(long)cluster.DownUnreachableAfter.TotalMilliseconds}ms
-                akka.cluster.down-removal-margin = {(long)cluster.RemovalMargin.TotalMilliseconds}ms
-                """, HoconAddMode.Prepend)
-            .AddHocon(cluster.WireFormat == WireFormat.Binary ? WireBinding("actorchat-wire-binary") : "", HoconAddMode.Prepend)
+            .AddHocon(DowningTimings(cluster), HoconAddMode.Prepend)
             .WithRemoting(Remoting(cluster))
-            .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedNodes })
+            .WithClustering(Clustering(cluster))
             .WithSqlPersistence(dataOptions)
             .WithShardRegion<RoomActor>("rooms",
                 // The accounts' region starts after this one: each room looks it up when it starts.
