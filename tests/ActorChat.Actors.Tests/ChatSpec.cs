@@ -37,7 +37,7 @@ public abstract class ChatSpec : TestKit
 
     // The message table and the photo store of the spec live in a folder of its own, as a server's live in its data directory.
     private ChatSpec(Config config, string tableFolder)
-        : base(ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config),
+        : base(ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config.WithFallback(ConfigurationFactory.ParseString(CompactMailbox.Hocon))),
             new SettingsSetup<StorageSettings>(new StorageSettings { DataDirectory = tableFolder, SqliteFile = "messages.db" })))
     {
         _tableFolder = tableFolder;

@@ -208,7 +208,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
     /// </param>
     public static Props PropsFor(AuthTicket ticket, string session, Outbox outbound, IActorRef rooms, IActorRef accounts,
         TokenService tokens, ConnectionSettings settings, TimeProvider? clock = null, bool sessionConfirmed = true) =>
-        FactoryProps.Of(() => new ConnectionActor(ticket, session, outbound, rooms, accounts, tokens, settings, clock ?? TimeProvider.System, sessionConfirmed));
+        FactoryProps.Of(() => new ConnectionActor(ticket, session, outbound, rooms, accounts, tokens, settings, clock ?? TimeProvider.System, sessionConfirmed))
+            .WithMailbox(CompactMailbox.Path);
 
     protected override void PreStart()
     {

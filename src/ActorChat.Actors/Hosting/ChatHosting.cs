@@ -96,6 +96,7 @@ public static class ChatHosting
             .AddSetup(new SettingsSetup<StorageSettings>(storage))
             .AddSetup(new SettingsSetup<ConnectionSettings>(connections))
             .AddHocon(GroupCommitJournal.Plugin, HoconAddMode.Prepend)
+            .AddHocon(CompactMailbox.Hocon, HoconAddMode.Prepend)
             .AddHocon(options.Hocon, HoconAddMode.Prepend)
             .AddHocon(DowningTimings(cluster), HoconAddMode.Prepend)
             .WithRemoting(Remoting(cluster))
