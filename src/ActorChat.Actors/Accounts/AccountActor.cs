@@ -49,7 +49,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _clock = clock ?? TimeProvider.System;
         _invitations = invitations ?? InvitationLimits.Default;
         PersistenceId = "account-" + key;
-        _rooms = new AccountRoomList(key, MessageTable.Get(Context.System), _clock, _invitations, Self, _connections.Keys, Context.GetLogger());
+        _rooms = new AccountRoomList(key, MessageTable.Get(Context.System).Members, _clock, _invitations, Self, _connections.Keys, Context.GetLogger());
         // Accounts never save snapshots: recovery reads the journal alone, one query fewer on every activation.
         Recovery = new Recovery(SnapshotSelectionCriteria.None);
 

@@ -59,7 +59,7 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
         _roster = new RosterChanges(room, _tail, _table, _members, _delivery, accounts, clock, this, Self);
         _writes = new RoomWrites(room, settings, _tail, _table, _members, _delivery, _roster.Access, accounts, clock, this, Self);
         _idle = new RoomIdleStop(_members, _writes, settings.IdleTimeout, Context);
-        var markerStore = Context.ActorOf(FactoryProps.Of(() => new ReadMarkersActor(room, settings.SnapshotEvery, _table.Table)), "reads");
+        var markerStore = Context.ActorOf(FactoryProps.Of(() => new ReadMarkersActor(room, settings.SnapshotEvery, _table.Table.Members)), "reads");
         Context.Watch(markerStore);
         _markers = new RoomMarkers(room, _tail, _members, _delivery, markerStore, this);
 
