@@ -12,7 +12,7 @@ namespace ActorChat.Accounts;
 /// One account, keyed by its case-folded name: the single place, on whichever node it lives, that decides whether
 /// the name is taken, which of its sessions are signed out, which connections the user has open across the
 /// cluster (to cap them, and to close those of a session the moment it is signed out), and which rooms the user
-/// has (see <see cref="AccountRoomList"/>).
+/// has (see <see cref="AccountRoomList"/>), with the invitations the user may still send (<see cref="InvitationBudget"/>).
 /// </summary>
 public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 {
@@ -32,9 +32,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private AccountRegistered? _account;
     private long _generation;
     private readonly AccountRoomList _rooms;
-
-    // The invitations this user may still send; made on the first one.
-    private TokenBucket? _invitationBudget;
+    private readonly InvitationBudget _invitationBudget;
     private int _retiredEvents;
 
     /// <param name="key">The case-folded user name.</param>
@@ -49,7 +47,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _clock = clock ?? TimeProvider.System;
         _invitations = invitations ?? InvitationLimits.Default;
         PersistenceId = "account-" + key;
-        _rooms = new AccountRoomList(key, MessageTable.Get(Context.System), _clock, _invitations, Self, _connections.Keys, Context.GetLogger());
+        _invitationBudget = new InvitationBudget(_invitations, _clock);
+        _rooms = new AccountRoomList(key, MessageTable.Get(Context.System).Members, _clock, _invitations, Self, _connections.Keys, Context.GetLogger());
         // Accounts never save snapshots: recovery reads the journal alone, one query fewer on every activation.
         Recovery = new Recovery(SnapshotSelectionCriteria.None);
 
@@ -118,7 +117,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             else
                 _rooms.Handle(check, Sender, Name);
         });
-        Command<SpendInvitation>(_ => SpendInvitation());
+        Command<SpendInvitation>(_ => Sender.Tell(_invitationBudget.Spend()));
         Command<AccountRoomList.RoomsRead>(read => _rooms.OnRead(read, Name));
         Command<AccountRoomList.RoomsUnreadable>(unreadable => _rooms.OnUnreadable(unreadable, Timers));
         Command<AccountRoomList.ReadRoomsAgain>(_ => _rooms.Read());
@@ -173,20 +172,6 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         DeferAsync(before, DeleteMessages);
         Context.GetLogger().Info("Compacting the journal of {0}: {1} events of an earlier version", _key, _retiredEvents);
         _retiredEvents = 0;
-    }
-
-    // The inviter's own budget: a bucket of PerHour invitations that refills over the hour.
-    private void SpendInvitation()
-    {
-        var budget = _invitationBudget ??= new TokenBucket(_invitations.PerHour / 3600.0, _invitations.PerHour, _clock);
-        if (budget.TryTake())
-        {
-            Sender.Tell(InvitationAnswer.Allowed);
-            return;
-        }
-        var wait = Math.Max(1, (int)Math.Ceiling(budget.UntilNext().TotalMinutes));
-        Sender.Tell(new InvitationAnswer(Protocol.ErrorCodes.RateLimited,
-            $"at most {_invitations.PerHour} invitations an hour; the next one in {wait} minute{(wait == 1 ? "" : "s")}"));
     }
 
     private void Open(OpenConnection open)
@@ -249,7 +234,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private void IdleWhenUnused()
     {
         if (_connections.Count == 0)
-            SetReceiveTimeout(_invitationBudget?.UntilFull() is { } refill && refill > IdleTimeout ? refill : IdleTimeout);
+            SetReceiveTimeout(_invitationBudget.UntilFull() is { } refill && refill > IdleTimeout ? refill : IdleTimeout);
     }
 
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(2);

@@ -35,7 +35,7 @@ internal sealed class AccountRoomList
     public static readonly TimeSpan ReadRetry = TimeSpan.FromSeconds(2);
 
     private readonly string _key;
-    private readonly MessageTable _table;
+    private readonly MemberRows _table;
     private readonly TimeProvider _clock;
     private readonly InvitationLimits _limits;
     private readonly IActorRef _self;
@@ -48,7 +48,7 @@ internal sealed class AccountRoomList
     private List<(IAccountCommand Command, IActorRef Sender)>? _waiting;
 
     /// <param name="connections">The user's open connections, as the account keeps them (a live view).</param>
-    public AccountRoomList(string key, MessageTable table, TimeProvider clock, InvitationLimits limits, IActorRef self,
+    public AccountRoomList(string key, MemberRows table, TimeProvider clock, InvitationLimits limits, IActorRef self,
         IReadOnlyCollection<IActorRef> connections, ILoggingAdapter log)
     {
         _key = key;

@@ -16,9 +16,9 @@ namespace ActorChat.Connections;
 /// The actor keeps the message switch and the client's queue; each concern is a type that owns its state:
 /// <see cref="ConnectionRooms"/> (joins, sends, acks and their retries), <see cref="AccountLink"/> (the account's
 /// confirmation of the session), <see cref="PhotoClaims"/>, <see cref="FollowedRooms"/> (the room list and the
-/// directory), <see cref="TokenLifetime"/>, and <see cref="PendingFrames"/> (frames waiting their turn). An
-/// <see cref="UntypedActor"/> with one switch: there is one of these per socket, and a <see cref="ReceiveActor"/>
-/// builds its handler tables per instance, about half a kilobyte each.
+/// directory), <see cref="DirectRooms"/>, <see cref="TokenLifetime"/>, and <see cref="FrameAdmission"/> (the rate
+/// limit, and frames waiting their turn). An <see cref="UntypedActor"/> with one switch: there is one of these per
+/// socket, and a <see cref="ReceiveActor"/> builds its handler tables per instance, about half a kilobyte each.
 /// </remarks>
 public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
 {
@@ -31,14 +31,12 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
     private readonly string _user;
     private readonly Outbox _outbound;
     private readonly IActorRef _region;
-    private readonly IActorRef _accounts;
-    private readonly ConnectionSettings _settings;
-    private readonly TokenBucket _rateLimiter;
-    private readonly PendingFrames _pending;
+    private readonly FrameAdmission _frames;
     private readonly ConnectionRooms _rooms;
     private readonly AccountLink _account;
     private readonly PhotoClaims _photos;
     private readonly FollowedRooms _followed;
+    private readonly DirectRooms _direct;
     private readonly TokenLifetime _token;
 
     public ConnectionActor(AuthTicket ticket, string session, Outbox outbound, IActorRef rooms, IActorRef accounts,
@@ -47,14 +45,13 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
         _user = ticket.User;
         _outbound = outbound;
         _region = rooms;
-        _accounts = accounts;
-        _settings = settings;
-        _rateLimiter = new TokenBucket(settings.FramesPerSecond, settings.FrameBurst, clock);
-        _pending = new PendingFrames(settings.FrameBurst + settings.RateLimitStrikes);
         _rooms = new ConnectionRooms(_user, settings, clock, rooms, DeliveryHubs.Get(Context.System), this, Context);
         _account = new AccountLink(ticket, sessionConfirmed, accounts, Self, _rooms.Backoff);
         _photos = new PhotoClaims(_user, Context.System, _rooms, this);
+        // While the session awaits its account's confirmation or a photo is being claimed, frames wait their turn.
+        _frames = new FrameAdmission(settings, clock, () => _account.Holding || _photos.Claiming, Answer, this);
         _followed = new FollowedRooms(_user, accounts, settings.RetryInterval, Context.System, _rooms, this);
+        _direct = new DirectRooms(_user, accounts, settings.RetryInterval, _rooms, this);
         _token = new TokenLifetime(_user, ticket.ExpiresAt, tokens, clock, this);
 
         Send(ServerFrames.Welcome(_user, session));
@@ -67,7 +64,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
             case DeliverSequenced sequenced: _rooms.Sequenced(sequenced); break;
             case Acked acked: _rooms.Acked(acked); break;
             case Deliver deliver: Send(deliver.Frame); break;
-            case ClientFrame frame: OnClientFrame(frame); break;
+            case ClientFrame frame: _frames.Arrived(frame); break;
             case DeliverBatch batch: Send(batch.Frames); break;
             case NotMember notMember: _rooms.NotMember(notMember); break;
             case JoinedRoom joined:
@@ -79,9 +76,9 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
             case ConnectionRooms.RetryTick: _rooms.RetryUnanswered(); break;
             case PhotoClaims.Claimed claimed:
                 _photos.Answered(claimed);
-                AnswerPending();
+                _frames.WaitOver();
                 break;
-            case PeerChecked checkedPeer: OnPeerChecked(checkedPeer); break;
+            case DirectRooms.PeerChecked peer: _direct.Checked(peer); break;
             case RoomListChange change: _followed.Changed(change); break;
             case FollowedRooms.Read read: _followed.Follow(read); break;
             case Terminated terminated when _account.IsAccount(terminated.ActorRef): _account.AccountLost(); break;
@@ -91,11 +88,11 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
                 // This node's session guard keeps the account's word, so that the user's next connect here is decided at once.
                 Context.System.EventStream.Publish(opened.Security);
                 _account.Opened(Sender);
-                AnswerPending();
+                _frames.WaitOver();
                 break;
             case AccountLink.ConfirmationOverdue:
                 _account.Release();
-                AnswerPending();
+                _frames.WaitOver();
                 break;
             case ConnectionRefused refused:
                 Close(refused.Reason == ConnectionRefused.TooManyConnections ? CloseReasons.TooManyConnections : CloseReasons.SignedOut);
@@ -108,37 +105,10 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
         }
     }
 
-    // While the session awaits its account's confirmation or a photo is being claimed, frames wait their turn.
-    private bool Waiting => _account.Holding || _photos.Claiming;
-
-    // The rate limit judges each frame as it arrives; the answer comes in the order the client sent, waiting or not.
-    private void OnClientFrame(ClientFrame frame)
-    {
-        var admitted = _rateLimiter.TryTake();
-        if (!admitted && _rateLimiter.Strikes >= _settings.RateLimitStrikes)
-            Close(CloseReasons.RateLimitExceeded);
-        else if (!Waiting && _pending.Count == 0)
-            Answer(frame, admitted);
-        else if (!_pending.TryAdd(frame, admitted))
-            Close(CloseReasons.RateLimitExceeded);
-    }
-
-    // The wait is over: what came meanwhile is answered in order, until a frame starts another wait.
-    private void AnswerPending()
-    {
-        while (!Waiting && _pending.TryTake(out var frame, out var admitted))
-            Answer(frame, admitted);
-    }
-
     // What each of the client's frames does, once past the rate limit: a room command, a question to the account or
     // the photo store, or an answer of the connection's own.
-    private void Answer(ClientFrame frame, bool admitted)
+    private void Answer(ClientFrame frame)
     {
-        if (!admitted)
-        {
-            SendError(ErrorCodes.RateLimited, "too many frames; slow down", frame.Reference);
-            return;
-        }
         switch (frame)
         {
             case JoinFrame join: _rooms.Join(join); break;
@@ -155,7 +125,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
             case MembershipFrame membership when _rooms.IsJoined(membership):
                 _region.Tell(new ChangeMembership(membership.Room, _user, membership.User, membership.Invite));
                 break;
-            case DirectFrame direct: OnDirect(direct); break;
+            case DirectFrame direct: _direct.Open(direct, Self); break;
             case RoomsFrame: _followed.Ask(Self); break;
             case ForgetFrame forget: _followed.Forget(forget, Self); break;
             case DirectoryFrame directory: _followed.Directory(directory, Self); break;
@@ -173,33 +143,6 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
             case RejectedFrame rejected: Send(ServerFrames.Error(rejected.Error)); break;
         }
     }
-
-    // A direct room is reached from the other user's name, once the account is known to exist.
-    private void OnDirect(DirectFrame direct)
-    {
-        if (Limits.DirectRoom(_user, direct.User) is not { } room)
-        {
-            SendError(ErrorCodes.BadFrame, "a direct conversation needs another user", direct.User);
-            return;
-        }
-        var user = direct.User;
-        _accounts.Ask<AccountCredentials>(new GetCredentials(user), _settings.RetryInterval).PipeTo(Self,
-            success: credentials => new PeerChecked(user, room, credentials.Username is not null),
-            failure: _ => new PeerChecked(user, room, null));
-    }
-
-    private void OnPeerChecked(PeerChecked peer)
-    {
-        if (peer.Exists is null)
-            SendError(ErrorCodes.Unavailable, "the user could not be looked up right now; try again", peer.User);
-        else if (peer.Exists == false)
-            SendError(ErrorCodes.NotFound, $"no user '{peer.User}'", peer.User);
-        else
-            _rooms.Join(new JoinFrame(peer.Room, null));
-    }
-
-    /// <summary>Whether the other user of a direct room exists (null: the account could not be asked).</summary>
-    private sealed record PeerChecked(string User, string Room, bool? Exists) : INoSerializationVerificationNeeded;
 
     public ITimerScheduler Timers { get; set; } = null!;
 

@@ -22,7 +22,7 @@ internal sealed class FollowedRooms(string user, IActorRef accounts, TimeSpan as
     // Null until the client asked for the list, so that a connection that never asks costs nothing.
     private Dictionary<string, string?>? _listed;
 
-    private MessageTable Table => MessageTable.Get(system);
+    private MemberRows Table => MessageTable.Get(system).Members;
 
     /// <summary>Whether the client asked for the list: only then does it hear of its changes.</summary>
     public bool Following => _listed is not null;

@@ -30,11 +30,11 @@ public sealed class ReadMarkersActor : ReceivePersistentActor
     private readonly Dictionary<string, long> _markers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _received = new(StringComparer.Ordinal);
     private readonly string _room;
-    private readonly MessageTable _table;
+    private readonly MemberRows _table;
     private readonly int _snapshotEvery;
     private int _sinceSnapshot;
 
-    public ReadMarkersActor(string room, int snapshotEvery, MessageTable table)
+    public ReadMarkersActor(string room, int snapshotEvery, MemberRows table)
     {
         PersistenceId = "reads-" + room;
         _room = room;

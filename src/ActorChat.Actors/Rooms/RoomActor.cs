@@ -5,7 +5,6 @@ using ActorChat.Hosting;
 using ActorChat.Protocol;
 using ActorChat.Storage;
 using Akka.Actor;
-using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
 using Akka.Streams;
@@ -17,18 +16,18 @@ namespace ActorChat.Rooms;
 /// sender once it is durable, and fans the serialized frame out to every other member connection.
 /// </summary>
 /// <remarks>
-/// The actor keeps the message switch, its life (recovering, serving, stopping when idle) and the admission of a
-/// member; each concern is a type that owns its state: <see cref="RoomWrites"/> (sends and changes on their way to
-/// the journal), <see cref="RosterChanges"/> (who may come in), <see cref="RoomMembers"/> (who is here),
-/// <see cref="RoomPresence"/> (what the others hear of it: presence, typing), <see cref="RoomDelivery"/> (how they are reached), <see cref="RoomTail"/> (the newest messages and events, and the
-/// ids that make every frame at-most-once), <see cref="RoomTable"/> (the message table, kept in step),
-/// <see cref="RoomRecovery"/>, <see cref="RoomHistory"/> (join answers and pages), <see cref="RoomMarkers"/> (read
-/// and received markers, stored by a <see cref="ReadMarkersActor"/>).
+/// The actor keeps the message switch, its life (recovering, then serving) and the admission of a member; each
+/// concern is a type that owns its state: <see cref="RoomWrites"/> (sends and changes on their way to the journal),
+/// <see cref="RosterChanges"/> (who may come in), <see cref="RoomMembers"/> (who is here), <see cref="RoomPresence"/>
+/// (what the others hear of it: presence, typing), <see cref="RoomDelivery"/> (how they are reached),
+/// <see cref="RoomTail"/> (the newest messages and events, and the ids that make every frame at-most-once),
+/// <see cref="RoomTable"/> (the message table, kept in step), <see cref="RoomRecovery"/>, <see cref="RoomHistory"/>
+/// (join answers and pages), <see cref="RoomMarkers"/> (read and received markers, stored by a
+/// <see cref="ReadMarkersActor"/>), <see cref="RoomIdleStop"/> (when an empty room stops).
 /// </remarks>
 public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJournal
 {
     private readonly string _room;
-    private readonly RoomSettings _settings;
     private readonly RoomTail _tail;
     private readonly RoomRecovery _recovery;
     private readonly RoomMembers _members = new();
@@ -39,9 +38,8 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
     private readonly RoomMarkers _markers;
     private readonly RosterChanges _roster;
     private readonly RoomWrites _writes;
+    private readonly RoomIdleStop _idle;
     private IMaterializer? _materializer;
-    private bool _tableCatchingUp;
-    private bool _stopRequested;
     private bool _countedActive;
 
     /// <param name="accounts">The accounts' shard region: told when the room puts itself in a user's room list or takes itself off it.</param>
@@ -49,7 +47,6 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
     public RoomActor(string room, RoomSettings settings, IActorRef? accounts = null, TimeProvider? clock = null)
     {
         _room = room;
-        _settings = settings;
         accounts ??= ActorRefs.Nobody;
         clock ??= TimeProvider.System;
         _tail = new RoomTail(room, settings);
@@ -61,9 +58,10 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
         _presence = new RoomPresence(room, _members, _delivery, settings.TypingInterval, Context);
         _roster = new RosterChanges(room, _tail, _table, _members, _delivery, accounts, clock, this, Self);
         _writes = new RoomWrites(room, settings, _tail, _table, _members, _delivery, _roster.Access, accounts, clock, this, Self);
-        var markerStore = Context.ActorOf(FactoryProps.Of(() => new ReadMarkersActor(room, settings.SnapshotEvery, _table.Table)), "reads");
+        _idle = new RoomIdleStop(_members, _writes, settings.IdleTimeout, Context);
+        var markerStore = Context.ActorOf(FactoryProps.Of(() => new ReadMarkersActor(room, settings.SnapshotEvery, _table.Table.Members)), "reads");
         Context.Watch(markerStore);
-        _markers = new RoomMarkers(room, _tail, _members, _delivery, markerStore);
+        _markers = new RoomMarkers(room, _tail, _members, _delivery, markerStore, this);
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -99,10 +97,7 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
         if (_recovery.SnapshotRev > 0)
             Materializer();
         if (_recovery.CompleteAsync(LastSequenceNr, _table.Table, _history.ReadJournal) is { } catchUp)
-        {
-            _tableCatchingUp = true;
             catchUp.PipeTo(Self, success: recovered => recovered, failure: cause => new Status.Failure(cause));
-        }
         else
             _writes.Recovered(_recovery.SnapshotRev);
         _roster.LookUpDirectNames();
@@ -123,7 +118,6 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
             _recovery.Finish(recovered);
             _table.CaughtUp(_tail.Rev);
             _writes.Recovered(_recovery.SnapshotRev);
-            _tableCatchingUp = false;
             ServeWhenRecovered();
         });
         // Without its window the room could store a retried send twice: stop, and let the next message recover it.
@@ -138,13 +132,13 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
 
     private void ServeWhenRecovered()
     {
-        if (_markers.Recovering || _tableCatchingUp)
+        if (_markers.Recovering || _recovery.CatchingUp)
             return;
         Stash.UnstashAll();
         Become(Serving);
         ChatMetrics.ActiveRooms.Add(1);
         _countedActive = true;
-        ScheduleIdleStopIfEmpty();
+        _idle.ScheduleIfEmpty();
     }
 
     private void Serving()
@@ -170,25 +164,14 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
         });
         Command<Typing>(typing => _presence.Typing(typing, Sender));
         Command<MarkRead>(read => _markers.Read(read, Sender));
-        Command<MarkReceived>(received =>
-        {
-            if (_markers.Received(received, Sender) && !Timers.IsTimerActive(nameof(ReceiptsDue)))
-                Timers.StartSingleTimer(nameof(ReceiptsDue), ReceiptsDue.Instance, RoomMarkers.ReceiptInterval);
-        });
-        Command<ReceiptsDue>(_ => _markers.SendDueReceipts());
+        Command<MarkReceived>(received => _markers.Received(received, Sender));
+        Command<RoomMarkers.ReceiptsDue>(_ => _markers.SendDueReceipts());
         Command<GetHistory>(request => _history.Page(request, Sender));
         Command<RoomHistory.PageRead>(_history.Read);
         Command<MayRead>(ask => Sender.Tell(new ReadAccess(_room, _roster.Access.Allows(ask.User))));
         Command<WhereAreYou>(_ => Sender.Tell(new RoomLocation(_room, ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString())));
-        Command<ReceiveTimeout>(_ => PassivateWhenIdle());
-        Command<StopWhenIdle>(_ =>
-        {
-            // The shard holds new messages back from here on; finish any write first so every sender gets its ack.
-            // Members who joined meanwhile see the room stop and join its next incarnation.
-            _stopRequested = true;
-            if (!_writes.Writing)
-                Context.Stop(Self);
-        });
+        Command<ReceiveTimeout>(_ => _idle.TimedOut());
+        Command<RoomIdleStop.StopWhenIdle>(_ => _idle.StopRequested());
         Command<SaveSnapshotSuccess>(success => DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(_ => { });
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -200,7 +183,7 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
     private void Admit(Join join, IActorRef connection)
     {
         _presence.Enter(join, connection);
-        SetReceiveTimeout(null);
+        _idle.Occupied();
         // The hub of the connection's node starts handing it this incarnation's fan-out from here on.
         var access = _roster.Access;
         var view = access.IsPrivate ? new RoomAccessView(access.IsDirect, access.Owner, access.Roster) : null;
@@ -214,22 +197,7 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
     private void RemoveMember(IActorRef connection, bool answer, bool removed = false)
     {
         _presence.Leave(connection, answer, removed);
-        ScheduleIdleStopIfEmpty();
-    }
-
-    // Rooms stop themselves only when nobody is in them and nothing is being written; the shard's own
-    // idle passivation is off, because a quiet room with members must keep its member list.
-    private void ScheduleIdleStopIfEmpty()
-    {
-        if (_members.Count == 0 && !_writes.Writing)
-            SetReceiveTimeout(_settings.IdleTimeout);
-    }
-
-    private void PassivateWhenIdle()
-    {
-        SetReceiveTimeout(null);
-        if (_members.Count == 0 && !_writes.Writing)
-            Context.Parent.Tell(new Passivate(StopWhenIdle.Instance));
+        _idle.ScheduleIfEmpty();
     }
 
     // Without its read markers the room cannot answer joins truthfully: stop, and let the next message recover both.
@@ -261,21 +229,5 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
 
     void IRoomJournal.SaveSnapshot(RoomSnapshot snapshot) => SaveSnapshot(snapshot);
 
-    void IRoomJournal.WritesSettled()
-    {
-        if (_stopRequested)
-            Context.Stop(Self);
-        else
-            ScheduleIdleStopIfEmpty();
-    }
-
-    private sealed record ReceiptsDue : INoSerializationVerificationNeeded, INotInfluenceReceiveTimeout
-    {
-        public static readonly ReceiptsDue Instance = new();
-    }
-
-    private sealed record StopWhenIdle : INoSerializationVerificationNeeded
-    {
-        public static readonly StopWhenIdle Instance = new();
-    }
+    void IRoomJournal.WritesSettled() => _idle.WritesSettled();
 }

@@ -11,10 +11,17 @@ namespace ActorChat.Rooms;
 /// once that store has recovered them (<see cref="Recovered"/>).
 /// </summary>
 /// <param name="store">The room's marker store, a child of the room.</param>
-internal sealed class RoomMarkers(string room, RoomTail tail, RoomMembers members, RoomDelivery delivery, IActorRef store)
+/// <param name="owner">The room, on whose timers the receipts due are sent (<see cref="ReceiptsDue"/>).</param>
+internal sealed class RoomMarkers(string room, RoomTail tail, RoomMembers members, RoomDelivery delivery, IActorRef store, IWithTimers owner)
 {
     /// <summary>The shortest time between two <c>received</c> frames to one sender.</summary>
     public static readonly TimeSpan ReceiptInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The room's timer ran out: send the receipts due (<see cref="SendDueReceipts"/>).</summary>
+    public sealed record ReceiptsDue : INoSerializationVerificationNeeded, INotInfluenceReceiveTimeout
+    {
+        public static readonly ReceiptsDue Instance = new();
+    }
 
     private readonly RoomReads _reads = new();
     private readonly RoomReceipts _receipts = new();
@@ -44,13 +51,14 @@ internal sealed class RoomMarkers(string room, RoomTail tail, RoomMembers member
         store.Tell(new ReadMarkersActor.Remember(read.User, seq));
     }
 
-    /// <summary>A member's device received up to a seq; true when receipts are due, for the room to send after <see cref="ReceiptInterval"/>.</summary>
-    public bool Received(MarkReceived received, IActorRef sender)
+    /// <summary>A member's device received up to a seq: the receipts it makes due go out within <see cref="ReceiptInterval"/>.</summary>
+    public void Received(MarkReceived received, IActorRef sender)
     {
         if (!members.Contains(sender) || !_receipts.TryMove(received.User, received.Seq, tail.Seq, tail.Recent, out var seq))
-            return false;
+            return;
         store.Tell(new ReadMarkersActor.RememberReceived(received.User, seq));
-        return _receipts.HasDue;
+        if (_receipts.HasDue && !owner.Timers.IsTimerActive(nameof(ReceiptsDue)))
+            owner.Timers.StartSingleTimer(nameof(ReceiptsDue), ReceiptsDue.Instance, ReceiptInterval);
     }
 
     /// <summary>Tells each sender how far the others got with their messages since the last receipts.</summary>

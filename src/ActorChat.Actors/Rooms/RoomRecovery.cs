@@ -18,6 +18,9 @@ internal sealed class RoomRecovery(string room, RoomTail tail, RoomSettings sett
     /// <summary>The revision of the snapshot recovered from; 0 without one.</summary>
     public long SnapshotRev { get; private set; }
 
+    /// <summary>True from <see cref="CompleteAsync"/> starting a catch-up until <see cref="Finish"/>: the room serves nobody meanwhile.</summary>
+    public bool CatchingUp { get; private set; }
+
     public void Snapshot(RoomSnapshot snapshot, long rev)
     {
         _fromSnapshot = true;
@@ -43,6 +46,7 @@ internal sealed class RoomRecovery(string room, RoomTail tail, RoomSettings sett
     {
         if (latestRev == 0)
             return null;
+        CatchingUp = true;
         return CatchUpAsync(latestRev, table, readJournal);
     }
 
@@ -108,6 +112,7 @@ internal sealed class RoomRecovery(string room, RoomTail tail, RoomSettings sett
             tail.Restore(recovered.Seq, recovered.Rev);
         }
         _replayed.Clear();
+        CatchingUp = false;
     }
 
     /// <summary>What recovery read back: the newest messages and changes (after a snapshot), and the room's seq and revision.</summary>

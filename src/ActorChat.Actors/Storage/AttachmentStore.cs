@@ -39,19 +39,19 @@ public sealed class AttachmentStore : IExtension
     public async Task SaveAsync(AttachmentInfo info, byte[] image, byte[] thumbnail, CancellationToken cancel = default)
     {
         await _schema.Value.ConfigureAwait(false);
-        if (!_table.IsShared)
+        if (!_table.Database.IsShared)
         {
             await WriteFileAsync(FileOf(info.Id, thumbnail: false), image, cancel).ConfigureAwait(false);
             await WriteFileAsync(FileOf(info.Id, thumbnail: true), thumbnail, cancel).ConfigureAwait(false);
         }
-        await using var connection = await _table.OpenAsync().ConfigureAwait(false);
+        await using var connection = await _table.Database.OpenAsync().ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancel).ConfigureAwait(false);
         await RunAsync(connection, transaction, """
             INSERT INTO actorchat_attachments (id, owner, content_type, size, width, height, thumb_size, created_at)
             VALUES (@id, @owner, @type, @size, @width, @height, @thumb, @at)
             """, cancel, ("id", info.Id), ("owner", info.Owner), ("type", info.ContentType), ("size", info.Size), ("width", info.Width),
             ("height", info.Height), ("thumb", info.ThumbnailSize), ("at", info.CreatedAt.UtcTicks)).ConfigureAwait(false);
-        if (_table.IsShared)
+        if (_table.Database.IsShared)
         {
             foreach (var (variant, bytes) in new[] { ((short)0, image), ((short)1, thumbnail) })
             {
@@ -65,8 +65,8 @@ public sealed class AttachmentStore : IExtension
     public async Task<AttachmentInfo?> FindAsync(string id, CancellationToken cancel = default)
     {
         await _schema.Value.ConfigureAwait(false);
-        await using var connection = await _table.OpenAsync().ConfigureAwait(false);
-        await using var command = MessageTable.Command(connection, """
+        await using var connection = await _table.Database.OpenAsync().ConfigureAwait(false);
+        await using var command = TableDatabase.Command(connection, """
             SELECT id, owner, content_type, size, width, height, thumb_size, created_at, room, message_id FROM actorchat_attachments WHERE id = @id
             """, ("id", id));
         await using var reader = await command.ExecuteReaderAsync(cancel).ConfigureAwait(false);
@@ -79,14 +79,14 @@ public sealed class AttachmentStore : IExtension
     /// <summary>The stored bytes of the photo, or of its thumbnail; null when they are gone.</summary>
     public async Task<byte[]?> ReadAsync(string id, bool thumbnail, CancellationToken cancel = default)
     {
-        if (!_table.IsShared)
+        if (!_table.Database.IsShared)
         {
             var path = FileOf(id, thumbnail);
             return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancel).ConfigureAwait(false) : null;
         }
         await _schema.Value.ConfigureAwait(false);
-        await using var connection = await _table.OpenAsync().ConfigureAwait(false);
-        await using var command = MessageTable.Command(connection, "SELECT bytes FROM actorchat_attachment_bytes WHERE id = @id AND variant = @variant",
+        await using var connection = await _table.Database.OpenAsync().ConfigureAwait(false);
+        await using var command = TableDatabase.Command(connection, "SELECT bytes FROM actorchat_attachment_bytes WHERE id = @id AND variant = @variant",
             ("id", id), ("variant", (short)(thumbnail ? 1 : 0)));
         return await command.ExecuteScalarAsync(cancel).ConfigureAwait(false) as byte[];
     }
@@ -95,8 +95,8 @@ public sealed class AttachmentStore : IExtension
     public async Task<long> UsedBytesAsync(string owner, CancellationToken cancel = default)
     {
         await _schema.Value.ConfigureAwait(false);
-        await using var connection = await _table.OpenAsync().ConfigureAwait(false);
-        await using var command = MessageTable.Command(connection, "SELECT COALESCE(SUM(size + thumb_size), 0) FROM actorchat_attachments WHERE owner = @owner", ("owner", owner));
+        await using var connection = await _table.Database.OpenAsync().ConfigureAwait(false);
+        await using var command = TableDatabase.Command(connection, "SELECT COALESCE(SUM(size + thumb_size), 0) FROM actorchat_attachments WHERE owner = @owner", ("owner", owner));
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancel).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -108,8 +108,8 @@ public sealed class AttachmentStore : IExtension
     public async Task<AttachmentInfo?> ClaimAsync(string id, string owner, string room, string messageId)
     {
         await _schema.Value.ConfigureAwait(false);
-        await using (var connection = await _table.OpenAsync().ConfigureAwait(false))
-        await using (var command = MessageTable.Command(connection, """
+        await using (var connection = await _table.Database.OpenAsync().ConfigureAwait(false))
+        await using (var command = TableDatabase.Command(connection, """
             UPDATE actorchat_attachments SET room = @room, message_id = @message
             WHERE id = @id AND owner = @owner AND (room IS NULL OR (room = @room AND message_id = @message))
             """, ("id", id), ("owner", owner), ("room", room), ("message", messageId)))
@@ -124,9 +124,9 @@ public sealed class AttachmentStore : IExtension
     public async Task<int> RemoveUnpostedAsync(DateTimeOffset before, CancellationToken cancel = default)
     {
         await _schema.Value.ConfigureAwait(false);
-        await using var connection = await _table.OpenAsync().ConfigureAwait(false);
+        await using var connection = await _table.Database.OpenAsync().ConfigureAwait(false);
         var ids = new List<string>();
-        await using (var select = MessageTable.Command(connection, "SELECT id FROM actorchat_attachments WHERE room IS NULL AND created_at < @before",
+        await using (var select = TableDatabase.Command(connection, "SELECT id FROM actorchat_attachments WHERE room IS NULL AND created_at < @before",
             ("before", before.UtcTicks)))
         await using (var reader = await select.ExecuteReaderAsync(cancel).ConfigureAwait(false))
         {
@@ -136,12 +136,12 @@ public sealed class AttachmentStore : IExtension
         foreach (var id in ids)
         {
             // Attached meanwhile: it stays.
-            await using var delete = MessageTable.Command(connection, "DELETE FROM actorchat_attachments WHERE id = @id AND room IS NULL", ("id", id));
+            await using var delete = TableDatabase.Command(connection, "DELETE FROM actorchat_attachments WHERE id = @id AND room IS NULL", ("id", id));
             if (await delete.ExecuteNonQueryAsync(cancel).ConfigureAwait(false) == 0)
                 continue;
-            if (_table.IsShared)
+            if (_table.Database.IsShared)
             {
-                await using var bytes = MessageTable.Command(connection, "DELETE FROM actorchat_attachment_bytes WHERE id = @id", ("id", id));
+                await using var bytes = TableDatabase.Command(connection, "DELETE FROM actorchat_attachment_bytes WHERE id = @id", ("id", id));
                 await bytes.ExecuteNonQueryAsync(cancel).ConfigureAwait(false);
             }
             else
@@ -159,7 +159,7 @@ public sealed class AttachmentStore : IExtension
     /// </summary>
     public int RemoveUnfinishedFiles()
     {
-        if (_table.IsShared || !Directory.Exists(_directory))
+        if (_table.Database.IsShared || !Directory.Exists(_directory))
             return 0;
         var removed = 0;
         foreach (var file in Directory.EnumerateFiles(_directory, "*" + PartialSuffix, SearchOption.AllDirectories))
@@ -185,7 +185,7 @@ public sealed class AttachmentStore : IExtension
 
     private static async Task RunAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancel, params (string Name, object? Value)[] parameters)
     {
-        await using var command = MessageTable.Command(connection, sql, parameters);
+        await using var command = TableDatabase.Command(connection, sql, parameters);
         command.Transaction = transaction;
         await command.ExecuteNonQueryAsync(cancel).ConfigureAwait(false);
     }
@@ -194,13 +194,13 @@ public sealed class AttachmentStore : IExtension
     private async Task CreateSchemaAsync()
     {
         await _table.SchemaReady.ConfigureAwait(false);
-        if (!_table.IsShared)
+        if (!_table.Database.IsShared)
             return;
         const string schema = """
             CREATE TABLE IF NOT EXISTS actorchat_attachment_bytes (
                 id VARCHAR(32) NOT NULL, variant SMALLINT NOT NULL, bytes BYTEA NOT NULL, PRIMARY KEY (id, variant));
             """;
-        await _table.ApplySchemaAsync(schema).ConfigureAwait(false);
+        await _table.Database.ApplySchemaAsync(schema).ConfigureAwait(false);
     }
 
     private sealed class Provider : ExtensionIdProvider<AttachmentStore>

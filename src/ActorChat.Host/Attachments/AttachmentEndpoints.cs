@@ -168,7 +168,7 @@ public static class AttachmentEndpoints
     {
         if (Limits.DirectRoomUsers(room) is var (first, second))
             return user == first || user == second;
-        if (!await MessageTable.Get(system).IsPrivateAsync(room))
+        if (!await MessageTable.Get(system).Members.IsPrivateAsync(room))
             return true;
         // A private room's roster is its own: ask it (an AskTimeoutException becomes 503 below).
         return (await rooms.ActorRef.Ask<ReadAccess>(new MayRead(room, user), AskTimeout)).Allowed;

@@ -105,12 +105,12 @@ public sealed class AccountRoomsSpecs : ChatSpec
     {
         var table = MessageTable.Get(Sys);
         var at = DateTimeOffset.UtcNow;
-        await table.RememberListingAsync("secret", "alice", RoomKind.Private, at);
-        await table.RememberListingAsync("garden", "alice", RoomKind.Public, at.AddSeconds(1));
-        await table.RememberListingAsync("attic", "alice", RoomKind.Public, at.AddSeconds(2));
-        await table.RememberListingAsync("attic", "alice", kind: null, at.AddSeconds(3));
+        await table.Members.RememberListingAsync("secret", "alice", RoomKind.Private, at);
+        await table.Members.RememberListingAsync("garden", "alice", RoomKind.Public, at.AddSeconds(1));
+        await table.Members.RememberListingAsync("attic", "alice", RoomKind.Public, at.AddSeconds(2));
+        await table.Members.RememberListingAsync("attic", "alice", kind: null, at.AddSeconds(3));
         // Listed again later: it keeps its place.
-        await table.RememberListingAsync("secret", "alice", RoomKind.Private, at.AddSeconds(4));
+        await table.Members.RememberListingAsync("secret", "alice", RoomKind.Private, at.AddSeconds(4));
 
         var account = StartRegistered();
 
@@ -124,11 +124,11 @@ public sealed class AccountRoomsSpecs : ChatSpec
         var table = MessageTable.Get(Sys);
         await table.WriteAsync("secret", [new RevisedEvent(1, new RoomCreated("c1", "bob", true, DateTimeOffset.UtcNow))], 0);
         await table.SchemaReady;
-        await using (var connection = await table.OpenAsync())
+        await using (var connection = await table.Database.OpenAsync())
         {
             foreach (var room in new[] { "secret", "dm:alice:bob", "garden" })
             {
-                await using var insert = MessageTable.Command(connection,
+                await using var insert = TableDatabase.Command(connection,
                     "INSERT INTO actorchat_members (room, member, listed, read_seq) VALUES (@room, 'alice', 1, 0)", ("room", room));
                 await insert.ExecuteNonQueryAsync();
             }
@@ -177,13 +177,13 @@ public sealed class AccountRoomsSpecs : ChatSpec
         // Something stored in each room puts it in the directory.
         foreach (var room in new[] { "garden", "attic" })
             await table.WriteAsync(room, [new RevisedEvent(1, new MessagePosted(1, "m1", "bob", "hi", DateTimeOffset.UtcNow))], 1);
-        table.RememberRead("garden", "alice", 1);
+        table.Members.RememberRead("garden", "alice", 1);
 
         await AwaitAssertAsync(async () =>
         {
-            var directory = await table.ReadDirectoryAsync("", null, 10);
+            var directory = await table.Members.ReadDirectoryAsync("", null, 10);
             Assert.Equal([("attic", 0L), ("garden", 1L)], directory.Select(entry => (entry.Room, entry.Members)));
-            var states = await table.ReadRoomStatesAsync("alice", ["garden"]);
+            var states = await table.Members.ReadRoomStatesAsync("alice", ["garden"]);
             Assert.Equal(new RoomState(1, states["garden"].LastActivity, 1), states["garden"]);
             Assert.Equal(0, states["garden"].Unread);
         }, TimeSpan.FromSeconds(5));

@@ -30,7 +30,7 @@ public sealed class ReadMarkerSpecs : ChatSpec
         return room;
     }
 
-    private async Task<RoomState> BobsStateAsync() => (await MessageTable.Get(Sys).ReadRoomStatesAsync("bob", ["porch"]))["porch"];
+    private async Task<RoomState> BobsStateAsync() => (await MessageTable.Get(Sys).Members.ReadRoomStatesAsync("bob", ["porch"]))["porch"];
 
     [Fact]
     public async Task A_read_marker_reaches_the_unread_counts_of_the_message_table()
@@ -46,9 +46,9 @@ public sealed class ReadMarkerSpecs : ChatSpec
         var room = RoomWithThreeMessagesReadToTwo();
         await AwaitAssertAsync(async () => Assert.Equal((3L, 2L), ((await BobsStateAsync()).Seq, (await BobsStateAsync()).Read)), TableDeadline);
         var table = MessageTable.Get(Sys);
-        await using (var connection = await table.OpenAsync())
+        await using (var connection = await table.Database.OpenAsync())
         {
-            await using var forget = MessageTable.Command(connection, "UPDATE actorchat_members SET read_seq = 0 WHERE room = 'porch'");
+            await using var forget = TableDatabase.Command(connection, "UPDATE actorchat_members SET read_seq = 0 WHERE room = 'porch'");
             await forget.ExecuteNonQueryAsync();
         }
         Assert.Equal(3, (await BobsStateAsync()).Unread);

@@ -114,7 +114,7 @@ public sealed class DurableChangeSpecs() : SqliteChatSpec(new Database(File.Read
         ExpectTerminated(room);
 
         // As if the room was written before the table existed: once the table has taken all of it, it forgets it.
-        await using (var connection = await MessageTable.Get(Sys).OpenAsync())
+        await using (var connection = await MessageTable.Get(Sys).Database.OpenAsync())
         {
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT COALESCE(MAX(rev), 0) FROM actorchat_rooms WHERE room = 'elder'";

@@ -4,23 +4,31 @@ using ActorChat.Rooms;
 
 namespace ActorChat.Storage;
 
-// Members' rows: whether each member's account lists the room, and how far they read it. With each room's own row
-// (its latest seq, written with its events), they give a user's unread counts in one read at sign-in, and the
-// directory its member counts, without waking a single room.
-public sealed partial class MessageTable
+/// <summary>
+/// Members' rows of the message table: whether each member's account lists the room, and how far they read it. With
+/// each room's own row (its latest seq, written with its events) and whether it is private, they give a user's
+/// unread counts in one read at sign-in, and the directory its member counts, without waking a single room.
+/// </summary>
+public sealed class MemberRows
 {
+    private readonly TableDatabase _database;
+    private readonly TableSchema _schema;
+    private readonly TableWriter _writer;
+
+    internal MemberRows(TableDatabase database, TableSchema schema, TableWriter writer)
+    {
+        _database = database;
+        _schema = schema;
+        _writer = writer;
+    }
+
     /// <summary>
     /// Records that <paramref name="member"/>'s account lists <paramref name="room"/> as <paramref name="kind"/> (since
     /// <paramref name="at"/>, which orders the list), or (null) no longer does; <paramref name="invitedBy"/> names the
     /// inviter while the listing is an invitation not taken up. Completes once the row is committed.
     /// </summary>
-    public Task RememberListingAsync(string room, string member, RoomKind? kind, DateTimeOffset at, string? invitedBy = null)
-    {
-        var write = new TableWrite(room, [], 0, new MemberWrite(member, kind is not null, 0, at.UtcTicks, kind, kind is null ? null : invitedBy));
-        if (!_writes.Writer.TryWrite(write))
-            write.Done.TrySetException(new ObjectDisposedException(nameof(MessageTable)));
-        return write.Done.Task;
-    }
+    public Task RememberListingAsync(string room, string member, RoomKind? kind, DateTimeOffset at, string? invitedBy = null) =>
+        _writer.WriteAsync(new TableWrite(room, [], 0, new MemberWrite(member, kind is not null, 0, at.UtcTicks, kind, kind is null ? null : invitedBy)));
 
     /// <summary>
     /// The rooms <paramref name="member"/>'s account lists, in the order they were listed, at most <paramref name="limit"/>;
@@ -29,10 +37,10 @@ public sealed partial class MessageTable
     /// </summary>
     public async Task<IReadOnlyList<ListedRoom>> ReadListedRoomsAsync(string member, int limit)
     {
-        await _schema.Value.ConfigureAwait(false);
-        await using var connection = await OpenAsync().ConfigureAwait(false);
+        await _schema.Ready.ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync().ConfigureAwait(false);
         // Rows listed before listed_at existed have none: they come first, by name.
-        await using var command = Command(connection, """
+        await using var command = TableDatabase.Command(connection, """
             SELECT m.room, m.kind, COALESCE(a.private, 0), m.invited_by FROM actorchat_members m
             LEFT JOIN actorchat_room_access a ON a.room = m.room
             WHERE m.member = @member AND m.listed = 1
@@ -60,9 +68,9 @@ public sealed partial class MessageTable
     /// <summary>How far each member read <paramref name="room"/>, as the table holds it, by member key.</summary>
     public async Task<IReadOnlyDictionary<string, long>> ReadReadMarkersAsync(string room)
     {
-        await _schema.Value.ConfigureAwait(false);
-        await using var connection = await OpenAsync().ConfigureAwait(false);
-        await using var command = Command(connection, "SELECT member, read_seq FROM actorchat_members WHERE room = @room", ("room", room));
+        await _schema.Ready.ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync().ConfigureAwait(false);
+        await using var command = TableDatabase.Command(connection, "SELECT member, read_seq FROM actorchat_members WHERE room = @room", ("room", room));
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         var markers = new Dictionary<string, long>(StringComparer.Ordinal);
         while (await reader.ReadAsync().ConfigureAwait(false))
@@ -71,8 +79,7 @@ public sealed partial class MessageTable
     }
 
     // Nothing waits on these rows: they follow the read markers' journal, which restores any the table lost.
-    private void Enqueue(string room, MemberWrite member) =>
-        _writes.Writer.TryWrite(new TableWrite(room, [], 0, member));
+    private void Enqueue(string room, MemberWrite member) => _writer.Enqueue(new TableWrite(room, [], 0, member));
 
     /// <summary>
     /// For each of <paramref name="rooms"/>: its latest seq and last activity (zero and null when nothing was stored
@@ -83,9 +90,9 @@ public sealed partial class MessageTable
         var states = rooms.ToDictionary(room => room, _ => new RoomState(0, null, 0), StringComparer.Ordinal);
         if (rooms.Count == 0)
             return states;
-        await _schema.Value.ConfigureAwait(false);
-        await using var connection = await OpenAsync().ConfigureAwait(false);
-        await using (var command = Command(connection, "SELECT room, read_seq FROM actorchat_members WHERE member = @member", ("member", member)))
+        await _schema.Ready.ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync().ConfigureAwait(false);
+        await using (var command = TableDatabase.Command(connection, "SELECT room, read_seq FROM actorchat_members WHERE member = @member", ("member", member)))
         await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
         {
             while (await reader.ReadAsync().ConfigureAwait(false))
@@ -97,13 +104,13 @@ public sealed partial class MessageTable
         foreach (var chunk in rooms.Chunk(200))
         {
             var names = string.Join(", ", chunk.Select((_, i) => "@r" + i.ToString(CultureInfo.InvariantCulture)));
-            await using var command = Command(connection, $"SELECT room, seq, updated_at FROM actorchat_rooms WHERE room IN ({names})",
+            await using var command = TableDatabase.Command(connection, $"SELECT room, seq, updated_at FROM actorchat_rooms WHERE room IN ({names})",
                 [.. chunk.Select((room, i) => ("r" + i.ToString(CultureInfo.InvariantCulture), (object?)room))]);
             await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
             while (await reader.ReadAsync().ConfigureAwait(false))
             {
                 var room = reader.GetString(0);
-                states[room] = states[room] with { Seq = reader.GetInt64(1), LastActivity = Ticks(reader.GetInt64(2)) };
+                states[room] = states[room] with { Seq = reader.GetInt64(1), LastActivity = TableDatabase.Time(reader.GetInt64(2)) };
             }
         }
         return states;
@@ -112,9 +119,9 @@ public sealed partial class MessageTable
     /// <summary>Whether <paramref name="room"/> was created private (a direct room is private by its name alone).</summary>
     public async Task<bool> IsPrivateAsync(string room)
     {
-        await _schema.Value.ConfigureAwait(false);
-        await using var connection = await OpenAsync().ConfigureAwait(false);
-        await using var command = Command(connection, "SELECT private FROM actorchat_room_access WHERE room = @room", ("room", room));
+        await _schema.Ready.ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync().ConfigureAwait(false);
+        await using var command = TableDatabase.Command(connection, "SELECT private FROM actorchat_room_access WHERE room = @room", ("room", room));
         return await command.ExecuteScalarAsync().ConfigureAwait(false) is { } value and not DBNull && Convert.ToInt32(value, CultureInfo.InvariantCulture) == 1;
     }
 
@@ -125,11 +132,11 @@ public sealed partial class MessageTable
     /// </summary>
     public async Task<IReadOnlyList<DirectoryEntry>> ReadDirectoryAsync(string prefix, string? after, int limit)
     {
-        await _schema.Value.ConfigureAwait(false);
-        await using var connection = await OpenAsync().ConfigureAwait(false);
+        await _schema.Ready.ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync().ConfigureAwait(false);
         // Direct rooms (dm:...) and private rooms are never listed. substr, not LIKE: a room name may hold '_', and
         // LIKE's case rules differ between the two databases.
-        await using var command = Command(connection, """
+        await using var command = TableDatabase.Command(connection, """
             SELECT r.room, r.seq, r.updated_at,
                 (SELECT COUNT(*) FROM actorchat_members m WHERE m.room = r.room AND m.listed = 1)
             FROM actorchat_rooms r
@@ -140,9 +147,25 @@ public sealed partial class MessageTable
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         var entries = new List<DirectoryEntry>();
         while (await reader.ReadAsync().ConfigureAwait(false))
-            entries.Add(new DirectoryEntry(reader.GetString(0), reader.GetInt64(3), reader.GetInt64(1), Ticks(reader.GetInt64(2))));
+            entries.Add(new DirectoryEntry(reader.GetString(0), reader.GetInt64(3), reader.GetInt64(1), TableDatabase.Time(reader.GetInt64(2))));
         return entries;
     }
+
+    /// <summary>Writes a member's row in the writer's transaction: a listing or its end, or a read marker that never moves back.</summary>
+    internal static Task ApplyAsync(TableStatements statements, string room, MemberWrite member) => member.Listed is { } listed
+        ? statements.RunAsync("""
+            INSERT INTO actorchat_members (room, member, listed, read_seq, listed_at, kind, invited_by)
+            VALUES (@room, @member, @listed, 0, @at, @kind, @invited_by)
+            ON CONFLICT (room, member) DO UPDATE SET listed = excluded.listed,
+                listed_at = CASE WHEN actorchat_members.listed = 1 AND excluded.listed = 1 THEN actorchat_members.listed_at ELSE excluded.listed_at END,
+                kind = CASE WHEN excluded.listed = 1 THEN excluded.kind ELSE actorchat_members.kind END,
+                invited_by = excluded.invited_by
+            """, ("room", room), ("member", member.Member), ("listed", (short)(listed ? 1 : 0)), ("at", member.ListedAt),
+            ("kind", member.Kind is { } kind ? (short)kind : DBNull.Value), ("invited_by", (object?)member.InvitedBy ?? DBNull.Value))
+        : statements.RunAsync("""
+            INSERT INTO actorchat_members (room, member, listed, read_seq) VALUES (@room, @member, 0, @read)
+            ON CONFLICT (room, member) DO UPDATE SET read_seq = excluded.read_seq WHERE actorchat_members.read_seq < excluded.read_seq
+            """, ("room", room), ("member", member.Member), ("read", member.ReadSeq));
 }
 
 /// <summary>

@@ -1,12 +1,32 @@
 using System.Data.Common;
-using Npgsql;
 
 namespace ActorChat.Storage;
 
-// The table's schema, made on first use by whichever node comes first, and the columns added since its first version.
-public sealed partial class MessageTable
+/// <summary>
+/// The message table's schema, made on first use by whichever node comes first, and the columns added since its
+/// first version.
+/// </summary>
+internal sealed class TableSchema
 {
-    private async Task CreateSchemaAsync()
+    private readonly TableDatabase _database;
+    private readonly Lazy<Task> _ready;
+
+    public TableSchema(TableDatabase database)
+    {
+        _database = database;
+        _ready = new Lazy<Task>(CreateAsync);
+    }
+
+    /// <summary>Completes once the schema (the photos' descriptions included) exists; the first to ask makes it.</summary>
+    public Task Ready => _ready.Value;
+
+    /// <summary>
+    /// True when this node found no table of the rooms' state and made it: a new server, or a table that was lost.
+    /// Known once <see cref="Ready"/> completed.
+    /// </summary>
+    public bool ProjectionCreated { get; private set; }
+
+    private async Task CreateAsync()
     {
         const string Schema = """
             CREATE TABLE IF NOT EXISTS actorchat_messages (
@@ -35,22 +55,15 @@ public sealed partial class MessageTable
             CREATE INDEX IF NOT EXISTS actorchat_attachments_by_message ON actorchat_attachments (room, message_id);
             """;
         ProjectionCreated = !await ExistsAsync("actorchat_rooms").ConfigureAwait(false);
-        await ApplySchemaAsync(Schema, AddColumnsAsync).ConfigureAwait(false);
+        await _database.ApplySchemaAsync(Schema, AddColumnsAsync).ConfigureAwait(false);
     }
-
-    /// <summary>
-    /// True when this node found no table of the rooms' state and made it: a new server, or a table that was lost.
-    /// Everything in it but the room lists is then rebuilt from the journals (see <see cref="ProjectionRebuild"/>).
-    /// Known once <see cref="SchemaReady"/> completed.
-    /// </summary>
-    public bool ProjectionCreated { get; private set; }
 
     private async Task<bool> ExistsAsync(string table)
     {
         try
         {
-            await using var connection = await OpenAsync().ConfigureAwait(false);
-            await using var command = Command(connection, $"SELECT 1 FROM {table} WHERE 1 = 0");
+            await using var connection = await _database.OpenAsync().ConfigureAwait(false);
+            await using var command = TableDatabase.Command(connection, $"SELECT 1 FROM {table} WHERE 1 = 0");
             await command.ExecuteNonQueryAsync().ConfigureAwait(false);
             return true;
         }
@@ -60,46 +73,22 @@ public sealed partial class MessageTable
         }
     }
 
-    /// <summary>
-    /// Runs <paramref name="schema"/> (statements that make what is missing and leave what exists), then
-    /// <paramref name="then"/>, on a connection of this table's database. The one place schema is made: two
-    /// PostgreSQL nodes creating the same table at once race, and the loser tries again and finds it made.
-    /// </summary>
-    internal async Task ApplySchemaAsync(string schema, Func<DbConnection, Task>? then = null)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await using var connection = await OpenAsync().ConfigureAwait(false);
-                await using (var command = Command(connection, schema))
-                    await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-                if (then is not null)
-                    await then(connection).ConfigureAwait(false);
-                return;
-            }
-            catch (PostgresException e) when (attempt < 3 && e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
-            {
-            }
-        }
-    }
-
     // Columns added since the table was first made: a table of an earlier version gets them.
     private async Task AddColumnsAsync(DbConnection connection)
     {
         foreach (var (table, column, type) in new[] { ("actorchat_messages", "reply_to", "BIGINT"), ("actorchat_messages", "attachment", "TEXT"), ("actorchat_members", "listed_at", "BIGINT"), ("actorchat_members", "kind", "SMALLINT"),
             ("actorchat_members", "invited_by", "VARCHAR(64)") })
         {
-            if (_postgres)
+            if (_database.IsShared)
             {
-                await using var alter = Command(connection, $"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {type} NULL");
+                await using var alter = TableDatabase.Command(connection, $"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {type} NULL");
                 await alter.ExecuteNonQueryAsync().ConfigureAwait(false);
                 continue;
             }
-            await using var check = Command(connection, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'");
+            await using var check = TableDatabase.Command(connection, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'");
             if (Convert.ToInt64(await check.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
             {
-                await using var alter = Command(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type} NULL");
+                await using var alter = TableDatabase.Command(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type} NULL");
                 await alter.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
         }
