@@ -1,5 +1,4 @@
 using ActorChat.Accounts;
-using Microsoft.Extensions.Primitives;
 
 namespace ActorChat.Host.Auth;
 
@@ -11,10 +10,40 @@ public static class Credentials
         var header = context.Request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return tokens.Validate(header["Bearer ".Length..].Trim());
-        if (context.Request.Query.TryGetValue("access_token", out var query) && !StringValues.IsNullOrEmpty(query))
-            return tokens.Validate(query.ToString());
+        if (QueryToken(context.Request.QueryString) is { Length: > 0 } query)
+            return tokens.Validate(query);
         return context.Request.Cookies.TryGetValue(AuthSettings.CookieName, out var cookie) ? tokens.Validate(cookie) : null;
     }
+
+    /// <summary>
+    /// The <c>access_token</c> parameter of <paramref name="query"/>, read as <c>Request.Query</c> reads it (name in
+    /// any case, <c>+</c> and percent escapes decoded, repeated values joined by commas), without the parsed query
+    /// that <c>Request.Query</c> keeps for the life of the request: a socket's request lives as long as the socket,
+    /// and the decoded token is the longest string it would keep.
+    /// </summary>
+    public static string? QueryToken(QueryString query)
+    {
+        var rest = query.HasValue ? query.Value.AsSpan(1) : [];
+        string? token = null;
+        while (!rest.IsEmpty)
+        {
+            var end = rest.IndexOf('&');
+            var pair = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            var equals = pair.IndexOf('=');
+            var name = equals < 0 ? pair : pair[..equals];
+            if (!Decode(name).Equals(AccessToken, StringComparison.OrdinalIgnoreCase))
+                continue;
+            var value = equals < 0 ? "" : Decode(pair[(equals + 1)..]);
+            token = token is null ? value : token + "," + value;
+        }
+        return token;
+    }
+
+    private const string AccessToken = "access_token";
+
+    private static string Decode(ReadOnlySpan<char> text) =>
+        text.IndexOfAny('%', '+') < 0 ? text.ToString() : Uri.UnescapeDataString(text.ToString().Replace('+', ' '));
 
     /// <summary>
     /// True when a browser may open a socket from this page: no Origin (not a browser), the server's own
