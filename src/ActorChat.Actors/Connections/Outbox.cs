@@ -12,7 +12,10 @@ namespace ActorChat.Connections;
 /// </summary>
 public sealed class Outbox
 {
-    private readonly Channel<object> _entries = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    // Bounded by the frame count this outbox enforces itself (counted before an entry is written and after it is
+    // read, so the channel never holds more): a bounded channel's queue starts empty and grows with use, where an
+    // unbounded one sets aside a 32-slot segment for every socket, idle or not.
+    private readonly Channel<object> _entries;
     private readonly int _maxFrames;
     private readonly long _maxBytes;
     private int _queuedFrames;
@@ -30,6 +33,7 @@ public sealed class Outbox
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
         _maxFrames = maxFrames;
         _maxBytes = maxBytes;
+        _entries = Channel.CreateBounded<object>(new BoundedChannelOptions(maxFrames) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
 
     /// <summary>Why and how the socket should close, once the connection asked for it.</summary>
