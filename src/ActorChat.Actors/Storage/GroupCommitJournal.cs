@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Sql.Journal;
 
@@ -36,14 +37,17 @@ public sealed class GroupCommitJournal : SqlWriteJournal
     private bool _flushScheduled;
 
     private readonly StorageHealth _health = StorageHealth.Get(Context.System);
+    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Config _pluginConfig;
     private SqliteJournalWriter? _sqlite;
     private bool _sqliteChecked;
 
     public GroupCommitJournal(Config journalConfig) : base(journalConfig)
     {
-        var storage = SettingsSetup.Find<StorageSettings>(Context.System) ?? new StorageSettings();
-        _interval = storage.Provider == StorageProvider.Sqlite ? storage.GroupCommitInterval : TimeSpan.Zero;
+        // Without storage settings (a system not built by the host), writes go one by one, as the plugin's do.
+        _interval = SettingsSetup.Find<StorageSettings>(Context.System) is { Provider: StorageProvider.Sqlite } storage
+            ? storage.GroupCommitInterval
+            : TimeSpan.Zero;
         _pluginConfig = journalConfig;
     }
 
@@ -61,12 +65,18 @@ public sealed class GroupCommitJournal : SqlWriteJournal
     private Task<IImmutableList<Exception>> Write(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
     {
         var writes = messages as List<AtomicWrite> ?? messages.ToList();
-        if (_interval <= TimeSpan.Zero || writes.Count == 0)
+        if (writes.Count == 0)
             return Store(writes, cancellationToken);
+        if (_interval <= TimeSpan.Zero)
+        {
+            var direct = Store(writes, cancellationToken);
+            Track(writes[0].PersistenceId, direct);
+            return direct;
+        }
 
         var held = new HeldWrite(writes);
         _held.Add(held);
-        Track(held);
+        Track(writes[0].PersistenceId, held.Done.Task);
         if (!_flushScheduled)
         {
             var wait = _lastStart == long.MinValue ? TimeSpan.Zero : _interval - Stopwatch.GetElapsedTime(_lastStart);
@@ -121,23 +131,35 @@ public sealed class GroupCommitJournal : SqlWriteJournal
         _ = combined.ContinueWith(result => Hand(result, group), TaskScheduler.Default);
     }
 
-    /// <summary>Stores <paramref name="writes"/> in one transaction: on SQLite through the journal's own connection, elsewhere as the plugin does.</summary>
+    /// <summary>
+    /// Stores <paramref name="writes"/> in one transaction: on SQLite through the journal's own connection, elsewhere
+    /// as the plugin does. Whatever goes wrong is the answer to these writes, never an exception of the journal's.
+    /// </summary>
     private Task<IImmutableList<Exception>> Store(List<AtomicWrite> writes, CancellationToken cancellationToken)
     {
-        if (!_sqliteChecked)
+        try
         {
-            // Made at the first write, which comes after the plugin has created its tables.
-            _sqliteChecked = true;
-            _sqlite = SqliteJournalWriter.For(_pluginConfig, Context.System);
+            if (!_sqliteChecked)
+            {
+                // Made at the first write, which comes after the plugin has created its tables; a failure to open it
+                // fails this write and is tried again at the next.
+                _sqlite = SqliteJournalWriter.For(_pluginConfig, Context.System);
+                _sqliteChecked = true;
+            }
+            return _sqlite is not null ? _sqlite.WriteAsync(writes)! : base.WriteMessagesAsync(writes, cancellationToken);
         }
-        return _sqlite is not null && SqliteJournalWriter.CanStore(writes)
-            ? _sqlite.WriteAsync(writes)!
-            : base.WriteMessagesAsync(writes, cancellationToken);
+        catch (Exception failed)
+        {
+            return Task.FromException<IImmutableList<Exception>>(failed);
+        }
     }
 
+    // What is held is stored before the connection closes, so that every write the journal took gets its answer.
     protected override void PostStop()
     {
-        _sqlite?.Dispose();
+        Flush();
+        if (_sqlite is not null && !_sqlite.Close(TimeSpan.FromSeconds(10)))
+            _log.Warning("The journal stopped while its last transaction was still running; it completes on its own thread");
         base.PostStop();
     }
 
@@ -162,14 +184,12 @@ public sealed class GroupCommitJournal : SqlWriteJournal
         }
     }
 
-    /// <summary>Remembers <paramref name="held"/> as its room's latest write until it is answered.</summary>
-    private void Track(HeldWrite held)
+    /// <summary>Remembers <paramref name="write"/> as its room's latest until it is answered (the writes of one request all come from one persistent actor).</summary>
+    private void Track(string persistenceId, Task write)
     {
-        // The writes of one request all come from one persistent actor.
-        var persistenceId = held.Writes[0].PersistenceId;
-        _inFlight[persistenceId] = held.Done.Task;
+        _inFlight[persistenceId] = write;
         var self = Self;
-        _ = held.Done.Task.ContinueWith(task => self.Tell(new WriteDone(persistenceId, task)), TaskScheduler.Default);
+        _ = write.ContinueWith(task => self.Tell(new WriteDone(persistenceId, task)), TaskScheduler.Default);
     }
 
     /// <summary>Asks the journal how it has been storing its writes: answered with a <see cref="StoredThrough"/>.</summary>
@@ -180,7 +200,7 @@ public sealed class GroupCommitJournal : SqlWriteJournal
 
     public enum StoredThrough
     {
-        /// <summary>As the SQL plugin stores them (no write yet, another database, or tags written as a column).</summary>
+        /// <summary>As the SQL plugin stores them (no write yet, or another database than SQLite).</summary>
         Plugin,
 
         /// <summary>Through the journal's own SQLite connection (<see cref="SqliteJournalWriter"/>).</summary>

@@ -32,6 +32,7 @@ internal sealed class SqliteJournalWriter : IDisposable
     private readonly SqliteParameter _created, _persistenceId, _sequenceNr, _message, _manifest, _identifier;
     private readonly Akka.Serialization.Serialization _serialization;
     private readonly string? _defaultSerializer;
+    private readonly int _batchSize;
     private readonly BlockingCollection<Batch> _queue = new();
     private readonly Thread _thread;
 
@@ -40,6 +41,7 @@ internal sealed class SqliteJournalWriter : IDisposable
         _connection = connection;
         _serialization = serialization;
         _defaultSerializer = journal.DefaultSerializer;
+        _batchSize = Math.Max(1, journal.DaoConfig.BatchSize);
         var table = journal.TableConfig.EventJournalTable;
         var columns = table.ColumnNames;
         var writerUuid = table.UseWriterUuidColumn;
@@ -64,7 +66,8 @@ internal sealed class SqliteJournalWriter : IDisposable
 
     /// <summary>
     /// A writer for the journal configured by <paramref name="pluginConfig"/>, or null where it cannot stand in for
-    /// the plugin's writes: another database than SQLite through Microsoft.Data.Sqlite, or tags written as a column.
+    /// the plugin's writes: another database than SQLite through Microsoft.Data.Sqlite, tags written as a column, or
+    /// a database the plugin is handed in a way this writer cannot read.
     /// </summary>
     public static SqliteJournalWriter? For(Akka.Configuration.Config pluginConfig, ActorSystem system)
     {
@@ -78,7 +81,9 @@ internal sealed class SqliteJournalWriter : IDisposable
             connectionString = options.ConnectionOptions.ConnectionString ?? connectionString;
             interceptors = options.DataContextOptions?.Interceptors ?? interceptors;
         }
-        if (provider != ProviderName.SQLiteMS || string.IsNullOrEmpty(connectionString) || journal.PluginConfig.TagMode == TagMode.Csv)
+        else if (system.Settings.Setup.Get<DataOptionsSetup>().HasValue)
+            return null;
+        if (provider != ProviderName.SQLiteMS || string.IsNullOrEmpty(connectionString) || journal.PluginConfig.TagMode != TagMode.TagTable)
             return null;
 
         var connection = new SqliteConnection(connectionString);
@@ -97,15 +102,11 @@ internal sealed class SqliteJournalWriter : IDisposable
         }
     }
 
-    /// <summary>Whether every event of <paramref name="writes"/> is untagged, as this writer stores no tags.</summary>
-    public static bool CanStore(IEnumerable<AtomicWrite> writes) =>
-        writes.All(write => ((IImmutableList<IPersistentRepresentation>)write.Payload)
-            .All(representation => representation.Payload is not Tagged { Tags.Count: > 0 }));
-
     /// <summary>
     /// Stores <paramref name="writes"/> in one transaction: the answer has one entry per write, null where it was
-    /// stored and the reason where it was refused (its events could not be serialized; nothing of it is stored), as
-    /// the plugin answers. The task fails, for every write, when the transaction does.
+    /// stored and the reason where it was refused (its events could not be serialized, or carry tags, which ActorChat
+    /// never writes and this writer does not store; nothing of it is stored), as the plugin answers. The task fails,
+    /// for every write, when the transaction does.
     /// </summary>
     public Task<IImmutableList<Exception?>> WriteAsync(IReadOnlyList<AtomicWrite> writes)
     {
@@ -134,15 +135,17 @@ internal sealed class SqliteJournalWriter : IDisposable
         {
             _queue.Add(batch);
         }
-        catch (InvalidOperationException)
+        catch (Exception closed) when (closed is InvalidOperationException or ObjectDisposedException)
         {
-            return Task.FromException<IImmutableList<Exception?>>(new ObjectDisposedException(nameof(SqliteJournalWriter)));
+            return Task.FromException<IImmutableList<Exception?>>(new InvalidOperationException("The journal's SQLite writer is closed."));
         }
         return batch.Done.Task;
     }
 
     private Row Serialize(IPersistentRepresentation representation, long now)
     {
+        if (representation.Payload is Tagged { Tags.Count: > 0 })
+            throw new NotSupportedException("The SQLite journal does not store tags.");
         var payload = representation.Payload is Tagged tagged ? tagged.Payload : representation.Payload;
         var serializer = _serialization.FindSerializerForType(payload.GetType(), _defaultSerializer);
         var manifest = serializer switch
@@ -156,27 +159,41 @@ internal sealed class SqliteJournalWriter : IDisposable
         return new Row(representation.Timestamp == 0 ? now : representation.Timestamp, representation.PersistenceId, representation.SequenceNr, bytes, manifest, serializer.Identifier);
     }
 
+    // The thread owns the connection: it closes it once the queue is closed and drained, however long that takes.
     private void Run()
     {
-        var group = new List<Batch>();
-        foreach (var batch in _queue.GetConsumingEnumerable())
+        try
         {
-            group.Add(batch);
-            // What queued while the last transaction ran goes in this one.
-            while (_queue.TryTake(out var next))
-                group.Add(next);
-            try
+            var group = new List<Batch>();
+            foreach (var batch in _queue.GetConsumingEnumerable())
             {
-                Store(group);
-                foreach (var stored in group)
-                    stored.Done.TrySetResult(stored.Answers);
+                group.Add(batch);
+                // What queued while the last transaction ran goes in this one, up to the plugin's batch size.
+                var rows = batch.Rows.Count;
+                while (rows < _batchSize && _queue.TryTake(out var next))
+                {
+                    group.Add(next);
+                    rows += next.Rows.Count;
+                }
+                try
+                {
+                    Store(group);
+                    foreach (var stored in group)
+                        stored.Done.TrySetResult(stored.Answers);
+                }
+                catch (Exception failed)
+                {
+                    foreach (var lost in group)
+                        lost.Done.TrySetException(failed);
+                }
+                group.Clear();
             }
-            catch (Exception failed)
-            {
-                foreach (var lost in group)
-                    lost.Done.TrySetException(failed);
-            }
-            group.Clear();
+        }
+        finally
+        {
+            _insert.Dispose();
+            _connection.Dispose();
+            _queue.Dispose();
         }
     }
 
@@ -200,15 +217,25 @@ internal sealed class SqliteJournalWriter : IDisposable
         transaction.Commit();
     }
 
-    /// <summary>Stores what is queued, then closes the connection.</summary>
-    public void Dispose()
+    /// <summary>
+    /// Takes no more writes, stores what is queued, then closes the connection: true when that was done within
+    /// <paramref name="wait"/>; otherwise the writer's thread finishes it on its own.
+    /// </summary>
+    public bool Close(TimeSpan wait)
     {
-        _queue.CompleteAdding();
-        _thread.Join(TimeSpan.FromSeconds(10));
-        _insert.Dispose();
-        _connection.Dispose();
-        _queue.Dispose();
+        try
+        {
+            _queue.CompleteAdding();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed and drained already.
+        }
+        return _thread.Join(wait);
     }
+
+    /// <summary>Closes the writer without waiting: what is queued is still stored, on the writer's thread.</summary>
+    public void Dispose() => Close(TimeSpan.Zero);
 
     private sealed record Row(long Created, string PersistenceId, long SequenceNr, byte[] Message, string Manifest, int Identifier);
 

@@ -2,6 +2,7 @@ using ActorChat.Storage;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence;
+using Akka.Persistence.Journal;
 using Akka.Persistence.Sql;
 using Akka.TestKit.Xunit2;
 using Microsoft.Data.Sqlite;
@@ -76,6 +77,19 @@ public sealed class SqliteJournalWriterSpecs : TestKit
         Assert.Equal(["one", "two", "three", "four"], Recover("handed-over", null));
     }
 
+    [Fact]
+    public void A_tagged_event_is_refused_alone_and_nothing_of_it_is_stored()
+    {
+        // ActorChat tags nothing; a tag would need the plugin's tag table, which this journal does not write.
+        var writer = Sys.ActorOf(Props.Create(() => new Writer("tagged", null)));
+        writer.Tell(new Tagged("labelled", ["a-tag"]), TestActor);
+        Assert.Contains("tags", ExpectMsg<Writer.Refused>(Deadline).Reason, StringComparison.Ordinal);
+        writer.Tell("plain", TestActor);
+        ExpectMsg<long>(Deadline);
+
+        Assert.Equal(["plain"], Recover("tagged", null));
+    }
+
     private GroupCommitJournal.StoredThrough HowStored()
     {
         var journal = Persistence.Instance.Apply(Sys).JournalFor(null);
@@ -143,6 +157,10 @@ public sealed class SqliteJournalWriterSpecs : TestKit
 
         private readonly List<object> _recovered = [];
 
+        public sealed record Refused(string Reason);
+
+        private IActorRef _asker = ActorRefs.Nobody;
+
         public Writer(string persistenceId, string? journal)
         {
             PersistenceId = persistenceId;
@@ -154,9 +172,15 @@ public sealed class SqliteJournalWriterSpecs : TestKit
                     _recovered.Add(@event);
             });
             Command<Recovered>(_ => Sender.Tell(_recovered));
-            Command<object>(@event => Persist(@event, _ => Sender.Tell(LastSequenceNr)));
+            Command<object>(@event =>
+            {
+                _asker = Sender;
+                Persist(@event, _ => Sender.Tell(LastSequenceNr));
+            });
         }
 
         public override string PersistenceId { get; }
+
+        protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr) => _asker.Tell(new Refused(cause.Message));
     }
 }
