@@ -6,8 +6,13 @@ cd "$(dirname "$0")/.."
 
 HTTP_PORT=${ACTORCHAT_CLUSTER_PORT:-8080}     # nginx, the address to open
 NODES=${ACTORCHAT_CLUSTER_NODES:-3}
-NODE_HTTP_BASE=${ACTORCHAT_NODE_HTTP_BASE:-5100} # node i serves HTTP on NODE_HTTP_BASE+i
-NODE_AKKA_BASE=${ACTORCHAT_NODE_AKKA_BASE:-2550} # and talks to the other nodes on NODE_AKKA_BASE+i
+# How the nodes find each other: Config (Cluster Bootstrap over the list of their bootstrap endpoints, no seed node
+# named) or Seeds (node 1 is the seed the others join).
+DISCOVERY=${ACTORCHAT_CLUSTER_DISCOVERY:-Config}
+NODE_HTTP_BASE=${ACTORCHAT_NODE_HTTP_BASE:-5100} # node i serves HTTP on NODE_HTTP_BASE+i,
+NODE_AKKA_BASE=${ACTORCHAT_NODE_AKKA_BASE:-2550} # talks to the other nodes on NODE_AKKA_BASE+i,
+NODE_BOOT_BASE=${ACTORCHAT_NODE_BOOT_BASE:-8550} # answers their bootstrap probes on NODE_BOOT_BASE+i
+NODE_MGMT_BASE=${ACTORCHAT_NODE_MGMT_BASE:-9460} # and serves /metrics, /cluster and the console on NODE_MGMT_BASE+i
 PG_PORT=${ACTORCHAT_PG_PORT:-55432}
 WORK=$(mktemp -d /tmp/actorchat-cluster.XXXXXX)
 say() { printf '==> %s\n' "$*"; }
@@ -57,23 +62,46 @@ export ActorChat__Auth__AllowedOrigins__0="http://localhost:$HTTP_PORT"
 export ActorChat__Auth__AllowedOrigins__1="http://127.0.0.1:$HTTP_PORT"
 # nginx connects from loopback and names the client and its scheme in X-Forwarded-For and X-Forwarded-Proto.
 export ActorChat__Proxy__TrustedProxies__0=127.0.0.1
-SEED_PORT=$((NODE_AKKA_BASE + 1))
-upstreams=""
+export ActorChat__Cluster__Discovery=$DISCOVERY
 for i in $(seq 1 "$NODES"); do
-  http=$((NODE_HTTP_BASE + i))
-  akka=$((NODE_AKKA_BASE + i))
-  say "Starting node $i: http://127.0.0.1:$http, cluster port $akka (log: $WORK/node$i.log)"
-  ActorChat__Cluster__Port=$akka ActorChat__Cluster__SeedNodes__0="akka.tcp://actorchat@127.0.0.1:$SEED_PORT" \
-    dotnet "$HOST_DLL" --urls "http://127.0.0.1:$http" >"$WORK/node$i.log" 2>&1 &
-  pids+=($!)
-  upstreams+="    server 127.0.0.1:$http max_fails=1 fail_timeout=5s;"$'\n'
-  # Wait for readiness before the next node, so the first one forms the cluster.
-  for _ in $(seq 1 120); do
-    curl -fs "http://127.0.0.1:$http/readyz" >/dev/null 2>&1 && break
-    kill -0 "${pids[-1]}" 2>/dev/null || { cat "$WORK/node$i.log"; exit 1; }
+  if [ "$DISCOVERY" = Seeds ]; then
+    export ActorChat__Cluster__SeedNodes__0="akka.tcp://actorchat@127.0.0.1:$((NODE_AKKA_BASE + 1))"
+  else
+    export "ActorChat__Cluster__DiscoveryEndpoints__$((i - 1))=127.0.0.1:$((NODE_BOOT_BASE + i))"
+  fi
+done
+
+# Node i's own ports; started again with the same ones, it takes its place back in the cluster.
+start_node() {
+  local i=$1
+  ActorChat__Cluster__Port=$((NODE_AKKA_BASE + i)) ActorChat__Cluster__BootstrapPort=$((NODE_BOOT_BASE + i)) \
+    ActorChat__Management__Urls="http://127.0.0.1:$((NODE_MGMT_BASE + i))" \
+    dotnet "$HOST_DLL" --urls "http://127.0.0.1:$((NODE_HTTP_BASE + i))" >>"$WORK/node$i.log" 2>&1 &
+  pids[$i]=$!
+}
+
+wait_ready() {
+  local i=$1
+  for _ in $(seq 1 240); do
+    curl -fs "http://127.0.0.1:$((NODE_HTTP_BASE + i))/readyz" >/dev/null 2>&1 && return 0
+    kill -0 "${pids[$i]}" 2>/dev/null || { tail -n 50 "$WORK/node$i.log"; return 1; }
     sleep 0.5
   done
+  echo "node $i did not become ready in 120 s" >&2
+  tail -n 50 "$WORK/node$i.log"
+  return 1
+}
+
+upstreams=""
+for i in $(seq 1 "$NODES"); do
+  say "Starting node $i: http://127.0.0.1:$((NODE_HTTP_BASE + i)), cluster port $((NODE_AKKA_BASE + i)), management http://127.0.0.1:$((NODE_MGMT_BASE + i)) (log: $WORK/node$i.log)"
+  start_node "$i"
+  upstreams+="    server 127.0.0.1:$((NODE_HTTP_BASE + i)) max_fails=1 fail_timeout=5s;"$'\n'
+  # With a seed list the first node must form the cluster before the others join it; bootstrap needs no order.
+  if [ "$DISCOVERY" = Seeds ]; then wait_ready "$i" || exit 1; fi
 done
+say "Waiting for the nodes to form the cluster ($DISCOVERY)"
+for i in $(seq 1 "$NODES"); do wait_ready "$i" || exit 1; done
 
 cat >"$WORK/nginx.conf" <<CONF
 pid $WORK/nginx.pid;

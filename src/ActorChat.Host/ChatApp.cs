@@ -46,8 +46,8 @@ public static class ChatApp
         AddSettings<AttachmentSettings>(services, AttachmentSettings.Section, s => s.Validate());
         // A key generated on each node would make every node refuse the others' tokens.
         services.AddOptions<AuthSettings>().Validate<IOptions<ClusterSettings>>(
-            (auth, cluster) => cluster.Value.SeedNodes.Length == 0 || !string.IsNullOrWhiteSpace(auth.SigningKey),
-            $"{AuthSettings.Section}:{nameof(AuthSettings.SigningKey)} must be set, the same on every node, when {ClusterSettings.Section}:{nameof(ClusterSettings.SeedNodes)} are configured.");
+            (auth, cluster) => !cluster.Value.IsMultiNode || !string.IsNullOrWhiteSpace(auth.SigningKey),
+            $"{AuthSettings.Section}:{nameof(AuthSettings.SigningKey)} must be set, the same on every node, when the node is one of a cluster ({ClusterSettings.Section}:{nameof(ClusterSettings.SeedNodes)} or {nameof(ClusterSettings.Discovery)}).");
 
         services.AddSingleton(s =>
         {
@@ -111,6 +111,7 @@ public static class ChatApp
         }));
         services.AddSingleton<ManagementServer>();
         services.AddHostedService(provider => provider.GetRequiredService<ManagementServer>());
+        services.AddHostedService<BootstrapServer>();
 
         services.AddChatHealthChecks();
         services.AddTokenRedaction();

@@ -12,12 +12,13 @@ public sealed class ClusterNode : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ClusterNode(Process process, int httpPort, int akkaPort, string scheme)
+    private ClusterNode(Process process, int httpPort, int akkaPort, int managementPort, string scheme)
     {
         Scheme = scheme;
         _process = process;
         HttpPort = httpPort;
         AkkaPort = akkaPort;
+        ManagementPort = managementPort;
         Http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
         process.OutputDataReceived += (_, line) => Record(line.Data);
         process.ErrorDataReceived += (_, line) => Record(line.Data);
@@ -28,6 +29,11 @@ public sealed class ClusterNode : IAsyncDisposable
     public int HttpPort { get; }
 
     public int AkkaPort { get; }
+
+    /// <summary>The node's own management listener (<c>/metrics</c>, <c>/cluster</c>, <c>/rooms/{room}/node</c>), on loopback.</summary>
+    public int ManagementPort { get; }
+
+    public Uri ManagementAddress => new($"http://127.0.0.1:{ManagementPort}");
 
     public Uri Address => new($"http://127.0.0.1:{HttpPort}");
 
@@ -65,14 +71,36 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <param name="settings">More settings for the node, as <c>Key=Value</c> (e.g. a failover profile).</param>
     /// <param name="waitUntilReady">False for a node that is expected never to join (it is refused by the others).</param>
     /// <param name="hostBinary">The host to run; by default the one built beside these tests (another version's, say).</param>
-    public static async Task<ClusterNode> StartAsync(string database, string signingKey, IReadOnlyList<string>? seeds = null,
+    public static Task<ClusterNode> StartAsync(string database, string signingKey, IReadOnlyList<string>? seeds = null,
         IReadOnlyList<string>? settings = null, bool waitUntilReady = true, string? hostBinary = null)
     {
-        var httpPort = FreePort();
         var akkaPort = FreePort();
         var scheme = settings?.Any(setting => setting.StartsWith("ActorChat:Cluster:TlsCertificatePath=", StringComparison.Ordinal)) == true
             ? "akka.ssl.tcp" : "akka.tcp";
         var seedList = seeds is { Count: > 0 } ? seeds : [$"{scheme}://actorchat@127.0.0.1:{akkaPort}"];
+        var formation = seedList.Select((seed, i) => $"ActorChat:Cluster:SeedNodes:{i}={seed}");
+        return StartAsync(database, signingKey, akkaPort, scheme, [.. formation, .. settings ?? []], waitUntilReady, hostBinary);
+    }
+
+    /// <summary>
+    /// Starts a node that finds the others by Cluster Bootstrap over a configured list of bootstrap endpoints, with no
+    /// seed node named: <paramref name="bootstrapPort"/> is its own, <paramref name="everyBootstrapPort"/> all of them.
+    /// </summary>
+    public static Task<ClusterNode> StartDiscoveringAsync(string database, string signingKey, int bootstrapPort,
+        IReadOnlyList<int> everyBootstrapPort, IReadOnlyList<string>? settings = null, bool waitUntilReady = true) =>
+        StartAsync(database, signingKey, FreePort(), "akka.tcp",
+        [
+            "ActorChat:Cluster:Discovery=Config",
+            $"ActorChat:Cluster:BootstrapPort={bootstrapPort}",
+            .. everyBootstrapPort.Select((port, i) => $"ActorChat:Cluster:DiscoveryEndpoints:{i}=127.0.0.1:{port}"),
+            .. settings ?? [],
+        ], waitUntilReady, hostBinary: null);
+
+    private static async Task<ClusterNode> StartAsync(string database, string signingKey, int akkaPort, string scheme,
+        IReadOnlyList<string> settings, bool waitUntilReady, string? hostBinary)
+    {
+        var httpPort = FreePort();
+        var managementPort = FreePort();
         var host = hostBinary ?? HostBinary();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -84,19 +112,27 @@ public sealed class ClusterNode : IAsyncDisposable
         start.ArgumentList.Add(host);
         start.ArgumentList.Add($"--urls=http://127.0.0.1:{httpPort}");
         start.ArgumentList.Add($"--ActorChat:Cluster:Port={akkaPort}");
-        for (var i = 0; i < seedList.Count; i++)
-            start.ArgumentList.Add($"--ActorChat:Cluster:SeedNodes:{i}={seedList[i]}");
+        start.ArgumentList.Add($"--ActorChat:Management:Urls=http://127.0.0.1:{managementPort}");
         start.ArgumentList.Add("--ActorChat:Storage:Provider=PostgreSql");
         start.ArgumentList.Add($"--ActorChat:Storage:ConnectionString={database}");
         start.ArgumentList.Add($"--ActorChat:Auth:SigningKey={signingKey}");
         start.ArgumentList.Add("--ActorChat:Connections:FrameBurst=1000");
-        foreach (var setting in settings ?? [])
+        foreach (var setting in settings)
             start.ArgumentList.Add("--" + setting);
         start.ArgumentList.Add("--Logging:LogLevel:Default=Information");
         start.ArgumentList.Add("--Logging:LogLevel:Microsoft=Warning");
-        var node = new ClusterNode(Process.Start(start)!, httpPort, akkaPort, scheme);
-        if (waitUntilReady)
-            await node.WaitUntilReadyAsync();
+        var node = new ClusterNode(Process.Start(start)!, httpPort, akkaPort, managementPort, scheme);
+        try
+        {
+            if (waitUntilReady)
+                await node.WaitUntilReadyAsync();
+        }
+        catch
+        {
+            // A node that never became ready must not outlive the test that started it.
+            await node.DisposeAsync();
+            throw;
+        }
         return node;
     }
 

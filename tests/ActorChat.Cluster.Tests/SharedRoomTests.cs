@@ -80,15 +80,13 @@ public sealed class SharedRoomTests(ClusterFixture cluster) : IClassFixture<Clus
     [Fact]
     public async Task A_member_removed_from_a_private_room_on_another_node_is_put_out_at_once_and_kept_out()
     {
-        // A third node whose management endpoint says where the room runs.
-        var management = ClusterNode.FreePort();
-        await using var third = await ClusterNode.StartAsync(cluster.Database, cluster.SigningKey, [cluster.First.AkkaAddress],
-            settings: [$"ActorChat:Management:Urls=http://127.0.0.1:{management}"]);
+        // A third node, whose management endpoint says where the room runs.
+        await using var third = await cluster.StartAnotherAsync();
         await using var alice = await cluster.ConnectAsync(cluster.First, "alice_private");
         await alice.SendAsync(new { type = "create", room = "board", @private = true });
         await alice.ExpectAsync("joined");
         using var http = new HttpClient();
-        var location = await http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{management}/rooms/board/node");
+        var location = await http.GetFromJsonAsync<JsonElement>(new Uri(third.ManagementAddress, "/rooms/board/node"));
         var roomNode = location.GetProperty("node").GetString();
 
         // Bob's connections live on a node other than the room's: the removal must cross to them.

@@ -105,6 +105,23 @@ public sealed class MetricsTests() : ServerTest("ActorChat:Management:Urls=http:
         Assert.Equal("invalid_room", (await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
     }
 
+    [Fact]
+    public async Task The_management_port_lists_the_cluster_members_as_this_node_sees_them()
+    {
+        using var management = new HttpClient { BaseAddress = Management };
+        var self = Cluster.Get(Server.Services.GetRequiredService<ActorSystem>()).SelfAddress.ToString();
+
+        var cluster = await management.GetFromJsonAsync<JsonElement>("/cluster");
+
+        Assert.Equal(self, cluster.GetProperty("self").GetString());
+        Assert.Equal(self, cluster.GetProperty("leader").GetString());
+        var member = Assert.Single(cluster.GetProperty("members").EnumerateArray());
+        Assert.Equal(self, member.GetProperty("address").GetString());
+        Assert.Equal("up", member.GetProperty("status").GetString());
+        Assert.True(member.GetProperty("reachable").GetBoolean());
+        Assert.Equal(HttpStatusCode.NotFound, (await Server.Http.GetAsync("/cluster")).StatusCode);
+    }
+
     /// <summary>Scrapes the management endpoint until <paramref name="done"/> holds, or fails with the last scrape at the deadline.</summary>
     private async Task<Scrape> ScrapeUntilAsync(Func<Scrape, bool> done)
     {

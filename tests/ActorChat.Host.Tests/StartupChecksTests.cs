@@ -25,6 +25,10 @@ public sealed class SettingsValidationTests
     [InlineData("ActorChat:Connections:DeliveryHubs=-1", "DeliveryHubs")]
     [InlineData("ActorChat:Storage:GroupCommitInterval=00:00:05", "GroupCommitInterval")]
     [InlineData("ActorChat:Cluster:SeedNodes:0=akka.tcp://actorchat@127.0.0.1:1", "SigningKey")]
+    [InlineData("ActorChat:Cluster:Discovery=Kubernetes", "SigningKey")]
+    [InlineData("ActorChat:Cluster:Discovery=Config", "DiscoveryEndpoints")]
+    [InlineData("ActorChat:Cluster:DiscoveryEndpoints:0=node1.internal", "DiscoveryEndpoints")]
+    [InlineData("ActorChat:Cluster:RequiredContactPoints=0", "RequiredContactPoints")]
     public async Task A_setting_out_of_its_bounds_stops_the_start_and_the_error_names_it(string setting, string named)
     {
         var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => ChatServer.StartAsync(null, setting));

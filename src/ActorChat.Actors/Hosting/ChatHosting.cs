@@ -52,7 +52,7 @@ public static class ChatHosting
 
     private static ClusterOptions Clustering(ClusterSettings cluster) => new()
     {
-        SeedNodes = cluster.SeedNodes,
+        SeedNodes = ClusterFormation.SeedNodes(cluster),
         FailureDetector = new PhiAccrualFailureDetectorOptions { AcceptableHeartbeatPause = cluster.HeartbeatPause },
         // Writes the downing provider and the strategy; the resolver's stable-after is in DowningTimings.
         SplitBrainResolver = new KeepMajorityOption(),
@@ -80,11 +80,11 @@ public static class ChatHosting
     public static AkkaConfigurationBuilder AddActorChat(this AkkaConfigurationBuilder builder, ChatOptions options)
     {
         var (cluster, storage, rooms, connections) = (options.Cluster, options.Storage, options.Rooms, options.Connections);
-        if (cluster.SeedNodes.Length > 0 && !storage.IsShared)
+        if (cluster.IsMultiNode && !storage.IsShared)
         {
             // Each node's embedded SQLite file is its own: rooms moving between nodes would lose their history.
             throw new InvalidOperationException(
-                $"{ClusterSettings.Section}:{nameof(ClusterSettings.SeedNodes)} needs storage shared by every node: set {StorageSettings.Section}:{nameof(StorageSettings.Provider)} to PostgreSql.");
+                $"A cluster of several nodes ({ClusterSettings.Section}:{nameof(ClusterSettings.SeedNodes)} or {nameof(ClusterSettings.Discovery)}) needs storage shared by every node: set {StorageSettings.Section}:{nameof(StorageSettings.Provider)} to PostgreSql.");
         }
         var dataOptions = storage.Provider == StorageProvider.PostgreSql
             ? new DataOptions().UseConnectionString(ProviderName.PostgreSQL15, storage.ConnectionString)
@@ -101,6 +101,7 @@ public static class ChatHosting
             .AddHocon(DowningTimings(cluster), HoconAddMode.Prepend)
             .WithRemoting(Remoting(cluster))
             .WithClustering(Clustering(cluster))
+            .WithClusterFormation(cluster)
             .WithSqlPersistence(dataOptions)
             .WithShardRegion<RoomActor>("rooms",
                 // The accounts' region starts after this one: each room looks it up when it starts.
@@ -124,8 +125,8 @@ public static class ChatHosting
             .AddStartup((system, registry) =>
             {
                 var self = Cluster.Get(system);
-                // A node without seed nodes is a cluster of one: it joins itself.
-                if (cluster.SeedNodes.Length == 0)
+                // A node without seed nodes or bootstrap is a cluster of one: it joins itself.
+                if (ClusterFormation.JoinsItself(cluster))
                     self.Join(self.SelfAddress);
                 var roomRegion = registry.Get<RoomActor>();
                 self.RegisterOnMemberUp(() => ProjectionRebuild.RunAsync(system, roomRegion, rooms.ReadJournalPluginId)

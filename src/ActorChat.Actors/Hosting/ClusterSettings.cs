@@ -35,8 +35,43 @@ public sealed class ClusterSettings
     /// </summary>
     public TimeSpan RemovalMargin { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Addresses of seed nodes (akka.tcp://actorchat@host:port); empty makes this node a cluster of one.</summary>
+    /// <summary>
+    /// How this node finds the others: a list of seed nodes, or Cluster Bootstrap with an Akka.Discovery method.
+    /// </summary>
+    public ClusterDiscovery Discovery { get; set; } = ClusterDiscovery.Seeds;
+
+    /// <summary>
+    /// With <see cref="ClusterDiscovery.Seeds"/>: addresses of seed nodes (akka.tcp://actorchat@host:port); empty
+    /// makes this node a cluster of one.
+    /// </summary>
     public string[] SeedNodes { get; set; } = [];
+
+    /// <summary>
+    /// With <see cref="ClusterDiscovery.Config"/>: every node's bootstrap endpoint as <c>host:port</c>, the same list
+    /// on every node, this one's included. Nodes ask each other there which cluster to join.
+    /// </summary>
+    public string[] DiscoveryEndpoints { get; set; } = [];
+
+    /// <summary>
+    /// The port of this node's bootstrap endpoint (Akka.Management's HTTP server), on <see cref="Hostname"/> beside
+    /// the node-to-node port, never on the public address. Used only with Cluster Bootstrap.
+    /// </summary>
+    public int BootstrapPort { get; set; } = 8558;
+
+    /// <summary>
+    /// How many nodes bootstrap must find, all answering, before the lowest of them forms a new cluster. Nodes that
+    /// find a running cluster join it whatever this number.
+    /// </summary>
+    public int RequiredContactPoints { get; set; } = 2;
+
+    /// <summary>The service the nodes discover each other as: Kubernetes pods carry the label <c>app</c> with this value.</summary>
+    public string ServiceName { get; set; } = "actorchat";
+
+    /// <summary>With <see cref="ClusterDiscovery.Kubernetes"/>: the pods' namespace; empty reads the pod's own.</summary>
+    public string KubernetesNamespace { get; set; } = "";
+
+    /// <summary>True when this node is meant to be one of several: seed nodes or bootstrap.</summary>
+    public bool IsMultiNode => Discovery != ClusterDiscovery.Seeds || SeedNodes.Length > 0;
 
     /// <summary>
     /// This node's certificate with its private key (PKCS#12), for node-to-node TLS with mutual authentication;
@@ -62,6 +97,20 @@ public sealed class ClusterSettings
             throw new InvalidOperationException($"{Section}:{nameof(TlsCaPath)} must name the CA that signs the nodes' certificates when {nameof(TlsCertificatePath)} is set.");
         if (TlsCertificatePath.Length == 0 && TlsCaPath.Length > 0)
             throw new InvalidOperationException($"{Section}:{nameof(TlsCertificatePath)} must name this node's certificate when {nameof(TlsCaPath)} is set.");
+        if (Discovery != ClusterDiscovery.Seeds && SeedNodes.Length > 0)
+            throw new InvalidOperationException($"{Section}:{nameof(SeedNodes)} is for {nameof(Discovery)} = {nameof(ClusterDiscovery.Seeds)}; with {Discovery} the nodes find each other: remove the seed nodes.");
+        if (Discovery == ClusterDiscovery.Config && DiscoveryEndpoints.Length == 0)
+            throw new InvalidOperationException($"{Section}:{nameof(DiscoveryEndpoints)} must list every node's bootstrap endpoint (host:port) when {nameof(Discovery)} is {nameof(ClusterDiscovery.Config)}.");
+        foreach (var endpoint in DiscoveryEndpoints)
+        {
+            var colon = endpoint.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(endpoint.AsSpan(colon + 1), out var port) || port is < 1 or > 65535)
+                throw new InvalidOperationException($"{Section}:{nameof(DiscoveryEndpoints)}: '{endpoint}' must be host:port, the host and {nameof(BootstrapPort)} of a node.");
+        }
+        if (Discovery != ClusterDiscovery.Seeds && BootstrapPort is < 1 or > 65535)
+            throw new InvalidOperationException($"{Section}:{nameof(BootstrapPort)} must be a port from 1 to 65535 with {nameof(Discovery)} = {Discovery}: the other nodes must know it.");
+        if (RequiredContactPoints < 1)
+            throw new InvalidOperationException($"{Section}:{nameof(RequiredContactPoints)} must be at least 1.");
         // A seed of the other transport is never reached, and the node would retry it for ever.
         var scheme = TlsCertificatePath.Length > 0 ? "akka.ssl.tcp://" : "akka.tcp://";
         foreach (var seed in SeedNodes)
@@ -70,6 +119,19 @@ public sealed class ClusterSettings
                 throw new InvalidOperationException($"{Section}:{nameof(SeedNodes)}: '{seed}' must start with {scheme}, the scheme of this node's transport ({(TlsCertificatePath.Length > 0 ? "TLS" : "plain TCP")}).");
         }
     }
+}
+
+/// <summary>How a node finds the other nodes of its cluster.</summary>
+public enum ClusterDiscovery
+{
+    /// <summary>A fixed list of seed nodes (<see cref="ClusterSettings.SeedNodes"/>); none: a cluster of one.</summary>
+    Seeds,
+
+    /// <summary>Cluster Bootstrap over a fixed list of bootstrap endpoints (<see cref="ClusterSettings.DiscoveryEndpoints"/>).</summary>
+    Config,
+
+    /// <summary>Cluster Bootstrap over the Kubernetes API: the running pods labelled <c>app=</c><see cref="ClusterSettings.ServiceName"/>.</summary>
+    Kubernetes,
 }
 
 /// <summary>How a node encodes the messages it sends to other nodes.</summary>

@@ -7,7 +7,7 @@ using OpenTelemetry.Metrics;
 
 namespace ActorChat.Host.Management;
 
-/// <summary>What the management listener serves: <c>GET /metrics</c> and <c>GET /rooms/{room}/node</c>.</summary>
+/// <summary>What the management listener serves: <c>GET /metrics</c>, <c>GET /cluster</c> and <c>GET /rooms/{room}/node</c>.</summary>
 public static class ManagementEndpoints
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
@@ -18,6 +18,7 @@ public static class ManagementEndpoints
     {
         app.MapPrometheusScrapingEndpoint("/metrics", chat.GetRequiredService<MeterProvider>(), configureBranchedPipeline: null, optionsName: null);
         ChatMetrics.StartAtZero();
+        app.MapGet("/cluster", () => Results.Json(ClusterView.Of(chat.GetRequiredService<ActorSystem>())));
         app.MapGet("/rooms/{room}/node", (string room, CancellationToken cancellationToken) =>
             WhereIsAsync(room, chat.GetRequiredService<IRequiredActor<RoomActor>>(), cancellationToken));
     }
