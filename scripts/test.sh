@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every ActorChat test: builds the solution with warnings as errors, installs what the tests need
 # when it is missing (Chromium and an emoji font for the browser tests, PostgreSQL for the storage and cluster
-# tests), then runs all test projects.
+# tests, nginx and iptables for the network fault tests, which also need root), then runs all test projects.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +25,14 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   say "PostgreSQL is missing: the storage and cluster tests start a throwaway server from Debian's postgresql package"
   missing+=(postgresql)
 fi
+if [ ! -x /usr/sbin/nginx ]; then
+  say "nginx is missing: the network fault tests put Debian's nginx in front of their nodes"
+  missing+=(nginx)
+fi
+if ! command -v iptables >/dev/null 2>&1; then
+  say "iptables is missing: the network fault tests cut and degrade the links between their nodes with Debian's iptables"
+  missing+=(iptables)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   say "Installing with apt-get: ${missing[*]}"
@@ -32,6 +40,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
   # The tests start their own PostgreSQL servers; the package's default one is not needed.
   $SUDO service postgresql stop >/dev/null 2>&1 || true
+  $SUDO service nginx stop >/dev/null 2>&1 || true
   echo "installed: ${missing[*]}"
 fi
 

@@ -25,13 +25,17 @@ public static class ClusterClients
     /// Signs in and connects as a client with backoff would while the cluster recovers from a lost node: an
     /// account whose node is gone answers 503 until the cluster moved it.
     /// </summary>
-    public static async Task<ChatClient> ReconnectAsync(ClusterNode node, string username, TimeSpan within)
+    public static Task<ChatClient> ReconnectAsync(ClusterNode node, string username, TimeSpan within) =>
+        ReconnectAsync(node.Http, node.SocketAddress, username, within);
+
+    /// <summary>The same through any front (a load balancer): <paramref name="http"/> for sign-in, <paramref name="socket"/> for the socket.</summary>
+    public static async Task<ChatClient> ReconnectAsync(HttpClient http, Uri socket, string username, TimeSpan within)
     {
-        var login = await Eventually.Value(() => node.Http.PostAsJsonAsync("/api/login", new { username, password = Password }),
-            response => response.StatusCode != HttpStatusCode.ServiceUnavailable, within, TimeSpan.FromMilliseconds(250));
+        var login = await Eventually.Value(() => http.PostAsJsonAsync("/api/login", new { username, password = Password }),
+            response => response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway), within, TimeSpan.FromMilliseconds(250));
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-        var client = await ChatClient.ConnectAsync(node.SocketAddress, token);
+        var client = await ChatClient.ConnectAsync(socket, token);
         await client.ExpectAsync("welcome");
         return client;
     }

@@ -12,8 +12,9 @@ public sealed class ClusterNode : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ClusterNode(Process process, int httpPort, int akkaPort, int managementPort, string scheme)
+    private ClusterNode(Process process, string host, int httpPort, int akkaPort, int managementPort, string scheme)
     {
+        Host = host;
         Scheme = scheme;
         _process = process;
         HttpPort = httpPort;
@@ -26,6 +27,9 @@ public sealed class ClusterNode : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
+    /// <summary>The address the node binds and is reached at: loopback, or its network namespace's address.</summary>
+    public string Host { get; }
+
     public int HttpPort { get; }
 
     public int AkkaPort { get; }
@@ -33,16 +37,16 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>The node's own management listener (<c>/metrics</c>, <c>/cluster</c>, <c>/rooms/{room}/node</c>), on loopback.</summary>
     public int ManagementPort { get; }
 
-    public Uri ManagementAddress => new($"http://127.0.0.1:{ManagementPort}");
+    public Uri ManagementAddress => new($"http://{Host}:{ManagementPort}");
 
-    public Uri Address => new($"http://127.0.0.1:{HttpPort}");
+    public Uri Address => new($"http://{Host}:{HttpPort}");
 
-    public Uri SocketAddress => new($"ws://127.0.0.1:{HttpPort}/ws");
+    public Uri SocketAddress => new($"ws://{Host}:{HttpPort}/ws");
 
     /// <summary><c>akka.tcp</c>, or <c>akka.ssl.tcp</c> for a node with node-to-node TLS.</summary>
     public string Scheme { get; }
 
-    public string AkkaAddress => $"{Scheme}://actorchat@127.0.0.1:{AkkaPort}";
+    public string AkkaAddress => $"{Scheme}://actorchat@{Host}:{AkkaPort}";
 
     public HttpClient Http { get; }
 
@@ -79,7 +83,35 @@ public sealed class ClusterNode : IAsyncDisposable
             ? "akka.ssl.tcp" : "akka.tcp";
         var seedList = seeds is { Count: > 0 } ? seeds : [$"{scheme}://actorchat@127.0.0.1:{akkaPort}"];
         var formation = seedList.Select((seed, i) => $"ActorChat:Cluster:SeedNodes:{i}={seed}");
-        return StartAsync(database, signingKey, akkaPort, scheme, [.. formation, .. settings ?? []], waitUntilReady, hostBinary);
+        return StartAsync(database, signingKey, Loopback(akkaPort, hostBinary), scheme, [.. formation, .. settings ?? []], waitUntilReady);
+    }
+
+    /// <summary>Where and how a node process runs: its address, its ports, and the command that runs it there.</summary>
+    private sealed record Placement(string Host, int HttpPort, int AkkaPort, int ManagementPort, IReadOnlyList<string> Launcher, string HostBinary);
+
+    private static Placement Loopback(int akkaPort, string? hostBinary = null) =>
+        new("127.0.0.1", FreePort(), akkaPort, FreePort(), [], hostBinary ?? HostBinary());
+
+    /// <summary>Ports of a node alone in its network namespace: every node can have the same ones.</summary>
+    public const int LabHttpPort = 5000, LabAkkaPort = 2551, LabBootstrapPort = 8558, LabManagementPort = 9464;
+
+    /// <summary>
+    /// Starts node <paramref name="node"/> of <paramref name="nodes"/> in its own network namespace of the
+    /// <see cref="Network.NetworkLab"/>, bound to that namespace's address; the nodes find each other by bootstrap.
+    /// </summary>
+    public static Task<ClusterNode> StartInLabAsync(int node, int nodes, string database, string signingKey,
+        IReadOnlyList<string>? settings = null, bool waitUntilReady = true)
+    {
+        var host = Network.NetworkLab.AddressOf(node);
+        var placement = new Placement(host, LabHttpPort, LabAkkaPort, LabManagementPort, Network.NetworkLab.Launcher(node), HostBinary());
+        return StartAsync(database, signingKey, placement, "akka.tcp",
+        [
+            $"ActorChat:Cluster:Hostname={host}",
+            "ActorChat:Cluster:Discovery=Config",
+            $"ActorChat:Cluster:BootstrapPort={LabBootstrapPort}",
+            .. Enumerable.Range(1, nodes).Select(i => $"ActorChat:Cluster:DiscoveryEndpoints:{i - 1}={Network.NetworkLab.AddressOf(i)}:{LabBootstrapPort}"),
+            .. settings ?? [],
+        ], waitUntilReady);
     }
 
     /// <summary>
@@ -88,31 +120,35 @@ public sealed class ClusterNode : IAsyncDisposable
     /// </summary>
     public static Task<ClusterNode> StartDiscoveringAsync(string database, string signingKey, int bootstrapPort,
         IReadOnlyList<int> everyBootstrapPort, IReadOnlyList<string>? settings = null, bool waitUntilReady = true) =>
-        StartAsync(database, signingKey, FreePort(), "akka.tcp",
+        StartAsync(database, signingKey, Loopback(FreePort()), "akka.tcp",
         [
             "ActorChat:Cluster:Discovery=Config",
             $"ActorChat:Cluster:BootstrapPort={bootstrapPort}",
             .. everyBootstrapPort.Select((port, i) => $"ActorChat:Cluster:DiscoveryEndpoints:{i}=127.0.0.1:{port}"),
             .. settings ?? [],
-        ], waitUntilReady, hostBinary: null);
+        ], waitUntilReady);
 
-    private static async Task<ClusterNode> StartAsync(string database, string signingKey, int akkaPort, string scheme,
-        IReadOnlyList<string> settings, bool waitUntilReady, string? hostBinary)
+    private static async Task<ClusterNode> StartAsync(string database, string signingKey, Placement placement, string scheme,
+        IReadOnlyList<string> settings, bool waitUntilReady)
     {
-        var httpPort = FreePort();
-        var managementPort = FreePort();
-        var host = hostBinary ?? HostBinary();
-        var start = new ProcessStartInfo("dotnet")
+        var (host, httpPort, akkaPort, managementPort) = (placement.Host, placement.HttpPort, placement.AkkaPort, placement.ManagementPort);
+        var start = new ProcessStartInfo(placement.Launcher.Count > 0 ? placement.Launcher[0] : "dotnet")
         {
             WorkingDirectory = Path.Combine(Path.GetTempPath(), "actorchat-node-" + Guid.NewGuid().ToString("N")[..8]),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         Directory.CreateDirectory(start.WorkingDirectory);
-        start.ArgumentList.Add(host);
-        start.ArgumentList.Add($"--urls=http://127.0.0.1:{httpPort}");
+        if (placement.Launcher.Count > 0)
+        {
+            foreach (var argument in placement.Launcher.Skip(1))
+                start.ArgumentList.Add(argument);
+            start.ArgumentList.Add("dotnet");
+        }
+        start.ArgumentList.Add(placement.HostBinary);
+        start.ArgumentList.Add($"--urls=http://{host}:{httpPort}");
         start.ArgumentList.Add($"--ActorChat:Cluster:Port={akkaPort}");
-        start.ArgumentList.Add($"--ActorChat:Management:Urls=http://127.0.0.1:{managementPort}");
+        start.ArgumentList.Add($"--ActorChat:Management:Urls=http://{host}:{managementPort}");
         start.ArgumentList.Add("--ActorChat:Storage:Provider=PostgreSql");
         start.ArgumentList.Add($"--ActorChat:Storage:ConnectionString={database}");
         start.ArgumentList.Add($"--ActorChat:Auth:SigningKey={signingKey}");
@@ -121,7 +157,7 @@ public sealed class ClusterNode : IAsyncDisposable
             start.ArgumentList.Add("--" + setting);
         start.ArgumentList.Add("--Logging:LogLevel:Default=Information");
         start.ArgumentList.Add("--Logging:LogLevel:Microsoft=Warning");
-        var node = new ClusterNode(Process.Start(start)!, httpPort, akkaPort, managementPort, scheme);
+        var node = new ClusterNode(Process.Start(start)!, host, httpPort, akkaPort, managementPort, scheme);
         try
         {
             if (waitUntilReady)

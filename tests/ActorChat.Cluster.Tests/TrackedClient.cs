@@ -43,6 +43,14 @@ public sealed class TrackedClient : IAsyncDisposable
 
     public int UnackedCount => _unacked.Count;
 
+    /// <summary>
+    /// Milliseconds from send to arrival of every live message whose text ends in <c>@</c> and the sender's Unix time
+    /// in milliseconds (<see cref="Stamped"/>): the sender's and this client's clocks are the same machine's.
+    /// </summary>
+    public ConcurrentQueue<double> DeliveryMilliseconds { get; } = new();
+
+    public static string Stamped(string text) => $"{text} @{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}";
+
     /// <summary>Live <c>message</c> frames carrying this client's own messages (echo suppression says: none).</summary>
     public int OwnEchoes { get; private set; }
 
@@ -108,6 +116,10 @@ public sealed class TrackedClient : IAsyncDisposable
             case "message":
                 if (frame.GetProperty("from").GetString() == User)
                     OwnEchoes++;
+                var text = frame.GetProperty("text").GetString()!;
+                var at = text.LastIndexOf(" @", StringComparison.Ordinal);
+                if (at >= 0 && long.TryParse(text.AsSpan(at + 2), out var sent))
+                    DeliveryMilliseconds.Enqueue(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - sent);
                 See(frame.GetProperty("room").GetString()!, frame);
                 break;
             case "ack":

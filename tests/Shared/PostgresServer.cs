@@ -9,7 +9,9 @@ namespace ActorChat.Testing;
 /// A throwaway PostgreSQL server on a free loopback port, in a temporary folder, from Debian's packages
 /// (scripts/test.sh installs them when missing). Each test takes a database of its own.
 /// </summary>
-public sealed class PostgresServer : IAsyncLifetime
+/// <param name="alsoListenOn">An address besides loopback to listen on, with the network allowed to connect there
+/// (CIDR): for servers in network namespaces of the tests' own.</param>
+public sealed class PostgresServer((string Address, string Network)? alsoListenOn = null) : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "actorchat-pg-" + Guid.NewGuid().ToString("N")[..12]);
     private string _bin = "";
@@ -28,8 +30,14 @@ public sealed class PostgresServer : IAsyncLifetime
             await RunAsync("chown", $"postgres:postgres {_directory}");
         _port = FreePort();
         await RunAsPostgresAsync("initdb", $"-D {_directory}/data -A trust -U postgres --no-sync");
+        var listen = "127.0.0.1";
+        if (alsoListenOn is { } extra)
+        {
+            listen += "," + extra.Address;
+            await File.AppendAllTextAsync($"{_directory}/data/pg_hba.conf", $"host all all {extra.Network} trust\n");
+        }
         await RunAsPostgresAsync("pg_ctl",
-            $"-D {_directory}/data -l {_directory}/server.log -w -o \"-p {_port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300\" start");
+            $"-D {_directory}/data -l {_directory}/server.log -w -o \"-p {_port} -k {_directory} -c listen_addresses={listen} -c fsync=off -c max_connections=300\" start");
     }
 
     /// <summary>A new, empty database; returns its connection string.</summary>

@@ -1,0 +1,145 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ActorChat.Testing;
+using Npgsql;
+
+namespace ActorChat.Cluster.Tests.Network;
+
+/// <summary>
+/// A cluster of node processes, each in a network namespace of its own (<see cref="NetworkLab"/>), sharing a
+/// PostgreSQL in the root namespace, with nginx in front; clients tracked from first frame to audit.
+/// </summary>
+public sealed class LabCluster : IAsyncDisposable
+{
+    private readonly NetworkLab _lab;
+    private readonly PostgresServer _postgres;
+    private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private readonly ClusterNode?[] _nodes;
+    private readonly List<ClusterNode> _stopped = [];
+
+    private LabCluster(NetworkLab lab, PostgresServer postgres, int nodes) => (_lab, _postgres, _nodes) = (lab, postgres, new ClusterNode?[nodes + 1]);
+
+    public NetworkLab Lab => _lab;
+
+    public int Size => _nodes.Length - 1;
+
+    /// <summary>The database, as the root namespace reaches it (for audits).</summary>
+    public string Database { get; private set; } = "";
+
+    public LabBalancer Balancer { get; private set; } = null!;
+
+    public HttpClient BalancerHttp { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public ClusterNode this[int node] => _nodes[node] ?? throw new InvalidOperationException($"node {node} is not running");
+
+    /// <summary>Makes the lab and the database; <paramref name="beforeNodes"/> runs before any node starts (faults that must see the first connection).</summary>
+    public static async Task<LabCluster> StartAsync(int nodes, Func<LabCluster, Task>? beforeNodes = null)
+    {
+        var lab = await NetworkLab.CreateAsync(nodes);
+        var cluster = new LabCluster(lab, new PostgresServer((NetworkLab.RootAddress, NetworkLab.Network)), nodes);
+        try
+        {
+            await cluster._postgres.InitializeAsync();
+            cluster.Database = await cluster._postgres.CreateDatabaseAsync();
+            if (beforeNodes is not null)
+                await beforeNodes(cluster);
+            await Task.WhenAll(Enumerable.Range(1, nodes).Select(cluster.StartNodeAsync));
+            cluster.Balancer = await LabBalancer.StartAsync(Enumerable.Range(1, nodes).Select(node => $"{NetworkLab.AddressOf(node)}:{ClusterNode.LabHttpPort}"));
+            cluster.BalancerHttp.BaseAddress = cluster.Balancer.Address;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+        return cluster;
+    }
+
+    /// <summary>Starts node <paramref name="node"/> (again, after it stopped: a new incarnation at the same address).</summary>
+    public async Task StartNodeAsync(int node)
+    {
+        if (_nodes[node] is { } previous)
+            _stopped.Add(previous);
+        var database = new NpgsqlConnectionStringBuilder(Database) { Host = NetworkLab.RootAddress }.ToString();
+        _nodes[node] = null;
+        _nodes[node] = await ClusterNode.StartInLabAsync(node, Size, database, _key,
+            [$"ActorChat:Proxy:TrustedProxies:0={NetworkLab.RootAddress}", "ActorChat:Connections:FrameBurst=1000"]);
+    }
+
+    /// <summary>The members node <paramref name="node"/> sees, with their state: (address, status, reachable).</summary>
+    public async Task<IReadOnlyList<(string Address, string Status, bool Reachable)>> MembersSeenByAsync(int node)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var view = await http.GetFromJsonAsync<JsonElement>(new Uri(this[node].ManagementAddress, "/cluster"));
+        return [.. view.GetProperty("members").EnumerateArray().Select(member => (member.GetProperty("address").GetString()!,
+            member.GetProperty("status").GetString()!, member.GetProperty("reachable").GetBoolean()))];
+    }
+
+    /// <summary>What the nodes logged about membership, downing, quarantine and shutting down: the story of a fault.</summary>
+    public string ClusterEvents() => string.Join('\n', _nodes.Concat(_stopped).OfType<ClusterNode>().SelectMany(node =>
+        node.Output.Split('\n').Where(line => Notable.Any(word => line.Contains(word, StringComparison.Ordinal)))
+            .Select(line => $"{node.Host}: {line.Trim()}")));
+
+    private static readonly string[] Notable = ["UNREACHABLE", "REACHABLE", "SBR took decision", "removing", "Quarantin", "quarantin", "Shutting down", "Exiting", "Marked down", "ssociat", "gated", "Gated"];
+
+    /// <summary>Which lab node runs <paramref name="room"/>, as node <paramref name="asking"/> finds out.</summary>
+    public async Task<int> NodeOfRoomAsync(string room, int asking = 1)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+        var location = await http.GetFromJsonAsync<JsonElement>(new Uri(this[asking].ManagementAddress, $"/rooms/{room}/node"));
+        var node = location.GetProperty("node").GetString()!;
+        return Enumerable.Range(1, Size).Single(i => node.Contains($"@{NetworkLab.AddressOf(i)}:", StringComparison.Ordinal));
+    }
+
+    /// <summary>Signs in through nginx, as a client coming back after losing its node does.</summary>
+    public Task<ChatClient> ConnectThroughBalancerAsync(string user) =>
+        ClusterClients.ReconnectAsync(BalancerHttp, Balancer.SocketAddress, user, TimeSpan.FromSeconds(60));
+
+    /// <summary>
+    /// What two live copies of one entity writing one journal would leave behind: a persistence id whose events one
+    /// incarnation stored, then another, then the first again; or a gap in its sequence numbers. Empty when a single
+    /// writer held throughout.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> JournalProblemsAsync()
+    {
+        await using var connection = new NpgsqlConnection(Database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT persistence_id, sequence_number, writer_uuid FROM journal ORDER BY persistence_id, sequence_number", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var problems = new List<string>();
+        var (id, current, earlier, previous) = ("", (string?)null, new HashSet<string>(), 0L);
+        while (await reader.ReadAsync())
+        {
+            var (pid, seq, writer) = (reader.GetString(0), reader.GetInt64(1), reader.GetString(2));
+            if (pid != id)
+                (id, current, earlier, previous) = (pid, null, [], seq - 1);
+            if (seq != previous + 1)
+                problems.Add($"{pid}: sequence number {seq} after {previous}");
+            if (writer != current)
+            {
+                if (earlier.Contains(writer))
+                    problems.Add($"{pid}: writer {writer} stores again at {seq} after another one did");
+                if (current is not null)
+                    earlier.Add(current);
+                current = writer;
+            }
+            previous = seq;
+        }
+        return problems;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes.Concat(_stopped))
+        {
+            if (node is not null)
+                await node.DisposeAsync();
+        }
+        if (Balancer is not null)
+            await Balancer.DisposeAsync();
+        BalancerHttp.Dispose();
+        await _postgres.DisposeAsync();
+        await _lab.DisposeAsync();
+    }
+}

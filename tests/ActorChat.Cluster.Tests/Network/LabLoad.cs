@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using ActorChat.Testing;
+
+namespace ActorChat.Cluster.Tests.Network;
+
+/// <summary>
+/// Clients on every node of a <see cref="LabCluster"/>, each a member of every room, each sending to its rooms in turn
+/// on a steady beat; a client whose node goes away comes back through nginx, resumes every room from the last seq it
+/// saw and sends again what was never acknowledged, as a real client does. Then an audit of what everyone saw.
+/// </summary>
+public sealed class LabLoad : IAsyncDisposable
+{
+    private readonly LabCluster _cluster;
+    private readonly string[] _rooms;
+    private readonly List<TrackedClient> _clients = [];
+    private readonly ConcurrentQueue<string> _failures = new();
+    private CancellationTokenSource _stop = new();
+    private Task _running = Task.CompletedTask;
+
+    private LabLoad(LabCluster cluster, string[] rooms) => (_cluster, _rooms) = (cluster, rooms);
+
+    public IReadOnlyList<TrackedClient> Clients => _clients;
+
+    /// <summary>Faults the load itself met (a failed reconnect, say): none in a passing run.</summary>
+    public IReadOnlyCollection<string> Failures => _failures;
+
+    /// <summary><paramref name="perNode"/> clients connected straight to each node, every one a member of each of <paramref name="rooms"/>.</summary>
+    public static async Task<LabLoad> ConnectAsync(LabCluster cluster, string[] rooms, int perNode)
+    {
+        var load = new LabLoad(cluster, rooms);
+        for (var node = 1; node <= cluster.Size; node++)
+        {
+            for (var k = 0; k < perNode; k++)
+            {
+                var (user, at) = ($"n{node}_c{k}", cluster[node]);
+                await ClusterClients.RegisterAsync(at, user);
+                load._clients.Add(await TrackedClient.ConnectAsync(() => ClusterClients.ConnectAsync(at, user), user));
+            }
+        }
+        foreach (var client in load._clients)
+        {
+            foreach (var room in rooms)
+                await client.JoinAsync(room);
+        }
+        await Eventually.True(() => load._clients.All(client => rooms.All(room => client.JoinedCount(room) > 0)), "every client joined every room",
+            TimeSpan.FromSeconds(120));
+        return load;
+    }
+
+    /// <summary>Starts sending: each client one message every <paramref name="every"/>, ids starting with <paramref name="prefix"/>.</summary>
+    public void Start(TimeSpan every, string prefix)
+    {
+        _stop = new CancellationTokenSource();
+        _running = Task.WhenAll(_clients.Select((client, k) => SendAsync(client, k, every, prefix, _stop.Token)));
+    }
+
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        await _running;
+    }
+
+    private async Task SendAsync(TrackedClient client, int k, TimeSpan every, string prefix, CancellationToken stop)
+    {
+        using var beat = new PeriodicTimer(every);
+        var n = 0;
+        try
+        {
+            while (await beat.WaitForNextTickAsync(stop))
+            {
+                if (client.IsClosed)
+                    await ComeBackAsync(client);
+                var room = _rooms[(k + n) % _rooms.Length];
+                var id = string.Create(CultureInfo.InvariantCulture, $"{prefix}{n}");
+                await client.SendAsync(room, id, TrackedClient.Stamped($"{client.User} {id}"));
+                n++;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Brings back, through nginx, every client whose node went away (and resends what it never had acknowledged).</summary>
+    public Task ComeBackAsync() => Task.WhenAll(_clients.Where(client => client.IsClosed).Select(ComeBackAsync));
+
+    private async Task ComeBackAsync(TrackedClient client)
+    {
+        try
+        {
+            await client.ResumeOnAsync(() => _cluster.ConnectThroughBalancerAsync(client.User), _rooms);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _failures.Enqueue($"{client.User} could not come back: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The record, read fresh through nginx: every room gapless, each (user, id) stored once, every acknowledged send
+    /// in it at the seq its ack gave, and every client saw every message of every room.
+    /// </summary>
+    public async Task<int> AuditAsync(string auditor)
+    {
+        await ClusterClients.RegisterAsync(_cluster[1], auditor);
+        await using var reader = await _cluster.ConnectThroughBalancerAsync(auditor);
+        var stored = 0;
+        foreach (var room in _rooms)
+        {
+            var history = (await reader.JoinAsync(room, since: 0)).GetProperty("messages").EnumerateArray().ToList();
+            var seqs = history.Select(m => m.GetProperty("seq").GetInt64()).ToList();
+            Assert.Equal(Enumerable.Range(1, seqs.Count).Select(i => (long)i), seqs);
+            var ids = history.Select(m => (m.GetProperty("from").GetString(), m.GetProperty("id").GetString())).ToList();
+            Assert.Equal(ids.Count, ids.Distinct().Count());
+            foreach (var client in _clients)
+            {
+                foreach (var ((_, id), seq) in client.Acked.Where(a => a.Key.Room == room))
+                    Assert.Equal((client.User, id), ids[(int)seq - 1]);
+                Assert.Equal(seqs, client.SeenSeqs(room).Order());
+            }
+            stored += seqs.Count;
+        }
+        return stored;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        foreach (var client in _clients)
+            await client.DisposeAsync();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Net;
+using ActorChat.Cluster.Tests.Network;
+using ActorChat.Testing;
+using Xunit.Abstractions;
+
+namespace ActorChat.Cluster.Tests;
+
+/// <summary>
+/// Three nodes, each in a network namespace of its own, behind nginx, under load in 54 rooms with members on every
+/// node; the network between the nodes fails while every node stays alive and reachable from its clients.
+/// </summary>
+public sealed class PartitionTests(ITestOutputHelper output)
+{
+    private static readonly string[] Rooms = [.. Enumerable.Range(0, 54).Select(i => $"part-{i}")];
+
+    // With the default timings: detection (3 s heartbeat pause and the failure detector's threshold, about 5 s),
+    // the resolver's stable-after (5 s), the removal margin (1 s), the connection's retry of held sends (3 s), the
+    // rooms' recovery and a margin for a busy machine.
+    private static readonly TimeSpan FailoverBudget = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task A_node_cut_off_from_the_others_downs_itself_the_majority_serves_every_room_and_the_healed_node_rejoins()
+    {
+        await using var cluster = await LabCluster.StartAsync(3);
+        await using var load = await LabLoad.ConnectAsync(cluster, Rooms, perNode: 3);
+        var placed = await Task.WhenAll(Rooms.Select(room => cluster.NodeOfRoomAsync(room)));
+        Assert.All(Enumerable.Range(1, 3), node => Assert.Contains(node, placed));
+        var cutOffRooms = Rooms.Where((_, i) => placed[i] == 3).ToArray();
+        load.Start(TimeSpan.FromMilliseconds(400), "before-");
+        await Eventually.True(() => load.Clients.All(client => client.Acked.Count > 0), "the load runs", TimeSpan.FromSeconds(30));
+
+        // The cut: node 3 no longer reaches nodes 1 and 2 nor they it; nginx, its clients and PostgreSQL still do.
+        var cut = Stopwatch.StartNew();
+        await cluster.Lab.IsolateAsync(3);
+        var minority = cluster[3];
+        await load.StopAsync();
+        foreach (var client in load.Clients)
+            client.Marker = "after-";
+        load.Start(TimeSpan.FromMilliseconds(400), "after-");
+
+        // Keep-majority: the lone node downs itself and its process ends; the two others carry on.
+        using (var exit = new CancellationTokenSource(TimeSpan.FromSeconds(40)))
+            await minority.WaitForExitAsync(exit.Token);
+        output.WriteLine($"the cut-off node exited {cut.Elapsed.TotalSeconds:F1} s after the cut (code {minority.ExitCode})");
+        Assert.False(cluster[1].HasExited || cluster[2].HasExited, "a node of the majority stopped");
+
+        // Every room, those that ran on the lost node included, acknowledges sends again within the failover budget.
+        var cutAt = DateTime.UtcNow - cut.Elapsed;
+        await Eventually.True(() => Rooms.All(room => load.Clients.Any(client => client.FirstAckOf.ContainsKey(room))),
+            () => $"every room acknowledges again; not yet: {string.Join(", ", Rooms.Where(room => !load.Clients.Any(c => c.FirstAckOf.ContainsKey(room))))}",
+            TimeSpan.FromSeconds(60));
+        var back = cutOffRooms.Max(room => load.Clients.Where(c => c.FirstAckOf.ContainsKey(room)).Min(c => c.FirstAckOf[room])) - cutAt;
+        output.WriteLine($"{cutOffRooms.Length} rooms of the lost node served again {back.TotalSeconds:F1} s after the cut");
+        foreach (var line in cluster[1].Output.Split('\n').Where(line => line.Contains("UNREACHABLE", StringComparison.Ordinal)
+            || line.Contains("SBR took decision", StringComparison.Ordinal) || line.Contains("removing", StringComparison.Ordinal)
+            || line.Contains("Starting shard", StringComparison.Ordinal)).Take(12))
+            output.WriteLine(line.Trim());
+        output.WriteLine($"cut at {cutAt:HH:mm:ss.fff}");
+        Assert.True(back <= FailoverBudget, $"the lost node's rooms came back after {back.TotalSeconds:F1} s, over the {FailoverBudget.TotalSeconds} s budget");
+
+        // The partition holds 30 s under load.
+        await Eventually.True(() => cut.Elapsed >= TimeSpan.FromSeconds(30), "30 s of partition", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1));
+
+        // Healed, the node starts again: it finds the cluster by bootstrap, joins, and takes rooms again.
+        await NetworkLab.HealAsync(3);
+        await cluster.StartNodeAsync(3);
+        foreach (var node in new[] { 1, 2, 3 })
+        {
+            await Eventually.True(async () => (await cluster.MembersSeenByAsync(node)) is { Count: 3 } members && members.All(m => m.Status == "up"),
+                $"node {node} sees three members up", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
+        }
+        var fresh = await Eventually.Value(async () =>
+        {
+            var room = $"fresh-{Guid.NewGuid():N}"[..20];
+            return (room, node: await cluster.NodeOfRoomAsync(room));
+        }, placement => placement.node == 3, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(50));
+        output.WriteLine($"the rejoined node runs new room {fresh.room}");
+
+        await load.StopAsync();
+        await load.ComeBackAsync();
+        await Eventually.True(() => load.Clients.All(client => client.UnackedCount == 0),
+            () => $"every send acknowledged; unacked: {load.Clients.Sum(c => c.UnackedCount)}", TimeSpan.FromSeconds(60));
+        Assert.Empty(load.Failures);
+        Assert.All(load.Clients, client => Assert.Equal(0, client.OwnEchoes));
+
+        var stored = await load.AuditAsync("auditor");
+        output.WriteLine($"{stored} messages in {Rooms.Length} rooms, every one once, in order, seen by all {load.Clients.Count} members");
+        Assert.Empty(await cluster.JournalProblemsAsync());
+    }
+
+    [Fact]
+    public async Task A_slow_lossy_network_between_the_nodes_downs_no_one_and_loses_nothing()
+    {
+        var proxies = new List<FaultProxy>();
+        try
+        {
+            await RunFlakyAsync(proxies);
+        }
+        finally
+        {
+            foreach (var proxy in proxies)
+                await proxy.DisposeAsync();
+        }
+    }
+
+    private async Task RunFlakyAsync(List<FaultProxy> proxies)
+    {
+        await using var cluster = await LabCluster.StartAsync(3, _ =>
+        {
+            // Every node reaches every other node's node-to-node port through a proxy of its own.
+            for (var to = 1; to <= 3; to++)
+            {
+                var proxy = new FaultProxy(IPAddress.Parse(NetworkLab.RootAddress), new IPEndPoint(IPAddress.Parse(NetworkLab.AddressOf(to)), ClusterNode.LabAkkaPort));
+                proxies.Add(proxy);
+            }
+            return Task.WhenAll(from node in Enumerable.Range(1, 3) from to in Enumerable.Range(1, 3) where node != to
+                select NetworkLab.RouteThroughAsync(node, to, ClusterNode.LabAkkaPort, proxies[to - 1].Port));
+        });
+        {
+            await using var load = await LabLoad.ConnectAsync(cluster, Rooms, perNode: 3);
+            load.Start(TimeSpan.FromMilliseconds(400), "flaky-");
+
+            // 200 ms each way on every link, and 5% of the packets between nodes lost.
+            foreach (var proxy in proxies)
+                proxy.Delay = TimeSpan.FromMilliseconds(200);
+            int[] nodePorts = [ClusterNode.LabAkkaPort, .. proxies.Select(p => p.Port)];
+            foreach (var node in new[] { 1, 2, 3 })
+                await NetworkLab.LoseAsync(node, 0.05, nodePorts);
+            var flaky = Stopwatch.StartNew();
+            var unreachableSeen = 0;
+            using var sample = new PeriodicTimer(TimeSpan.FromSeconds(1));
+            while (flaky.Elapsed < TimeSpan.FromSeconds(60) && await sample.WaitForNextTickAsync())
+            {
+                foreach (var node in new[] { 1, 2, 3 })
+                {
+                    Assert.False(cluster[node].HasExited, $"node {node} stopped");
+                    var members = await cluster.MembersSeenByAsync(node);
+                    Assert.True(members.Count == 3 && members.All(m => m.Status == "up"),
+                        $"node {node} after {flaky.Elapsed.TotalSeconds:F0} s sees {string.Join(", ", members)}");
+                    unreachableSeen += members.Count(m => !m.Reachable);
+                }
+            }
+            foreach (var node in new[] { 1, 2, 3 })
+                await NetworkLab.HealAsync(node);
+            foreach (var proxy in proxies)
+                proxy.Delay = TimeSpan.Zero;
+            await load.StopAsync();
+            await Eventually.True(() => load.Clients.All(client => client.UnackedCount == 0),
+                () => $"every send acknowledged; unacked: {load.Clients.Sum(c => c.UnackedCount)}", TimeSpan.FromSeconds(60));
+            Assert.Empty(load.Failures);
+            int stored;
+            try
+            {
+                stored = await load.AuditAsync("auditor");
+            }
+            finally
+            {
+                output.WriteLine(cluster.ClusterEvents());
+            }
+            var delivery = load.Clients.SelectMany(client => client.DeliveryMilliseconds).Order().ToArray();
+            output.WriteLine($"60 s of 200 ms delay and 5% loss between nodes: {stored} messages, none lost, no node downed " +
+                $"(members seen unreachable in {unreachableSeen} one-second samples); delivery p50 {delivery[delivery.Length / 2]:F0} ms, " +
+                $"p99 {delivery[(int)(delivery.Length * 0.99)]:F0} ms, max {delivery[^1]:F0} ms over {delivery.Length} deliveries");
+            Assert.Empty(await cluster.JournalProblemsAsync());
+        }
+    }
+}
