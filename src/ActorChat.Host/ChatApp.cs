@@ -100,11 +100,15 @@ public static class ChatApp
                 RemoteFrameBudget.Check(system, connections);
                 ChatMetrics.ObserveCluster(system);
             });
+            // Every node answers the operator consoles of the others, with figures when it collects metrics.
+            akka.WithActors((system, _) => system.ActorOf(NodeFiguresActor.PropsFor(MeterReader.For(provider)), NodeFiguresActor.Name));
         });
 
         // Metrics are collected only with the management endpoint on; with it off the instruments have no listener
-        // for their meter and cost next to nothing.
-        services.AddOpenTelemetry().WithMetrics(metrics => ((IDeferredMeterProviderBuilder)metrics.AddPrometheusExporter()).Configure((provider, meters) =>
+        // for their meter and cost next to nothing. Scrapes are not cached: the operator console's rates divide by the
+        // time between two readings, and a cached reading is older than it looks.
+        services.AddOpenTelemetry().WithMetrics(metrics => ((IDeferredMeterProviderBuilder)metrics.AddPrometheusExporter(
+            prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0)).Configure((provider, meters) =>
         {
             if (provider.GetRequiredService<ManagementSettings>().Enabled)
                 meters.AddMeter(ChatMetrics.MeterName);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Security.Cryptography;
 using ActorChat.Testing;
 using Xunit.Abstractions;
 
@@ -9,35 +8,18 @@ namespace ActorChat.Cluster.Tests;
 public sealed class NodeLossTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly string[] Rooms = ["r0", "r1", "r2", "r3", "r4", "r5"];
-    private readonly PostgresServer _postgres = new();
-    private readonly List<ClusterNode> _nodes = [];
-    private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-    private string _database = "";
+    private readonly ThreeNodeCluster _cluster = new();
 
-    public async Task InitializeAsync()
-    {
-        await _postgres.InitializeAsync();
-        _database = await _postgres.CreateDatabaseAsync();
-        var first = await ClusterNode.StartAsync(_database, _key);
-        _nodes.Add(first);
-        _nodes.AddRange(await Task.WhenAll(
-            ClusterNode.StartAsync(_database, _key, [first.AkkaAddress]),
-            ClusterNode.StartAsync(_database, _key, [first.AkkaAddress])));
-    }
+    public Task InitializeAsync() => _cluster.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes)
-            await node.DisposeAsync();
-        await _postgres.DisposeAsync();
-    }
+    public Task DisposeAsync() => _cluster.DisposeAsync();
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task A_conversation_survives_the_loss_of_a_node_with_nothing_acknowledged_lost_doubled_or_skipped(bool graceful)
     {
-        var (first, second, doomed) = (_nodes[0], _nodes[1], _nodes[2]);
+        var (first, second, doomed) = (_cluster.Nodes[0], _cluster.Nodes[1], _cluster.Nodes[2]);
         foreach (var user in new[] { "stayer", "mover", "watcher", "auditor" })
             await ClusterClients.RegisterAsync(first, user);
         // Six rooms spread over three nodes: the doomed node hosts some of them.

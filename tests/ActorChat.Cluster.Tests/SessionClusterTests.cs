@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
-using System.Security.Cryptography;
 using System.Text.Json;
 using ActorChat.Testing;
 
@@ -13,27 +12,13 @@ public sealed class SessionClusterTests : IAsyncLifetime
     // Every sign-in here comes from one address.
     private static readonly string[] Settings = ["ActorChat:Auth:LoginAttemptsPerMinute=1000", "ActorChat:Auth:RegistrationsPerHour=1000"];
 
-    private readonly PostgresServer _postgres = new();
-    private readonly List<ClusterNode> _nodes = [];
-    private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private readonly ThreeNodeCluster _cluster = new(Settings);
 
-    public async Task InitializeAsync()
-    {
-        await _postgres.InitializeAsync();
-        var database = await _postgres.CreateDatabaseAsync();
-        var first = await ClusterNode.StartAsync(database, _key, settings: Settings);
-        _nodes.Add(first);
-        _nodes.AddRange(await Task.WhenAll(
-            ClusterNode.StartAsync(database, _key, [first.AkkaAddress], Settings),
-            ClusterNode.StartAsync(database, _key, [first.AkkaAddress], Settings)));
-    }
+    private IReadOnlyList<ClusterNode> Nodes => _cluster.Nodes;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes)
-            await node.DisposeAsync();
-        await _postgres.DisposeAsync();
-    }
+    public Task InitializeAsync() => _cluster.InitializeAsync();
+
+    public Task DisposeAsync() => _cluster.DisposeAsync();
 
     private static async Task<string> LoginAsync(ClusterNode node, string username)
     {
@@ -68,22 +53,22 @@ public sealed class SessionClusterTests : IAsyncLifetime
     [Fact]
     public async Task Logout_on_one_node_closes_the_sessions_sockets_on_the_others_within_seconds()
     {
-        await ClusterClients.RegisterAsync(_nodes[0], "roamer");
-        var token = await LoginAsync(_nodes[0], "roamer");
-        await using var onSecond = await ChatClient.ConnectAsync(_nodes[1].SocketAddress, token);
-        await using var onThird = await ChatClient.ConnectAsync(_nodes[2].SocketAddress, token);
+        await ClusterClients.RegisterAsync(Nodes[0], "roamer");
+        var token = await LoginAsync(Nodes[0], "roamer");
+        await using var onSecond = await ChatClient.ConnectAsync(Nodes[1].SocketAddress, token);
+        await using var onThird = await ChatClient.ConnectAsync(Nodes[2].SocketAddress, token);
         await onSecond.ExpectAsync("welcome");
         await onThird.ExpectAsync("welcome");
         await onThird.ExpectNothingPendingAsync(); // registered with the account by now
 
         var started = DateTime.UtcNow;
-        Assert.Equal(HttpStatusCode.NoContent, await LogoutAsync(_nodes[0], token));
+        Assert.Equal(HttpStatusCode.NoContent, await LogoutAsync(Nodes[0], token));
 
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, await onSecond.ExpectClosedAsync());
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, await onThird.ExpectClosedAsync());
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5), $"closed only after {DateTime.UtcNow - started}");
         Assert.Equal("signed out", onThird.CloseStatusDescription);
-        foreach (var node in _nodes)
+        foreach (var node in Nodes)
             Assert.Equal(HttpStatusCode.Unauthorized, await UpgradeAsync(node, token));
     }
 
@@ -95,23 +80,23 @@ public sealed class SessionClusterTests : IAsyncLifetime
         var (signedOut, valid) = (new Dictionary<string, string>(), new Dictionary<string, string>());
         foreach (var user in users)
         {
-            await ClusterClients.RegisterAsync(_nodes[0], user);
-            signedOut[user] = await LoginAsync(_nodes[0], user);
-            valid[user] = await LoginAsync(_nodes[0], user);
-            Assert.Equal(HttpStatusCode.NoContent, await LogoutAsync(_nodes[0], signedOut[user]));
+            await ClusterClients.RegisterAsync(Nodes[0], user);
+            signedOut[user] = await LoginAsync(Nodes[0], user);
+            valid[user] = await LoginAsync(Nodes[0], user);
+            Assert.Equal(HttpStatusCode.NoContent, await LogoutAsync(Nodes[0], signedOut[user]));
         }
         // Every account published its sign-out; node 1 refuses each token at the upgrade once it has heard.
         foreach (var user in users)
-            await Eventually.True(async () => await UpgradeAsync(_nodes[1], signedOut[user]) == HttpStatusCode.Unauthorized, $"node 1 hears that {user} signed out");
+            await Eventually.True(async () => await UpgradeAsync(Nodes[1], signedOut[user]) == HttpStatusCode.Unauthorized, $"node 1 hears that {user} signed out");
 
-        _nodes[2].Kill();
+        Nodes[2].Kill();
 
         // Long before the cluster has moved the lost node's accounts (see FailoverTests), node 1 decides alone.
         var started = DateTime.UtcNow;
         foreach (var user in users)
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, await UpgradeAsync(_nodes[1], signedOut[user]));
-            await using var client = await ChatClient.ConnectAsync(_nodes[1].SocketAddress, valid[user]);
+            Assert.Equal(HttpStatusCode.Unauthorized, await UpgradeAsync(Nodes[1], signedOut[user]));
+            await using var client = await ChatClient.ConnectAsync(Nodes[1].SocketAddress, valid[user]);
             await client.ExpectAsync("welcome");
         }
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(8), $"the checks took {DateTime.UtcNow - started}");

@@ -76,9 +76,10 @@ public sealed class MetricsTests() : ServerTest("ActorChat:Management:Urls=http:
         using var forged = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Host = Management.Authority } };
         Assert.Equal(HttpStatusCode.NotFound, (await Server.Http.SendAsync(forged)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Server.Http.GetAsync("/rooms/lobby/node")).StatusCode);
-        // And the chat is not served on the management port.
+        // And the chat is not served on the management port: its root is the operator console, not the chat page.
         Assert.Equal(HttpStatusCode.NotFound, (await management.GetAsync("/healthz")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await management.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await management.GetAsync("/index.html")).StatusCode);
+        Assert.Contains("operator console", await management.GetStringAsync("/"), StringComparison.Ordinal);
         Assert.Equal("127.0.0.1", Management.Host);
     }
 

@@ -74,8 +74,12 @@ public sealed class WireFormatTests
         // Every message that may cross nodes, not the interface they share: a node writing the old encoding for
         // some and the new for others would send an old node what it cannot read.
         var wireTypes = typeof(IWireMessage).Assembly.GetTypes()
-            .Where(type => typeof(IWireMessage).IsAssignableFrom(type) && type is { IsInterface: false, IsAbstract: false });
-        Assert.All(wireTypes, type => Assert.IsType(written, serialization.FindSerializerForType(type)));
+            .Where(type => typeof(IWireMessage).IsAssignableFrom(type) && type is { IsInterface: false, IsAbstract: false })
+            .ToList();
+        Assert.All(wireTypes.Except(BinaryWireSerializer.Newer), type => Assert.IsType(written, serialization.FindSerializerForType(type)));
+        // Those newer than the binary encoding have only their contracts, which every node that knows them reads.
+        Assert.NotEmpty(BinaryWireSerializer.Newer);
+        Assert.All(BinaryWireSerializer.Newer, type => Assert.IsType<ProtobufWireSerializer>(serialization.FindSerializerForType(type)));
         // Whatever it writes, what either encoding carries is read by the id it arrives with.
         var post = new Post("lobby", "alice", "c-1", "hi");
         foreach (var id in new[] { ProtobufWireSerializer.SerializerId, BinaryWireSerializer.SerializerId })

@@ -29,11 +29,12 @@ public sealed record ChatOptions(string Hocon, ClusterSettings Cluster, StorageS
 /// <summary>Wires the chat's actors into an Akka.Hosting actor system: cluster, storage and the sharded entities.</summary>
 public static class ChatHosting
 {
-    // Every message that may cross nodes, each by its own type. HOCON.conf binds them to the Protobuf contracts through
-    // IWireMessage; a binding of the exact type comes first, so binding each type moves them all to another encoding
-    // without Akka warning that the interface's binding was overridden.
+    // Every message that may cross nodes and has a binary encoding, each by its own type. HOCON.conf binds them to the
+    // Protobuf contracts through IWireMessage; a binding of the exact type comes first, so binding each type moves them
+    // all to another encoding without Akka warning that the interface's binding was overridden.
     private static readonly Type[] WireTypes = typeof(IWireMessage).Assembly.GetTypes()
         .Where(type => typeof(IWireMessage).IsAssignableFrom(type) && type is { IsInterface: false, IsAbstract: false })
+        .Where(type => !BinaryWireSerializer.Newer.Contains(type))
         .ToArray();
 
     // The cluster's timings that Akka.Cluster.Hosting has no option for, as a Config built from the values: HOCON reads

@@ -1,6 +1,7 @@
 using ActorChat.Accounts;
 using ActorChat.Connections;
 using ActorChat.Delivery;
+using ActorChat.Diagnostics;
 using ActorChat.Protocol;
 using ActorChat.Rooms;
 using Akka.Actor;
@@ -22,6 +23,12 @@ public sealed class BinaryWireSerializer(ExtendedActorSystem system) : Serialize
     private readonly BinaryWireReader _reader = new(system);
 
     public override int Identifier => SerializerId;
+
+    /// <summary>
+    /// Messages newer than this encoding, which has none for them: they travel in Protobuf whatever the wire format,
+    /// since a node that reads only this encoding knows neither the messages nor the actors they are for.
+    /// </summary>
+    public static IReadOnlySet<Type> Newer { get; } = new HashSet<Type> { typeof(GetNodeFigures), typeof(NodeFigures) };
 
     public override string Manifest(object o) => o switch
     {

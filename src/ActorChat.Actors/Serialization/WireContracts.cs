@@ -7,7 +7,8 @@ namespace ActorChat.Serialization;
 /// <summary>
 /// Which Protobuf contract of <c>wire.proto</c> carries each message that crosses nodes, under which manifest, and
 /// how the message maps to it and back. One table, filled by area (<see cref="RoomContracts"/>,
-/// <see cref="ConnectionContracts"/>, <see cref="AccountContracts"/>), read by <see cref="ProtobufWireSerializer"/>.
+/// <see cref="ConnectionContracts"/>, <see cref="AccountContracts"/>,
+/// <see cref="DiagnosticsContracts"/>), read by <see cref="ProtobufWireSerializer"/>.
 /// </summary>
 internal sealed class WireContracts
 {
@@ -21,6 +22,7 @@ internal sealed class WireContracts
         RoomContracts.AddTo(this);
         ConnectionContracts.AddTo(this);
         AccountContracts.AddTo(this);
+        DiagnosticsContracts.AddTo(this);
     }
 
     public IEnumerable<Type> Types => _byType.Keys;

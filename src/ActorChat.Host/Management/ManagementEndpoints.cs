@@ -7,7 +7,10 @@ using OpenTelemetry.Metrics;
 
 namespace ActorChat.Host.Management;
 
-/// <summary>What the management listener serves: <c>GET /metrics</c>, <c>GET /cluster</c> and <c>GET /rooms/{room}/node</c>.</summary>
+/// <summary>
+/// What the management listener serves: <c>GET /metrics</c>, <c>GET /cluster</c>, <c>GET /rooms/{room}/node</c>, and the
+/// operator console (<see cref="ConsoleEndpoints"/>).
+/// </summary>
 public static class ManagementEndpoints
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
@@ -21,6 +24,7 @@ public static class ManagementEndpoints
         app.MapGet("/cluster", () => Results.Json(ClusterView.Of(chat.GetRequiredService<ActorSystem>())));
         app.MapGet("/rooms/{room}/node", (string room, CancellationToken cancellationToken) =>
             WhereIsAsync(room, chat.GetRequiredService<IRequiredActor<RoomActor>>(), cancellationToken));
+        app.MapOperatorConsole(chat);
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed class ManagementServer(ManagementSettings settings, IServiceProvid
                 settings.Urls, e.Message, $"{ManagementSettings.Section}:{nameof(ManagementSettings.Urls)}");
             return;
         }
-        _logger.LogInformation("Management endpoint (/metrics, /cluster, /rooms/{{room}}/node) listening on {Addresses}", string.Join(", ", Addresses));
+        _logger.LogInformation("Management endpoint (operator console at /, /metrics, /cluster, /rooms/{{room}}/node) listening on {Addresses}", string.Join(", ", Addresses));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

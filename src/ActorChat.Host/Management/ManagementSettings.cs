@@ -1,8 +1,8 @@
 namespace ActorChat.Host.Management;
 
 /// <summary>
-/// The management endpoint (Prometheus metrics, which node runs a room), bound from the <c>ActorChat:Management</c>
-/// configuration section. It is a listener of its own, apart from the public <c>Urls</c>.
+/// The management endpoint (Prometheus metrics, which node runs a room, the operator console), bound from the
+/// <c>ActorChat:Management</c> configuration section. It is a listener of its own, apart from the public <c>Urls</c>.
 /// </summary>
 public sealed class ManagementSettings
 {

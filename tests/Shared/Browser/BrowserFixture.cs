@@ -1,8 +1,11 @@
 using Microsoft.Playwright;
 
-namespace ActorChat.Web.Tests;
+namespace ActorChat.Testing;
 
-/// <summary>Debian's Chromium, headless, driven by Playwright; no browser is ever downloaded.</summary>
+/// <summary>
+/// Debian's Chromium, headless, driven by Playwright; no browser is ever downloaded. Compiled into the projects that
+/// open a page (the chat page's tests, the operator console's), apart from the other shared files.
+/// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
