@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
@@ -6,30 +5,26 @@ using System.Text;
 namespace ActorChat.Load;
 
 /// <summary>
-/// One WebSocket connection of the run: connects with the user's token, waits for <c>welcome</c>, joins its room and
-/// waits for <c>joined</c>, then reads frames until the end. It checks every <c>message</c> against the senders of
-/// its room (sequence numbers per sender: deliveries, duplicates, order) and passes <c>ack</c>s to its
-/// <see cref="Sender"/>. It keeps a 1 KiB receive buffer and borrows a larger one only while a larger frame is read,
-/// so that tens of thousands of connections fit in one client process.
+/// One connection of the run: connects with the user's token, waits for <c>welcome</c>, joins its room and waits
+/// for <c>joined</c>, then reads frames until the end. Messages go to its <see cref="MessageCheck"/>, <c>ack</c>s to
+/// its <see cref="Sender"/>. With a <see cref="Reconnection"/>, a socket the server closes or that drops is replaced:
+/// the connection opens another, resumes its room from the last seq it saw, and its sender sends again what was not
+/// acknowledged.
 /// </summary>
 internal sealed class ChatConnection : IDisposable
 {
-    private const int SmallBuffer = 1024;
-    private const int MaxFrameBytes = 16 << 20;
-    private static readonly byte[] PongFrame = """{"type":"pong"}"""u8.ToArray();
-
     private readonly RunStats _stats;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly byte[] _small = new byte[SmallBuffer];
-    private byte[] _buffer;
-    private ClientWebSocket? _socket;
+    private readonly MessageCheck _check;
+    private readonly FrameDispatch _frames;
+    private Uri? _uri;
+    private string _token = "";
+    private HttpMessageInvoker? _invoker;
+    private Reconnection? _reconnection;
+    private FrameSocket? _socket;
+    private volatile FrameSocket? _live;
     private Task _receiving = Task.CompletedTask;
-    private string? _lastError;
+    private Task _reconnecting = Task.CompletedTask;
     private volatile bool _broken;
-    private int _received;
-    private int _delivered;
-    private int _duplicates;
-    private int _outOfOrder;
 
     public ChatConnection(int index, RoomPlan room, string user, RunStats stats)
     {
@@ -37,15 +32,8 @@ internal sealed class ChatConnection : IDisposable
         Room = room;
         User = user;
         _stats = stats;
-        _buffer = _small;
-    }
-
-    private enum FrameKind
-    {
-        Other,
-        Welcome,
-        Joined,
-        Error,
+        _check = new MessageCheck(room, stats, () => Name);
+        _frames = new FrameDispatch(this, _check, stats);
     }
 
     public int Index { get; }
@@ -57,81 +45,72 @@ internal sealed class ChatConnection : IDisposable
     public Sender? Sender { get; set; }
 
     /// <summary>One log per sender of its room (null for itself); set before the first message is sent.</summary>
-    public ReceiptLog?[]? Receipts { get; set; }
+    public ReceiptLog?[]? Receipts
+    {
+        get => _check.Receipts;
+        set => _check.Receipts = value;
+    }
 
     /// <summary>Connected and joined.</summary>
     public bool Joined { get; private set; }
 
-    /// <summary>Closed by the server, or lost, after it had joined and before the run ended.</summary>
+    /// <summary>Closed by the server, or lost, after it had joined and before the run ended, and not back.</summary>
     public bool Broken => _broken;
 
-    /// <summary>Messages of this run received (each once), measured or not.</summary>
-    public int Received => Volatile.Read(ref _received);
+    /// <summary>Replaces a socket that the server closes or that drops.</summary>
+    public bool Reconnects => _reconnection is not null;
 
-    /// <summary>Measured messages received (each once).</summary>
-    public int Delivered => Volatile.Read(ref _delivered);
+    public int Received => _check.Received;
+    public int Delivered => _check.Delivered;
+    public int Duplicates => _check.Duplicates;
+    public int OutOfOrder => _check.OutOfOrder;
 
-    public int Duplicates => Volatile.Read(ref _duplicates);
-    public int OutOfOrder => Volatile.Read(ref _outOfOrder);
-
-    /// <summary>One HTTP handler for every connection's upgrade request, so that connections share its setup.</summary>
-    public static HttpMessageInvoker CreateInvoker(TimeSpan connectTimeout) => new(new SocketsHttpHandler
+    /// <param name="reconnection">Null: a socket that closes or drops leaves the connection broken.</param>
+    public async Task ConnectAsync(Uri uri, string token, HttpMessageInvoker invoker, Reconnection? reconnection, CancellationToken ct)
     {
-        UseProxy = false,
-        UseCookies = false,
-        ConnectTimeout = connectTimeout,
-        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-    });
-
-    public async Task ConnectAsync(Uri uri, string token, HttpMessageInvoker invoker, CancellationToken ct)
-    {
-        var socket = new ClientWebSocket();
-        _socket = socket;
-        socket.Options.KeepAliveInterval = TimeSpan.Zero; // the server pings; the client answers inside ReceiveAsync
-        socket.Options.SetBuffer(SmallBuffer, SmallBuffer);
-        socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
-        await socket.ConnectAsync(uri, invoker, ct);
-        await ReceiveUntilAsync(socket, FrameKind.Welcome, ct);
-        await SendAsync(JoinFrame(Room.Name), ct);
-        await ReceiveUntilAsync(socket, FrameKind.Joined, ct);
+        (_uri, _token, _invoker, _reconnection) = (uri, token, invoker, reconnection);
+        var socket = await OpenAsync(since: null, ct);
+        _socket = _live = socket;
         Joined = true;
         _receiving = ReceiveLoopAsync(socket);
     }
 
-    public async Task SendAsync(ReadOnlyMemory<byte> frame, CancellationToken ct)
+    public Task SendAsync(ReadOnlyMemory<byte> frame, CancellationToken ct) =>
+        (_socket ?? throw new InvalidOperationException("not connected")).SendAsync(frame, ct);
+
+    /// <summary>Sends on the current socket once the connection is back; while it is away, nothing (it resends later).</summary>
+    public async Task SendLiveAsync(ReadOnlyMemory<byte> frame, CancellationToken ct)
     {
-        var socket = _socket ?? throw new InvalidOperationException("not connected");
-        await _sendLock.WaitAsync(ct);
+        if (_live is not { } socket)
+            return;
         try
         {
-            await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, ct);
+            await socket.SendAsync(frame, ct);
         }
-        finally
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException)
         {
-            _sendLock.Release();
+            // The socket is going: what was not acked goes again on the next one.
         }
     }
 
     /// <summary>Closes normally (1000) and waits for the server's close, at most <paramref name="timeout"/>.</summary>
     public async Task CloseAsync(TimeSpan timeout)
     {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _reconnecting.WaitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // closed below either way
+        }
         if (_socket is not { } socket)
             return;
         try
         {
-            using var cts = new CancellationTokenSource(timeout);
             if (socket.State == WebSocketState.Open)
-            {
-                await _sendLock.WaitAsync(cts.Token);
-                try
-                {
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "load run finished", cts.Token);
-                }
-                finally
-                {
-                    _sendLock.Release();
-                }
-            }
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "load run finished", cts.Token);
             await _receiving.WaitAsync(cts.Token);
         }
         catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
@@ -144,231 +123,115 @@ internal sealed class ChatConnection : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _socket?.Abort();
-        _socket?.Dispose();
-        _sendLock.Dispose();
-        ReleaseLargeBuffer();
-    }
+    public void Dispose() => _socket?.Dispose();
 
-    private static byte[] JoinFrame(string room) => Encoding.UTF8.GetBytes($$"""{"type":"join","room":"{{room}}"}""");
-
-    private async Task ReceiveUntilAsync(ClientWebSocket socket, FrameKind wanted, CancellationToken ct)
+    /// <summary>
+    /// Opens a socket and joins the room on it (with <paramref name="since"/>, a resume); the socket is not read
+    /// further until <see cref="AdoptAsync"/>.
+    /// </summary>
+    internal async Task<FrameSocket> OpenAsync(long? since, CancellationToken ct)
     {
-        while (true)
+        var socket = FrameSocket.Create(_token);
+        _socket ??= socket; // the first one, so that Dispose cleans up after a failed connect
+        try
         {
-            var length = await ReceiveFrameAsync(socket, ct);
-            if (length < 0)
-                throw new WebSocketException($"closed by the server before {wanted.ToString().ToLowerInvariant()}: {(int?)socket.CloseStatus} {socket.CloseStatusDescription}");
-            var kind = Handle(length);
-            if (kind == wanted)
-                return;
-            if (kind == FrameKind.Error)
-                throw new WebSocketException($"before {wanted.ToString().ToLowerInvariant()}: {_lastError}");
+            await socket.ConnectAsync(_uri!, _invoker!, ct);
+            await ReceiveUntilAsync(socket, FrameKind.Welcome, ct);
+            await socket.SendAsync(JoinFrame(Room.Name, since), ct);
+            _frames.Resuming = since is not null;
+            await ReceiveUntilAsync(socket, FrameKind.Joined, ct);
+            return socket;
+        }
+        catch when (socket != _socket)
+        {
+            socket.Dispose();
+            throw;
         }
     }
 
-    private async Task ReceiveLoopAsync(ClientWebSocket socket)
+    /// <summary>A resumed socket replaces the lost one: the sender resends on it, then the connection reads it.</summary>
+    internal async Task AdoptAsync(FrameSocket socket, CancellationToken ct)
+    {
+        var resent = Sender is { } sender ? await sender.ResumeAsync(socket, () => _live = socket, ct) : 0;
+        _live = socket;
+        _stats.Resent(resent);
+        var lost = _socket;
+        _socket = socket;
+        lost?.Dispose();
+        _receiving = ReceiveLoopAsync(socket);
+    }
+
+    /// <summary>The highest room seq this connection saw: where a resume replays from.</summary>
+    internal long LastSeq => _check.LastSeq;
+
+    internal void GaveUp() => _broken = true;
+
+    private static byte[] JoinFrame(string room, long? since) => Encoding.UTF8.GetBytes(since is { } seq
+        ? $$"""{"type":"join","room":"{{room}}","since":{{seq}}}"""
+        : $$"""{"type":"join","room":"{{room}}"}""");
+
+    private async Task ReceiveUntilAsync(FrameSocket socket, FrameKind wanted, CancellationToken ct)
+    {
+        while (true)
+        {
+            var length = await socket.ReceiveAsync(ct);
+            if (length < 0)
+                throw new WebSocketException($"closed by the server before {wanted.ToString().ToLowerInvariant()}: {(int?)socket.CloseStatus} {socket.CloseStatusDescription}");
+            var kind = Handle(socket, length);
+            if (kind == wanted)
+                return;
+            if (kind == FrameKind.Error)
+                throw new WebSocketException($"before {wanted.ToString().ToLowerInvariant()}: {_frames.LastError}");
+        }
+    }
+
+    private async Task ReceiveLoopAsync(FrameSocket socket)
     {
         try
         {
             while (true)
             {
-                var length = await ReceiveFrameAsync(socket, CancellationToken.None);
+                var length = await socket.ReceiveAsync(CancellationToken.None);
                 if (length < 0)
                 {
-                    await OnClosedByServerAsync(socket);
+                    Lost(socket.CloseStatus, $"closed by the server: {(int?)socket.CloseStatus} {socket.CloseStatusDescription}");
+                    await socket.AnswerCloseAsync();
                     return;
                 }
-                Handle(length);
+                Handle(socket, length);
             }
         }
         catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException or InvalidDataException)
         {
-            if (!_stats.Stopping)
-            {
-                _broken = true;
-                _stats.Closed(null, $"{Name}: connection lost: {e.Message}");
-            }
+            Lost(null, $"connection lost: {e.Message}");
         }
     }
 
-    private async Task OnClosedByServerAsync(ClientWebSocket socket)
+    /// <summary>The socket closed or dropped before the end of the run: reconnect, or count it broken.</summary>
+    private void Lost(WebSocketCloseStatus? status, string how)
     {
-        if (!_stats.Stopping)
-        {
-            _broken = true;
-            _stats.Closed(socket.CloseStatus, $"{Name}: closed by the server: {(int?)socket.CloseStatus} {socket.CloseStatusDescription}");
-        }
-        if (socket.State != WebSocketState.CloseReceived)
+        if (_stats.Stopping)
             return;
-        try
+        if (_reconnection is { } reconnection && Reconnection.Recovers(status))
         {
-            // Complete the closing handshake the server started.
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _sendLock.WaitAsync(cts.Token);
-            try
-            {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
+            _live = null;
+            _stats.Dropped(status, $"{Name}: {how}");
+            _reconnecting = reconnection.RunAsync(this, Stopwatch.GetTimestamp());
+            return;
         }
-        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
-        {
-            // already gone
-        }
+        _broken = true;
+        _stats.Closed(status, $"{Name}: {how}");
     }
 
-    /// <summary>Reads one whole text frame into <see cref="_buffer"/>; its length, or -1 when the server closed.</summary>
-    private async ValueTask<int> ReceiveFrameAsync(ClientWebSocket socket, CancellationToken ct)
-    {
-        var count = 0;
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(_buffer.AsMemory(count), ct);
-            if (result.MessageType == WebSocketMessageType.Close)
-                return -1;
-            if (result.MessageType != WebSocketMessageType.Text)
-                throw new InvalidDataException("the server sent a binary frame");
-            count += result.Count;
-            if (result.EndOfMessage)
-                return count;
-            if (count == _buffer.Length)
-                GrowBuffer(count);
-        }
-    }
-
-    private void GrowBuffer(int used)
-    {
-        if (_buffer.Length >= MaxFrameBytes)
-            throw new InvalidDataException($"a frame over {MaxFrameBytes >> 20} MiB");
-        var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 4);
-        _buffer.AsSpan(0, used).CopyTo(larger);
-        ReleaseLargeBuffer();
-        _buffer = larger;
-    }
-
-    private void ReleaseLargeBuffer()
-    {
-        if (_buffer != _small)
-            ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = _small;
-    }
-
-    private FrameKind Handle(int length)
+    private FrameKind Handle(FrameSocket socket, int length)
     {
         try
         {
-            return Handle(_buffer.AsSpan(0, length));
+            return _frames.Handle(socket.Frame(length));
         }
         finally
         {
-            ReleaseLargeBuffer();
-        }
-    }
-
-    private FrameKind Handle(ReadOnlySpan<byte> json)
-    {
-        if (!IncomingFrame.TryParse(json, out var frame))
-        {
-            _stats.Error("protocol", $"{Name}: a frame that is not a JSON object");
-            return FrameKind.Other;
-        }
-        var type = frame.Type;
-        if (type.SequenceEqual("message"u8))
-        {
-            OnMessage(frame.Text, replay: false);
-        }
-        else if (type.SequenceEqual("ack"u8))
-        {
-            if (Sender is { } sender)
-                sender.OnAck(frame.Id);
-            else
-                _stats.Error("protocol", $"{Name}: an ack on a connection that sent nothing");
-        }
-        else if (type.SequenceEqual("joined"u8))
-        {
-            // A second joined (the room restarted under its members) replays what this member may have missed.
-            while (frame.NextMessage(out _, out var text))
-                OnMessage(text, replay: true);
-            return FrameKind.Joined;
-        }
-        else if (type.SequenceEqual("welcome"u8))
-        {
-            return FrameKind.Welcome;
-        }
-        else if (type.SequenceEqual("error"u8))
-        {
-            var code = Encoding.UTF8.GetString(frame.Code);
-            _lastError = $"error {code}: {Encoding.UTF8.GetString(frame.Message)}"
-                + (frame.Ref.IsEmpty ? "" : $" (ref {Encoding.UTF8.GetString(frame.Ref)})");
-            _stats.Error("error:" + code, $"{Name}: {_lastError}");
-            return FrameKind.Error;
-        }
-        else if (type.SequenceEqual("ping"u8))
-        {
-            _ = SendPongAsync();
-        }
-        // presence, typing, read, pong and anything newer need nothing from a load client
-        return FrameKind.Other;
-    }
-
-    private void OnMessage(ReadOnlySpan<byte> text, bool replay)
-    {
-        var now = Stopwatch.GetTimestamp();
-        if (!MessageStamp.TryParseText(text, out var stamp) || stamp.Run != _stats.Run)
-        {
-            if (!replay)
-                _stats.CountForeign(); // history of earlier runs, or someone else talking in the room
-            return;
-        }
-        var receipts = Receipts;
-        var local = stamp.Sender - Room.FirstSender;
-        if (receipts is null || (uint)local >= (uint)receipts.Length)
-        {
-            _stats.Error("protocol", $"{Name}: a message of sender {stamp.Sender}, who is not in its room");
-            return;
-        }
-        if (receipts[local] is not { } log)
-        {
-            _stats.Error("protocol", $"{Name}: its own message came back (the sending connection gets only the ack)");
-            return;
-        }
-        switch (log.Record(stamp.Sequence))
-        {
-            case Receipt.Unknown:
-                _stats.Error("protocol", $"{Name}: a message numbered {stamp.Sequence}, which sender {stamp.Sender} never sends");
-                return;
-            case Receipt.Duplicate:
-                if (!replay)
-                    Interlocked.Increment(ref _duplicates);
-                return;
-            case Receipt.OutOfOrder when !replay:
-                Interlocked.Increment(ref _outOfOrder);
-                break;
-        }
-        Interlocked.Increment(ref _received);
-        if (_stats.Schedule.IsMeasured(stamp.ScheduledAt))
-        {
-            Interlocked.Increment(ref _delivered);
-            _stats.DeliveryFromSchedule.RecordTicks(now - stamp.ScheduledAt);
-            _stats.DeliveryFromSend.RecordTicks(now - stamp.SentAt);
-        }
-    }
-
-    private async Task SendPongAsync()
-    {
-        try
-        {
-            await SendAsync(PongFrame, CancellationToken.None);
-        }
-        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException)
-        {
-            // the receive loop reports the broken connection
+            socket.Release();
         }
     }
 }

@@ -18,6 +18,9 @@ internal ref struct IncomingFrame
     public ReadOnlySpan<byte> Message { get; private set; }
     public ReadOnlySpan<byte> Ref { get; private set; }
 
+    /// <summary>The frame's <c>seq</c>: a message's or an ack's, the room's latest in a <c>joined</c>; 0 when absent.</summary>
+    public long Seq { get; private set; }
+
     /// <summary>Reads a frame; false when it is not a JSON object.</summary>
     public static bool TryParse(ReadOnlySpan<byte> json, out IncomingFrame frame)
     {
@@ -41,6 +44,8 @@ internal ref struct IncomingFrame
                     frame.Message = StringValue(ref reader);
                 else if (reader.ValueTextEquals("ref"u8))
                     frame.Ref = StringValue(ref reader);
+                else if (reader.ValueTextEquals("seq"u8))
+                    frame.Seq = NumberValue(ref reader);
                 else if (reader.ValueTextEquals("messages"u8))
                 {
                     reader.Read();
@@ -66,9 +71,10 @@ internal ref struct IncomingFrame
     }
 
     /// <summary>The next message of a <c>joined</c> frame's <c>messages</c>; false after the last.</summary>
-    public bool NextMessage(out ReadOnlySpan<byte> id, out ReadOnlySpan<byte> text)
+    public bool NextMessage(out ReadOnlySpan<byte> id, out ReadOnlySpan<byte> text, out long seq)
     {
         id = text = default;
+        seq = 0;
         if (!_hasMessages)
             return false;
         try
@@ -84,6 +90,8 @@ internal ref struct IncomingFrame
                     id = StringValue(ref _messages);
                 else if (_messages.ValueTextEquals("text"u8))
                     text = StringValue(ref _messages);
+                else if (_messages.ValueTextEquals("seq"u8))
+                    seq = NumberValue(ref _messages);
                 else
                 {
                     _messages.Read();
@@ -97,6 +105,16 @@ internal ref struct IncomingFrame
             _hasMessages = false;
             return false;
         }
+    }
+
+    /// <summary>Moves to the property's value; the whole number it is, or 0 when it is not one.</summary>
+    private static long NumberValue(scoped ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var n))
+            return n;
+        reader.Skip();
+        return 0;
     }
 
     /// <summary>Moves to the property's value; its bytes, unescaped (a copy only when it had escapes), or empty when it is not a string.</summary>

@@ -35,6 +35,12 @@ internal sealed class LoadOptions
           --password P               password of those accounts (default load-password-1)
           --room-prefix P            room names are P-0, P-1, ... (default load)
           --token-file FILE          keep the accounts' tokens in FILE and reuse them on later runs
+          --reconnect                when the server closes a connection or it drops (a node stopping: 1001), open
+                                     it again through --url, resume its room with since = the last seq it saw and
+                                     resend what was not acked, with the same ids; such closes then fail no check,
+                                     but every message must still arrive once and in order, and every send be acked
+          --back-within S            with --reconnect: the longest a connection may be away, from its close until
+                                     it joined again (default 15)
           --json FILE                also write the report as JSON to FILE
           -h, --help                 this text
 
@@ -43,6 +49,9 @@ internal sealed class LoadOptions
         """;
 
     private static readonly string[] Scenarios = ["many", "fanout", "rooms"];
+
+    /// <summary>Options that take no value (<c>--reconnect</c>, or <c>--reconnect=false</c> to turn one off).</summary>
+    private static readonly string[] Flags = ["--reconnect"];
 
     public bool ShowHelp { get; private set; }
     public string Scenario { get; private set; } = "many";
@@ -68,6 +77,8 @@ internal sealed class LoadOptions
     public string RoomPrefix { get; private set; } = "load";
     public string? TokenFile { get; private set; }
     public string? JsonPath { get; private set; }
+    public bool Reconnect { get; private set; }
+    public TimeSpan BackWithin { get; private set; } = TimeSpan.FromSeconds(15);
 
     public string UserName(int user) => UserPrefix + user.ToString(CultureInfo.InvariantCulture);
 
@@ -87,6 +98,8 @@ internal sealed class LoadOptions
             var equals = arg.IndexOf('=', StringComparison.Ordinal);
             if (equals > 0)
                 given.Add((arg[..equals], arg[(equals + 1)..]));
+            else if (Flags.Contains(arg))
+                given.Add((arg, "true"));
             else if (i + 1 < args.Count)
                 given.Add((arg, args[++i]));
             else
@@ -129,6 +142,8 @@ internal sealed class LoadOptions
                 case "--room-prefix": options.RoomPrefix = value; break;
                 case "--token-file": options.TokenFile = value; break;
                 case "--json": options.JsonPath = value; break;
+                case "--reconnect": options.Reconnect = Flag(name, value); break;
+                case "--back-within": options.BackWithin = Seconds(name, value, 0.001); break;
                 default: throw new SetupException($"unknown option {name}");
             }
         }
@@ -209,6 +224,13 @@ internal sealed class LoadOptions
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x >= min && double.IsFinite(x)
             ? x
             : throw new SetupException($"{name} must be a number of at least {min.ToString(CultureInfo.InvariantCulture)}, not '{value}'");
+
+    private static bool Flag(string name, string value) => value switch
+    {
+        "true" => true,
+        "false" => false,
+        _ => throw new SetupException($"{name} takes no value, or =true or =false, not '{value}'"),
+    };
 
     private static TimeSpan Seconds(string name, string value, double min)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ActorChat.Load;
 
@@ -17,6 +18,10 @@ internal sealed record Report(
     bool Interrupted,
     IReadOnlyList<Check> Checks)
 {
+    /// <summary>With <c>--reconnect</c>: the sockets lost and how soon their connections were back; null without.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ReconnectFigures? Reconnects { get; init; }
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public bool Passed => Checks.All(c => c.Passed);
@@ -34,8 +39,13 @@ internal sealed record Report(
             stats.AckFromSend.Summary(), stats.SendLag.Summary());
         var shape = new RunShape(options.Connections, options.Users, options.Rooms, options.Senders, options.Rate,
             options.Warmup.TotalSeconds, options.Duration.TotalSeconds, options.ConnectConcurrency);
+        var reconnects = options.Reconnect
+            ? new ReconnectFigures(stats.Drops, stats.Reconnects, stats.ReconnectAttempts, stats.NotBackCount, stats.ResentCount,
+                stats.UnavailableCount, options.BackWithin.TotalSeconds, stats.TimeBack.Summary())
+            : null;
+        Check[] checks = [.. Judge(connections, messages, closes, errors, interrupted), .. reconnects is null ? [] : Judge(reconnects)];
         return new Report(options.Scenario, options.SocketUri.ToString(), startedAt, shape, connections, messages, closes, errors,
-            latency, client, interrupted, Judge(connections, messages, closes, errors, interrupted));
+            latency, client, interrupted, checks) { Reconnects = reconnects };
     }
 
     public async Task WriteJsonAsync(string path)
@@ -56,6 +66,14 @@ internal sealed record Report(
         new("no lost messages", m.Lost == 0 && m.Expected > 0, $"{m.Delivered} of {m.Expected} delivered, {m.Lost} lost"),
         new("no duplicates, none out of order", m.Duplicates == 0 && m.OutOfOrder == 0 && m.DuplicateAcks == 0,
             $"{m.Duplicates} duplicates, {m.OutOfOrder} out of order, {m.DuplicateAcks} repeated acks"),
+    ];
+
+    private static Check[] Judge(ReconnectFigures r) =>
+    [
+        new("every lost connection came back", r.NotBack == 0, $"{r.Reconnects} of {r.Drops} back, {r.NotBack} not"),
+        new($"every connection back within {r.BackWithinSeconds:0.#} s", r.NotBack == 0 && r.TimeBackMs.Max <= r.BackWithinSeconds * 1000,
+            r.Reconnects == 0 ? "none lost" : $"longest away {r.TimeBackMs.Max / 1000:0.00} s"),
+        new("no send answered unavailable", r.Unavailable == 0, $"{r.Unavailable}"),
     ];
 
     private static string Codes(IReadOnlyDictionary<string, int> counts) => string.Join(", ", counts.Select(c => $"{c.Key}: {c.Value}"));
@@ -90,5 +108,13 @@ internal sealed record LatencyFigures(LatencySummary DeliveryFromSchedule, Laten
 /// </summary>
 internal sealed record ClientFigures(double CpuSecondsConnecting, double CpuSeconds, double CpuPercent, int GcCount, double GcPauseMs,
     long WorkingSetMbWithConnectionsOpen, long PeakWorkingSetMb);
+
+/// <summary>
+/// With <c>--reconnect</c>: sockets closed by the server or dropped, connections back (and the attempts it took), the
+/// ones still away at the end, messages sent again because they were not acked, sends answered <c>unavailable</c>,
+/// and the time from each loss until the connection joined its room again.
+/// </summary>
+internal sealed record ReconnectFigures(int Drops, int Reconnects, int Attempts, int NotBack, long Resent, int Unavailable,
+    double BackWithinSeconds, LatencySummary TimeBackMs);
 
 internal sealed record Check(string Name, bool Passed, string Detail);

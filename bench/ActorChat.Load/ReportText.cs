@@ -21,6 +21,12 @@ internal static class ReportText
         w.WriteLine($"deliveries     expected {m.Expected}, delivered {m.Delivered} ({m.DeliveredPerSecond:0.#}/s), lost {m.Lost}, "
             + $"duplicates {m.Duplicates}, out of order {m.OutOfOrder}");
         w.WriteLine($"closes         1013 (slow consumer) {r.Closes.SlowConsumer1013}, other {r.Closes.Other}{Codes(r.Closes.ByCode)}");
+        if (r.Reconnects is { } back)
+        {
+            w.WriteLine($"reconnects     {back.Reconnects} of {back.Drops} lost sockets back ({back.Attempts} attempts), {back.NotBack} not back; "
+                + $"time back p50 {back.TimeBackMs.P50 / 1000:0.00} s, p99 {back.TimeBackMs.P99 / 1000:0.00} s, max {back.TimeBackMs.Max / 1000:0.00} s; "
+                + $"resent {back.Resent}; unavailable {back.Unavailable}");
+        }
         w.WriteLine($"errors         {r.Errors.Count}{Codes(r.Errors.ByKind)}");
         if (m.ForeignIgnored > 0)
             w.WriteLine($"ignored        {m.ForeignIgnored} messages of other clients in the rooms");

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.WebSockets;
 using System.Security.Cryptography;
 
 namespace ActorChat.Load;
@@ -11,7 +9,7 @@ namespace ActorChat.Load;
 /// </summary>
 internal sealed class Scenario(LoadOptions options, TextWriter log)
 {
-    private const int MaxFailureSamples = 20;
+    private static readonly TimeSpan MaxAttempt = TimeSpan.FromSeconds(10); // one reconnect attempt
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
 
@@ -29,9 +27,11 @@ internal sealed class Scenario(LoadOptions options, TextWriter log)
             .ToArray();
         try
         {
-            using var invoker = ChatConnection.CreateInvoker(options.ConnectTimeout);
+            using var invoker = FrameSocket.CreateInvoker(options.ConnectTimeout);
+            using var stopReconnecting = new CancellationTokenSource();
+            var reconnection = options.Reconnect ? new Reconnection(stats, Min(options.ConnectTimeout, MaxAttempt), stopReconnecting.Token) : null;
             var cpuBeforeConnect = Environment.CpuUsage.TotalTime;
-            var connect = await ConnectAllAsync(connections, tokens, invoker, stats, ct);
+            var connect = await new Connecting(options, log).ConnectAllAsync(connections, tokens, invoker, reconnection, stats, ct);
             var cpuConnecting = (Environment.CpuUsage.TotalTime - cpuBeforeConnect).TotalSeconds;
             if (connect.Opened == 0)
                 throw new SetupException($"no connection could be opened: {string.Join("; ", connect.FailureSamples.Take(3))}");
@@ -41,6 +41,7 @@ internal sealed class Scenario(LoadOptions options, TextWriter log)
             var (window, interrupted) = await SendAsync(connections, senders, stats, ct);
 
             stats.Stopping = true;
+            await stopReconnecting.CancelAsync();
             var closing = Stopwatch.GetTimestamp();
             await Parallel.ForEachAsync(connections.Where(c => c.Joined), new ParallelOptions { MaxDegreeOfParallelism = 256 },
                 async (c, _) => await c.CloseAsync(CloseTimeout));
@@ -69,60 +70,11 @@ internal sealed class Scenario(LoadOptions options, TextWriter log)
         log.WriteLine($"scenario {options.Scenario}: {options.Connections} connections in {Plural(rooms.Length, "room")} of {string.Join(" or ", sizes)}, "
             + $"{options.Users} users, {options.Senders} senders at {options.Rate:0.###} msg/s "
             + $"({options.Senders * options.Rate:0.#} msg/s, {perSecond:0} deliveries/s); "
-            + $"warm-up {options.Warmup.TotalSeconds:0.#} s, measured {options.Duration.TotalSeconds:0.#} s; {options.SocketUri}");
+            + $"warm-up {options.Warmup.TotalSeconds:0.#} s, measured {options.Duration.TotalSeconds:0.#} s; {options.SocketUri}"
+            + (options.Reconnect ? $"; reconnecting, back within {options.BackWithin.TotalSeconds:0.#} s" : ""));
         if (options.Rate > 20)
             log.WriteLine($"note: {options.Rate:0.###} msg/s per sender is above the server's default of 20 frames/s per connection "
                 + "(ActorChat:Connections:FramesPerSecond); raise it on the server, or expect rate_limited errors.");
-    }
-
-    private async Task<ConnectFigures> ConnectAllAsync(ChatConnection[] connections, string[] tokens, HttpMessageInvoker invoker,
-        RunStats stats, CancellationToken ct)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var counts = new int[2]; // opened, failed
-        var failures = new ConcurrentQueue<string>();
-        log.WriteLine($"connecting {connections.Length} connections, {options.ConnectConcurrency} at a time");
-        using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var progress = RepeatAsync(TimeSpan.FromSeconds(2),
-            () => log.WriteLine($"  {Volatile.Read(ref counts[0])} open, {Volatile.Read(ref counts[1])} failed, {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s"),
-            stopProgress.Token);
-        try
-        {
-            await Parallel.ForEachAsync(connections, new ParallelOptions { MaxDegreeOfParallelism = options.ConnectConcurrency, CancellationToken = ct },
-                async (connection, token) =>
-                {
-                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
-                    timeout.CancelAfter(options.ConnectTimeout);
-                    var attempt = Stopwatch.GetTimestamp();
-                    try
-                    {
-                        await connection.ConnectAsync(options.SocketUri, tokens[Layout.UserOf(connection.Index, options.Users)], invoker, timeout.Token);
-                        stats.ConnectAndJoin.RecordTicks(Stopwatch.GetTimestamp() - attempt);
-                        Interlocked.Increment(ref counts[0]);
-                    }
-                    catch (Exception e) when (!token.IsCancellationRequested
-                        && e is WebSocketException or HttpRequestException or IOException or OperationCanceledException or InvalidDataException)
-                    {
-                        Interlocked.Increment(ref counts[1]);
-                        if (failures.Count < MaxFailureSamples)
-                            failures.Enqueue($"{connection.Name}: {Describe(e, timeout.IsCancellationRequested)}");
-                    }
-                });
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // interrupted: report what there is
-        }
-        finally
-        {
-            await stopProgress.CancelAsync();
-            await progress;
-        }
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var opened = connections.Count(c => c.Joined);
-        log.WriteLine($"{opened} of {connections.Length} connections open and joined in {seconds:F1} s");
-        return new ConnectFigures(connections.Length, opened, connections.Length - opened, Math.Round(seconds, 2),
-            stats.ConnectAndJoin.Summary(), [.. failures]);
     }
 
     /// <summary>Makes a <see cref="Sender"/> for each sending connection and a receipt log for each receiver of its messages.</summary>
@@ -198,10 +150,11 @@ internal sealed class Scenario(LoadOptions options, TextWriter log)
         var phase = now < schedule.MeasureFrom ? "warm-up" : now < schedule.End ? "measuring" : "draining";
         log.WriteLine($"  {Seconds(now - schedule.Start),4:0} s  {phase,-9}  sent {senders.Sum(s => s.Sent)}, "
             + $"received {connections.Sum(c => (long)c.Received)}, 1013 closes {stats.SlowConsumerCloses}, "
-            + $"other closes {stats.OtherCloses}, errors {stats.Errors}");
+            + $"other closes {stats.OtherCloses}, errors {stats.Errors}"
+            + (options.Reconnect ? $", reconnects {stats.Reconnects} of {stats.Drops} drops, unavailable {stats.UnavailableCount}" : ""));
     }
 
-    private static async Task RepeatAsync(TimeSpan every, Action action, CancellationToken ct)
+    internal static async Task RepeatAsync(TimeSpan every, Action action, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(every);
         try
@@ -232,12 +185,11 @@ internal sealed class Scenario(LoadOptions options, TextWriter log)
         }
     }
 
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
     private static double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
 
     private static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
-
-    private string Describe(Exception e, bool timedOut) =>
-        timedOut ? $"no joined within {options.ConnectTimeout.TotalSeconds:0} s" : ExceptionText.Describe(e);
 
     private readonly record struct WindowCost(double CpuSeconds, int GcCount, double GcPauseMs);
 

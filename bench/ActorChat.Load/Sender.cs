@@ -9,7 +9,9 @@ namespace ActorChat.Load;
 /// <summary>
 /// A sending connection's side of the run: the <see cref="Pacer"/> releases each message at its scheduled time, and
 /// <see cref="RunAsync"/> sends them in order over the connection (late ones are sent as soon as possible, never
-/// skipped: that lateness counts in the latency from the schedule). Acks are matched by message id.
+/// skipped: that lateness counts in the latency from the schedule). Acks are matched by message id. When its
+/// connection reconnects, a message released while it is away waits, and every message not acked goes again with
+/// the same id, in order, before any newer one.
 /// </summary>
 internal sealed class Sender : IDisposable
 {
@@ -19,6 +21,9 @@ internal sealed class Sender : IDisposable
     private readonly Channel<int> _due = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly ArrayBufferWriter<byte> _frame = new(256);
     private readonly Utf8JsonWriter _writer;
+
+    // With reconnects: held while a message is built, marked sent and sent, and while the unacked ones go again.
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private int _released;
     private int _sent;
     private int _sentMeasured;
@@ -74,6 +79,11 @@ internal sealed class Sender : IDisposable
         {
             await foreach (var n in _due.Reader.ReadAllAsync(ct))
             {
+                if (Connection.Reconnects)
+                {
+                    await SendResumableAsync(n, ct);
+                    continue;
+                }
                 var sentAt = Stopwatch.GetTimestamp();
                 var frame = BuildFrame(n, sentAt);
                 Volatile.Write(ref _sentAt[n], sentAt);
@@ -95,6 +105,46 @@ internal sealed class Sender : IDisposable
             if (!_stats.Stopping)
                 _stats.Error("send", $"sender {Index} ({Connection.Name}): send failed: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// After a reconnect, once its room is joined again: sends every message not acked yet, in order and with its id,
+    /// on <paramref name="socket"/>, then <paramref name="resumed"/> lets newer messages go there too. Returns how
+    /// many went again.
+    /// </summary>
+    public async Task<int> ResumeAsync(FrameSocket socket, Action resumed, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var resent = 0;
+            for (var n = 0; n < Count; n++)
+            {
+                if (!WasSent(n) || IsAcked(n))
+                    continue;
+                await socket.SendAsync(BuildFrame(n, _sentAt[n]), ct);
+                resent++;
+            }
+            resumed();
+            return resent;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The server answered <c>unavailable</c> to a send (its outcome is unknown): sends it again with the same id,
+    /// unless it was acked meanwhile. False when the id is not one of this sender's.
+    /// </summary>
+    public bool Retry(ReadOnlySpan<byte> id)
+    {
+        if (!MessageStamp.TryParseId(id, out var run, out var sender, out var n) || run != _stats.Run
+            || sender != Index || (uint)n >= (uint)Count || !WasSent(n))
+            return false;
+        _ = RetryAsync(n);
+        return true;
     }
 
     /// <summary>An <c>ack</c> for one of this sender's messages arrived on its connection.</summary>
@@ -121,7 +171,57 @@ internal sealed class Sender : IDisposable
         }
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _gate.Dispose();
+    }
+
+    private bool IsAcked(int n) => (Volatile.Read(ref _acked[n >> 6]) & (1UL << n)) != 0;
+
+    /// <summary>Builds, marks sent and sends one message; a connection that is away sends it with the resume instead.</summary>
+    private async Task SendResumableAsync(int n, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var sentAt = Stopwatch.GetTimestamp();
+            var frame = BuildFrame(n, sentAt);
+            Volatile.Write(ref _sentAt[n], sentAt);
+            Interlocked.Increment(ref _sent);
+            if (n >= FirstMeasured)
+            {
+                Interlocked.Increment(ref _sentMeasured);
+                _stats.SendLag.RecordTicks(sentAt - ScheduledAt(n));
+            }
+            await Connection.SendLiveAsync(frame, ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task RetryAsync(int n)
+    {
+        try
+        {
+            await _gate.WaitAsync();
+            try
+            {
+                if (!IsAcked(n))
+                    await Connection.SendLiveAsync(BuildFrame(n, _sentAt[n]), CancellationToken.None);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // the run is over
+        }
+    }
 
     private ReadOnlyMemory<byte> BuildFrame(int n, long sentAt)
     {

@@ -42,10 +42,10 @@ public sealed class BootstrapTests : IAsyncLifetime
             _nodes.AddRange(starting.Where(start => start.IsCompletedSuccessfully).Select(start => start.Result));
         }
         foreach (var node in _nodes)
-            await WaitForUpMembersAsync(node, _nodes.Select(n => n.AkkaAddress).ToArray());
+            await ClusterMembership.WaitForUpMembersAsync(node, _nodes.Select(n => n.AkkaAddress).ToArray());
 
         // Every node was a fresh start, yet they agree on one leader: one cluster, not three.
-        var leaders = await Task.WhenAll(_nodes.Select(async node => (await ClusterOfAsync(node)).GetProperty("leader").GetString()));
+        var leaders = await Task.WhenAll(_nodes.Select(async node => (await ClusterMembership.ClusterOfAsync(node)).GetProperty("leader").GetString()));
         Assert.Single(leaders.Distinct());
 
         // A node dies and comes back with new node-to-node and HTTP ports, its bootstrap endpoint the same.
@@ -60,7 +60,7 @@ public sealed class BootstrapTests : IAsyncLifetime
 
         // The others down the dead incarnation (it cannot be reached) and take the new one in.
         foreach (var node in _nodes)
-            await WaitForUpMembersAsync(node, _nodes.Select(n => n.AkkaAddress).ToArray());
+            await ClusterMembership.WaitForUpMembersAsync(node, _nodes.Select(n => n.AkkaAddress).ToArray());
     }
 
     [Fact]
@@ -80,19 +80,4 @@ public sealed class BootstrapTests : IAsyncLifetime
 
     private Task<ClusterNode> StartAsync(int bootstrapPort, string? setting = null, IReadOnlyList<int>? only = null) =>
         ClusterNode.StartDiscoveringAsync(_database, _key, bootstrapPort, only ?? _bootstrapPorts, setting is null ? null : [setting]);
-
-    private static async Task<JsonElement> ClusterOfAsync(ClusterNode node)
-    {
-        using var http = new HttpClient();
-        return await http.GetFromJsonAsync<JsonElement>(new Uri(node.ManagementAddress, "/cluster"));
-    }
-
-    private static Task WaitForUpMembersAsync(ClusterNode node, string[] expected) =>
-        Eventually.True(async () =>
-        {
-            var members = (await ClusterOfAsync(node)).GetProperty("members").EnumerateArray()
-                .Select(member => (Address: member.GetProperty("address").GetString(), Status: member.GetProperty("status").GetString()))
-                .ToList();
-            return members.Count == expected.Length && members.All(member => member.Status == "up" && expected.Contains(member.Address));
-        }, () => $"{node.AkkaAddress} sees exactly [{string.Join(", ", expected)}] up", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250));
 }
