@@ -74,6 +74,8 @@ cluster_environment() {
   # nginx connects from loopback and names the client and its scheme in X-Forwarded-For and X-Forwarded-Proto.
   export ActorChat__Proxy__TrustedProxies__0=127.0.0.1
   export ActorChat__Cluster__Discovery=$DISCOVERY
+  # A new cluster forms once every listed node answers; a cluster of one needs only itself.
+  [ "$DISCOVERY" = Seeds ] || export ActorChat__Cluster__RequiredContactPoints=$(( NODES < 2 ? 1 : 2 ))
   local i
   for i in $(seq 1 "$NODES"); do
     if [ "$DISCOVERY" = Seeds ]; then

@@ -102,7 +102,8 @@ CONF
   /usr/sbin/nginx -p "$STATE" -c "$STATE/nginx.conf"
   say "Waiting for the nodes to form the cluster"
   for n in $(seq 1 $NODES); do
-    for _ in $(seq 1 240); do curl -fs "http://$(node_ip "$n"):5000/readyz" >/dev/null && break; sleep 0.5; done
+    for _ in $(seq 1 240); do curl -fs "http://$(node_ip "$n"):5000/readyz" >/dev/null && continue 2; sleep 0.5; done
+    echo "node $n did not become ready in 120 s: see $STATE/node$n.log" >&2; exit 1
   done
   status
   say "Up: open http://127.0.0.1:$LB_PORT; break it with: $0 cut 3"
@@ -138,8 +139,12 @@ heal() { say "Removing every fault"; for n in $(seq 1 $NODES); do in_node "$n" i
 
 down() {
   say "Stopping the nodes, nginx and PostgreSQL; removing the namespaces and the bridge"
-  for n in $(seq 1 $NODES); do [ -f "$STATE/node$n.pid" ] && kill -TERM "$(cat "$STATE/node$n.pid")" 2>/dev/null || true; done
-  sleep 2
+  local pids=()
+  for n in $(seq 1 $NODES); do [ -f "$STATE/node$n.pid" ] && pids+=("$(cat "$STATE/node$n.pid")"); done
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  # A node hands its rooms over before it exits; one that has not exited in 30 s is killed.
+  for _ in $(seq 1 60); do kill -0 "${pids[@]}" 2>/dev/null || break; sleep 0.5; done
+  kill -KILL "${pids[@]}" 2>/dev/null || true
   [ -f "$STATE/nginx.pid" ] && /usr/sbin/nginx -p "$STATE" -c "$STATE/nginx.conf" -s stop 2>/dev/null || true
   local bin
   bin=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")

@@ -60,6 +60,23 @@ public sealed class TrackedClient : IAsyncDisposable
 
     public long LastSeq(string room) => SeenSeqs(room).DefaultIfEmpty(0).Max();
 
+    /// <summary>The highest seq up to which this client has seen every message: where a resume must start from.</summary>
+    public long GaplessSeq(string room)
+    {
+        var seen = _seen.TryGetValue(room, out var frames) ? frames : null;
+        var seq = 0L;
+        while (seen is not null && seen.ContainsKey(seq + 1))
+            seq++;
+        return seq;
+    }
+
+    /// <summary>Who sent the message this client saw at <paramref name="seq"/> and its id (its own, from the ack).</summary>
+    public (string? From, string? Id) SenderAndIdAt(string room, long seq)
+    {
+        var frame = _seen[room][seq];
+        return (frame.TryGetProperty("from", out var from) ? from.GetString() : User, frame.GetProperty("id").GetString());
+    }
+
     public int JoinedCount(string room) => _joinedCount.GetValueOrDefault(room);
 
     public Task JoinAsync(string room, long? since = null) =>
@@ -85,7 +102,7 @@ public sealed class TrackedClient : IAsyncDisposable
         _client = await connect();
         _receiving = ReceiveAsync(_client);
         foreach (var room in rooms)
-            await JoinAsync(room, LastSeq(room));
+            await JoinAsync(room, GaplessSeq(room));
         foreach (var ((room, id), text) in _unacked)
             await _client.SendAsync(new { type = "send", room, id, text });
     }

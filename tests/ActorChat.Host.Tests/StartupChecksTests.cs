@@ -29,9 +29,23 @@ public sealed class SettingsValidationTests
     [InlineData("ActorChat:Cluster:Discovery=Config", "DiscoveryEndpoints")]
     [InlineData("ActorChat:Cluster:DiscoveryEndpoints:0=node1.internal", "DiscoveryEndpoints")]
     [InlineData("ActorChat:Cluster:RequiredContactPoints=0", "RequiredContactPoints")]
+    [InlineData("ActorChat:Cluster:DiscoveryEndpoints:0=[::1]:8558", "DiscoveryEndpoints")]
     public async Task A_setting_out_of_its_bounds_stops_the_start_and_the_error_names_it(string setting, string named)
     {
         var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => ChatServer.StartAsync(null, setting));
+
+        Assert.Contains(named, refused.Message, StringComparison.Ordinal);
+    }
+
+    // Bootstrap would wait for ever with any of these, logging warnings: the start is refused instead, named.
+    [Theory]
+    [InlineData(new[] { "ActorChat:Cluster:DiscoveryEndpoints:0=127.0.0.1:8601", "ActorChat:Cluster:DiscoveryEndpoints:1=127.0.0.1:8602" }, "must list this node too")]
+    [InlineData(new[] { "ActorChat:Cluster:DiscoveryEndpoints:0=127.0.0.1:8558", "ActorChat:Cluster:RequiredContactPoints=3" }, "cannot exceed")]
+    [InlineData(new[] { "ActorChat:Cluster:Hostname=0.0.0.0", "ActorChat:Cluster:DiscoveryEndpoints:0=0.0.0.0:8558" }, "PublicHostname")]
+    public async Task A_discovery_that_could_never_form_a_cluster_stops_the_start(string[] settings, string named)
+    {
+        var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            ChatServer.StartAsync(null, ["ActorChat:Cluster:Discovery=Config", "ActorChat:Auth:SigningKey=" + new string('k', 44), .. settings]));
 
         Assert.Contains(named, refused.Message, StringComparison.Ordinal);
     }

@@ -59,12 +59,12 @@ public static class ClusterFormation
         }, autoStart: false);
         builder.AddStartup(async (system, _) =>
         {
-            var bootstrap = ClusterBootstrap.Get(system);
-            // Akka.Management's own HTTP server is not used (the host serves the one route bootstrap needs), so this
-            // node's contact point, which the join decider compares with the discovered ones, is told here.
-            bootstrap.Routes(ManagementRouteProviderSettings.Create(SelfContactPoint(cluster), readOnly: true));
             try
             {
+                var bootstrap = ClusterBootstrap.Get(system);
+                // Akka.Management's own HTTP server is not used (the host serves the one route bootstrap needs), so
+                // this node's contact point, which the join decider compares with the discovered ones, is told here.
+                bootstrap.Routes(ManagementRouteProviderSettings.Create(SelfContactPoint(cluster), readOnly: true));
                 await bootstrap.Start();
             }
             catch (Exception e)

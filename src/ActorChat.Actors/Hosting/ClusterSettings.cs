@@ -103,14 +103,33 @@ public sealed class ClusterSettings
             throw new InvalidOperationException($"{Section}:{nameof(DiscoveryEndpoints)} must list every node's bootstrap endpoint (host:port) when {nameof(Discovery)} is {nameof(ClusterDiscovery.Config)}.");
         foreach (var endpoint in DiscoveryEndpoints)
         {
-            var colon = endpoint.LastIndexOf(':');
-            if (colon <= 0 || !int.TryParse(endpoint.AsSpan(colon + 1), out var port) || port is < 1 or > 65535)
-                throw new InvalidOperationException($"{Section}:{nameof(DiscoveryEndpoints)}: '{endpoint}' must be host:port, the host and {nameof(BootstrapPort)} of a node.");
+            // Akka.Discovery's config method splits at every colon, so an IPv6 address cannot be listed: name it.
+            var parts = endpoint.Split(':');
+            if (parts.Length != 2 || parts[0].Length == 0 || !int.TryParse(parts[1], out var port) || port is < 1 or > 65535)
+                throw new InvalidOperationException($"{Section}:{nameof(DiscoveryEndpoints)}: '{endpoint}' must be host:port (a name or IPv4 address), the host and {nameof(BootstrapPort)} of a node.");
         }
         if (Discovery != ClusterDiscovery.Seeds && BootstrapPort is < 1 or > 65535)
             throw new InvalidOperationException($"{Section}:{nameof(BootstrapPort)} must be a port from 1 to 65535 with {nameof(Discovery)} = {Discovery}: the other nodes must know it.");
         if (RequiredContactPoints < 1)
             throw new InvalidOperationException($"{Section}:{nameof(RequiredContactPoints)} must be at least 1.");
+        if (Discovery != ClusterDiscovery.Seeds)
+            ValidateContactPoint();
+    }
+
+    // Bootstrap compares this node's contact point with the discovered ones, as text: the lowest forms the cluster
+    // only if it finds itself among them, so a mismatch never forms one and only logs warnings.
+    private void ValidateContactPoint()
+    {
+        var advertised = string.IsNullOrEmpty(PublicHostname) ? Hostname : PublicHostname;
+        if (advertised is "0.0.0.0" or "::" or "[::]")
+            throw new InvalidOperationException($"{Section}:{nameof(PublicHostname)} must name the address other nodes reach this one at when {nameof(Hostname)} is {Hostname} with {nameof(Discovery)} = {Discovery}.");
+        if (Discovery != ClusterDiscovery.Config)
+            return;
+        var self = $"{advertised}:{BootstrapPort}";
+        if (!DiscoveryEndpoints.Contains(self, StringComparer.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"{Section}:{nameof(DiscoveryEndpoints)} must list this node too, as {self} ({nameof(PublicHostname)} or {nameof(Hostname)}, and {nameof(BootstrapPort)}), spelled as in the list.");
+        if (RequiredContactPoints > DiscoveryEndpoints.Length)
+            throw new InvalidOperationException($"{Section}:{nameof(RequiredContactPoints)} ({RequiredContactPoints}) cannot exceed the {DiscoveryEndpoints.Length} {nameof(DiscoveryEndpoints)}: no cluster would ever form.");
         // A seed of the other transport is never reached, and the node would retry it for ever.
         var scheme = TlsCertificatePath.Length > 0 ? "akka.ssl.tcp://" : "akka.tcp://";
         foreach (var seed in SeedNodes)

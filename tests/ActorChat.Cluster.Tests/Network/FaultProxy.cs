@@ -5,9 +5,9 @@ using System.Threading.Channels;
 namespace ActorChat.Cluster.Tests.Network;
 
 /// <summary>
-/// A TCP proxy of the tests' own, for faults this machine's kernel cannot make (it has no netem): every byte is held
-/// for <see cref="Delay"/> before it goes on, in order, both ways; <see cref="Cut"/> stops all traffic through it
-/// while keeping the connections open, as a network that silently loses everything would.
+/// A TCP proxy of the tests' own, for the fault this machine's kernel cannot make (it has no netem): every byte is
+/// held for <see cref="Delay"/> before it goes on, in order, both ways. Loss and cuts are iptables rules
+/// (<see cref="NetworkLab"/>), which TCP recovers from as on a real network.
 /// </summary>
 public sealed class FaultProxy : IAsyncDisposable
 {
@@ -28,9 +28,6 @@ public sealed class FaultProxy : IAsyncDisposable
 
     /// <summary>How long each byte is held in each direction.</summary>
     public TimeSpan Delay { get; set; }
-
-    /// <summary>While true nothing passes either way; what was sent meanwhile is lost.</summary>
-    public bool Cut { get; set; }
 
     private async Task AcceptAsync()
     {
@@ -83,8 +80,6 @@ public sealed class FaultProxy : IAsyncDisposable
                 var read = await from.ReceiveAsync(buffer, cancellationToken);
                 if (read == 0)
                     break;
-                if (Cut)
-                    continue;
                 chunks.Writer.TryWrite((Environment.TickCount64 + (long)Delay.TotalMilliseconds, buffer[..read]));
             }
         }

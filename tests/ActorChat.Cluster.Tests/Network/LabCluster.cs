@@ -81,7 +81,12 @@ public sealed class LabCluster : IAsyncDisposable
         node.Output.Split('\n').Where(line => Notable.Any(word => line.Contains(word, StringComparison.Ordinal)))
             .Select(line => $"{node.Host}: {line.Trim()}")));
 
-    private static readonly string[] Notable = ["UNREACHABLE", "REACHABLE", "SBR took decision", "removing", "Quarantin", "quarantin", "Shutting down", "Exiting", "Marked down", "ssociat", "gated", "Gated"];
+    private static readonly string[] Notable = ["UNREACHABLE", "REACHABLE", "SBR took decision", "removing", "Quarantin", "quarantin", "Shutting down", "Exiting", "Marked down", "irrecoverably", "to persist event"];
+
+    /// <summary>Every write a node's journal refused or failed, as the nodes logged them: none while each room has one writer.</summary>
+    public IReadOnlyList<string> RefusedWrites() => [.. _nodes.Concat(_stopped).OfType<ClusterNode>().SelectMany(node =>
+        node.Output.Split('\n').Where(line => line.Contains("to persist event", StringComparison.Ordinal))
+            .Select(line => $"{node.Host}: {line.Trim()}"))];
 
     /// <summary>Which lab node runs <paramref name="room"/>, as node <paramref name="asking"/> finds out.</summary>
     public async Task<int> NodeOfRoomAsync(string room, int asking = 1)
@@ -131,15 +136,27 @@ public sealed class LabCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var node in _nodes.Concat(_stopped))
+        try
         {
-            if (node is not null)
-                await node.DisposeAsync();
+            foreach (var node in _nodes.Concat(_stopped))
+            {
+                if (node is not null)
+                    await node.DisposeAsync();
+            }
+            if (Balancer is not null)
+                await Balancer.DisposeAsync();
         }
-        if (Balancer is not null)
-            await Balancer.DisposeAsync();
-        BalancerHttp.Dispose();
-        await _postgres.DisposeAsync();
-        await _lab.DisposeAsync();
+        finally
+        {
+            BalancerHttp.Dispose();
+            try
+            {
+                await _postgres.DisposeAsync();
+            }
+            finally
+            {
+                await _lab.DisposeAsync();
+            }
+        }
     }
 }

@@ -80,6 +80,11 @@ public sealed class LabLoad : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+        catch (ObjectDisposedException e)
+        {
+            // A client that could not come back (recorded there) has nothing left to send on.
+            _failures.Enqueue($"{client.User} stopped sending: {e.Message}");
+        }
     }
 
     /// <summary>Brings back, through nginx, every client whose node went away (and resends what it never had acknowledged).</summary>
@@ -118,6 +123,9 @@ public sealed class LabLoad : IAsyncDisposable
                 foreach (var ((_, id), seq) in client.Acked.Where(a => a.Key.Room == room))
                     Assert.Equal((client.User, id), ids[(int)seq - 1]);
                 Assert.Equal(seqs, client.SeenSeqs(room).Order());
+                // And what each member saw at each seq is the message stored there.
+                foreach (var seq in seqs)
+                    Assert.Equal(ids[(int)seq - 1], client.SenderAndIdAt(room, seq));
             }
             stored += seqs.Count;
         }
