@@ -38,7 +38,7 @@ public sealed class GroupCommitJournal : SqlWriteJournal
 
     private readonly StorageHealth _health = StorageHealth.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Config _pluginConfig;
+    private readonly SqliteJournalFile? _file;
     private SqliteJournalWriter? _sqlite;
     private bool _sqliteChecked;
 
@@ -48,7 +48,7 @@ public sealed class GroupCommitJournal : SqlWriteJournal
         _interval = SettingsSetup.Find<StorageSettings>(Context.System) is { Provider: StorageProvider.Sqlite } storage
             ? storage.GroupCommitInterval
             : TimeSpan.Zero;
-        _pluginConfig = journalConfig;
+        _file = SqliteJournalFile.For(journalConfig, Context.System);
     }
 
     // Every write is noted from the moment the journal takes it until it is stored or has failed: readiness judges
@@ -143,7 +143,7 @@ public sealed class GroupCommitJournal : SqlWriteJournal
             {
                 // Made at the first write, which comes after the plugin has created its tables; a failure to open it
                 // fails this write and is tried again at the next.
-                _sqlite = SqliteJournalWriter.For(_pluginConfig, Context.System);
+                _sqlite = _file is null ? null : SqliteJournalWriter.For(_file, Context.System);
                 _sqliteChecked = true;
             }
             return _sqlite is not null ? _sqlite.WriteAsync(writes)! : base.WriteMessagesAsync(writes, cancellationToken);
