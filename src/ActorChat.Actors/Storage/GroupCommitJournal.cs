@@ -41,6 +41,7 @@ public sealed class GroupCommitJournal : SqlWriteJournal
     private readonly SqliteJournalFile? _file;
     private SqliteJournalWriter? _sqlite;
     private bool _sqliteChecked;
+    private Task? _indexed;
 
     public GroupCommitJournal(Config journalConfig) : base(journalConfig)
     {
@@ -112,10 +113,32 @@ public sealed class GroupCommitJournal : SqlWriteJournal
         }
     }
 
-    /// <summary>A room recovering while its last write is still held or in flight reads its highest number after that write.</summary>
+    // On SQLite the journal's reads need the table's index (SqliteJournalFile.CreateIndex). A table of an earlier
+    // version gets it here, before the plugin's initialization and before the journal takes a request: over a long
+    // history that takes seconds, longer than a read may wait in the journal's circuit breaker. A new table, which
+    // that initialization makes, gets it at the journal's first read, while it is still empty.
+    protected override void PreStart()
+    {
+        if (_file is not null && _file.CreateIndex(_log))
+            _indexed = Task.CompletedTask;
+        base.PreStart();
+    }
+
+    /// <summary>
+    /// A room recovering while its last write is still held or in flight reads its highest number after that write.
+    /// Every persistent actor reads its highest number before it replays or writes, so none does either before the
+    /// table's index exists.
+    /// </summary>
     public override async Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken)
     {
-        if (_inFlight.TryGetValue(persistenceId, out var write))
+        // Both are the journal's state: read before the first await, on its thread.
+        _inFlight.TryGetValue(persistenceId, out var write);
+        if (_file is not null)
+        {
+            var (file, log) = (_file, _log);
+            await (_indexed ??= Task.Run(() => file.CreateIndex(log), CancellationToken.None)).ConfigureAwait(false);
+        }
+        if (write is not null)
             await write.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
         return await base.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken).ConfigureAwait(false);
     }

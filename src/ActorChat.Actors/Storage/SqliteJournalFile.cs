@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Persistence.Sql.Config;
 using LinqToDB;
 using LinqToDB.Interceptors;
@@ -11,6 +12,12 @@ namespace ActorChat.Storage;
 /// SQLite through Microsoft.Data.Sqlite, handed to the plugin as HOCON or, as the server does, as options of the
 /// actor system. Connections opened here get the settings the plugin's own connections get.
 /// </summary>
+/// <remarks>
+/// The one index the journal's reads need is made here (<see cref="CreateIndex"/>): it is the index the plugin makes
+/// itself, <c>journal_uq</c>, but only when its configuration names the provider; handed its database as options of
+/// the actor system, as the server does, the plugin made the table alone, and each recovery's reads (the highest
+/// sequence number, the replay) went through the whole journal, every room's events.
+/// </remarks>
 internal sealed class SqliteJournalFile
 {
     private readonly string _connectionString;
@@ -65,5 +72,65 @@ internal sealed class SqliteJournalFile
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Makes the journal table's unique index by persistence id and sequence number unless it exists, and returns
+    /// true; false when there is no table yet. What goes wrong is logged, not thrown: the reads work without the
+    /// index, only slowly, and the next start tries again.
+    /// </summary>
+    /// <remarks>
+    /// Unique, it also refuses a second event under one number of a persistence id, as the plugin's own schema means
+    /// its table to on every database it supports. A table that holds such a pair already cannot take it: it gets a plain index of the same
+    /// columns, the pairs are logged, and the unique index replaces the plain one at the first start after they are
+    /// gone. Over a long history the index takes a while to build, about a second per million events.
+    /// </remarks>
+    public bool CreateIndex(ILoggingAdapter log)
+    {
+        var table = Journal.TableConfig.EventJournalTable;
+        var (name, pid, seq) = (table.Name, table.ColumnNames.PersistenceId, table.ColumnNames.SequenceNumber);
+        try
+        {
+            using var connection = Open();
+            using (var exists = Command(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $table"))
+            {
+                exists.Parameters.AddWithValue("$table", name);
+                if (exists.ExecuteScalar() is 0L)
+                    return false;
+            }
+            try
+            {
+                Execute(connection, $"CREATE UNIQUE INDEX IF NOT EXISTS [{name}_uq] ON [{name}] ([{pid}], [{seq}]); DROP INDEX IF EXISTS [{name}_by_persistence_id];");
+            }
+            catch (SqliteException duplicated) when (duplicated.SqliteErrorCode == 19) // SQLITE_CONSTRAINT
+            {
+                Execute(connection, $"CREATE INDEX IF NOT EXISTS [{name}_by_persistence_id] ON [{name}] ([{pid}], [{seq}])");
+                using var pairs = Command(connection, $"SELECT [{pid}] || ' #' || [{seq}] FROM [{name}] GROUP BY [{pid}], [{seq}] HAVING COUNT(*) > 1 LIMIT 5");
+                using var reader = pairs.ExecuteReader();
+                var named = new List<string>();
+                while (reader.Read())
+                    named.Add(reader.GetString(0));
+                log.Error("The journal holds more than one event under one sequence number (such as {0}): it is searched through a plain " +
+                    "index, and refuses no second writer of a number, until the extra events are removed", string.Join(", ", named));
+            }
+        }
+        catch (Exception failed)
+        {
+            log.Error(failed, "The journal's index by persistence id could not be made; its reads go through the whole table until it is");
+        }
+        return true;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = Command(connection, sql);
+        command.ExecuteNonQuery();
     }
 }
