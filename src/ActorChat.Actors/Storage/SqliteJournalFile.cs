@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence.Sql.Config;
@@ -81,9 +82,9 @@ internal sealed class SqliteJournalFile
     /// </summary>
     /// <remarks>
     /// Unique, it also refuses a second event under one number of a persistence id, as the plugin's own schema means
-    /// its table to on every database it supports. A table that holds such a pair already cannot take it: it gets a plain index of the same
-    /// columns, the pairs are logged, and the unique index replaces the plain one at the first start after they are
-    /// gone. Over a long history the index takes a while to build, about a second per million events.
+    /// its table to on every database it supports. A table that holds such a pair already cannot take it: it gets a
+    /// plain index of the same columns, the pairs are logged, and the unique index replaces the plain one at the
+    /// first start after they are gone. Over a long history the index takes seconds to build (bench/RESULTS.md).
     /// </remarks>
     public bool CreateIndex(ILoggingAdapter log)
     {
@@ -92,26 +93,26 @@ internal sealed class SqliteJournalFile
         try
         {
             using var connection = Open();
-            using (var exists = Command(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $table"))
+            using (var found = Command(connection, "SELECT type FROM sqlite_master WHERE (type = 'table' AND name = $table) OR (type = 'index' AND name = $index)"))
             {
-                exists.Parameters.AddWithValue("$table", name);
-                if (exists.ExecuteScalar() is 0L)
-                    return false;
+                found.Parameters.AddWithValue("$table", name);
+                found.Parameters.AddWithValue("$index", name + "_uq");
+                var types = Read(found);
+                if (!types.Contains("table") || types.Contains("index"))
+                    return types.Contains("table");
             }
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 Execute(connection, $"CREATE UNIQUE INDEX IF NOT EXISTS [{name}_uq] ON [{name}] ([{pid}], [{seq}]); DROP INDEX IF EXISTS [{name}_by_persistence_id];");
+                log.Info("Made the journal's index by persistence id in {0:F1} s", Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
             catch (SqliteException duplicated) when (duplicated.SqliteErrorCode == 19) // SQLITE_CONSTRAINT
             {
                 Execute(connection, $"CREATE INDEX IF NOT EXISTS [{name}_by_persistence_id] ON [{name}] ([{pid}], [{seq}])");
                 using var pairs = Command(connection, $"SELECT [{pid}] || ' #' || [{seq}] FROM [{name}] GROUP BY [{pid}], [{seq}] HAVING COUNT(*) > 1 LIMIT 5");
-                using var reader = pairs.ExecuteReader();
-                var named = new List<string>();
-                while (reader.Read())
-                    named.Add(reader.GetString(0));
                 log.Error("The journal holds more than one event under one sequence number (such as {0}): it is searched through a plain " +
-                    "index, and refuses no second writer of a number, until the extra events are removed", string.Join(", ", named));
+                    "index, and refuses no second writer of a number, until the extra events are removed", string.Join(", ", Read(pairs)));
             }
         }
         catch (Exception failed)
@@ -119,6 +120,15 @@ internal sealed class SqliteJournalFile
             log.Error(failed, "The journal's index by persistence id could not be made; its reads go through the whole table until it is");
         }
         return true;
+    }
+
+    private static List<string> Read(SqliteCommand query)
+    {
+        using var reader = query.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+            values.Add(reader.GetString(0));
+        return values;
     }
 
     private static SqliteCommand Command(SqliteConnection connection, string sql)
