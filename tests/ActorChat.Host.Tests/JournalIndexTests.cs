@@ -48,16 +48,9 @@ public sealed class JournalIndexTests
     [Fact]
     public async Task A_journal_an_earlier_version_left_without_the_index_gets_it_when_the_server_starts()
     {
-        var data = NewDataDirectory();
+        var data = await EarlierJournalAsync("upgrader", "older", 3);
         try
         {
-            await using (var first = await ChatServer.StartAsync(data))
-            {
-                await using var alice = await first.ConnectAsync("upgrader");
-                await SendAsync(alice, "older", 3);
-            }
-            // The file as the earlier version left it: the plugin's table without an index.
-            Execute(data, $"DROP INDEX IF EXISTS {Unique}");
             Assert.All(Plans(data), plan => Assert.DoesNotContain("INDEX", plan, StringComparison.Ordinal));
 
             await using var second = await ChatServer.StartAsync(data);
@@ -75,16 +68,10 @@ public sealed class JournalIndexTests
     [Fact]
     public async Task A_journal_holding_a_sequence_number_twice_is_searched_through_a_plain_index_until_it_is_cleaned()
     {
-        var data = NewDataDirectory();
+        var data = await EarlierJournalAsync("twice", "kept", 2);
         try
         {
-            await using (var first = await ChatServer.StartAsync(data))
-            {
-                await using var alice = await first.ConnectAsync("twice");
-                await SendAsync(alice, "kept", 2);
-            }
             // Two events under one number: what two writers of one persistence id would leave without the unique index.
-            Execute(data, $"DROP INDEX IF EXISTS {Unique}");
             for (var i = 0; i < 2; i++)
                 Execute(data, "INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid) " +
                     "SELECT created, deleted, 'doubled', 1, message, manifest, identifier, writer_uuid FROM journal LIMIT 1");
@@ -110,6 +97,22 @@ public sealed class JournalIndexTests
         }
     }
 
+    /// <summary>
+    /// A data folder whose journal holds <paramref name="count"/> messages of <paramref name="user"/> in
+    /// <paramref name="room"/>, as a version before the index left it: the plugin's table without an index.
+    /// </summary>
+    private static async Task<string> EarlierJournalAsync(string user, string room, int count)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "actorchat-index-" + Guid.NewGuid().ToString("N"));
+        await using (var server = await ChatServer.StartAsync(data))
+        {
+            await using var client = await server.ConnectAsync(user);
+            await SendAsync(client, room, count);
+        }
+        Execute(data, $"DROP INDEX IF EXISTS {Unique}");
+        return data;
+    }
+
     private static async Task SendAsync(ChatClient client, string room, int count)
     {
         await client.JoinAsync(room);
@@ -128,37 +131,29 @@ public sealed class JournalIndexTests
         });
 
     /// <summary>SQLite's plan of each of <paramref name="queries"/> (by default the journal's reads of a recovery), its steps on one line.</summary>
-    private static List<string> Plans(string data, params string[] queries)
-    {
-        using var connection = Open(data);
-        return [.. (queries.Length > 0 ? queries : [HighestSequenceNr, Replay]).Select(query =>
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "EXPLAIN QUERY PLAN " + query;
-            foreach (var (name, value) in new (string, object)[] { ("@persistenceId", "room-searched"), ("@fromSequenceNr", 1L), ("@toSequenceNr", 100L), ("@take", 1000) })
-            {
-                if (query.Contains(name, StringComparison.Ordinal))
-                    command.Parameters.AddWithValue(name, value);
-            }
-            using var reader = command.ExecuteReader();
-            var steps = new List<string>();
-            while (reader.Read())
-                steps.Add(reader.GetString(3));
-            return string.Join(" | ", steps);
-        })];
-    }
+    private static List<string> Plans(string data, params string[] queries) =>
+        [.. (queries.Length > 0 ? queries : [HighestSequenceNr, Replay]).Select(query => string.Join(" | ", Column(data, "EXPLAIN QUERY PLAN " + query, 3)))];
 
     /// <summary>The indexes of the journal table that were made by a statement (not its primary key's).</summary>
-    private static List<string> Indexes(string data)
+    private static List<string> Indexes(string data) =>
+        Column(data, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal' AND sql IS NOT NULL ORDER BY name", 0);
+
+    /// <summary>Column <paramref name="column"/> of each row of <paramref name="sql"/>, with every parameter the recovery's reads take.</summary>
+    private static List<string> Column(string data, string sql, int column)
     {
         using var connection = Open(data);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal' AND sql IS NOT NULL ORDER BY name";
+        command.CommandText = sql;
+        foreach (var (name, value) in new (string, object)[] { ("@persistenceId", "room-searched"), ("@fromSequenceNr", 1L), ("@toSequenceNr", 100L), ("@take", 1000) })
+        {
+            if (sql.Contains(name, StringComparison.Ordinal))
+                command.Parameters.AddWithValue(name, value);
+        }
         using var reader = command.ExecuteReader();
-        var names = new List<string>();
+        var values = new List<string>();
         while (reader.Read())
-            names.Add(reader.GetString(0));
-        return names;
+            values.Add(reader.GetString(column));
+        return values;
     }
 
     private static void Execute(string data, string sql)
@@ -175,8 +170,6 @@ public sealed class JournalIndexTests
         connection.Open();
         return connection;
     }
-
-    private static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "actorchat-index-" + Guid.NewGuid().ToString("N"));
 
     private static void Delete(string data)
     {
