@@ -60,7 +60,7 @@ internal static class JournalRecovery
             Console.WriteLine($"one room's recovery, {Recovered} rooms one at a time: median {times[Recovered / 2]:F1} ms, fastest {times[0]:F1} ms, slowest {times[^1]:F1} ms");
             await host.StopAsync();
         }
-        Console.WriteLine($"journal: {Count(storage.SqlitePath)} events, {new FileInfo(storage.SqlitePath).Length / 1e6:F0} MB, indexes: {string.Join(", ", Indexes(storage.SqlitePath))}");
+        Console.WriteLine($"journal: {Count(storage.SqlitePath)} events, {new FileInfo(storage.SqlitePath).Length / 1e6:F0} MB, indexes: {Indexes(storage.SqlitePath)}");
     }
 
     /// <summary>The server's storage part of the actor system (ChatHosting.AddActorChat), alone.</summary>
@@ -126,18 +126,8 @@ internal static class JournalRecovery
 
     private static long Count(string path) => (long)Execute(path, "SELECT COUNT(*) FROM journal")!;
 
-    private static List<string> Indexes(string path)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal' AND sql IS NOT NULL ORDER BY name";
-        using var reader = command.ExecuteReader();
-        var names = new List<string>();
-        while (reader.Read())
-            names.Add(reader.GetString(0));
-        return names;
-    }
+    private static object? Indexes(string path) => Execute(path,
+        "SELECT group_concat(name, ', ') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal' AND sql IS NOT NULL ORDER BY name)");
 
     private static object? Execute(string path, string sql)
     {
