@@ -38,9 +38,10 @@ public sealed class GroupCommitJournal : SqlWriteJournal
 
     private readonly StorageHealth _health = StorageHealth.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Config _pluginConfig;
+    private readonly SqliteJournalFile? _file;
     private SqliteJournalWriter? _sqlite;
     private bool _sqliteChecked;
+    private Task? _indexed;
 
     public GroupCommitJournal(Config journalConfig) : base(journalConfig)
     {
@@ -48,7 +49,7 @@ public sealed class GroupCommitJournal : SqlWriteJournal
         _interval = SettingsSetup.Find<StorageSettings>(Context.System) is { Provider: StorageProvider.Sqlite } storage
             ? storage.GroupCommitInterval
             : TimeSpan.Zero;
-        _pluginConfig = journalConfig;
+        _file = SqliteJournalFile.For(journalConfig, Context.System);
     }
 
     // Every write is noted from the moment the journal takes it until it is stored or has failed: readiness judges
@@ -112,10 +113,32 @@ public sealed class GroupCommitJournal : SqlWriteJournal
         }
     }
 
-    /// <summary>A room recovering while its last write is still held or in flight reads its highest number after that write.</summary>
+    // On SQLite the journal's reads need the table's index (SqliteJournalFile.CreateIndex). A table of an earlier
+    // version gets it here, before the plugin's initialization and before the journal takes a request: over a long
+    // history that takes seconds, longer than a read may wait in the journal's circuit breaker. A new table, which
+    // that initialization makes, gets it at the journal's first read, while it is still empty.
+    protected override void PreStart()
+    {
+        if (_file is not null && _file.CreateIndex(_log))
+            _indexed = Task.CompletedTask;
+        base.PreStart();
+    }
+
+    /// <summary>
+    /// A room recovering while its last write is still held or in flight reads its highest number after that write.
+    /// Every persistent actor reads its highest number before it replays or writes, so none does either before the
+    /// table's index exists.
+    /// </summary>
     public override async Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken)
     {
-        if (_inFlight.TryGetValue(persistenceId, out var write))
+        // Both are the journal's state: read before the first await, on its thread.
+        _inFlight.TryGetValue(persistenceId, out var write);
+        if (_file is not null)
+        {
+            var (file, log) = (_file, _log);
+            await (_indexed ??= Task.Run(() => file.CreateIndex(log), CancellationToken.None)).ConfigureAwait(false);
+        }
+        if (write is not null)
             await write.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
         return await base.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken).ConfigureAwait(false);
     }
@@ -143,7 +166,7 @@ public sealed class GroupCommitJournal : SqlWriteJournal
             {
                 // Made at the first write, which comes after the plugin has created its tables; a failure to open it
                 // fails this write and is tried again at the next.
-                _sqlite = SqliteJournalWriter.For(_pluginConfig, Context.System);
+                _sqlite = _file is null ? null : SqliteJournalWriter.For(_file, Context.System);
                 _sqliteChecked = true;
             }
             return _sqlite is not null ? _sqlite.WriteAsync(writes)! : base.WriteMessagesAsync(writes, cancellationToken);

@@ -6,8 +6,6 @@ using Akka.Persistence.Journal;
 using Akka.Persistence.Sql.Config;
 using Akka.Serialization;
 using Akka.Util;
-using LinqToDB;
-using LinqToDB.Interceptors;
 using Microsoft.Data.Sqlite;
 
 namespace ActorChat.Storage;
@@ -65,35 +63,17 @@ internal sealed class SqliteJournalWriter : IDisposable
     }
 
     /// <summary>
-    /// A writer for the journal configured by <paramref name="pluginConfig"/>, or null where it cannot stand in for
-    /// the plugin's writes: another database than SQLite through Microsoft.Data.Sqlite, tags written as a column, or
-    /// a database the plugin is handed in a way this writer cannot read.
+    /// A writer for the journal in <paramref name="file"/>, or null where it cannot stand in for the plugin's writes:
+    /// tags written as a column.
     /// </summary>
-    public static SqliteJournalWriter? For(Akka.Configuration.Config pluginConfig, ActorSystem system)
+    public static SqliteJournalWriter? For(SqliteJournalFile file, ActorSystem system)
     {
-        var journal = new JournalConfig(pluginConfig.WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultJournalConfiguration));
-        var (provider, connectionString, interceptors) = (journal.ProviderName, journal.ConnectionString, (IReadOnlyList<IInterceptor>)[]);
-        // Akka.Hosting hands the plugin its database as options of the actor system, not as HOCON.
-        var setups = system.Settings.Setup.Get<MultiDataOptionsSetup>();
-        if (journal.PluginId is not null && setups.HasValue && setups.Value.TryGetDataOptionsFor(journal.PluginId, out var options) && options is not null)
-        {
-            provider = options.ConnectionOptions.ProviderName ?? provider;
-            connectionString = options.ConnectionOptions.ConnectionString ?? connectionString;
-            interceptors = options.DataContextOptions?.Interceptors ?? interceptors;
-        }
-        else if (system.Settings.Setup.Get<DataOptionsSetup>().HasValue)
+        if (file.Journal.PluginConfig.TagMode != TagMode.TagTable)
             return null;
-        if (provider != ProviderName.SQLiteMS || string.IsNullOrEmpty(connectionString) || journal.PluginConfig.TagMode != TagMode.TagTable)
-            return null;
-
-        var connection = new SqliteConnection(connectionString);
+        var connection = file.Open();
         try
         {
-            connection.Open();
-            // The settings every connection of the plugin gets (busy timeout, synchronous), from the same place.
-            foreach (var interceptor in interceptors.OfType<ConnectionInterceptor>())
-                interceptor.ConnectionOpened(default, connection);
-            return new SqliteJournalWriter(connection, journal, system.Serialization);
+            return new SqliteJournalWriter(connection, file.Journal, system.Serialization);
         }
         catch
         {
