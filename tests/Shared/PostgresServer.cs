@@ -9,10 +9,23 @@ namespace ActorChat.Testing;
 /// A throwaway PostgreSQL server on a free loopback port, in a temporary folder, from Debian's packages
 /// (scripts/test.sh installs them when missing). Each test takes a database of its own.
 /// </summary>
-/// <param name="alsoListenOn">An address besides loopback to listen on, with the network allowed to connect there
-/// (CIDR): for servers in network namespaces of the tests' own.</param>
-public sealed class PostgresServer((string Address, string Network)? alsoListenOn = null) : IAsyncLifetime
+public sealed class PostgresServer : IAsyncLifetime
 {
+    private readonly (string Address, string Network)? alsoListenOn;
+
+    /// <summary>On loopback only; also what a test class takes as its fixture.</summary>
+    public PostgresServer()
+    {
+    }
+
+    private PostgresServer((string Address, string Network) alsoListenOn) => this.alsoListenOn = alsoListenOn;
+
+    /// <summary>
+    /// A server that also listens on <paramref name="address"/> and lets <paramref name="network"/> (CIDR) connect
+    /// there: for nodes in network namespaces of the tests' own.
+    /// </summary>
+    public static PostgresServer AlsoListeningOn(string address, string network) => new((address, network));
+
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "actorchat-pg-" + Guid.NewGuid().ToString("N")[..12]);
     private string _bin = "";
     private int _port;

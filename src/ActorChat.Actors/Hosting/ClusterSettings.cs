@@ -114,6 +114,13 @@ public sealed class ClusterSettings
             throw new InvalidOperationException($"{Section}:{nameof(RequiredContactPoints)} must be at least 1.");
         if (Discovery != ClusterDiscovery.Seeds)
             ValidateContactPoint();
+        // A seed of the other transport is never reached, and the node would retry it for ever.
+        var scheme = TlsCertificatePath.Length > 0 ? "akka.ssl.tcp://" : "akka.tcp://";
+        foreach (var seed in SeedNodes)
+        {
+            if (!seed.StartsWith(scheme, StringComparison.Ordinal))
+                throw new InvalidOperationException($"{Section}:{nameof(SeedNodes)}: '{seed}' must start with {scheme}, the scheme of this node's transport ({(TlsCertificatePath.Length > 0 ? "TLS" : "plain TCP")}).");
+        }
     }
 
     // Bootstrap compares this node's contact point with the discovered ones, as text: the lowest forms the cluster
@@ -130,13 +137,6 @@ public sealed class ClusterSettings
             throw new InvalidOperationException($"{Section}:{nameof(DiscoveryEndpoints)} must list this node too, as {self} ({nameof(PublicHostname)} or {nameof(Hostname)}, and {nameof(BootstrapPort)}), spelled as in the list.");
         if (RequiredContactPoints > DiscoveryEndpoints.Length)
             throw new InvalidOperationException($"{Section}:{nameof(RequiredContactPoints)} ({RequiredContactPoints}) cannot exceed the {DiscoveryEndpoints.Length} {nameof(DiscoveryEndpoints)}: no cluster would ever form.");
-        // A seed of the other transport is never reached, and the node would retry it for ever.
-        var scheme = TlsCertificatePath.Length > 0 ? "akka.ssl.tcp://" : "akka.tcp://";
-        foreach (var seed in SeedNodes)
-        {
-            if (!seed.StartsWith(scheme, StringComparison.Ordinal))
-                throw new InvalidOperationException($"{Section}:{nameof(SeedNodes)}: '{seed}' must start with {scheme}, the scheme of this node's transport ({(TlsCertificatePath.Length > 0 ? "TLS" : "plain TCP")}).");
-        }
     }
 }
 

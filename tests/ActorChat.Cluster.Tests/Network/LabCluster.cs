@@ -37,7 +37,7 @@ public sealed class LabCluster : IAsyncDisposable
     public static async Task<LabCluster> StartAsync(int nodes, Func<LabCluster, Task>? beforeNodes = null)
     {
         var lab = await NetworkLab.CreateAsync(nodes);
-        var cluster = new LabCluster(lab, new PostgresServer((NetworkLab.RootAddress, NetworkLab.Network)), nodes);
+        var cluster = new LabCluster(lab, PostgresServer.AlsoListeningOn(NetworkLab.RootAddress, NetworkLab.Network), nodes);
         try
         {
             await cluster._postgres.InitializeAsync();
