@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ActorChat.Testing;
+using Npgsql;
 
 namespace ActorChat.Host.Tests;
 
@@ -71,6 +72,51 @@ public sealed class PostgreSqlStorageTests(PostgresServer postgres) : IClassFixt
         // The edit's id is remembered across the restart: a retry is acked with its first revision, not applied again.
         await back.SendAsync(new { type = "edit", room = "edited", id = "e1", seq = 2, text = "final 2" });
         Assert.Equal(61, (await back.ExpectAsync("ack")).GetProperty("rev").GetInt64());
+    }
+
+    [Fact]
+    public async Task On_postgresql_the_journal_refuses_a_second_event_under_a_number_a_persistence_id_has_and_an_older_journal_gets_that_index()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        string[] settings = ["ActorChat:Storage:Provider=PostgreSql", $"ActorChat:Storage:ConnectionString={database}"];
+        await using (var first = await ChatServer.StartAsync(null, settings))
+        {
+            await using var alice = await first.ConnectAsync("pg_single");
+            await alice.JoinAsync("once");
+            await alice.SendAsync(new { type = "send", room = "once", id = "p1", text = "one writer" });
+            await alice.ExpectAsync("ack");
+        }
+
+        // What a second writer of the room would store: its own event under a number the room has used.
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => Execute(connection, DoubleTheRoomsLastEvent));
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, refused.SqlState);
+        Assert.Equal("journal_uq", refused.ConstraintName);
+
+        // A journal an earlier version made, with its primary key alone, gets the index when a server starts on it.
+        await Execute(connection, "DROP INDEX journal_uq");
+        await Execute(connection, DoubleTheRoomsLastEvent);
+        await Execute(connection, "DELETE FROM journal WHERE ordering = (SELECT MAX(ordering) FROM journal)");
+        await using (var second = await ChatServer.StartAsync(null, settings))
+        {
+            await using var back = await ChatClient.ConnectAsync(second.SocketAddress, await second.LoginAsync("pg_single"));
+            await back.ExpectAsync("welcome");
+            Assert.Single((await back.JoinAsync("once")).GetProperty("messages").EnumerateArray());
+        }
+        refused = await Assert.ThrowsAsync<PostgresException>(() => Execute(connection, DoubleTheRoomsLastEvent));
+        Assert.Equal("journal_uq", refused.ConstraintName);
+    }
+
+    private const string DoubleTheRoomsLastEvent =
+        "INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid) " +
+        "SELECT created, deleted, persistence_id, sequence_number, message, manifest, identifier, 'second-writer' FROM journal " +
+        "WHERE persistence_id = 'room-once' ORDER BY sequence_number DESC LIMIT 1";
+
+    private static async Task Execute(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     [Fact]

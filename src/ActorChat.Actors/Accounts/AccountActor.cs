@@ -135,6 +135,14 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 
     public override string PersistenceId { get; }
 
+    // A write the journal refused (this node may not write now) would leave a hole in the numbering: stop, and let
+    // the next message recover the account from the journal.
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        base.OnPersistRejected(cause, @event, sequenceNr);
+        Context.Stop(Self);
+    }
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     // The account's name as registered, for what the user is told of it.

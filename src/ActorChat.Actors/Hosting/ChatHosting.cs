@@ -123,6 +123,8 @@ public static class ChatHosting
             .WithActors((system, _) => Delivery.DeliveryHubs.Get(system))
             .WithActors((system, _) => SessionGuard.Get(system))
             .WithActors((system, _) => system.ActorOf(Props.Create<QuarantineWatch>(), "quarantine-watch"))
+            // Watching from the start: a partition may begin before the first write.
+            .WithActors((system, _) => WriteFence.Get(system))
             .AddStartup((system, registry) =>
             {
                 var self = Cluster.Get(system);

@@ -100,6 +100,14 @@ public sealed class ReadMarkersActor : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
+    // A write the journal refused (this node may not write now) would leave a hole in the numbering: stop, and let
+    // the next message recover the store from the journal.
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        base.OnPersistRejected(cause, @event, sequenceNr);
+        Context.Stop(Self);
+    }
+
     private void Apply(ReadMarkerMoved moved)
     {
         if (moved.Seq > _markers.GetValueOrDefault(moved.User))

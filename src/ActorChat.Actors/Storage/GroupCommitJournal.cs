@@ -37,8 +37,10 @@ public sealed class GroupCommitJournal : SqlWriteJournal
     private bool _flushScheduled;
 
     private readonly StorageHealth _health = StorageHealth.Get(Context.System);
+    private readonly WriteFence _fence = WriteFence.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SqliteJournalFile? _file;
+    private readonly PostgresJournalTable? _table;
     private SqliteJournalWriter? _sqlite;
     private bool _sqliteChecked;
     private Task? _indexed;
@@ -50,12 +52,20 @@ public sealed class GroupCommitJournal : SqlWriteJournal
             ? storage.GroupCommitInterval
             : TimeSpan.Zero;
         _file = SqliteJournalFile.For(journalConfig, Context.System);
+        _table = _file is null ? PostgresJournalTable.For(journalConfig, Context.System) : null;
     }
 
     // Every write is noted from the moment the journal takes it until it is stored or has failed: readiness judges
     // storage by that (see StorageHealth).
     protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
     {
+        // Refused, not failed: a rejection stops the writer without counting against the journal's circuit breaker,
+        // which would otherwise stay open for the next writes once the fence opens again.
+        if (_fence.ClosedBecause is { } reason)
+        {
+            var refused = new FencedWriteException(reason);
+            return Task.FromResult<IImmutableList<Exception>>(messages.Select(_ => (Exception)refused).ToImmutableList());
+        }
         var id = _health.Started();
         var write = Write(messages, cancellationToken);
         var health = _health;
@@ -113,13 +123,16 @@ public sealed class GroupCommitJournal : SqlWriteJournal
         }
     }
 
-    // On SQLite the journal's reads need the table's index (SqliteJournalFile.CreateIndex). A table of an earlier
+    // The journal's reads need the table's index by persistence id (SqliteJournalFile.CreateIndex, on PostgreSQL
+    // PostgresJournalTable.CreateIndexAsync), and on PostgreSQL its uniqueness stops a second writer. A table of an earlier
     // version gets it here, before the plugin's initialization and before the journal takes a request: over a long
     // history that takes seconds, longer than a read may wait in the journal's circuit breaker. A new table, which
     // that initialization makes, gets it at the journal's first read, while it is still empty.
     protected override void PreStart()
     {
         if (_file is not null && _file.CreateIndex(_log))
+            _indexed = Task.CompletedTask;
+        else if (_table is not null && _table.CreateIndexAsync(_log).GetAwaiter().GetResult())
             _indexed = Task.CompletedTask;
         base.PreStart();
     }
@@ -138,6 +151,8 @@ public sealed class GroupCommitJournal : SqlWriteJournal
             var (file, log) = (_file, _log);
             await (_indexed ??= Task.Run(() => file.CreateIndex(log), CancellationToken.None)).ConfigureAwait(false);
         }
+        else if (_table is not null)
+            await (_indexed ??= _table.CreateIndexAsync(_log)).ConfigureAwait(false);
         if (write is not null)
             await write.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
         return await base.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken).ConfigureAwait(false);
@@ -236,6 +251,9 @@ public sealed class GroupCommitJournal : SqlWriteJournal
 
         public TaskCompletionSource<IImmutableList<Exception>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    /// <summary>A write refused because this node may not write now (<see cref="WriteFence"/>).</summary>
+    public sealed class FencedWriteException(string reason) : Exception($"journal writes are refused on this node: {reason}");
 
     private sealed class FlushHeld
     {

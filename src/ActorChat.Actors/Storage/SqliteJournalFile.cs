@@ -38,24 +38,10 @@ internal sealed class SqliteJournalFile
     /// The file of the journal configured by <paramref name="pluginConfig"/>, or null for another database than
     /// SQLite through Microsoft.Data.Sqlite, or one the plugin is handed in a way this code cannot read.
     /// </summary>
-    public static SqliteJournalFile? For(Akka.Configuration.Config pluginConfig, ActorSystem system)
-    {
-        var journal = new JournalConfig(pluginConfig.WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultJournalConfiguration));
-        var (provider, connectionString, interceptors) = (journal.ProviderName, journal.ConnectionString, (IReadOnlyList<IInterceptor>)[]);
-        // Akka.Hosting hands the plugin its database as options of the actor system, not as HOCON.
-        var setups = system.Settings.Setup.Get<MultiDataOptionsSetup>();
-        if (journal.PluginId is not null && setups.HasValue && setups.Value.TryGetDataOptionsFor(journal.PluginId, out var options) && options is not null)
-        {
-            provider = options.ConnectionOptions.ProviderName ?? provider;
-            connectionString = options.ConnectionOptions.ConnectionString ?? connectionString;
-            interceptors = options.DataContextOptions?.Interceptors ?? interceptors;
-        }
-        else if (system.Settings.Setup.Get<DataOptionsSetup>().HasValue)
-            return null;
-        return provider == ProviderName.SQLiteMS && !string.IsNullOrEmpty(connectionString)
-            ? new SqliteJournalFile(journal, connectionString, interceptors)
+    public static SqliteJournalFile? For(Akka.Configuration.Config pluginConfig, ActorSystem system) =>
+        JournalDatabase.Read(pluginConfig, system) is { Provider: ProviderName.SQLiteMS, ConnectionString: { Length: > 0 } connectionString } database
+            ? new SqliteJournalFile(database.Journal, connectionString, database.Interceptors)
             : null;
-    }
 
     /// <summary>A new connection to the file, open, with the settings every connection of the plugin gets (busy timeout, synchronous).</summary>
     public SqliteConnection Open()

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ActorChat.Testing;
 using Npgsql;
 
@@ -10,7 +12,7 @@ namespace ActorChat.Cluster.Tests.Network;
 /// A cluster of node processes, each in a network namespace of its own (<see cref="NetworkLab"/>), sharing a
 /// PostgreSQL in the root namespace, with nginx in front; clients tracked from first frame to audit.
 /// </summary>
-public sealed class LabCluster : IAsyncDisposable
+public sealed partial class LabCluster : IAsyncDisposable
 {
     private readonly NetworkLab _lab;
     private readonly PostgresServer _postgres;
@@ -81,12 +83,33 @@ public sealed class LabCluster : IAsyncDisposable
         node.Output.Split('\n').Where(line => Notable.Any(word => line.Contains(word, StringComparison.Ordinal)))
             .Select(line => $"{node.Host}: {line.Trim()}")));
 
-    private static readonly string[] Notable = ["UNREACHABLE", "REACHABLE", "SBR took decision", "removing", "Quarantin", "quarantin", "Shutting down", "Exiting", "Marked down", "irrecoverably", "to persist event"];
+    private static readonly string[] Notable = ["UNREACHABLE", "REACHABLE", "SBR took decision", "removing", "Quarantin", "quarantin", "Shutting down", "Exiting", "Marked down", "irrecoverably", "Journal writes"];
 
-    /// <summary>Every write a node's journal refused or failed, as the nodes logged them: none while each room has one writer.</summary>
+    /// <summary>
+    /// Every write a node's journal refused or failed, as the nodes logged them, but for those refused by the fence of
+    /// a node that saw no majority: none while each room has one writer.
+    /// </summary>
     public IReadOnlyList<string> RefusedWrites() => [.. _nodes.Concat(_stopped).OfType<ClusterNode>().SelectMany(node =>
-        node.Output.Split('\n').Where(line => line.Contains("to persist event", StringComparison.Ordinal))
+        node.Output.Split('\n').Where(line => line.Contains("to persist event", StringComparison.Ordinal) && !line.Contains(FencedWrite, StringComparison.Ordinal))
             .Select(line => $"{node.Host}: {line.Trim()}"))];
+
+    /// <summary>The writes refused on <paramref name="node"/> (any incarnation) because it saw no majority of the cluster.</summary>
+    public int FencedWrites(int node) => _nodes.Concat(_stopped).OfType<ClusterNode>().Where(n => n.Host == NetworkLab.AddressOf(node))
+        .Sum(n => n.Output.Split('\n').Count(line => line.Contains("to persist event", StringComparison.Ordinal) && line.Contains(FencedWrite, StringComparison.Ordinal)));
+
+    private const string FencedWrite = "journal writes are refused on this node";
+
+    /// <summary>When <paramref name="node"/> (its first incarnation that did) first logged a line containing <paramref name="text"/>.</summary>
+    public DateTime? FirstLogged(int node, string text) => _stopped.Concat(_nodes).OfType<ClusterNode>()
+        .Where(n => n.Host == NetworkLab.AddressOf(node))
+        .SelectMany(n => n.Output.Split('\n').Where(line => line.Contains(text, StringComparison.Ordinal)))
+        .Select(line => LogTime().Match(line))
+        .Where(match => match.Success)
+        .Select(match => (DateTime?)DateTime.ParseExact(match.Groups[1].Value, "MM/dd/yyyy HH:mm:ss.fff", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal))
+        .FirstOrDefault();
+
+    [GeneratedRegex(@"\]\[(\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d{3})Z\]")]
+    private static partial Regex LogTime();
 
     /// <summary>Which lab node runs <paramref name="room"/>, as node <paramref name="asking"/> finds out.</summary>
     public async Task<int> NodeOfRoomAsync(string room, int asking = 1)

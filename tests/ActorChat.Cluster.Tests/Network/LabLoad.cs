@@ -15,6 +15,7 @@ public sealed class LabLoad : IAsyncDisposable
     private readonly string[] _rooms;
     private readonly List<TrackedClient> _clients = [];
     private readonly ConcurrentQueue<string> _failures = new();
+    private readonly ConcurrentDictionary<TrackedClient, ConcurrentQueue<(string Room, string Id)>> _probes = new();
     private CancellationTokenSource _stop = new();
     private Task _running = Task.CompletedTask;
 
@@ -55,6 +56,21 @@ public sealed class LabLoad : IAsyncDisposable
         _running = Task.WhenAll(_clients.Select((client, k) => SendAsync(client, k, every, prefix, _stop.Token)));
     }
 
+    /// <summary>
+    /// Has each of <paramref name="clients"/> send, at its next beat, one message to every room of
+    /// <paramref name="rooms"/> besides its turn, ids starting with <paramref name="prefix"/>: every room then has a
+    /// send outstanding at once, and its first ack tells when it serves again, not when its turn came.
+    /// </summary>
+    public void Probe(IEnumerable<TrackedClient> clients, IReadOnlyCollection<string> rooms, string prefix)
+    {
+        foreach (var client in clients)
+        {
+            var queue = _probes.GetOrAdd(client, _ => new ConcurrentQueue<(string Room, string Id)>());
+            foreach (var room in rooms)
+                queue.Enqueue((room, $"{prefix}probe-{room}"));
+        }
+    }
+
     public async Task StopAsync()
     {
         await _stop.CancelAsync();
@@ -71,6 +87,11 @@ public sealed class LabLoad : IAsyncDisposable
             {
                 if (client.IsClosed)
                     await ComeBackAsync(client);
+                if (_probes.TryGetValue(client, out var probes))
+                {
+                    while (probes.TryDequeue(out var probe))
+                        await client.SendAsync(probe.Room, probe.Id, TrackedClient.Stamped($"{client.User} {probe.Id}"));
+                }
                 var room = _rooms[(k + n) % _rooms.Length];
                 var id = string.Create(CultureInfo.InvariantCulture, $"{prefix}{n}");
                 await client.SendAsync(room, id, TrackedClient.Stamped($"{client.User} {id}"));
