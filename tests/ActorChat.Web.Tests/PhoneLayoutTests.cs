@@ -19,6 +19,8 @@ public sealed class PhoneLayoutTests(BrowserFixture browser) : PageTest(browser)
         await JoinAsync(phone, "pocket");
         await Expect(toggle).ToHaveAttributeAsync("aria-expanded", "false");
         await toggle.ClickAsync();
+        // As a user does: the drawer slides in, then the second room is typed in it.
+        await Expect(phone.GetByTestId("join-room-input")).ToBeInViewportAsync(new() { Ratio = 1 });
         await JoinAsync(phone, "purse");
 
         // A room picked: the conversation has the screen, the drawer is out of sight.
