@@ -44,6 +44,7 @@ public static class ChatApp
         AddSettings<ManagementSettings>(services, ManagementSettings.Section, s => s.Validate());
         AddSettings<ProxySettings>(services, ProxySettings.Section, s => s.Validate());
         AddSettings<AttachmentSettings>(services, AttachmentSettings.Section, s => s.Validate());
+        AddSettings<AdminSettings>(services, AdminSettings.Section, s => s.Validate());
         // A key generated on each node would make every node refuse the others' tokens.
         services.AddOptions<AuthSettings>().Validate<IOptions<ClusterSettings>>(
             (auth, cluster) => !cluster.Value.IsMultiNode || !string.IsNullOrWhiteSpace(auth.SigningKey),
@@ -94,6 +95,7 @@ public static class ChatApp
             {
                 // A TimeProvider registered by the app's builder (a test's, say) stamps the rooms' events.
                 Clock = provider.GetService<TimeProvider>(),
+                Admin = provider.GetRequiredService<AdminSettings>(),
             });
             akka.AddStartup((system, _) =>
             {

@@ -94,6 +94,23 @@ public abstract class ChatSpec : TestKit
         return (connection, Json(joined.Frame));
     }
 
+    /// <summary>A probe that created <paramref name="roomName"/> as a public room, of which <paramref name="owner"/> is then the first owner.</summary>
+    protected TestProbe CreatePublic(IActorRef room, string roomName, string owner)
+    {
+        var connection = CreateTestProbe();
+        room.Tell(new Join(roomName, owner, null, HubFor(roomName), Create: false), connection.Ref);
+        connection.ExpectMsg<JoinedRoom>(ColdStartDeadline);
+        return connection;
+    }
+
+    /// <summary>The refusal of a join of <paramref name="roomName"/> by <paramref name="user"/>.</summary>
+    protected JoinRefused TryJoin(IActorRef room, string roomName, string user)
+    {
+        var connection = CreateTestProbe();
+        room.Tell(new Join(roomName, user, null, HubFor(roomName)), connection.Ref);
+        return connection.ExpectMsg<JoinRefused>(ColdStartDeadline);
+    }
+
     /// <summary>The next frame a connection receives, whatever envelope it came in.</summary>
     protected static JsonElement NextFrame(TestProbe connection, TimeSpan? within = null)
     {
@@ -105,6 +122,7 @@ public abstract class ChatSpec : TestKit
             Acked acked => Json(acked.Frame),
             JoinedRoom joined => Json(joined.Frame),
             LeftRoom left => Json(left.Frame),
+            SendRefused refused => Json(refused.Frame),
             _ => throw new InvalidOperationException($"not a frame: {message}"),
         };
     }

@@ -23,7 +23,7 @@ public sealed partial class ConfigurationDocsTests
     private static readonly object[] Defaults =
     [
         new StorageSettings(), new AuthSettings(), new ConnectionSettings(), new RoomSettings(), new ClusterSettings(), new ManagementSettings(), new ProxySettings(),
-        new ActorChat.Host.Attachments.AttachmentSettings(),
+        new ActorChat.Host.Attachments.AttachmentSettings(), new ActorChat.Accounts.AdminSettings(),
     ];
 
     // Chosen by the storage provider's wiring, not by an operator.

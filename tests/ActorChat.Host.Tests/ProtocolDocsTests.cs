@@ -68,6 +68,7 @@ public sealed partial class ProtocolDocsTests
         _ when type == typeof(DateTimeOffset) => DateTimeOffset.UnixEpoch,
         _ when type == typeof(ChatMessage) => new ChatMessage(1, "id", "alice", "hi", DateTimeOffset.UnixEpoch),
         _ when type == typeof(ProtocolError) => new ProtocolError(ErrorCodes.Internal, "x"),
+        _ when type == typeof(ActorChat.Rooms.IModerationChange) => new ActorChat.Rooms.SlowModeSet("id", "alice", 5, DateTimeOffset.UnixEpoch),
         _ when type.IsAssignableFrom(typeof(string[])) => Array.Empty<string>(),
         _ when type.IsAssignableFrom(typeof(byte[][])) => Array.Empty<byte[]>(),
         _ when type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) => Array.CreateInstance(type.GetGenericArguments()[0], 0),

@@ -69,6 +69,13 @@ public abstract class PageTest(BrowserFixture browser) : ServerTest, IClassFixtu
     protected static ILocator AcknowledgedMessages(IPage page) =>
         page.Locator(".own:is([data-status=sent],[data-status=received])");
 
+    /// <summary>A notice the page shows (an error, or something that happened to the user), by its text.</summary>
+    protected static ILocator Notice(IPage page, string text) =>
+        page.GetByTestId("notice").Filter(new LocatorFilterOptions { HasText = text });
+
+    /// <summary>A room's entry in the page's room list.</summary>
+    protected static ILocator RoomItem(IPage page, string room) => page.GetByTestId("room-list").Locator($"li[data-room=\"{room}\"]");
+
     protected static ILocator Message(IPage page, string text) =>
         page.GetByTestId("message-list").GetByTestId("message-text").Filter(new LocatorFilterOptions { HasText = text });
 

@@ -7,9 +7,6 @@ namespace ActorChat.Web.Tests;
 /// <summary>Photos on the page: attached by button, dropped or pasted, previewed while they upload, shown to the room, opened full size.</summary>
 public sealed class PhotoTests(BrowserFixture browser) : PageTest(browser)
 {
-    private static ILocator Notice(IPage page, string text) =>
-        page.GetByTestId("notice").Filter(new LocatorFilterOptions { HasText = text });
-
     [Fact]
     public async Task Two_users_trade_a_real_photo_and_open_it_full_size()
     {

@@ -6,11 +6,6 @@ namespace ActorChat.Web.Tests;
 /// <summary>Private rooms and direct messages on the page: who gets in, who is put out, and starting a conversation from a name.</summary>
 public sealed class PrivateRoomTests(BrowserFixture browser) : PageTest(browser)
 {
-    private static ILocator RoomItem(IPage page, string room) => page.GetByTestId("room-list").Locator($"li[data-room=\"{room}\"]");
-
-    private static ILocator Notice(IPage page, string text) =>
-        page.GetByTestId("notice").Filter(new LocatorFilterOptions { HasText = text });
-
     [Fact]
     public async Task A_private_room_refuses_an_outsider_admits_the_invited_and_puts_out_the_removed()
     {

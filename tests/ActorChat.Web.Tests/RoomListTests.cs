@@ -7,8 +7,6 @@ namespace ActorChat.Web.Tests;
 /// <summary>Rooms that follow the account from browser to browser, and the directory of public rooms.</summary>
 public sealed class RoomListTests(BrowserFixture browser) : PageTest(browser)
 {
-    private static ILocator RoomItem(IPage page, string room) => page.GetByTestId("room-list").Locator($"li[data-room=\"{room}\"]");
-
     [Fact]
     public async Task A_second_browser_of_the_same_user_shows_the_same_rooms_and_unread_counts_and_a_room_left_goes_from_both()
     {

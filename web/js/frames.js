@@ -159,7 +159,17 @@ const HANDLERS = {
   },
 
   left(chat, f) {
-    if (f.reason === 'removed' && typeof f.room === 'string') chat.account.removedFrom(f.room);
+    if (typeof f.room !== 'string') return;
+    if (f.reason === 'removed') chat.account.removedFrom(f.room);
+    else if (f.reason === 'kicked' || f.reason === 'banned') chat.account.putOut(f.room, f.reason, f.note, f.until);
+  },
+
+  // A moderation stored in the room: its revision counts for resuming; what it did shows in the room's own frames.
+  moderation(chat, f) {
+    const room = roomOf(chat, f);
+    if (!room) return;
+    room.noteRev(f.rev);
+    chat.invalidate();
   },
 
   presence(chat, f) {

@@ -151,6 +151,15 @@ export class AccountRooms {
     this.chat.invalidate();
   }
 
+  /** A moderator kicked or banned this user: the room goes, and the user is told why and, for a ban, until when. */
+  putOut(name, reason, note, until) {
+    if (!this.chat.rooms.has(name)) return;
+    this.chat.dropRoom(name);
+    const end = typeof until === 'string' && !Number.isNaN(Date.parse(until)) ? ` until ${new Date(until).toLocaleString()}` : '';
+    const why = typeof note === 'string' && note ? `: ${note}` : '';
+    this.chat.ui.notices.show(reason === 'banned' ? `You were banned from #${name}${end}${why}` : `You were removed from #${name} by a moderator${why}`);
+  }
+
   /** The room's owner removed this user: the room goes, and the user is told. */
   removedFrom(name) {
     if (!this.chat.rooms.has(name)) return;

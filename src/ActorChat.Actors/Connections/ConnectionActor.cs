@@ -38,11 +38,13 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
     private readonly FollowedRooms _followed;
     private readonly DirectRooms _direct;
     private readonly TokenLifetime _token;
+    private readonly bool _admin;
 
     public ConnectionActor(AuthTicket ticket, string session, Outbox outbound, IActorRef rooms, IActorRef accounts,
         TokenService tokens, ConnectionSettings settings, TimeProvider clock, bool sessionConfirmed)
     {
         _user = ticket.User;
+        _admin = SettingsSetup.Find<AdminSettings>(Context.System)?.IsAdmin(_user) ?? false;
         _outbound = outbound;
         _region = rooms;
         _rooms = new ConnectionRooms(_user, settings, clock, rooms, DeliveryHubs.Get(Context.System), this, Context);
@@ -73,6 +75,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
                 break;
             case LeftRoom left: _rooms.Left(left); break;
             case JoinRefused refused: _rooms.Refused(refused); break;
+            case SendRefused refused: _rooms.Refused(refused); break;
             case ConnectionRooms.RetryTick: _rooms.RetryUnanswered(); break;
             case PhotoClaims.Claimed claimed:
                 _photos.Answered(claimed);
@@ -124,6 +127,10 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
             // The room decides: it checks the owner first, then asks the accounts whether the invitation may go on.
             case MembershipFrame membership when _rooms.IsJoined(membership):
                 _region.Tell(new ChangeMembership(membership.Room, _user, membership.User, membership.Invite));
+                break;
+            case ModerationFrame moderation when _rooms.IsJoined(moderation):
+                _region.Tell(new Moderate(moderation.Room, _user, moderation.Id, moderation.Action, moderation.User, moderation.Role,
+                    moderation.Until, moderation.Reason, moderation.Seconds, _admin));
                 break;
             case DirectFrame direct: _direct.Open(direct, Self); break;
             case RoomsFrame: _followed.Ask(Self); break;

@@ -30,5 +30,11 @@ public sealed record JoinedRoom(string Room, long Seq, byte[] Frame, IReadOnlyLi
 /// </summary>
 public sealed record LeftRoom(string Room, byte[] Frame, bool Removed = false) : IWireMessage;
 
+/// <summary>
+/// The room refused a send for good (a reply to no message, a muted sender, slow mode): the connection stops waiting
+/// for its ack and hands the client the <c>error</c> frame.
+/// </summary>
+public sealed record SendRefused(string Room, string Id, byte[] Frame) : IWireMessage;
+
 /// <summary>The room refused a join (or a create): the connection forgets the room and tells the client why.</summary>
 public sealed record JoinRefused(string Room, string Code, string Message) : IWireMessage;

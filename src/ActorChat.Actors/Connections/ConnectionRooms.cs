@@ -195,6 +195,14 @@ internal sealed class ConnectionRooms
         _client.SendError(refused.Code, refused.Message, refused.Room);
     }
 
+    // The room refused a send for good: it is not retried, and the client hears why.
+    public void Refused(SendRefused refused)
+    {
+        if (_sessions.TryGet(refused.Room, out var session))
+            session.Forget(refused.Id);
+        _client.Send(refused.Frame);
+    }
+
     public void Left(LeftRoom left)
     {
         // Removed by the room's owner: the room is gone for this connection, as after a leave of its own.

@@ -88,6 +88,9 @@ internal sealed class RoomSession(string room, long? since, IActorRef hub)
         return due;
     }
 
+    /// <summary>Stops waiting for the ack of send <paramref name="id"/>: the room refused it.</summary>
+    public void Forget(string id) => _unacked.Remove(id);
+
     /// <summary>Gives up on the sends the client made longer ago than <paramref name="deadline"/>; returns their ids.</summary>
     public IReadOnlyList<string> Expire(long now, long deadline)
     {

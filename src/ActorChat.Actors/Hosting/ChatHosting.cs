@@ -24,6 +24,9 @@ public sealed record ChatOptions(string Hocon, ClusterSettings Cluster, StorageS
 {
     /// <summary>Stamps the rooms' events; the system clock when null.</summary>
     public TimeProvider? Clock { get; init; }
+
+    /// <summary>The server's administrators; none when not given.</summary>
+    public AdminSettings Admin { get; init; } = new();
 }
 
 /// <summary>Wires the chat's actors into an Akka.Hosting actor system: cluster, storage and the sharded entities.</summary>
@@ -96,6 +99,7 @@ public static class ChatHosting
         return builder
             .AddSetup(new SettingsSetup<StorageSettings>(storage))
             .AddSetup(new SettingsSetup<ConnectionSettings>(connections))
+            .AddSetup(new SettingsSetup<AdminSettings>(options.Admin))
             .AddHocon(GroupCommitJournal.Plugin, HoconAddMode.Prepend)
             .AddHocon(CompactMailbox.Hocon, HoconAddMode.Prepend)
             .AddHocon(options.Hocon, HoconAddMode.Prepend)

@@ -39,6 +39,16 @@ public sealed record CreateFrame(string Room, bool Private) : RoomFrame(Room);
 /// <summary>Version 2: the owner of a private room lets <paramref name="User"/> in, or (<paramref name="Invite"/> false) removes them.</summary>
 public sealed record MembershipFrame(string Room, string User, bool Invite) : RoomFrame(Room);
 
+/// <summary>
+/// Version 2: a moderation of the room (<c>role</c>, <c>kick</c>, <c>ban</c>, <c>unban</c>, <c>mute</c>, <c>unmute</c>,
+/// <c>slowmode</c>); <paramref name="User"/> is whom it concerns (empty for slow mode).
+/// </summary>
+public sealed record ModerationFrame(string Room, string Id, Rooms.ModerationAction Action, string User, string? Role, DateTimeOffset? Until,
+    string Reason, int Seconds) : RoomFrame(Room)
+{
+    public override string? Reference => Id;
+}
+
 /// <summary>Version 2: join the direct room of this user and <paramref name="User"/>.</summary>
 public sealed record DirectFrame(string User) : ClientFrame
 {

@@ -21,6 +21,13 @@ public static class FrameParser
         ["create"] = ParseCreate,
         ["invite"] = root => new MembershipFrame(RoomOf(root), UserOf(root), Invite: true),
         ["remove"] = root => new MembershipFrame(RoomOf(root), UserOf(root), Invite: false),
+        ["role"] = root => ParseModeration(root, ModerationAction.Role),
+        ["kick"] = root => ParseModeration(root, ModerationAction.Kick),
+        ["ban"] = root => ParseModeration(root, ModerationAction.Ban),
+        ["unban"] = root => ParseModeration(root, ModerationAction.Unban),
+        ["mute"] = root => ParseModeration(root, ModerationAction.Mute),
+        ["unmute"] = root => ParseModeration(root, ModerationAction.Unmute),
+        ["slowmode"] = root => ParseModeration(root, ModerationAction.SlowMode),
         ["dm"] = root => new DirectFrame(UserOf(root)),
         ["rooms"] = _ => RoomsFrame.Instance,
         ["forget"] = root => new ForgetFrame(RoomOf(root)),
@@ -124,6 +131,40 @@ public static class FrameParser
                 throw new FrameRejection(ErrorCodes.BadFrame, "field 'attachment' must be the id an upload answered with", id);
         }
         return new SendFrame(room, id, Text(root, id, allowEmpty: attachment is not null), OptionalCount(root, "replyTo", min: 1, reference: id), attachment);
+    }
+
+    private static ModerationFrame ParseModeration(JsonElement root, ModerationAction action)
+    {
+        var room = RoomOf(root);
+        var id = ClientId(root);
+        var user = action == ModerationAction.SlowMode ? "" : UserOf(root);
+        string? role = null;
+        if (action == ModerationAction.Role)
+        {
+            role = OptionalString(root, "role");
+            if (Rooms.RoomModeration.Parse(role) is null)
+                throw new FrameRejection(ErrorCodes.BadFrame, "field 'role' must be owner, moderator or member", id);
+        }
+        DateTimeOffset? until = null;
+        if (action is ModerationAction.Ban or ModerationAction.Mute)
+        {
+            if (OptionalString(root, "until") is { } text)
+            {
+                until = DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+                    ? at.ToUniversalTime()
+                    : throw new FrameRejection(ErrorCodes.BadFrame, "field 'until' must be a time in ISO 8601, such as 2026-12-24T18:00:00Z", id);
+            }
+            else if (action == ModerationAction.Mute)
+                throw new FrameRejection(ErrorCodes.BadFrame, "a mute needs field 'until': when it ends", id);
+        }
+        var reason = action is ModerationAction.Kick or ModerationAction.Ban or ModerationAction.Mute ? OptionalString(root, "reason") ?? "" : "";
+        if (CountCharacters(reason) > Limits.MaxReasonLength)
+            throw new FrameRejection(ErrorCodes.TooLarge, $"field 'reason' must be at most {Limits.MaxReasonLength} characters", id);
+        var seconds = action == ModerationAction.SlowMode
+            ? (int)(OptionalCount(root, "seconds", min: 0, max: ModerationChanges.MaxSlowModeSeconds, reference: id)
+                ?? throw new FrameRejection(ErrorCodes.BadFrame, $"field 'seconds' must be an integer from 0 (off) to {ModerationChanges.MaxSlowModeSeconds}", id))
+            : 0;
+        return new ModerationFrame(room, id, action, user, role, until, reason, seconds);
     }
 
     private static ChangeFrame ParseChange(JsonElement root, ChangeKind kind)

@@ -9,6 +9,9 @@ public static class Limits
     public const int MaxRoomLength = 64;
     public const int MaxClientIdLength = 64;
     public const int MaxTextLength = 4000;
+
+    /// <summary>The longest reason a moderator gives for a kick, ban or mute, in characters.</summary>
+    public const int MaxReasonLength = 500;
     public const int DefaultHistoryLimit = 50;
     public const int MaxHistoryLimit = 200;
     public const int JoinBacklog = 50;

@@ -84,6 +84,21 @@ public static partial class ServerFrames
             w.WriteString("reason", "removed");
     });
 
+    /// <summary>
+    /// The <c>left</c> frame of a member a moderator put out: <paramref name="reason"/> is <c>kicked</c> or
+    /// <c>banned</c>, <paramref name="note"/> what the moderator gave as the reason, <paramref name="until"/> when a ban ends.
+    /// </summary>
+    public static byte[] PutOut(string room, string reason, string note, DateTimeOffset? until) => Write(w =>
+    {
+        w.WriteString("type", "left");
+        w.WriteString("room", room);
+        w.WriteString("reason", reason);
+        if (note.Length > 0)
+            w.WriteString("note", note);
+        if (until is { } end)
+            w.WriteString("until", FormatTimestamp(end));
+    });
+
     /// <param name="invited">True when <paramref name="member"/> was let in, false when taken off the roster.</param>
     public static byte[] Member(string room, long rev, string member, bool invited, string by) => Write(w =>
     {

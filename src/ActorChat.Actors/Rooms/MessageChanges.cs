@@ -8,9 +8,10 @@ namespace ActorChat.Rooms;
 /// The rules for changing a stored message, and the changes waiting to be decided. A change is decided against the
 /// message's stored state: while a write is in flight it waits for the next one, and a message older than the room
 /// holds in memory is read from the message table first. Within one write each message takes one change, so every
-/// decision sees the state the changes before it left.
+/// decision sees the state the changes before it left. A message's sender edits and deletes it; the room's moderators
+/// and owners (<paramref name="moderates"/>) delete any message.
 /// </summary>
-internal sealed class MessageChanges(string room, RoomTail tail)
+internal sealed class MessageChanges(string room, RoomTail tail, Func<string, bool> moderates)
 {
     /// <summary>Most distinct emoji one message can have.</summary>
     public const int MaxEmojiPerMessage = 20;
@@ -94,8 +95,8 @@ internal sealed class MessageChanges(string room, RoomTail tail)
                 return Refuse(ErrorCodes.NotFound, $"message {change.Seq} was deleted");
             case ChangeKind.Edit:
                 return Store(new MessageEdited(change.Seq, change.Id, change.User, change.Value, now));
-            case ChangeKind.Delete when !own:
-                return Refuse(ErrorCodes.Forbidden, "only its sender can delete a message");
+            case ChangeKind.Delete when !own && !moderates(change.User):
+                return Refuse(ErrorCodes.Forbidden, "only its sender or the room's moderators can delete a message");
             case ChangeKind.Delete when message.Deleted:
                 return Unchanged();
             case ChangeKind.Delete:

@@ -37,6 +37,8 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
     private readonly RoomTable _table;
     private readonly RoomMarkers _markers;
     private readonly RosterChanges _roster;
+    private readonly RoomModeration _moderation = new();
+    private readonly ModerationChanges _moderating;
     private readonly RoomWrites _writes;
     private readonly RoomIdleStop _idle;
     private IMaterializer? _materializer;
@@ -56,8 +58,9 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
         _table = new RoomTable(room, MessageTable.Get(Context.System), Self);
         _history = new RoomHistory(room, PersistenceId, settings, _tail, _table, _members, _delivery, Context.System, Materializer, Self);
         _presence = new RoomPresence(room, _members, _delivery, settings.TypingInterval, Context);
-        _roster = new RosterChanges(room, _tail, _table, _members, _delivery, accounts, clock, this, Self);
-        _writes = new RoomWrites(room, settings, _tail, _table, _members, _delivery, _roster.Access, accounts, clock, this, Self);
+        _roster = new RosterChanges(room, _tail, _table, _members, _delivery, _moderation, accounts, clock, this, Self);
+        _moderating = new ModerationChanges(room, _tail, _table, _members, _delivery, _roster.Access, _moderation, accounts, clock, this);
+        _writes = new RoomWrites(room, settings, _tail, _table, _members, _delivery, _roster.Access, _moderation, accounts, clock, this, Self);
         _idle = new RoomIdleStop(_members, _writes, settings.IdleTimeout, Context);
         var markerStore = Context.ActorOf(FactoryProps.Of(() => new ReadMarkersActor(room, settings.SnapshotEvery, _table.Table.Members)), "reads");
         Context.Watch(markerStore);
@@ -69,12 +72,16 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
             {
                 _recovery.Snapshot(snapshot, offer.Metadata.SequenceNr);
                 _roster.Access.Restore(snapshot);
+                _moderation.Restore(snapshot.Moderation);
             }
         });
         Recover<IRoomEvent>(replayed =>
         {
             if (replayed is IAccessChange change)
+            {
                 _roster.Access.Apply(change);
+                _moderation.Apply(change);
+            }
             _recovery.Replayed(replayed, LastSequenceNr);
         });
         Recover<RecoveryCompleted>(_ => OnRecovered());
@@ -154,6 +161,7 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
         Command<ChangeMessage>(change => _writes.Change(change, Sender));
         Command<RoomWrites.OlderLoaded>(loaded => _writes.Loaded(loaded));
         Command<ChangeMembership>(change => _roster.Change(change, Sender, RemoveRemoved));
+        Command<Moderate>(moderate => _moderating.Moderate(moderate, Sender, PutOut));
         Command<RosterChanges.InvitationChecked>(answer => _roster.Checked(answer, RemoveRemoved));
         Command<RosterChanges.DirectNames>(_roster.Named);
         Command<RoomTable.Written>(written => _table.OnWritten(written));
@@ -194,9 +202,12 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
     // A member the owner took off the roster: told, and out at once.
     private void RemoveRemoved(IActorRef connection) => RemoveMember(connection, answer: true, removed: true);
 
-    private void RemoveMember(IActorRef connection, bool answer, bool removed = false)
+    // A member a moderator kicked or banned: told by the given frame, and out at once.
+    private void PutOut(IActorRef connection, byte[] left) => RemoveMember(connection, answer: true, removed: true, left);
+
+    private void RemoveMember(IActorRef connection, bool answer, bool removed = false, byte[]? left = null)
     {
-        _presence.Leave(connection, answer, removed);
+        _presence.Leave(connection, answer, removed, left);
         _idle.ScheduleIfEmpty();
     }
 

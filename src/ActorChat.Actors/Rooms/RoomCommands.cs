@@ -26,6 +26,40 @@ public sealed record ChangeMembership(string Room, string User, string Member, b
 
 public sealed record Leave(string Room, string User) : IRoomCommand;
 
+/// <summary>What a <see cref="Moderate"/> does.</summary>
+public enum ModerationAction
+{
+    /// <summary>Gives the member a role: owner, moderator or member (owners only).</summary>
+    Role,
+
+    /// <summary>Puts the member out of the room at once, on every node; they may join again.</summary>
+    Kick,
+
+    /// <summary>Puts the member out and bars them, until a time or for good.</summary>
+    Ban,
+
+    Unban,
+
+    /// <summary>The member may read, but neither send nor react, until a time.</summary>
+    Mute,
+
+    Unmute,
+
+    /// <summary>One message per member per a number of seconds (0: off); moderators and owners are not held to it.</summary>
+    SlowMode,
+}
+
+/// <summary>
+/// <paramref name="User"/> moderates the room (see <see cref="ModerationAction"/>). <paramref name="Id"/> is the client's
+/// id, unique per user: a retry is acked, not applied again. <paramref name="Admin"/> is set by this server, never by a
+/// client, for a server administrator (configuration), who may do everything an owner may in every room.
+/// </summary>
+/// <param name="Member">Whom it concerns; empty for slow mode.</param>
+/// <param name="Role">For <see cref="ModerationAction.Role"/>: owner, moderator or member.</param>
+/// <param name="Until">For a ban (null: for good) or a mute (required).</param>
+public sealed record Moderate(string Room, string User, string Id, ModerationAction Action, string Member, string? Role = null,
+    DateTimeOffset? Until = null, string Reason = "", int Seconds = 0, bool Admin = false) : IRoomCommand;
+
 /// <summary>Post a message; <paramref name="Id"/> is the client's own id for it, unique per user.</summary>
 public sealed record Post(string Room, string User, string Id, string Text, long? ReplyTo = null, Protocol.MessageAttachment? Attachment = null) : IRoomCommand;
 

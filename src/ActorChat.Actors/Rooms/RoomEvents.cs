@@ -71,6 +71,42 @@ public sealed record MemberRemoved(string Id, string User, string Member, DateTi
     long IRoomEvent.Seq => 0;
 }
 
+/// <summary>
+/// A moderation of a room: a role given or taken, a member kicked, banned or muted (or let back), slow mode set.
+/// <see cref="IRoomEvent.User"/> is who did it. Names no message: its <see cref="IRoomEvent.Seq"/> is 0.
+/// </summary>
+public interface IModerationChange : IAccessChange
+{
+    long IRoomEvent.Seq => 0;
+
+    /// <summary>Whom it concerns; empty for a change to the whole room (slow mode).</summary>
+    string Member { get; }
+}
+
+/// <summary>Journal event: <paramref name="User"/> gave <paramref name="Member"/> the room's role <paramref name="Role"/> (owner, moderator or member).</summary>
+public sealed record RoleChanged(string Id, string User, string Member, string Role, DateTimeOffset At) : IModerationChange;
+
+/// <summary>Journal event: <paramref name="User"/> put <paramref name="Member"/> out of the room; they may join again.</summary>
+public sealed record MemberKicked(string Id, string User, string Member, string Reason, DateTimeOffset At) : IModerationChange;
+
+/// <summary>Journal event: <paramref name="User"/> put <paramref name="Member"/> out and barred them until <paramref name="Until"/> (null: for good).</summary>
+public sealed record MemberBanned(string Id, string User, string Member, DateTimeOffset? Until, string Reason, DateTimeOffset At) : IModerationChange;
+
+/// <summary>Journal event: <paramref name="User"/> lifted <paramref name="Member"/>'s ban.</summary>
+public sealed record MemberUnbanned(string Id, string User, string Member, DateTimeOffset At) : IModerationChange;
+
+/// <summary>Journal event: <paramref name="User"/> muted <paramref name="Member"/> until <paramref name="Until"/>: they read, but neither send nor react.</summary>
+public sealed record MemberMuted(string Id, string User, string Member, DateTimeOffset Until, string Reason, DateTimeOffset At) : IModerationChange;
+
+/// <summary>Journal event: <paramref name="User"/> lifted <paramref name="Member"/>'s mute.</summary>
+public sealed record MemberUnmuted(string Id, string User, string Member, DateTimeOffset At) : IModerationChange;
+
+/// <summary>Journal event: <paramref name="User"/> set slow mode: one message per member per <paramref name="Seconds"/> (0: off).</summary>
+public sealed record SlowModeSet(string Id, string User, int Seconds, DateTimeOffset At) : IModerationChange
+{
+    string IModerationChange.Member => "";
+}
+
 /// <summary>Journal event: a user has read a room up to <paramref name="Seq"/>.</summary>
 public sealed record ReadMarkerMoved(string User, long Seq) : IStoredRecord;
 
@@ -84,7 +120,19 @@ public sealed record ReceivedMarkerMoved(string User, long Seq) : IStoredRecord;
 /// <param name="Private">True for a room of invited members; false (as in every snapshot before private rooms) for a public one.</param>
 /// <param name="Owner">Who created a private room; null for a public room.</param>
 /// <param name="Roster">Who may be in a private room, in lower case.</param>
-public sealed record RoomSnapshot(long Seq, bool Private = false, string? Owner = null, IReadOnlyList<string>? Roster = null) : IStoredRecord;
+/// <param name="Moderation">Roles, bans, mutes and slow mode; null in snapshots before moderation and of rooms never moderated.</param>
+public sealed record RoomSnapshot(long Seq, bool Private = false, string? Owner = null, IReadOnlyList<string>? Roster = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] ModerationSnapshot? Moderation = null) : IStoredRecord;
+
+/// <summary>A room's moderation state in a snapshot; users in lower case.</summary>
+/// <param name="Roles">Owners and moderators: user to role.</param>
+/// <param name="Bans">Banned users: until when (null: for good), and why.</param>
+/// <param name="Mutes">Muted users: until when.</param>
+public sealed record ModerationSnapshot(IReadOnlyDictionary<string, string> Roles, IReadOnlyDictionary<string, BanRecord> Bans,
+    IReadOnlyDictionary<string, DateTimeOffset> Mutes, int SlowModeSeconds);
+
+/// <summary>One ban: until when (null: for good), and the reason given.</summary>
+public sealed record BanRecord(DateTimeOffset? Until, string Reason);
 
 /// <summary>Snapshot of a room's read markers and (since received receipts; null in older snapshots) received markers.</summary>
 public sealed record ReadMarkersSnapshot(IReadOnlyDictionary<string, long> Markers, IReadOnlyDictionary<string, long>? Received = null) : IStoredRecord;

@@ -26,9 +26,10 @@ internal sealed class RoomPresence(string room, RoomMembers members, RoomDeliver
     /// The connection leaves: told so (<paramref name="answer"/>; <paramref name="removed"/> when the owner took
     /// its user off the roster), its hub lets it go, and the others hear of it when it was its user's last.
     /// </summary>
-    public void Leave(IActorRef connection, bool answer, bool removed)
+    /// <param name="left">The <c>left</c> frame to answer with, when it is not the plain one (a member put out by a moderator).</param>
+    public void Leave(IActorRef connection, bool answer, bool removed, byte[]? left = null)
     {
-        delivery.Dismiss(connection, answer ? new LeftRoom(room, ServerFrames.Left(room, removed), removed) : null);
+        delivery.Dismiss(connection, answer ? new LeftRoom(room, left ?? ServerFrames.Left(room, removed), removed) : null);
         if (!members.Contains(connection))
             return;
         context.Unwatch(connection);

@@ -68,6 +68,7 @@ internal sealed class RoomTail(string room, RoomSettings settings)
             {
                 MemberInvited invited => ServerFrames.Member(room, rev, invited.Member, invited: true, invited.User),
                 MemberRemoved removed => ServerFrames.Member(room, rev, removed.Member, invited: false, removed.User),
+                IModerationChange moderation => ServerFrames.Moderation(room, rev, moderation),
                 _ => [],
             };
         }

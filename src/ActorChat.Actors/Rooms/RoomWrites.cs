@@ -14,13 +14,13 @@ namespace ActorChat.Rooms;
 /// decision (<see cref="MessageChanges"/>), and when the next snapshot is due.
 /// </summary>
 internal sealed class RoomWrites(string room, RoomSettings settings, RoomTail tail, RoomTable table, RoomMembers members,
-    RoomDelivery delivery, RoomAccess access, IActorRef accounts, TimeProvider clock, IRoomJournal journal, IActorRef self)
+    RoomDelivery delivery, RoomAccess access, RoomModeration moderation, IActorRef accounts, TimeProvider clock, IRoomJournal journal, IActorRef self)
 {
     /// <summary>An older message read from the table for a change to it; null when it is not there or could not be read.</summary>
     public sealed record OlderLoaded(long Seq, MessageRow? Row, bool Failed) : INoSerializationVerificationNeeded;
 
     private readonly PendingWrites _pending = new();
-    private readonly MessageChanges _changes = new(room, tail);
+    private readonly MessageChanges _changes = new(room, tail, user => moderation.Moderates(user, admin: false));
     private long _assignedSeq;
     private long _snapshotRev;
 
@@ -49,16 +49,33 @@ internal sealed class RoomWrites(string room, RoomSettings settings, RoomTail ta
         }
         if (_pending.TryJoin(post.User, post.Id, sender))
             return;
+        var now = clock.GetUtcNow();
         // A reply answers a message that exists: one the room has numbered already.
         if (post.ReplyTo > _assignedSeq)
         {
-            delivery.SendTo(sender, new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.NotFound, $"no message {post.ReplyTo} in room '{room}' to reply to", post.Id))));
+            Refuse(sender, post.Id, ErrorCodes.NotFound, $"no message {post.ReplyTo} in room '{room}' to reply to");
             return;
         }
-        var posted = new MessagePosted(++_assignedSeq, post.Id, post.User, post.Text, clock.GetUtcNow(), post.ReplyTo, post.Attachment);
+        if (moderation.MutedUntil(post.User, now) is { } muted)
+        {
+            Refuse(sender, post.Id, ErrorCodes.Forbidden, $"you are muted in room '{room}' until {ServerFrames.FormatTimestamp(muted)}");
+            return;
+        }
+        if (moderation.SlowedUntil(post.User, now) is { } slowed)
+        {
+            Refuse(sender, post.Id, ErrorCodes.RateLimited,
+                $"slow mode: one message every {moderation.SlowModeSeconds} s in room '{room}'; next at {ServerFrames.FormatTimestamp(slowed)}");
+            return;
+        }
+        moderation.Posted(post.User, now);
+        var posted = new MessagePosted(++_assignedSeq, post.Id, post.User, post.Text, now, post.ReplyTo, post.Attachment);
         if (_pending.Add(posted, sender))
             WriteWaiting();
     }
+
+    // A send refused for good: the connection stops retrying it, and the client hears why.
+    private void Refuse(IActorRef sender, string id, string code, string message) =>
+        delivery.SendTo(sender, new SendRefused(room, id, ServerFrames.Error(new ProtocolError(code, message, id))));
 
     public void Change(ChangeMessage change, IActorRef sender)
     {
@@ -75,6 +92,13 @@ internal sealed class RoomWrites(string room, RoomSettings settings, RoomTail ta
         }
         if (AnsweredAlready(change.User, change.Id, sender))
             return;
+        // Muted: neither a new text nor a reaction; deleting one's own message is still allowed.
+        if (change.Kind != ChangeKind.Delete && moderation.MutedUntil(change.User, clock.GetUtcNow()) is { } muted)
+        {
+            delivery.SendTo(sender, new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Forbidden,
+                $"you are muted in room '{room}' until {ServerFrames.FormatTimestamp(muted)}", change.Id))));
+            return;
+        }
         if (_changes.Accept(change, sender))
         {
             var seq = change.Seq;
@@ -198,7 +222,7 @@ internal sealed class RoomWrites(string room, RoomSettings settings, RoomTail ta
         if (tail.Rev - _snapshotRev >= settings.SnapshotEvery)
         {
             _snapshotRev = tail.Rev;
-            journal.SaveSnapshot(access.Snapshot(tail.Seq));
+            journal.SaveSnapshot(access.Snapshot(tail.Seq) with { Moderation = moderation.Snapshot(clock.GetUtcNow()) });
         }
         DecideChanges();
         if (_pending.Writing)

@@ -12,7 +12,7 @@ namespace ActorChat.Rooms;
 /// and taking them off its roster. Each change is stored before it takes effect.
 /// </summary>
 internal sealed class RosterChanges(string room, RoomTail tail, RoomTable table, RoomMembers members, RoomDelivery delivery,
-    IActorRef accounts, TimeProvider clock, IRoomJournal journal, IActorRef self)
+    RoomModeration moderation, IActorRef accounts, TimeProvider clock, IRoomJournal journal, IActorRef self)
 {
     /// <summary>The accounts' word on an invitation (null: they could not be asked in time).</summary>
     public sealed record InvitationChecked(ChangeMembership Change, IActorRef Requester, InvitationAnswer? Answer)
@@ -46,6 +46,12 @@ internal sealed class RosterChanges(string room, RoomTail tail, RoomTable table,
                 });
                 return;
             }
+        }
+        if (moderation.BanOf(join.User, clock.GetUtcNow()) is { } ban)
+        {
+            var until = ban.Until is { } end ? $" until {ServerFrames.FormatTimestamp(end)}" : "";
+            connection.Tell(new JoinRefused(room, ErrorCodes.Forbidden, $"you are banned from room '{room}'{until}"));
+            return;
         }
         if (!Access.Allows(join.User))
         {
@@ -179,6 +185,7 @@ internal sealed class RosterChanges(string room, RoomTail tail, RoomTable table,
     {
         var rev = journal.LastSequenceNr;
         Access.Apply(stored);
+        moderation.Apply(stored);
         var frame = tail.Apply(stored, rev);
         table.Add(new RevisedEvent(rev, stored));
         table.Flush(tail.Seq);

@@ -27,6 +27,13 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
         [typeof(RoomCreated)] = ("room-created.v1", StoredJsonContext.Default.RoomCreated),
         [typeof(MemberInvited)] = ("member-invited.v1", StoredJsonContext.Default.MemberInvited),
         [typeof(MemberRemoved)] = ("member-removed.v1", StoredJsonContext.Default.MemberRemoved),
+        [typeof(RoleChanged)] = ("role-changed.v1", StoredJsonContext.Default.RoleChanged),
+        [typeof(MemberKicked)] = ("member-kicked.v1", StoredJsonContext.Default.MemberKicked),
+        [typeof(MemberBanned)] = ("member-banned.v1", StoredJsonContext.Default.MemberBanned),
+        [typeof(MemberUnbanned)] = ("member-unbanned.v1", StoredJsonContext.Default.MemberUnbanned),
+        [typeof(MemberMuted)] = ("member-muted.v1", StoredJsonContext.Default.MemberMuted),
+        [typeof(MemberUnmuted)] = ("member-unmuted.v1", StoredJsonContext.Default.MemberUnmuted),
+        [typeof(SlowModeSet)] = ("slow-mode-set.v1", StoredJsonContext.Default.SlowModeSet),
         [typeof(ReadMarkerMoved)] = ("read-marker-moved.v1", StoredJsonContext.Default.ReadMarkerMoved),
         [typeof(ReceivedMarkerMoved)] = ("received-marker-moved.v1", StoredJsonContext.Default.ReceivedMarkerMoved),
         [typeof(RoomSnapshot)] = ("room-snapshot.v2", StoredJsonContext.Default.RoomSnapshot),
@@ -73,6 +80,13 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
 [JsonSerializable(typeof(RoomCreated))]
 [JsonSerializable(typeof(MemberInvited))]
 [JsonSerializable(typeof(MemberRemoved))]
+[JsonSerializable(typeof(RoleChanged))]
+[JsonSerializable(typeof(MemberKicked))]
+[JsonSerializable(typeof(MemberBanned))]
+[JsonSerializable(typeof(MemberUnbanned))]
+[JsonSerializable(typeof(MemberMuted))]
+[JsonSerializable(typeof(MemberUnmuted))]
+[JsonSerializable(typeof(SlowModeSet))]
 [JsonSerializable(typeof(ReadMarkerMoved))]
 [JsonSerializable(typeof(ReceivedMarkerMoved))]
 [JsonSerializable(typeof(RoomSnapshot))]

@@ -45,5 +45,8 @@ internal static class ConnectionContracts
         wire.Add<JoinRefused, W.JoinRefused>("join-refused",
             m => new() { Room = m.Room, Code = m.Code, Message = m.Message },
             p => new(p.Room, p.Code, p.Message));
+        wire.Add<SendRefused, W.SendRefused>("send-refused",
+            m => new() { Room = m.Room, Id = m.Id, Frame = WireContracts.Bytes(m.Frame) },
+            p => new(p.Room, p.Id, p.Frame.ToByteArray()));
     }
 }

@@ -26,6 +26,21 @@ internal static class RoomContracts
             m => new() { Room = m.Room, User = m.User, Member = m.Member, Invite = m.Invite },
             p => new(p.Room, p.User, p.Member, p.Invite));
         wire.Add<Leave, W.Leave>("leave", m => new() { Room = m.Room, User = m.User }, p => new(p.Room, p.User));
+        wire.Add<Moderate, W.Moderate>("moderate", m =>
+            {
+                var moderate = new W.Moderate
+                {
+                    Room = m.Room, User = m.User, Id = m.Id, Action = (W.ModerationAction)m.Action, Member = m.Member, Reason = m.Reason,
+                    Seconds = m.Seconds, Admin = m.Admin,
+                };
+                if (m.Role is { } role)
+                    moderate.Role = role;
+                if (m.Until is { } until)
+                    moderate.Until = until.ToUnixTimeMilliseconds();
+                return moderate;
+            },
+            p => new(p.Room, p.User, p.Id, (ModerationAction)p.Action, p.Member, p.HasRole ? p.Role : null,
+                p.HasUntil ? DateTimeOffset.FromUnixTimeMilliseconds(p.Until) : null, p.Reason, p.Seconds, p.Admin));
         wire.Add<Post, W.Post>("post", m =>
             {
                 var post = new W.Post { Room = m.Room, User = m.User, Id = m.Id, Text = m.Text };

@@ -1,0 +1,51 @@
+using ActorChat.Rooms;
+
+namespace ActorChat.Protocol;
+
+// Version 2 frames of a room's moderation.
+public static partial class ServerFrames
+{
+    /// <summary>
+    /// A stored moderation, as every member hears it: what was done (<c>role</c>, <c>kick</c>, <c>ban</c>, <c>unban</c>,
+    /// <c>mute</c>, <c>unmute</c>, <c>slowmode</c>), to whom, and its terms. Who did it and why are for the room's
+    /// moderation log, not for every member.
+    /// </summary>
+    public static byte[] Moderation(string room, long rev, IModerationChange change) => Write(w =>
+    {
+        w.WriteString("type", "moderation");
+        w.WriteString("room", room);
+        w.WriteNumber("rev", rev);
+        w.WriteString("action", ActionName(change));
+        if (change.Member.Length > 0)
+            w.WriteString("user", change.Member);
+        switch (change)
+        {
+            case RoleChanged changed:
+                w.WriteString("role", changed.Role);
+                break;
+            case MemberBanned { Until: { } until }:
+                w.WriteString("until", FormatTimestamp(until));
+                break;
+            case MemberMuted muted:
+                w.WriteString("until", FormatTimestamp(muted.Until));
+                break;
+            case SlowModeSet slow:
+                w.WriteNumber("seconds", slow.Seconds);
+                break;
+        }
+        w.WriteString("ts", FormatTimestamp(change.At));
+    });
+
+    /// <summary>The protocol's name of what <paramref name="change"/> did.</summary>
+    public static string ActionName(IModerationChange change) => change switch
+    {
+        RoleChanged => "role",
+        MemberKicked => "kick",
+        MemberBanned => "ban",
+        MemberUnbanned => "unban",
+        MemberMuted => "mute",
+        MemberUnmuted => "unmute",
+        SlowModeSet => "slowmode",
+        _ => throw new ArgumentException($"unknown moderation {change.GetType()}", nameof(change)),
+    };
+}

@@ -1,0 +1,62 @@
+using ActorChat.Connections;
+using ActorChat.Rooms;
+using ActorChat.Tests.Accounts;
+using ActorChat.Tests.Rooms;
+
+namespace ActorChat.Tests.Storage;
+
+/// <summary>A room's moderation on the storage the server ships with: it holds after the room restarts.</summary>
+public sealed class ModerationRecoverySpecs() : SqliteChatSpec(new Database())
+{
+    private readonly ManualClock _clock = new();
+
+    [Fact]
+    public void Roles_bans_mutes_and_slow_mode_hold_after_the_room_restarts_from_its_journal_or_a_snapshot()
+    {
+        foreach (var (name, settings) in new[] { ("replayed", Settings), ("snapshotted", new RoomSettings { ReplayLimit = 100, DedupWindow = 200, SnapshotEvery = 2 }) })
+        {
+            var room = Sys.ActorOf(RoomActor.PropsFor(name, settings, AccountsThatAllowInvitations, _clock));
+            var alice = CreatePublic(room, name, "alice");
+            foreach (var (command, i) in new[]
+                     {
+                         ModerationSpecs.Do(name, "alice", "1", ModerationAction.Role, "bob", "moderator"),
+                         ModerationSpecs.Do(name, "alice", "2", ModerationAction.Ban, "spammer"),
+                         ModerationSpecs.Do(name, "alice", "3", ModerationAction.Mute, "loud", until: _clock.GetUtcNow().AddHours(1)),
+                         ModerationSpecs.Do(name, "alice", "4", ModerationAction.SlowMode, seconds: 60),
+                     }.Select((command, i) => (command, i)))
+            {
+                room.Tell(command, alice.Ref);
+                ExpectFrame(alice, "ack");
+            }
+            // Enough posts for a snapshot to be due in the second room.
+            room.Tell(new Post(name, "alice", "p1", "rules are up"), alice.Ref);
+            ExpectFrame(alice, "ack");
+            Watch(room);
+            Sys.Stop(room);
+            ExpectTerminated(room);
+
+            var again = Sys.ActorOf(RoomActor.PropsFor(name, settings, AccountsThatAllowInvitations, _clock));
+            Assert.Equal("forbidden", TryJoin(again, name, "spammer").Code);
+            var (loud, _) = Join(again, name, "loud");
+            again.Tell(new Post(name, "loud", "l1", "hello?"), loud.Ref);
+            Assert.Equal("forbidden", Json(loud.ExpectMsg<SendRefused>().Frame).GetProperty("code").GetString());
+            var (carol, _) = Join(again, name, "carol");
+            again.Tell(new Post(name, "carol", "c1", "one"), carol.Ref);
+            ExpectFrame(carol, "ack");
+            again.Tell(new Post(name, "carol", "c2", "two"), carol.Ref);
+            Assert.Equal("rate_limited", Json(carol.ExpectMsg<SendRefused>().Frame).GetProperty("code").GetString());
+            // Bob is still a moderator: he mutes carol.
+            var (bob, _) = Join(again, name, "bob");
+            again.Tell(ModerationSpecs.Do(name, "bob", "b1", ModerationAction.Mute, "carol", until: _clock.GetUtcNow().AddMinutes(1)), bob.Ref);
+            ExpectFrame(bob, "ack");
+
+            // A retry of a stored moderation is acked again, not stored twice.
+            again.Tell(ModerationSpecs.Do(name, "bob", "b1", ModerationAction.Mute, "carol", until: _clock.GetUtcNow().AddMinutes(1)), bob.Ref);
+            var first = ExpectFrame(bob, "ack");
+            Assert.Equal("b1", first.GetProperty("id").GetString());
+            Watch(again);
+            Sys.Stop(again);
+            ExpectTerminated(again);
+        }
+    }
+}

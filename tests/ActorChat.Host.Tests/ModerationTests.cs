@@ -1,0 +1,130 @@
+using System.Text.Json;
+using ActorChat.Testing;
+
+namespace ActorChat.Host.Tests;
+
+/// <summary>Moderation over real sockets: a spammer stopped in a public room, and the server's administrators.</summary>
+public sealed class ModerationTests() : ServerTest("ActorChat:Admin:Users:0=Root")
+{
+    private static async Task<JsonElement> ErrorAsync(ChatClient client, object frame)
+    {
+        await client.SendAsync(frame);
+        return await client.ExpectAsync("error");
+    }
+
+    private static string Code(JsonElement error) => error.GetProperty("code").GetString()!;
+
+    [Fact]
+    public async Task The_owner_of_a_public_room_bans_a_spammer_who_is_put_out_at_once_and_cannot_come_back()
+    {
+        await using var alice = await Server.ConnectAsync("alice");
+        await using var spammer = await Server.ConnectAsync("spammer");
+        await using var bob = await Server.ConnectAsync("bob");
+        await alice.SendAsync(new { type = "create", room = "plaza" });
+        await alice.ExpectAsync("joined");
+        await spammer.JoinAsync("plaza");
+        await bob.JoinAsync("plaza");
+        await alice.ExpectAsync("presence");
+        await alice.ExpectAsync("presence");
+        await spammer.ExpectAsync("presence");
+
+        // Only moderators and owners moderate.
+        Assert.Equal("forbidden", Code(await ErrorAsync(spammer, new { type = "ban", room = "plaza", id = "s1", user = "alice" })));
+
+        await alice.SendAsync(new { type = "ban", room = "plaza", id = "b1", user = "spammer", until = "2099-01-01T00:00:00Z", reason = "spam links" });
+        var ack = await alice.ExpectAsync("ack");
+        Assert.Equal(("b1", 0L), (ack.GetProperty("id").GetString(), ack.GetProperty("seq").GetInt64()));
+        foreach (var member in new[] { spammer, bob })
+        {
+            var banned = await member.ExpectAsync("moderation");
+            Assert.Equal(("ban", "spammer", "2099-01-01T00:00:00.000Z"),
+                (banned.GetProperty("action").GetString(), banned.GetProperty("user").GetString(), banned.GetProperty("until").GetString()));
+        }
+        var left = await spammer.ExpectAsync("left");
+        Assert.Equal(("banned", "spam links"), (left.GetProperty("reason").GetString(), left.GetProperty("note").GetString()));
+
+        // Out: the spammer's sends and joins go nowhere.
+        Assert.Equal("not_joined", Code(await ErrorAsync(spammer, new { type = "send", room = "plaza", id = "x1", text = "buy now" })));
+        var refused = await ErrorAsync(spammer, new { type = "join", room = "plaza" });
+        Assert.Equal(("forbidden", "plaza"), (Code(refused), refused.GetProperty("ref").GetString()));
+        Assert.Contains("banned", refused.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("leave", (await bob.ExpectAsync("presence")).GetProperty("event").GetString());
+
+        // The ban is stored: it holds after a restart.
+        await alice.DisposeAsync();
+        await spammer.DisposeAsync();
+        await bob.DisposeAsync();
+        await RestartAsync();
+        await using var again = await Server.ConnectAsync("spammer");
+        Assert.Equal("forbidden", Code(await ErrorAsync(again, new { type = "join", room = "plaza" })));
+    }
+
+    [Fact]
+    public async Task A_moderator_mutes_and_sets_slow_mode_and_the_members_hear_why_their_sends_are_refused()
+    {
+        await using var alice = await Server.ConnectAsync("alice");
+        await using var mod = await Server.ConnectAsync("mod");
+        await using var loud = await Server.ConnectAsync("loud");
+        await alice.SendAsync(new { type = "create", room = "agora" });
+        await alice.ExpectAsync("joined");
+        await mod.JoinAsync("agora");
+        await loud.JoinAsync("agora");
+        await alice.ExpectAsync("presence");
+        await alice.ExpectAsync("presence");
+        await mod.ExpectAsync("presence");
+        await alice.SendAsync(new { type = "role", room = "agora", id = "r1", user = "mod", role = "moderator" });
+        await alice.ExpectAsync("ack");
+        Assert.Equal("moderator", (await mod.ExpectAsync("moderation")).GetProperty("role").GetString());
+        await loud.ExpectAsync("moderation");
+
+        await mod.SendAsync(new { type = "mute", room = "agora", id = "m1", user = "loud", until = DateTimeOffset.UtcNow.AddMinutes(5).ToString("O") });
+        await mod.ExpectAsync("ack");
+        Assert.Equal("mute", (await loud.ExpectAsync("moderation")).GetProperty("action").GetString());
+        var muted = await ErrorAsync(loud, new { type = "send", room = "agora", id = "l1", text = "LOUD" });
+        Assert.Equal(("forbidden", "l1"), (Code(muted), muted.GetProperty("ref").GetString()));
+        Assert.Contains("muted", muted.GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        await mod.SendAsync(new { type = "unmute", room = "agora", id = "m2", user = "loud" });
+        await mod.ExpectAsync("ack");
+        await mod.SendAsync(new { type = "slowmode", room = "agora", id = "m3", seconds = 600 });
+        await mod.ExpectAsync("ack");
+        await loud.SendAsync(new { type = "send", room = "agora", id = "l2", text = "once" });
+        await loud.ExpectSkippingAsync("ack", "moderation");
+        var slowed = await ErrorAsync(loud, new { type = "send", room = "agora", id = "l3", text = "twice" });
+        Assert.Equal(("rate_limited", "l3"), (Code(slowed), slowed.GetProperty("ref").GetString()));
+        Assert.Contains("slow mode", slowed.GetProperty("message").GetString(), StringComparison.Ordinal);
+        // Refused for good: the server does not retry it, and it never reaches the room.
+        await alice.ExpectSkippingAsync("message", "moderation");
+        await alice.ExpectNothingPendingAsync();
+    }
+
+    [Fact]
+    public async Task A_server_administrator_moderates_any_room_and_moderation_frames_are_checked_field_by_field()
+    {
+        await using var alice = await Server.ConnectAsync("alice");
+        await using var root = await Server.ConnectAsync("root");
+        await alice.JoinAsync("nobodys");
+        await root.JoinAsync("nobodys");
+        await alice.ExpectAsync("presence");
+
+        // A room made by a plain join has no owner: an administrator names one.
+        Assert.Equal("forbidden", Code(await ErrorAsync(alice, new { type = "slowmode", room = "nobodys", id = "a1", seconds = 5 })));
+        await root.SendAsync(new { type = "role", room = "nobodys", id = "r1", user = "alice", role = "owner" });
+        await root.ExpectAsync("ack");
+        await alice.ExpectAsync("moderation");
+
+        Assert.Equal("bad_frame", Code(await ErrorAsync(root, new { type = "role", room = "nobodys", id = "r2", user = "alice", role = "king" })));
+        Assert.Equal("bad_frame", Code(await ErrorAsync(root, new { type = "mute", room = "nobodys", id = "r3", user = "alice" })));
+        Assert.Equal("bad_frame", Code(await ErrorAsync(root, new { type = "ban", room = "nobodys", id = "r4", user = "alice", until = "tomorrow" })));
+        Assert.Equal("bad_frame", Code(await ErrorAsync(root, new { type = "slowmode", room = "nobodys", id = "r5", seconds = 100000 })));
+        Assert.Equal("too_large", Code(await ErrorAsync(root, new { type = "kick", room = "nobodys", id = "r6", user = "alice", reason = new string('x', 501) })));
+        Assert.Equal("bad_frame", Code(await ErrorAsync(root, new { type = "ban", room = "nobodys", id = "r7", user = "alice", until = "2001-01-01T00:00:00Z" })));
+        await alice.ExpectNothingPendingAsync();
+
+        // An administrator kicks even an owner.
+        await root.SendAsync(new { type = "kick", room = "nobodys", id = "r8", user = "alice" });
+        await root.ExpectAsync("ack");
+        await alice.ExpectAsync("moderation");
+        Assert.Equal("kicked", (await alice.ExpectAsync("left")).GetProperty("reason").GetString());
+    }
+}
