@@ -102,8 +102,10 @@ public sealed class ModerationTests() : ServerTest("ActorChat:Admin:Users:0=Root
     public async Task A_server_administrator_moderates_any_room_and_moderation_frames_are_checked_field_by_field()
     {
         await using var alice = await Server.ConnectAsync("alice");
-        await using var root = await Server.ConnectAsync("root");
-        await alice.JoinAsync("nobodys");
+        // The welcome tells an administrator so (the name as configured is matched in any case).
+        await using var root = await ChatClient.ConnectAsync(Server.SocketAddress, await Server.RegisterAndLoginAsync("root"));
+        Assert.True((await root.ExpectAsync("welcome")).GetProperty("admin").GetBoolean());
+        Assert.False((await alice.JoinAsync("nobodys")).TryGetProperty("admin", out _));
         await root.JoinAsync("nobodys");
         await alice.ExpectAsync("presence");
 
@@ -112,6 +114,13 @@ public sealed class ModerationTests() : ServerTest("ActorChat:Admin:Users:0=Root
         await root.SendAsync(new { type = "role", room = "nobodys", id = "r1", user = "alice", role = "owner" });
         await root.ExpectAsync("ack");
         await alice.ExpectAsync("moderation");
+        // Whoever joins learns their role and who moderates.
+        await using var carol = await Server.ConnectAsync("carol");
+        var joined = await carol.JoinAsync("nobodys");
+        Assert.Equal("member", joined.GetProperty("role").GetString());
+        Assert.Equal([("alice", "owner")], joined.GetProperty("staff").EnumerateArray().Select(s => (s.GetProperty("user").GetString(), s.GetProperty("role").GetString())));
+        await alice.ExpectAsync("presence");
+        await root.ExpectAsync("presence");
 
         Assert.Equal("bad_frame", Code(await ErrorAsync(root, new { type = "role", room = "nobodys", id = "r2", user = "alice", role = "king" })));
         Assert.Equal("bad_frame", Code(await ErrorAsync(root, new { type = "mute", room = "nobodys", id = "r3", user = "alice" })));

@@ -56,7 +56,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
         _direct = new DirectRooms(_user, accounts, settings.RetryInterval, _rooms, this);
         _token = new TokenLifetime(_user, ticket.ExpiresAt, tokens, clock, this);
 
-        Send(ServerFrames.Welcome(_user, session));
+        Send(ServerFrames.Welcome(_user, session, _admin));
     }
 
     protected override void OnReceive(object message)

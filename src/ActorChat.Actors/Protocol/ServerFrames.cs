@@ -13,12 +13,15 @@ public static partial class ServerFrames
 
     public static readonly byte[] Pong = Write(w => w.WriteString("type", "pong"));
 
-    public static byte[] Welcome(string user, string session) => Write(w =>
+    /// <param name="admin">The user is one of the server's administrators.</param>
+    public static byte[] Welcome(string user, string session, bool admin = false) => Write(w =>
     {
         w.WriteString("type", "welcome");
         w.WriteString("user", user);
         w.WriteString("session", session);
         w.WriteNumber("protocol", Limits.ProtocolVersion);
+        if (admin)
+            w.WriteBoolean("admin", true);
     });
 
     /// <param name="members">The present users named: all of them, or the first of a crowd.</param>
@@ -27,7 +30,7 @@ public static partial class ServerFrames
     /// <param name="events">For a resume by <c>rev</c>: the frames of the events after it, in order; null otherwise.</param>
     /// <param name="reset">A resume by <c>rev</c> that reached back too far: the messages are the latest page instead.</param>
     public static byte[] Joined(string room, long seq, IReadOnlyCollection<string> members, int memberCount, IEnumerable<byte[]> messages, bool truncated,
-        long rev = 0, IEnumerable<byte[]>? events = null, bool reset = false, RoomAccessView? access = null) => Write(w =>
+        long rev = 0, IEnumerable<byte[]>? events = null, bool reset = false, RoomAccessView? access = null, ModerationView? moderation = null) => Write(w =>
     {
         w.WriteString("type", "joined");
         w.WriteString("room", room);
@@ -64,6 +67,23 @@ public static partial class ServerFrames
             foreach (var user in access.Roster)
                 w.WriteStringValue(user);
             w.WriteEndArray();
+        }
+        if (moderation is not null)
+        {
+            w.WriteString("role", moderation.Role);
+            w.WriteStartArray("staff");
+            foreach (var (user, role) in moderation.Staff)
+            {
+                w.WriteStartObject();
+                w.WriteString("user", user);
+                w.WriteString("role", role);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            if (moderation.SlowModeSeconds > 0)
+                w.WriteNumber("slowmode", moderation.SlowModeSeconds);
+            if (moderation.MutedUntil is { } muted)
+                w.WriteString("mutedUntil", FormatTimestamp(muted));
         }
     });
 
@@ -188,3 +208,9 @@ public static partial class ServerFrames
 
 /// <summary>Who may be in a private or direct room, as <c>joined</c> tells its members.</summary>
 public sealed record RoomAccessView(bool Direct, string? Owner, IReadOnlyList<string> Roster);
+
+/// <summary>
+/// What a joiner learns of a room's moderation: their own role, the room's owners and moderators, its slow mode, and
+/// until when they are muted.
+/// </summary>
+public sealed record ModerationView(string Role, IReadOnlyList<(string User, string Role)> Staff, int SlowModeSeconds, DateTimeOffset? MutedUntil);

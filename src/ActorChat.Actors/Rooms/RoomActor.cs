@@ -38,6 +38,7 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
     private readonly RoomMarkers _markers;
     private readonly RosterChanges _roster;
     private readonly RoomModeration _moderation = new();
+    private readonly TimeProvider _clock;
     private readonly ModerationChanges _moderating;
     private readonly RoomWrites _writes;
     private readonly RoomIdleStop _idle;
@@ -51,6 +52,7 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
         _room = room;
         accounts ??= ActorRefs.Nobody;
         clock ??= TimeProvider.System;
+        _clock = clock;
         _tail = new RoomTail(room, settings);
         _recovery = new RoomRecovery(room, _tail, settings);
         PersistenceId = PersistenceIdPrefix + room;
@@ -195,7 +197,7 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
         // The hub of the connection's node starts handing it this incarnation's fan-out from here on.
         var access = _roster.Access;
         var view = access.IsPrivate ? new RoomAccessView(access.IsDirect, access.Owner, access.Roster) : null;
-        _delivery.Admit(connection, _history.JoinAnswer(join, connection, _markers.Reads, view));
+        _delivery.Admit(connection, _history.JoinAnswer(join, connection, _markers.Reads, view, _moderation.ViewFor(join.User, _clock.GetUtcNow())));
         _markers.SendLatestReceipt(join.User, connection);
     }
 

@@ -52,7 +52,7 @@ internal sealed class RoomHistory(string room, string persistenceId, RoomSetting
     /// those named. Sends the connection lost track of that were stored after all are acked first and left out of
     /// the replay, so that the sender hears of its messages as acks only, in seq order.
     /// </summary>
-    public JoinedRoom JoinAnswer(Join join, IActorRef connection, RoomReads reads, RoomAccessView? access)
+    public JoinedRoom JoinAnswer(Join join, IActorRef connection, RoomReads reads, RoomAccessView? access, ModerationView? moderation = null)
     {
         HashSet<long>? alreadyAcked = null;
         foreach (var id in join.Unacked ?? [])
@@ -74,7 +74,7 @@ internal sealed class RoomHistory(string room, string persistenceId, RoomSetting
         // The joiner first: it sees itself present however large the crowd.
         var listed = members.Users.Where(user => user != join.User).Prepend(join.User).Take(settings.MaxMembersListed).ToList();
         var joined = ServerFrames.Joined(room, latest, listed, members.UserCount, Recent.Frames(from, latest, alreadyAcked), truncated,
-            tail.Rev, events, reset, access);
+            tail.Rev, events, reset, access, moderation);
 
         // One read frame per listed user with a marker, in the answer itself: a room of thousands does not fill the
         // joiner's queue with frames it asked for, and the answer to a retried join, dropped, takes them with it.

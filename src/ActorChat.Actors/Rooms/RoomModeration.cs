@@ -108,6 +108,13 @@ internal sealed class RoomModeration
         SlowModeSeconds = snapshot.SlowModeSeconds;
     }
 
+    /// <summary>What <paramref name="user"/> learns of the room's moderation when joining it at <paramref name="now"/>.</summary>
+    public Protocol.ModerationView ViewFor(string user, DateTimeOffset now) => new(
+        Name(RoleOf(user)),
+        [.. _roles.OrderByDescending(entry => entry.Value).ThenBy(entry => entry.Key, StringComparer.OrdinalIgnoreCase).Select(entry => (entry.Key, Name(entry.Value)))],
+        SlowModeSeconds,
+        MutedUntil(user, now));
+
     /// <summary>What a snapshot keeps; null for a room never moderated. Bans and mutes that have run out are left behind.</summary>
     public ModerationSnapshot? Snapshot(DateTimeOffset now)
     {

@@ -53,6 +53,16 @@ public sealed class ModerationSpecs : ChatSpec
         room.Tell(Do("town", "alice", "m5", ModerationAction.Role, "alice", "member"), alice.Ref);
         ExpectFrame(alice, "ack");
         Assert.Equal("member", ExpectFrame(bob, "moderation").GetProperty("role").GetString());
+
+        // A joiner learns their own role, who moderates, and the room's terms.
+        room.Tell(Do("town", "bob", "m6", ModerationAction.Role, "carol", "moderator"), bob.Ref);
+        ExpectFrame(bob, "ack");
+        room.Tell(Do("town", "bob", "m7", ModerationAction.SlowMode, seconds: 10), bob.Ref);
+        ExpectFrame(bob, "ack");
+        var (_, joined) = Join(room, "town", "carol");
+        Assert.Equal(("moderator", 10), (joined.GetProperty("role").GetString(), joined.GetProperty("slowmode").GetInt32()));
+        Assert.Equal([("bob", "owner"), ("carol", "moderator")],
+            joined.GetProperty("staff").EnumerateArray().Select(s => (s.GetProperty("user").GetString(), s.GetProperty("role").GetString())));
     }
 
     [Fact]
