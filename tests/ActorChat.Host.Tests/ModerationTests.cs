@@ -49,6 +49,14 @@ public sealed class ModerationTests() : ServerTest("ActorChat:Admin:Users:0=Root
         Assert.Equal(("forbidden", "plaza"), (Code(refused), refused.GetProperty("ref").GetString()));
         Assert.Contains("banned", refused.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal("leave", (await bob.ExpectAsync("presence")).GetProperty("event").GetString());
+        await alice.ExpectAsync("presence");
+
+        // The moderation log says who did it and why; only moderators and owners read it.
+        await alice.SendAsync(new { type = "moderation_log", room = "plaza" });
+        var entry = (await alice.ExpectAsync("moderation_log")).GetProperty("entries")[0];
+        Assert.Equal(("ban", "alice", "spammer", "spam links"),
+            (entry.GetProperty("action").GetString(), entry.GetProperty("by").GetString(), entry.GetProperty("user").GetString(), entry.GetProperty("reason").GetString()));
+        Assert.Equal("forbidden", Code(await ErrorAsync(bob, new { type = "moderation_log", room = "plaza" })));
 
         // The ban is stored: it holds after a restart.
         await alice.DisposeAsync();

@@ -108,6 +108,33 @@ public sealed class PostgreSqlStorageTests(PostgresServer postgres) : IClassFixt
         Assert.Equal("journal_uq", refused.ConstraintName);
     }
 
+    [Fact]
+    public async Task On_postgresql_a_ban_holds_after_a_restart_and_the_moderation_log_tells_who_banned_whom()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        string[] settings = ["ActorChat:Storage:Provider=PostgreSql", $"ActorChat:Storage:ConnectionString={database}"];
+        await using (var first = await ChatServer.StartAsync(null, settings))
+        {
+            await using var owner = await first.ConnectAsync("pg_owner");
+            await owner.SendAsync(new { type = "create", room = "guarded" });
+            await owner.ExpectAsync("joined");
+            await owner.SendAsync(new { type = "ban", room = "guarded", id = "b1", user = "pg_spammer", until = "2099-01-01T00:00:00Z", reason = "spam" });
+            await owner.ExpectAsync("ack");
+        }
+
+        await using var second = await ChatServer.StartAsync(null, settings);
+        await using var spammer = await second.ConnectAsync("pg_spammer");
+        await spammer.SendAsync(new { type = "join", room = "guarded" });
+        Assert.Equal("forbidden", (await spammer.ExpectAsync("error")).GetProperty("code").GetString());
+        await using var back = await ChatClient.ConnectAsync(second.SocketAddress, await second.LoginAsync("pg_owner"));
+        await back.ExpectAsync("welcome");
+        await back.JoinAsync("guarded");
+        await back.SendAsync(new { type = "moderation_log", room = "guarded" });
+        var entry = (await back.ExpectAsync("moderation_log")).GetProperty("entries")[0];
+        Assert.Equal(("ban", "pg_owner", "pg_spammer", "2099-01-01T00:00:00.000Z"),
+            (entry.GetProperty("action").GetString(), entry.GetProperty("by").GetString(), entry.GetProperty("user").GetString(), entry.GetProperty("until").GetString()));
+    }
+
     private const string DoubleTheRoomsLastEvent =
         "INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid) " +
         "SELECT created, deleted, persistence_id, sequence_number, message, manifest, identifier, 'second-writer' FROM journal " +

@@ -132,6 +132,9 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
                 _region.Tell(new Moderate(moderation.Room, _user, moderation.Id, moderation.Action, moderation.User, moderation.Role,
                     moderation.Until, moderation.Reason, moderation.Seconds, _admin));
                 break;
+            case ModerationLogFrame log when _rooms.IsJoined(log):
+                _region.Tell(new GetModerationLog(log.Room, _user, log.Before, log.Limit, _admin));
+                break;
             case DirectFrame direct: _direct.Open(direct, Self); break;
             case RoomsFrame: _followed.Ask(Self); break;
             case ForgetFrame forget: _followed.Forget(forget, Self); break;

@@ -49,6 +49,9 @@ public sealed record ModerationFrame(string Room, string Id, Rooms.ModerationAct
     public override string? Reference => Id;
 }
 
+/// <summary>Version 2: a page of the room's moderation log, before revision <paramref name="Before"/> (the newest when null).</summary>
+public sealed record ModerationLogFrame(string Room, long? Before, int Limit) : RoomFrame(Room);
+
 /// <summary>Version 2: join the direct room of this user and <paramref name="User"/>.</summary>
 public sealed record DirectFrame(string User) : ClientFrame
 {

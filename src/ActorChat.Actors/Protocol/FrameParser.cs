@@ -28,6 +28,8 @@ public static class FrameParser
         ["mute"] = root => ParseModeration(root, ModerationAction.Mute),
         ["unmute"] = root => ParseModeration(root, ModerationAction.Unmute),
         ["slowmode"] = root => ParseModeration(root, ModerationAction.SlowMode),
+        ["moderation_log"] = root => new ModerationLogFrame(RoomOf(root), OptionalCount(root, "before", min: 1),
+            (int)(OptionalCount(root, "limit", min: 1, max: Limits.MaxHistoryLimit) ?? Limits.DefaultHistoryLimit)),
         ["dm"] = root => new DirectFrame(UserOf(root)),
         ["rooms"] = _ => RoomsFrame.Instance,
         ["forget"] = root => new ForgetFrame(RoomOf(root)),

@@ -36,6 +36,34 @@ public static partial class ServerFrames
         w.WriteString("ts", FormatTimestamp(change.At));
     });
 
+    /// <summary>A page of a room's moderation log, newest first: who did what to whom, when, and why.</summary>
+    public static byte[] ModerationLog(string room, IReadOnlyList<Storage.ModerationRow> entries) => Write(w =>
+    {
+        w.WriteString("type", "moderation_log");
+        w.WriteString("room", room);
+        w.WriteStartArray("entries");
+        foreach (var entry in entries)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("rev", entry.Rev);
+            w.WriteString("action", entry.Action);
+            w.WriteString("by", entry.Actor);
+            if (entry.Member.Length > 0)
+                w.WriteString("user", entry.Member);
+            if (entry.Role is not null)
+                w.WriteString("role", entry.Role);
+            if (entry.Until is { } until)
+                w.WriteString("until", FormatTimestamp(until));
+            if (entry.Reason.Length > 0)
+                w.WriteString("reason", entry.Reason);
+            if (entry.Action == "slowmode")
+                w.WriteNumber("seconds", entry.Seconds);
+            w.WriteString("ts", FormatTimestamp(entry.At));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    });
+
     /// <summary>The protocol's name of what <paramref name="change"/> did.</summary>
     public static string ActionName(IModerationChange change) => change switch
     {

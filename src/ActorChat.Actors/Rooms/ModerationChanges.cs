@@ -10,11 +10,15 @@ namespace ActorChat.Rooms;
 /// The room's moderation as its members ask for it: roles given and taken by owners; members kicked, banned, muted
 /// and let back, and slow mode set, by moderators and owners (and server administrators, anywhere). Each is checked
 /// against the room's <see cref="RoomModeration"/>, stored before it takes effect, acked to who asked and
-/// announced to everyone else; a kicked or banned member's connections leave the room at once, on every node.
+/// announced to everyone else; a kicked or banned member's connections leave the room at once, on every node. The
+/// moderation log, who did what to whom and why, is read from the message table, for moderators only.
 /// </summary>
 internal sealed class ModerationChanges(string room, RoomTail tail, RoomTable table, RoomMembers members, RoomDelivery delivery,
-    RoomAccess access, RoomModeration state, IActorRef accounts, TimeProvider clock, IRoomJournal journal)
+    RoomAccess access, RoomModeration state, IActorRef accounts, TimeProvider clock, IRoomJournal journal, IActorRef self)
 {
+    /// <summary>A page of the moderation log, read from the table for <paramref name="Requester"/>; empty and failed when it could not be.</summary>
+    public sealed record LogRead(IActorRef Requester, IReadOnlyList<ModerationRow> Rows, bool Failed) : INoSerializationVerificationNeeded;
+
     /// <summary>The longest slow mode: six hours.</summary>
     public const int MaxSlowModeSeconds = 6 * 60 * 60;
 
@@ -59,6 +63,26 @@ internal sealed class ModerationChanges(string room, RoomTail tail, RoomTable ta
                 PutOut(change, putOut);
         });
     }
+
+    /// <summary>Reads a page of the moderation log for a moderator; anyone else is refused.</summary>
+    public void Log(GetModerationLog ask, IActorRef requester)
+    {
+        if (!State.Moderates(ask.User, ask.Admin))
+        {
+            delivery.SendTo(requester, new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Forbidden,
+                "only the room's moderators and owners read its moderation log", room))));
+            return;
+        }
+        var (before, limit) = (ask.Before, ask.Limit);
+        // What was just stored is in the page: the table is read once it holds every stored event.
+        table.WhenCaughtUp(() => table.Table.ReadModerationAsync(room, before, limit).PipeTo(self,
+            success: rows => new LogRead(requester, rows, Failed: false),
+            failure: _ => new LogRead(requester, [], Failed: true)));
+    }
+
+    public void Read(LogRead read) => delivery.SendTo(read.Requester, new Deliver(read.Failed
+        ? ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable, "the moderation log could not be read right now; try again", room))
+        : ServerFrames.ModerationLog(room, read.Rows)));
 
     // Out at once, wherever the member's connections are; the room leaves their room list on every device, and a kicked
     // member may join it again.

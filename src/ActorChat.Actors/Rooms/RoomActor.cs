@@ -61,7 +61,7 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
         _history = new RoomHistory(room, PersistenceId, settings, _tail, _table, _members, _delivery, Context.System, Materializer, Self);
         _presence = new RoomPresence(room, _members, _delivery, settings.TypingInterval, Context);
         _roster = new RosterChanges(room, _tail, _table, _members, _delivery, _moderation, accounts, clock, this, Self);
-        _moderating = new ModerationChanges(room, _tail, _table, _members, _delivery, _roster.Access, _moderation, accounts, clock, this);
+        _moderating = new ModerationChanges(room, _tail, _table, _members, _delivery, _roster.Access, _moderation, accounts, clock, this, Self);
         _writes = new RoomWrites(room, settings, _tail, _table, _members, _delivery, _roster.Access, _moderation, accounts, clock, this, Self);
         _idle = new RoomIdleStop(_members, _writes, settings.IdleTimeout, Context);
         var markerStore = Context.ActorOf(FactoryProps.Of(() => new ReadMarkersActor(room, settings.SnapshotEvery, _table.Table.Members)), "reads");
@@ -164,6 +164,8 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
         Command<RoomWrites.OlderLoaded>(loaded => _writes.Loaded(loaded));
         Command<ChangeMembership>(change => _roster.Change(change, Sender, RemoveRemoved));
         Command<Moderate>(moderate => _moderating.Moderate(moderate, Sender, PutOut));
+        Command<GetModerationLog>(ask => _moderating.Log(ask, Sender));
+        Command<ModerationChanges.LogRead>(_moderating.Read);
         Command<RosterChanges.InvitationChecked>(answer => _roster.Checked(answer, RemoveRemoved));
         Command<RosterChanges.DirectNames>(_roster.Named);
         Command<RoomTable.Written>(written => _table.OnWritten(written));

@@ -86,6 +86,13 @@ public sealed record MarkRead(string Room, string User, long Seq) : IRoomCommand
 /// <summary>A device of <paramref name="User"/> has received every message of the room up to <paramref name="Seq"/>.</summary>
 public sealed record MarkReceived(string Room, string User, long Seq) : IRoomCommand;
 
+/// <summary>
+/// <paramref name="User"/>, a moderator or owner of the room (or a server administrator: <paramref name="Admin"/>, set by
+/// this server), reads up to <paramref name="Limit"/> entries of its moderation log before revision <paramref name="Before"/>
+/// (the newest when null), newest first.
+/// </summary>
+public sealed record GetModerationLog(string Room, string User, long? Before, int Limit, bool Admin = false) : IRoomCommand;
+
 /// <summary>Ask for up to <paramref name="Limit"/> messages older than <paramref name="Before"/> (or the latest).</summary>
 public sealed record GetHistory(string Room, long? Before, int Limit) : IRoomCommand;
 

@@ -26,6 +26,14 @@ internal static class RoomContracts
             m => new() { Room = m.Room, User = m.User, Member = m.Member, Invite = m.Invite },
             p => new(p.Room, p.User, p.Member, p.Invite));
         wire.Add<Leave, W.Leave>("leave", m => new() { Room = m.Room, User = m.User }, p => new(p.Room, p.User));
+        wire.Add<GetModerationLog, W.GetModerationLog>("get-moderation-log", m =>
+            {
+                var log = new W.GetModerationLog { Room = m.Room, User = m.User, Limit = m.Limit, Admin = m.Admin };
+                if (m.Before is { } before)
+                    log.Before = before;
+                return log;
+            },
+            p => new(p.Room, p.User, p.HasBefore ? p.Before : null, p.Limit, p.Admin));
         wire.Add<Moderate, W.Moderate>("moderate", m =>
             {
                 var moderate = new W.Moderate

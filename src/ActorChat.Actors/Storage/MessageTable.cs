@@ -124,6 +124,26 @@ public sealed class MessageTable : IExtension, IAsyncDisposable
         return changes;
     }
 
+    /// <summary>Up to <paramref name="limit"/> entries of a room's moderation log before revision <paramref name="before"/> (all when null), newest first.</summary>
+    public async Task<IReadOnlyList<ModerationRow>> ReadModerationAsync(string room, long? before, int limit)
+    {
+        await _schema.Ready.ConfigureAwait(false);
+        await using var connection = await Database.OpenAsync().ConfigureAwait(false);
+        await using var command = TableDatabase.Command(connection, """
+            SELECT rev, action, actor, member, role, until_at, reason, seconds, at FROM actorchat_moderation
+            WHERE room = @room AND rev < @before ORDER BY rev DESC LIMIT @limit
+            """, ("room", room), ("before", before ?? long.MaxValue), ("limit", limit));
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        var rows = new List<ModerationRow>();
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            rows.Add(new ModerationRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : TableDatabase.Time(reader.GetInt64(5)),
+                reader.GetString(6), reader.GetInt32(7), TableDatabase.Time(reader.GetInt64(8))));
+        }
+        return rows;
+    }
+
     /// <summary>Finishes the writes queued, then closes the database.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -151,6 +171,10 @@ public readonly record struct RevisedEvent(long Rev, IRoomEvent Event);
 
 /// <summary>A change to a message as the table remembers it: its revision, and who made it with which client id.</summary>
 public sealed record ChangeRow(long Rev, long Seq, string Id, string User, DateTimeOffset At);
+
+/// <summary>One entry of a room's moderation log: at revision <paramref name="Rev"/>, <paramref name="Actor"/> did <paramref name="Action"/> to <paramref name="Member"/>.</summary>
+public sealed record ModerationRow(long Rev, string Action, string Actor, string Member, string? Role, DateTimeOffset? Until, string Reason,
+    int Seconds, DateTimeOffset At);
 
 /// <summary>A message as the table holds it; <see cref="Reactions"/> in the order they were made.</summary>
 public sealed record MessageRow(long Seq, long Rev, long PostedRev, string Id, string From, string Text, DateTimeOffset Timestamp,

@@ -53,6 +53,10 @@ internal sealed class TableSchema
                 room VARCHAR(255) NULL, message_id VARCHAR(64) NULL);
             CREATE INDEX IF NOT EXISTS actorchat_attachments_by_owner ON actorchat_attachments (owner);
             CREATE INDEX IF NOT EXISTS actorchat_attachments_by_message ON actorchat_attachments (room, message_id);
+            CREATE TABLE IF NOT EXISTS actorchat_moderation (
+                room VARCHAR(255) NOT NULL, rev BIGINT NOT NULL, action VARCHAR(16) NOT NULL, actor VARCHAR(64) NOT NULL,
+                member VARCHAR(64) NOT NULL, role VARCHAR(16) NULL, until_at BIGINT NULL, reason TEXT NOT NULL, seconds INT NOT NULL,
+                at BIGINT NOT NULL, PRIMARY KEY (room, rev));
             """;
         ProjectionCreated = !await ExistsAsync("actorchat_rooms").ConfigureAwait(false);
         await _database.ApplySchemaAsync(Schema, AddColumnsAsync).ConfigureAwait(false);

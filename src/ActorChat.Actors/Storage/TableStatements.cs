@@ -74,6 +74,17 @@ internal sealed class TableStatements(DbConnection connection, DbTransaction tra
                             AND m.client_id = actorchat_attachments.message_id AND LOWER(m.sender) = actorchat_attachments.owner)
                         """, ("room", write.Room), ("seq", deleted.Seq)).ConfigureAwait(false);
                     break;
+                // The room's moderation log: who did what to whom, and why.
+                case IModerationChange moderation:
+                    await RunAsync("""
+                        INSERT INTO actorchat_moderation (room, rev, action, actor, member, role, until_at, reason, seconds, at)
+                        VALUES (@room, @rev, @action, @actor, @member, @role, @until, @reason, @seconds, @at) ON CONFLICT (room, rev) DO NOTHING
+                        """, ("room", write.Room), ("rev", rev), ("action", Protocol.ServerFrames.ActionName(moderation)), ("actor", moderation.User),
+                        ("member", moderation.Member), ("role", moderation is RoleChanged changed ? changed.Role : (object)DBNull.Value),
+                        ("until", ModerationUntil(moderation) is { } until ? until.UtcTicks : (object)DBNull.Value),
+                        ("reason", moderation switch { MemberKicked k => k.Reason, MemberBanned b => b.Reason, MemberMuted m => m.Reason, _ => "" }),
+                        ("seconds", moderation is SlowModeSet slow ? slow.Seconds : 0), ("at", moderation.At.UtcTicks)).ConfigureAwait(false);
+                    break;
                 case ReactionAdded or ReactionRemoved:
                     var (user, emoji, active) = @event is ReactionAdded added ? (added.User, added.Emoji, 1) : (((ReactionRemoved)@event).User, ((ReactionRemoved)@event).Emoji, 0);
                     await RunAsync("""
@@ -91,6 +102,13 @@ internal sealed class TableStatements(DbConnection connection, DbTransaction tra
             WHERE actorchat_rooms.rev < excluded.rev
             """, write.Room, write.Seq, write.Events[^1].Rev, ("at", write.Events[^1].Event.At.UtcTicks)).ConfigureAwait(false);
     }
+
+    private static DateTimeOffset? ModerationUntil(IModerationChange moderation) => moderation switch
+    {
+        MemberBanned banned => banned.Until,
+        MemberMuted muted => muted.Until,
+        _ => null,
+    };
 
     private Task RunAsync(string sql, string room, long seq, long rev, params (string Name, object Value)[] values) =>
         RunAsync(sql, [("room", room), ("seq", seq), ("rev", rev), .. values]);

@@ -258,4 +258,36 @@ public sealed class ModerationSpecs : ChatSpec
         Assert.Equal(1, ExpectFrame(bob, "deleted").GetProperty("seq").GetInt64());
         Assert.Equal(1, ExpectFrame(carol, "deleted").GetProperty("seq").GetInt64());
     }
+
+    [Fact]
+    public void Moderators_read_who_did_what_to_whom_and_why_newest_first_and_members_may_not()
+    {
+        var room = StartModeratedRoom("court");
+        var alice = CreatePublic(room, "court", "alice");
+        var (bob, _) = Join(room, "court", "bob");
+        ExpectFrame(alice, "presence");
+        room.Tell(Do("court", "alice", "1", ModerationAction.Role, "mod", "moderator"), alice.Ref);
+        room.Tell(Do("court", "alice", "2", ModerationAction.Ban, "spammer", reason: "links"), alice.Ref);
+        room.Tell(Do("court", "alice", "3", ModerationAction.SlowMode, seconds: 30), alice.Ref);
+        for (var i = 0; i < 3; i++)
+        {
+            ExpectFrame(alice, "ack");
+            ExpectFrame(bob, "moderation");
+        }
+
+        room.Tell(new GetModerationLog("court", "mod", null, 2), alice.Ref);
+        var page = ExpectFrame(alice, "moderation_log");
+        var entries = page.GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal([("slowmode", "alice"), ("ban", "alice")], entries.Select(e => (e.GetProperty("action").GetString(), e.GetProperty("by").GetString())));
+        Assert.Equal(30, entries[0].GetProperty("seconds").GetInt32());
+        Assert.Equal(("spammer", "links"), (entries[1].GetProperty("user").GetString(), entries[1].GetProperty("reason").GetString()));
+
+        // The next page: before the oldest revision seen.
+        room.Tell(new GetModerationLog("court", "mod", entries[1].GetProperty("rev").GetInt64(), 10), alice.Ref);
+        var older = ExpectFrame(alice, "moderation_log").GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal([("role", "mod", "moderator")], older.Select(e => (e.GetProperty("action").GetString(), e.GetProperty("user").GetString(), e.GetProperty("role").GetString())));
+
+        room.Tell(new GetModerationLog("court", "bob", null, 10), bob.Ref);
+        Assert.Equal("forbidden", ErrorCode(bob));
+    }
 }
