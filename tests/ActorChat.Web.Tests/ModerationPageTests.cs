@@ -28,4 +28,63 @@ public sealed class ModerationPageTests(BrowserFixture browser) : PageTest(brows
         await Expect(Notice(spammer, "Could not join #plaza")).ToBeVisibleAsync();
         await Expect(RoomItem(spammer, "plaza")).ToHaveCountAsync(0);
     }
+
+    // What else the socket clients hear meanwhile: the moderator's arrival and receipts, the room's changes.
+    private static readonly string[] Ignorable = ["presence", "message", "read", "received", "moderation", "deleted"];
+
+    private static ILocator Member(IPage page, string user) => page.GetByTestId("members").Locator($"li[data-user=\"{user}\"]");
+
+    private static ILocator Row(IPage page, string text) =>
+        page.GetByTestId("message-list").Locator("li.msg", new LocatorLocatorOptions { HasText = text });
+
+    [Theory]
+    [InlineData("desktop-light", 1280, 800, false)]
+    [InlineData("phone-dark", 390, 844, true)]
+    public async Task A_moderator_deletes_a_spammers_message_and_bans_them_from_the_member_list(string look, int width, int height, bool dark)
+    {
+        var suffix = dark ? "p" : "d";
+        await using var owner = await Server.ConnectAsync($"owner_{suffix}");
+        await owner.SendAsync(new { type = "create", room = $"hall_{suffix}" });
+        await owner.ExpectAsync("joined");
+        var moderator = await OpenAsSignedUpUserAsync($"mod_{suffix}", new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light,
+        });
+        await JoinAsync(moderator, $"hall_{suffix}");
+        await using var spammer = await Server.ConnectAsync($"spam_{suffix}");
+        await spammer.JoinAsync($"hall_{suffix}");
+        await spammer.SendAsync(new { type = "send", room = $"hall_{suffix}", id = "s1", text = "cheap watches here" });
+        await spammer.ExpectAsync("ack");
+        await Expect(Message(moderator, "cheap watches here")).ToBeVisibleAsync();
+
+        // A member has no moderation controls.
+        await Expect(Member(moderator, $"spam_{suffix}").GetByTestId("member-moderation")).ToHaveCountAsync(0);
+        await Expect(Row(moderator, "cheap watches here").GetByTestId("delete-button")).ToBeHiddenAsync();
+
+        await owner.SendAsync(new { type = "role", room = $"hall_{suffix}", id = "r1", user = $"mod_{suffix}", role = "moderator" });
+        await owner.ExpectSkippingAsync("ack", Ignorable);
+        await Expect(Member(moderator, $"mod_{suffix}").GetByTestId("role-badge")).ToHaveTextAsync("moderator");
+        await Expect(Member(moderator, $"owner_{suffix}").GetByTestId("role-badge")).ToHaveTextAsync("owner");
+        // The owner outranks a moderator: no controls beside the owner's name.
+        await Expect(Member(moderator, $"owner_{suffix}").GetByTestId("member-moderation")).ToHaveCountAsync(0);
+
+        var spam = Row(moderator, "cheap watches here");
+        await spam.HoverAsync();
+        await Expect(spam.GetByTestId("delete-button")).ToBeVisibleAsync();
+        await spam.GetByTestId("delete-button").ClickAsync();
+        await spam.GetByTestId("delete-button").ClickAsync();
+        await Expect(Message(moderator, "cheap watches here")).ToHaveCountAsync(0);
+        await spammer.ExpectSkippingAsync("deleted", Ignorable);
+
+        // On a phone who is here opens from the count beside the room's name.
+        if (dark)
+            await moderator.GetByTestId("member-count").ClickAsync();
+        await Expect(Member(moderator, $"spam_{suffix}").GetByTestId("ban-button")).ToBeVisibleAsync();
+        await ScreenshotAsync(moderator, $"moderator-{look}");
+        await Member(moderator, $"spam_{suffix}").GetByTestId("ban-button").ClickAsync();
+        var left = await spammer.ExpectSkippingAsync("left", Ignorable);
+        Assert.Equal("banned", left.GetProperty("reason").GetString());
+        await Expect(Member(moderator, $"spam_{suffix}")).ToHaveCountAsync(0);
+    }
 }

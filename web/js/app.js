@@ -56,11 +56,13 @@ const ui = {
   header: createRoomHeader({
     openDirect: (user) => chat?.account.openDirect(user),
     changeMember: (user, invite) => chat?.account.changeMember(user, invite),
+    moderate: (action, user, minutes) => chat?.moderate(action, user, minutes),
   }),
   messages: createMessageView({
     loadOlder: () => chat?.loadOlder(),
     retry: (id) => chat?.outgoing.retry(id),
     canChange: () => (chat ? chat.protocol >= 2 : false),
+    moderates: () => (chat ? chat.moderates(chat.currentRoom()) : false),
     edit: (msg) => ui.composer.startEdit(msg),
     remove: (seq) => chat?.changes.remove(seq),
     toggleReaction: (seq, emoji) => chat?.changes.toggleReaction(seq, emoji),

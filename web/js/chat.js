@@ -13,6 +13,7 @@ import { MessageChanges } from './changes.js';
 import { Signals, pageInView } from './signals.js';
 import { AccountRooms } from './roomlist.js';
 import { Outgoing } from './outgoing.js';
+import { newClientId } from './ids.js';
 
 const GAP_WAIT_MS = 1500;
 const REJOIN_WAIT_MS = 3000;
@@ -140,6 +141,23 @@ export class Chat {
     this.ui.composer.focus();
   }
 
+  /** Whether this user moderates `room`: its moderator or owner, or a server administrator. */
+  moderates(room) {
+    return Boolean(room) && (this.admin || room.role === 'owner' || room.role === 'moderator');
+  }
+
+  /**
+   * A moderation of the current room: `kick`, `ban` or `mute` (for `minutes`, when given) of `user`. The server's
+   * `ack` or `error` answers it; what it changed arrives as `moderation` to everyone else.
+   */
+  moderate(action, user, minutes = null) {
+    const room = this.currentRoom();
+    if (!room || !room.joinedOnConn) return;
+    const frame = { type: action, room: room.name, id: newClientId(), user };
+    if (minutes) frame.until = new Date(Date.now() + minutes * 60_000).toISOString();
+    this.conn.send(frame);
+  }
+
   /** Leaves a room; with protocol 2 it also goes from the user's room list on every device (`forget`). */
   leave(name) {
     const room = this.rooms.get(name);
@@ -225,7 +243,7 @@ export class Chat {
     const room = this.currentRoom();
     const rooms = [...this.rooms.values()];
     this.ui.sidebar.renderRooms(rooms, this.current);
-    this.ui.header.render(room, this.me);
+    this.ui.header.render(room, this.me, this.admin);
     this.ui.messages.render(room, this.me, hint);
     this.ui.invitation.render(room);
     // An invitation not taken up is not joined: nothing can be sent there yet.
@@ -238,6 +256,7 @@ export class Chat {
 
   #onWelcome(frame) {
     this.protocol = Number.isInteger(frame.protocol) ? frame.protocol : 1;
+    this.admin = frame.admin === true;
     if (typeof frame.user === 'string' && frame.user) {
       this.me = frame.user;
       this.ui.sidebar.setUser(this.me);

@@ -25,7 +25,7 @@ export function handleFrame(chat, frame) {
 }
 
 // The frames that a resume by revision replays inside `joined`.
-const EVENT_TYPES = new Set(['message', 'edited', 'deleted', 'reaction', 'member']);
+const EVENT_TYPES = new Set(['message', 'edited', 'deleted', 'reaction', 'member', 'moderation']);
 
 const roomOf = (chat, frame) => (typeof frame.room === 'string' ? chat.rooms.get(frame.room) : undefined);
 const list = (value) => (Array.isArray(value) ? value : []);
@@ -79,6 +79,9 @@ const HANDLERS = {
     room.direct = f.direct === true || room.direct;
     room.owner = typeof f.owner === 'string' ? f.owner : null;
     room.roster = list(f.roster).filter((u) => typeof u === 'string');
+    room.role = typeof f.role === 'string' ? f.role : 'member';
+    room.staff = new Map(list(f.staff).filter((s) => s && typeof s.user === 'string' && typeof s.role === 'string').map((s) => [s.user.toLowerCase(), s.role]));
+    room.slowmode = Number.isInteger(f.slowmode) ? f.slowmode : 0;
     room.create = false;
     room.pendingDirect = false;
     room.members = new Set(list(f.members).filter((u) => typeof u === 'string'));
@@ -164,11 +167,18 @@ const HANDLERS = {
     else if (f.reason === 'kicked' || f.reason === 'banned') chat.account.putOut(f.room, f.reason, f.note, f.until);
   },
 
-  // A moderation stored in the room: its revision counts for resuming; what it did shows in the room's own frames.
+  // A moderation stored in the room: roles and slow mode change what the page shows; kicks and bans arrive as `left`.
   moderation(chat, f) {
     const room = roomOf(chat, f);
     if (!room) return;
     room.noteRev(f.rev);
+    if (f.action === 'role' && typeof f.user === 'string' && typeof f.role === 'string') {
+      if (f.role === 'member') room.staff.delete(f.user.toLowerCase());
+      else room.staff.set(f.user.toLowerCase(), f.role);
+      if (sameUser(f.user, chat.me)) room.role = f.role;
+    } else if (f.action === 'slowmode' && Number.isInteger(f.seconds)) {
+      room.slowmode = f.seconds;
+    }
     chat.invalidate();
   },
 

@@ -39,6 +39,10 @@ export class Room {
     this.direct = false;
     this.owner = null;
     this.roster = [];
+    // Moderation (protocol 2): this user's role here, the owners and moderators (user -> role), slow mode in seconds.
+    this.role = 'member';
+    this.staff = new Map();
+    this.slowmode = 0;
     this.create = false; // the user asked to create this room private: the first join is a `create`
     this.peer = ''; // for a direct room: the other user
     this.arrived = false; // put in the list by someone else (a direct message, an invitation) and not loaded yet

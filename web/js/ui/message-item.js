@@ -55,7 +55,8 @@ export function createMessageItems(actions, view) {
     return li;
   }
 
-  // Reply-less actions of a message, shown on hover or keyboard focus: react, and for one's own, edit and delete.
+  // Reply-less actions of a message, shown on hover or keyboard focus: react; for one's own, edit; delete for one's own
+  // and, for the room's moderators, anyone's.
   function messageActions(msg, acts) {
     const bar = el('div', { class: 'actions', testid: 'message-actions', role: 'toolbar', 'aria-label': 'Message actions' });
     const quick = el('div', { class: 'quick-reactions', testid: 'quick-reactions', role: 'group', 'aria-label': 'React with', hidden: true });
@@ -67,26 +68,24 @@ export function createMessageItems(actions, view) {
       on: { click: () => { quick.hidden = !quick.hidden; react.setAttribute('aria-expanded', String(!quick.hidden)); } } }, '☺+');
     bar.append(react);
     bar.append(el('button', { type: 'button', class: 'act', testid: 'reply-button', on: { click: () => acts.reply(msg) } }, 'Reply'));
-    if (msg.own) {
-      bar.append(el('button', { type: 'button', class: 'act', testid: 'edit-button', on: { click: () => acts.edit(msg) } }, 'Edit'));
-      // Deleting asks for a second click within a few seconds.
-      const del = el('button', { type: 'button', class: 'act danger', testid: 'delete-button' }, 'Delete');
-      let timer = null;
-      del.addEventListener('click', () => {
-        if (del.dataset.confirm) {
-          clearTimeout(timer);
-          acts.remove(msg.seq);
-          return;
-        }
-        del.dataset.confirm = '1';
-        del.textContent = 'Delete?';
-        timer = setTimeout(() => {
-          delete del.dataset.confirm;
-          del.textContent = 'Delete';
-        }, CONFIRM_MS);
-      });
-      bar.append(del);
-    }
+    if (msg.own) bar.append(el('button', { type: 'button', class: 'act', testid: 'edit-button', on: { click: () => acts.edit(msg) } }, 'Edit'));
+    // Deleting (one's own message, or anyone's for a moderator) asks for a second click within a few seconds.
+    const del = el('button', { type: 'button', class: 'act danger', testid: 'delete-button', hidden: !msg.own }, 'Delete');
+    let timer = null;
+    del.addEventListener('click', () => {
+      if (del.dataset.confirm) {
+        clearTimeout(timer);
+        acts.remove(msg.seq);
+        return;
+      }
+      del.dataset.confirm = '1';
+      del.textContent = 'Delete?';
+      timer = setTimeout(() => {
+        delete del.dataset.confirm;
+        del.textContent = 'Delete';
+      }, CONFIRM_MS);
+    });
+    bar.append(del);
     bar.append(quick);
     return bar;
   }
@@ -153,6 +152,8 @@ export function createMessageItems(actions, view) {
     if (msg.editedAt) edited.title = `Edited ${fullDateOf(msg.editedAt)}`;
     const canChange = msg.seq != null && !msg.deleted && actions.canChange();
     li.querySelector('.actions').hidden = !canChange;
+    const del = li.querySelector('[data-testid="delete-button"]');
+    if (del) del.hidden = !msg.own && !actions.moderates();
 
     const box = li.querySelector('.reactions');
     const reactions = msg.deleted ? [] : msg.reactions || [];

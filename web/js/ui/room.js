@@ -3,7 +3,10 @@
 import { el, byTestId, setText, avatar, setRoomMark } from './dom.js';
 import { sameUser } from '../validate.js';
 
-/** @param {object} actions openDirect(user), changeMember(user, invite) */
+const RANK = { member: 0, moderator: 1, owner: 2 };
+const MUTE_MINUTES = 10;
+
+/** @param {object} actions openDirect(user), changeMember(user, invite), moderate(action, user, minutes) */
 export function createRoomHeader(actions) {
   const main = document.querySelector('.main');
   const hash = main.querySelector('.room-title .hash');
@@ -42,26 +45,54 @@ export function createRoomHeader(actions) {
   const title = byTestId('current-room', main);
   const count = main.querySelector('.member-count');
   const members = byTestId('members', main);
+  const head = main.querySelector('.room-head');
+  // On a phone who is here is not listed beside the name: the count opens the list, and closes it again.
+  count.addEventListener('click', () => {
+    const open = !head.classList.contains('members-open');
+    head.classList.toggle('members-open', open);
+    count.setAttribute('aria-expanded', String(open));
+  });
   const typing = byTestId('typing', main);
   let shownMembers = '';
 
-  function renderMembers(names, me) {
-    const key = names.join('\n');
+  // A moderator may act on members ranked below them; an administrator on anyone but themselves.
+  function mayModerate(room, name, admin) {
+    const target = RANK[room.staff.get(name.toLowerCase()) ?? 'member'] ?? 0;
+    return admin || target < (RANK[room.role] ?? 0);
+  }
+
+  function moderationButtons(name) {
+    const button = (action, label, text, minutes = null) =>
+      el('button', { type: 'button', class: `member-mod ${action}`, testid: `${action}-button`, 'aria-label': `${label} ${name}`,
+        title: `${label} ${name}`, on: { click: () => actions.moderate(action, name, minutes) } }, text);
+    return el('span', { class: 'member-mods', testid: 'member-moderation' },
+      button('mute', `Mute for ${MUTE_MINUTES} minutes:`, 'Mute', MUTE_MINUTES),
+      button('kick', 'Kick', 'Kick'),
+      button('ban', 'Ban', 'Ban'));
+  }
+
+  function renderMembers(room, names, me, admin) {
+    const moderates = Boolean(room) && (admin || (RANK[room.role] ?? 0) >= RANK.moderator) && !room.direct;
+    const staff = room ? [...room.staff].join(',') : '';
+    const key = [moderates, staff, ...names].join('\n');
     if (key === shownMembers) return;
     shownMembers = key;
     members.replaceChildren(
       ...names.map((name) => {
         const mine = sameUser(name, me);
+        const role = room.staff.get(name.toLowerCase());
         const li = el(
           'li',
           { class: mine ? 'member me' : 'member', dataset: { user: name }, title: name },
           avatar(name, 'small'),
           el('span', { class: 'member-name' }, name),
         );
-        // Another user's name starts a direct conversation.
+        if (role) li.append(el('span', { class: `role-badge ${role}`, testid: 'role-badge' }, role));
+        // Another user's name starts a direct conversation; a moderator also has the ways to stop them.
         if (!mine) {
           li.append(el('button', { type: 'button', class: 'member-dm', testid: 'dm-button', 'aria-label': `Message ${name}`,
             title: `Message ${name}`, on: { click: () => actions.openDirect(name) } }, '✉'));
+          if (moderates && mayModerate(room, name, admin)) li.append(moderationButtons(name));
         }
         return li;
       }),
@@ -71,13 +102,13 @@ export function createRoomHeader(actions) {
 
   return {
     /** room: a Room or null */
-    render(room, me) {
+    render(room, me, admin = false) {
       main.classList.toggle('no-room', !room);
       setText(title, room ? (room.direct ? room.peer : room.name) : '');
       setRoomMark(hash, room);
       renderRoster(room, me);
       const names = room ? [...room.members].sort((a, b) => a.localeCompare(b)) : [];
-      renderMembers(names, me);
+      renderMembers(room, names, me, admin);
       this.renderTyping(room);
     },
 
