@@ -116,6 +116,14 @@ internal sealed class ConnectionRooms
         // No session: the client left meanwhile, and its left frame says so; an answer to a retry is dropped.
         if (!_sessions.TryGet(joined.Room, out var session))
             return false;
+        // A rejoin of ours that a late message of the previous incarnation overtook: its replay would hand the client
+        // that message again. Join again from where the client is; the room answers that join too.
+        if (session.ClientJoinsAwaited == 0 && !incarnation.Equals(session.Incarnation) && session.OverlapsReplay)
+        {
+            _region.Tell(session.JoinCommand(_user, Now));
+            ScheduleJoinRetry(Now);
+            return false;
+        }
         var newIncarnation = session.Answered(incarnation);
         if (newIncarnation)
         {

@@ -33,12 +33,23 @@ internal sealed class RoomSession(string room, long? since, IActorRef hub)
     /// <summary>True when <paramref name="id"/> would be one more send waiting for its ack than <paramref name="max"/> allows.</summary>
     public bool WouldExceed(string id, int max) => _unacked.Count >= max && !_unacked.ContainsKey(id);
 
+    /// <summary>The <c>since</c> of the last join the server sent on its own; null before the first.</summary>
+    public long? RejoinSince { get; private set; }
+
     /// <summary>What to send to join (or join again): from the client's own <c>since</c> until something arrived.</summary>
     public Join JoinCommand(string user, long now)
     {
         JoinSent(now);
-        return new Join(Room, user, LastSeq > 0 ? LastSeq : since, hub, _unacked.Count > 0 ? [.. _unacked.Keys] : null, Create: Create);
+        var from = LastSeq > 0 ? LastSeq : since;
+        RejoinSince = from ?? 0;
+        return new Join(Room, user, from, hub, _unacked.Count > 0 ? [.. _unacked.Keys] : null, Create: Create);
     }
+
+    /// <summary>
+    /// True when messages reached the client after the server's own rejoin went out (late ones of the room's previous
+    /// incarnation): the answer's replay, from that rejoin's <c>since</c>, would repeat them.
+    /// </summary>
+    public bool OverlapsReplay => RejoinSince is { } from && LastSeq > from;
 
     /// <summary>Set while the client's <c>create</c> is unanswered (true: private), so that every retry still creates.</summary>
     public bool? Create { get; set; }

@@ -90,6 +90,33 @@ public sealed class ConnectionRejoinSpecs : ConnectionSpec
     }
 
     [Fact]
+    public async Task A_late_message_of_the_stopped_incarnation_that_overtakes_the_rejoin_is_not_replayed_to_the_client_again()
+    {
+        var (connection, outbox, rooms) = Connect("alice");
+        await NextSent(outbox);
+        connection.Tell(new JoinFrame("lobby", null));
+        rooms.ExpectMsg<Join>();
+        var old = CreateTestProbe();
+        connection.Tell(new JoinedRoom("lobby", 10, Encoding.UTF8.GetBytes("""{"type":"joined"}""")), old.Ref);
+        Assert.Equal("joined", (await NextSent(outbox)).GetProperty("type").GetString());
+        Sys.Stop(old.Ref);
+        Assert.Equal(10, rooms.ExpectMsg<Join>().Since);
+
+        // Seq 11, stored by the old incarnation before it stopped, reaches the client after the rejoin went out.
+        connection.Tell(new DeliverSequenced("lobby", 11, Encoding.UTF8.GetBytes("""{"type":"message","seq":11}""")), old.Ref);
+        Assert.Equal(11, (await NextSent(outbox)).GetProperty("seq").GetInt64());
+
+        // The new incarnation's answer replays from 10: the connection asks again from 11 and forwards only that answer.
+        var next = CreateTestProbe();
+        connection.Tell(new JoinedRoom("lobby", 11, Encoding.UTF8.GetBytes("""{"type":"joined","replay":"from 10"}""")), next.Ref);
+        Assert.Equal(11, rooms.FishForMessage<Join>(_ => true).Since);
+        connection.Tell(new JoinedRoom("lobby", 11, Encoding.UTF8.GetBytes("""{"type":"joined","replay":"from 11"}""")), next.Ref);
+        connection.Tell(PingFrame.Instance);
+        Assert.Equal("from 11", (await NextSent(outbox)).GetProperty("replay").GetString());
+        Assert.Equal("pong", (await NextSent(outbox)).GetProperty("type").GetString());
+    }
+
+    [Fact]
     public void After_a_room_stops_unacknowledged_sends_follow_the_rejoin_and_acknowledged_ones_do_not()
     {
         var (connection, _, rooms) = Connect("alice");
