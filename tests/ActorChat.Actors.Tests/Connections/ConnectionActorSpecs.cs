@@ -198,8 +198,9 @@ public sealed class ConnectionActorSpecs : ConnectionSpec
 
         connection.Tell(new LeaveFrame("two"));
         connection.Tell(new JoinFrame("three", Since: null));
-        Assert.Equal("two", rooms.ExpectMsg<Leave>().Room);
-        Assert.Equal("three", rooms.ExpectMsg<Join>().Room);
+        // The unanswered joins of "one" and "two" go again on their own clock: they may come between.
+        Assert.Equal("two", ExpectSkippingJoinRetries<Leave>(rooms, "one", "two").Room);
+        Assert.Equal("three", ExpectSkippingJoinRetries<Join>(rooms, "one", "two").Room);
     }
 
     [Fact]

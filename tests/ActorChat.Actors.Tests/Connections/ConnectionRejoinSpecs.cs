@@ -46,9 +46,11 @@ public sealed class ConnectionRejoinSpecs : ConnectionSpec
 
         Sys.Stop(room.Ref);
 
-        rooms.ExpectMsg<Join>(); // at once: it may reach a shard region that still points at the lost node
-        rooms.ExpectMsg<Join>(TimeSpan.FromSeconds(1.5));
-        rooms.ExpectMsg<Join>(TimeSpan.FromSeconds(1.5));
+        // At once (it may reach a shard region that still points at the lost node), then on a backoff that starts at
+        // 250 ms: two more well before the 3 s retry interval would allow one.
+        rooms.ExpectMsg<Join>();
+        rooms.ExpectMsg<Join>(TimeSpan.FromSeconds(2.5));
+        rooms.ExpectMsg<Join>(TimeSpan.FromSeconds(2.5));
         connection.Tell(new JoinedRoom("lobby", 0, EmptyFrame), CreateTestProbe().Ref);
         rooms.ExpectNoMsg(TimeSpan.FromSeconds(1.5));
     }
@@ -60,7 +62,7 @@ public sealed class ConnectionRejoinSpecs : ConnectionSpec
         await NextSent(outbox);
         connection.Tell(new JoinFrame("lobby", null));
         rooms.ExpectMsg<Join>();
-        rooms.ExpectMsg<Join>(TimeSpan.FromSeconds(1.5)); // a busy room answers late: the join went again
+        rooms.ExpectMsg<Join>(ColdStartDeadline); // a busy room answers late: the join went again
         var room = CreateTestProbe();
         byte[][] reads = [Encoding.UTF8.GetBytes("""{"type":"read","user":"bob","seq":1}""")];
 

@@ -77,7 +77,7 @@ public sealed class ConnectionSessionSpecs : ConnectionSpec
     {
         var (connection, _, _, accounts) = ConnectWithAccount();
         accounts.ExpectMsg<OpenConnection>();
-        accounts.ExpectMsg<OpenConnection>(TimeSpan.FromSeconds(1.5)); // the first was lost
+        accounts.ExpectMsg<OpenConnection>(ColdStartDeadline); // the first was lost
         var account = CreateTestProbe();
         connection.Tell(new ConnectionOpened(new AccountSecurity("alice", 0, [])), account.Ref);
         accounts.ExpectNoMsg(TimeSpan.FromSeconds(1));

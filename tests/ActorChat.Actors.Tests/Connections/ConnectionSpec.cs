@@ -39,6 +39,19 @@ public abstract class ConnectionSpec : ChatSpec
         Assert.All(seen, message => Assert.True(message is Join join && (rooms.Length == 0 || rooms.Contains(join.Room)), $"unexpected {message}"));
     }
 
+    /// <summary>The next message of type <typeparamref name="T"/> that is not a retried join of one of <paramref name="retried"/>; anything else fails.</summary>
+    protected static T ExpectSkippingJoinRetries<T>(TestProbe probe, params string[] retried)
+    {
+        while (true)
+        {
+            var message = probe.ReceiveOne(ColdStartDeadline) ?? throw new TimeoutException($"no {typeof(T).Name} within {ColdStartDeadline}");
+            if (message is Join join && retried.Contains(join.Room) && message is not T)
+                continue;
+            Assert.True(message is T, $"expected {typeof(T).Name}, got {message}");
+            return (T)message;
+        }
+    }
+
     protected static async Task<JsonElement> NextSent(Outbox outbox)
     {
         using var timeout = new CancellationTokenSource(ColdStartDeadline);
