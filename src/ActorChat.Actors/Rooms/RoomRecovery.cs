@@ -106,8 +106,8 @@ internal sealed class RoomRecovery(string room, RoomTail tail, RoomSettings sett
                 tail.RememberChange(changes[next]);
             foreach (var (rev, replayed) in _replayed)
             {
-                if (replayed is IMessageChange change)
-                    tail.RememberChange(change, rev);
+                if (replayed is IMessageChange or IModerationChange)
+                    tail.RememberChange(replayed, rev);
             }
             tail.Restore(recovered.Seq, recovered.Rev);
         }

@@ -107,8 +107,8 @@ internal sealed class RoomTail(string room, RoomSettings settings)
         Seq = Math.Max(Seq, row.Seq);
     }
 
-    /// <summary>Remembers the id of a change replayed on recovery, so that a retry of it is acked, not applied again.</summary>
-    public void RememberChange(IMessageChange change, long rev) =>
+    /// <summary>Remembers the id of a change (to a message, or the room's moderation) replayed on recovery, so that a retry of it is acked, not applied again.</summary>
+    public void RememberChange(IRoomEvent change, long rev) =>
         _sent.Add(change.User, change.Id, new SentId(change.Seq, rev, change.At.UtcTicks));
 
     /// <summary>Remembers the id of a change read back from the table on recovery.</summary>

@@ -30,7 +30,7 @@ internal sealed class TableStatements(DbConnection connection, DbTransaction tra
         foreach (var (rev, @event) in write.Events)
         {
             // Each change's id, so that a retry after the room restarted is still answered, not applied again.
-            if (@event is IMessageChange)
+            if (@event is IMessageChange or IModerationChange)
             {
                 await RunAsync("""
                     INSERT INTO actorchat_changes (room, rev, seq, client_id, sender, changed_at) VALUES (@room, @rev, @seq, @id, @user, @at)

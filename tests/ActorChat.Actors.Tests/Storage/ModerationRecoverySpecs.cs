@@ -59,4 +59,36 @@ public sealed class ModerationRecoverySpecs() : SqliteChatSpec(new Database())
             ExpectTerminated(again);
         }
     }
+
+    [Fact]
+    public void A_moderation_retried_after_the_room_restarted_from_a_snapshot_is_acked_with_its_first_revision_not_applied_again()
+    {
+        var settings = new RoomSettings { ReplayLimit = 100, DedupWindow = 200, SnapshotEvery = 2 };
+        var room = Sys.ActorOf(RoomActor.PropsFor("hall", settings, AccountsThatAllowInvitations, _clock));
+        var alice = CreatePublic(room, "hall", "alice");
+        room.Tell(ModerationSpecs.Do("hall", "alice", "m1", ModerationAction.Kick, "spammer", reason: "spam"), alice.Ref);
+        var kicked = ExpectFrame(alice, "ack").GetProperty("rev").GetInt64();
+        room.Tell(ModerationSpecs.Do("hall", "alice", "m2", ModerationAction.Ban, "spammer", reason: "spam again"), alice.Ref);
+        var banned = ExpectFrame(alice, "ack").GetProperty("rev").GetInt64();
+        // A snapshot is taken after a post: the two before it are not replayed on recovery, the mute after it is.
+        room.Tell(new Post("hall", "alice", "p1", "rules are up"), alice.Ref);
+        ExpectFrame(alice, "ack");
+        room.Tell(ModerationSpecs.Do("hall", "alice", "m3", ModerationAction.Mute, "loud", until: _clock.GetUtcNow().AddHours(1)), alice.Ref);
+        var muted = ExpectFrame(alice, "ack").GetProperty("rev").GetInt64();
+        Watch(room);
+        Sys.Stop(room);
+        ExpectTerminated(room);
+
+        var again = Sys.ActorOf(RoomActor.PropsFor("hall", settings, AccountsThatAllowInvitations, _clock));
+        var (owner, joined) = Join(again, "hall", "alice");
+        var rev = joined.GetProperty("rev").GetInt64();
+        foreach (var (id, action, member, first) in new[] { ("m1", ModerationAction.Kick, "spammer", kicked), ("m2", ModerationAction.Ban, "spammer", banned), ("m3", ModerationAction.Mute, "loud", muted) })
+        {
+            again.Tell(ModerationSpecs.Do("hall", "alice", id, action, member, reason: "spam", until: action == ModerationAction.Mute ? _clock.GetUtcNow().AddHours(1) : null), owner.Ref);
+            var ack = ExpectFrame(owner, "ack");
+            Assert.Equal((id, first), (ack.GetProperty("id").GetString(), ack.GetProperty("rev").GetInt64()));
+        }
+        var (_, later) = Join(again, "hall", "bob");
+        Assert.Equal(rev, later.GetProperty("rev").GetInt64());
+    }
 }
