@@ -129,7 +129,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
                 _region.Tell(new ChangeMembership(membership.Room, _user, membership.User, membership.Invite));
                 break;
             case ModerationFrame moderation when _rooms.IsJoined(moderation):
-                _region.Tell(new Moderate(moderation.Room, _user, moderation.Id, moderation.Action, moderation.User, moderation.Role,
+                _rooms.Moderate(new Moderate(moderation.Room, _user, moderation.Id, moderation.Action, moderation.User, moderation.Role,
                     moderation.Until, moderation.Reason, moderation.Seconds, _admin));
                 break;
             case ModerationLogFrame log when _rooms.IsJoined(log):

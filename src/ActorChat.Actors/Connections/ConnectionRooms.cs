@@ -103,11 +103,27 @@ internal sealed class ConnectionRooms
         }
         if (send.Attachment is not null && attachment is null)
             return false;
-        var post = new Post(send.Room, _user, send.Id, send.Text, send.ReplyTo, attachment);
-        if (session.Add(post, Now))
-            _region.Tell(post);
-        StartRetrying();
+        Hold(session, new Post(send.Room, _user, send.Id, send.Text, send.ReplyTo, attachment));
         return true;
+    }
+
+    /// <summary>A moderation goes to the room as a send does: held until acked or refused, and again after a lost node.</summary>
+    public void Moderate(Moderate moderate)
+    {
+        _sessions.TryGet(moderate.Room, out var session);
+        if (session.WouldExceed(moderate.Id, _settings.MaxUnackedSends))
+        {
+            _client.SendError(ErrorCodes.RateLimited, $"{_settings.MaxUnackedSends} frames in room '{moderate.Room}' are still waiting for their ack", moderate.Id);
+            return;
+        }
+        Hold(session, moderate);
+    }
+
+    private void Hold(RoomSession session, IAcknowledgedCommand command)
+    {
+        if (session.Add(command, Now))
+            _region.Tell(command);
+        StartRetrying();
     }
 
     /// <summary>A room's answer to a join. Returns true when it answers one the client asked for (not a retry of ours).</summary>
@@ -128,8 +144,8 @@ internal sealed class ConnectionRooms
         if (newIncarnation)
         {
             _context.Watch(incarnation);
-            foreach (var post in session.Due(Now, retryAfter: 0))
-                _region.Tell(post);
+            foreach (var command in session.Due(Now, retryAfter: 0))
+                _region.Tell(command);
         }
         session.Seen(joined.Seq);
         // The client hears each of its own joins answered once, and a rejoin of ours once per new incarnation

@@ -5,12 +5,12 @@ namespace ActorChat.Connections;
 
 /// <summary>
 /// What one connection knows of one room it joined: the room's current incarnation, how far the connection got,
-/// and the sends the room has not acknowledged yet. Joins and sends are retried until answered; room ids and
-/// dedup by (user, id) make every retry safe.
+/// and the sends and moderations the room has not acknowledged yet. Joins and those are retried until answered; room
+/// ids and dedup by (user, id) make every retry safe.
 /// </summary>
 internal sealed class RoomSession(string room, long? since, IActorRef hub)
 {
-    private readonly OrderedDictionary<string, (Post Post, long SentAt, long ReceivedAt)> _unacked = new(StringComparer.Ordinal);
+    private readonly OrderedDictionary<string, (IAcknowledgedCommand Command, long SentAt, long ReceivedAt)> _unacked = new(StringComparer.Ordinal);
 
     public string Room { get; } = room;
 
@@ -75,11 +75,11 @@ internal sealed class RoomSession(string room, long? since, IActorRef hub)
     /// <summary>The room stopped under us: wait for the next incarnation.</summary>
     public void Lost() => Incarnation = null;
 
-    /// <summary>Records a send; true when it should go out now (the room is known), false when it waits for the join.</summary>
-    public bool Add(Post post, long now)
+    /// <summary>Records a send (or moderation); true when it should go out now (the room is known), false when it waits for the join.</summary>
+    public bool Add(IAcknowledgedCommand command, long now)
     {
-        var receivedAt = _unacked.TryGetValue(post.Id, out var earlier) ? earlier.ReceivedAt : now;
-        _unacked[post.Id] = (post, Incarnation is null ? 0 : now, receivedAt);
+        var receivedAt = _unacked.TryGetValue(command.Id, out var earlier) ? earlier.ReceivedAt : now;
+        _unacked[command.Id] = (command, Incarnation is null ? 0 : now, receivedAt);
         return Incarnation is not null;
     }
 
@@ -90,12 +90,12 @@ internal sealed class RoomSession(string room, long? since, IActorRef hub)
         return _unacked.Remove(id);
     }
 
-    /// <summary>The sends to (re)send now: all that never went or went longer ago than <paramref name="retryAfter"/>.</summary>
-    public IEnumerable<Post> Due(long now, long retryAfter)
+    /// <summary>The commands to (re)send now: all that never went or went longer ago than <paramref name="retryAfter"/>.</summary>
+    public IEnumerable<IAcknowledgedCommand> Due(long now, long retryAfter)
     {
-        var due = _unacked.Where(entry => now - entry.Value.SentAt >= retryAfter).Select(entry => entry.Value.Post).ToList();
-        foreach (var post in due)
-            _unacked[post.Id] = (post, now, _unacked[post.Id].ReceivedAt);
+        var due = _unacked.Where(entry => now - entry.Value.SentAt >= retryAfter).Select(entry => entry.Value.Command).ToList();
+        foreach (var command in due)
+            _unacked[command.Id] = (command, now, _unacked[command.Id].ReceivedAt);
         return due;
     }
 

@@ -35,19 +35,20 @@ internal sealed class ModerationChanges(string room, RoomTail tail, RoomTable ta
         if (tail.TryGetSent(command.User, command.Id, out var sent))
         {
             // Stored already: a retry is acked with the revision that stored it.
-            delivery.SendTo(requester, new Deliver(ServerFrames.Ack(room, command.Id, 0, sent.Timestamp, sent.Rev)));
+            delivery.SendTo(requester, Ack(command.Id, sent.Timestamp, sent.Rev));
             return;
         }
         var now = clock.GetUtcNow();
         if (Refusal(command, now) is { } refusal)
         {
-            delivery.SendTo(requester, new Deliver(ServerFrames.Error(refusal)));
+            // Refused for good: the connection stops holding it.
+            delivery.SendTo(requester, new SendRefused(room, command.Id, ServerFrames.Error(refusal)));
             return;
         }
         if (Change(command, now) is not { } change)
         {
             // Already so: nothing to store, and the ack names the revision the room is at.
-            delivery.SendTo(requester, new Deliver(ServerFrames.Ack(room, command.Id, 0, now, tail.Rev)));
+            delivery.SendTo(requester, Ack(command.Id, now, tail.Rev));
             return;
         }
         journal.Persist(change, _ =>
@@ -57,12 +58,14 @@ internal sealed class ModerationChanges(string room, RoomTail tail, RoomTable ta
             var frame = tail.Apply(change, rev);
             table.Add(new RevisedEvent(rev, change));
             table.Flush(tail.Seq);
-            delivery.SendTo(requester, new Deliver(ServerFrames.Ack(room, command.Id, 0, change.At, rev)));
+            delivery.SendTo(requester, Ack(command.Id, change.At, rev));
             delivery.Broadcast(new Deliver(frame), except: [requester]);
             if (change is MemberKicked or MemberBanned)
                 PutOut(change, putOut);
         });
     }
+
+    private Acked Ack(string id, DateTimeOffset at, long rev) => new(room, id, 0, ServerFrames.Ack(room, id, 0, at, rev));
 
     /// <summary>Reads a page of the moderation log for a moderator; anyone else is refused.</summary>
     public void Log(GetModerationLog ask, IActorRef requester)

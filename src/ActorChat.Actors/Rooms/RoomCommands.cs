@@ -10,6 +10,20 @@ public interface IRoomCommand : IWireMessage
 }
 
 /// <summary>
+/// A command the room stores at most once per (<see cref="User"/>, <see cref="Id"/>) and answers with an
+/// <see cref="Connections.Acked"/> (stored, now or before) or a <see cref="Connections.SendRefused"/> (never will be).
+/// The connection holds it until then, sends it again to the room's next incarnation when the room's node is lost,
+/// and names it in its rejoin; dedup by id makes every retry safe.
+/// </summary>
+public interface IAcknowledgedCommand : IRoomCommand
+{
+    string User { get; }
+
+    /// <summary>The client's id of the frame, unique per user.</summary>
+    string Id { get; }
+}
+
+/// <summary>
 /// The sending connection joins; with <paramref name="Since"/> it gets every later message replayed. The room reaches
 /// the connection through <paramref name="Hub"/>, its node's delivery hub for this room. A connection joining again
 /// after losing the room names its unacknowledged sends in <paramref name="Unacked"/>: those already stored are acked
@@ -58,10 +72,10 @@ public enum ModerationAction
 /// <param name="Role">For <see cref="ModerationAction.Role"/>: owner, moderator or member.</param>
 /// <param name="Until">For a ban (null: for good) or a mute (required).</param>
 public sealed record Moderate(string Room, string User, string Id, ModerationAction Action, string Member, string? Role = null,
-    DateTimeOffset? Until = null, string Reason = "", int Seconds = 0, bool Admin = false) : IRoomCommand;
+    DateTimeOffset? Until = null, string Reason = "", int Seconds = 0, bool Admin = false) : IAcknowledgedCommand;
 
 /// <summary>Post a message; <paramref name="Id"/> is the client's own id for it, unique per user.</summary>
-public sealed record Post(string Room, string User, string Id, string Text, long? ReplyTo = null, Protocol.MessageAttachment? Attachment = null) : IRoomCommand;
+public sealed record Post(string Room, string User, string Id, string Text, long? ReplyTo = null, Protocol.MessageAttachment? Attachment = null) : IAcknowledgedCommand;
 
 /// <summary>What a <see cref="ChangeMessage"/> does to the message.</summary>
 public enum ChangeKind

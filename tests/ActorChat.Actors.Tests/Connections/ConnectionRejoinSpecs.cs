@@ -144,6 +144,58 @@ public sealed class ConnectionRejoinSpecs : ConnectionSpec
     }
 
     [Fact]
+    public async Task A_moderation_lost_with_the_rooms_node_goes_to_its_next_incarnation_and_the_client_hears_one_ack()
+    {
+        var (connection, outbox, rooms) = Connect("alice");
+        await NextSent(outbox);
+        connection.Tell(new JoinFrame("lobby", null));
+        rooms.ExpectMsg<Join>();
+        var lost = CreateTestProbe();
+        connection.Tell(new JoinedRoom("lobby", 3, Encoding.UTF8.GetBytes("""{"type":"joined"}""")), lost.Ref);
+        Assert.Equal("joined", (await NextSent(outbox)).GetProperty("type").GetString());
+        connection.Tell(new ModerationFrame("lobby", "b1", ModerationAction.Ban, "spammer", null, null, "spam", 0));
+        var ban = ExpectSkippingJoinRetries<Moderate>(rooms, "lobby");
+        Assert.Equal(("b1", ModerationAction.Ban, "spammer"), (ban.Id, ban.Action, ban.Member));
+
+        Sys.Stop(lost.Ref);
+
+        Assert.Equal(["b1"], rooms.FishForMessage<Join>(join => join.Unacked is not null).Unacked!);
+        var next = CreateTestProbe();
+        connection.Tell(new JoinedRoom("lobby", 3, Encoding.UTF8.GetBytes("""{"type":"joined"}""")), next.Ref);
+        Assert.Equal(ban, rooms.FishForMessage<Moderate>(_ => true));
+        // The ack of the retry, then a second ack of it (the room answered the rejoin's list too): the client hears one.
+        var ack = Encoding.UTF8.GetBytes("""{"type":"ack","id":"b1"}""");
+        connection.Tell(new Acked("lobby", "b1", 0, ack), next.Ref);
+        connection.Tell(new Acked("lobby", "b1", 0, ack), next.Ref);
+        connection.Tell(PingFrame.Instance);
+        Assert.Equal("joined", (await NextSent(outbox)).GetProperty("type").GetString());
+        Assert.Equal("ack", (await NextSent(outbox)).GetProperty("type").GetString());
+        Assert.Equal("pong", (await NextSent(outbox)).GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task A_moderation_the_room_refuses_is_not_held_for_a_retry()
+    {
+        var (connection, outbox, rooms) = Connect("alice");
+        await NextSent(outbox);
+        connection.Tell(new JoinFrame("lobby", null));
+        rooms.ExpectMsg<Join>();
+        var room = CreateTestProbe();
+        connection.Tell(new JoinedRoom("lobby", 0, Encoding.UTF8.GetBytes("""{"type":"joined"}""")), room.Ref);
+        connection.Tell(new ModerationFrame("lobby", "k1", ModerationAction.Kick, "bob", null, null, "", 0));
+        ExpectSkippingJoinRetries<Moderate>(rooms, "lobby");
+        connection.Tell(new SendRefused("lobby", "k1", Encoding.UTF8.GetBytes("""{"type":"error","code":"forbidden","ref":"k1"}""")), room.Ref);
+
+        Sys.Stop(room.Ref);
+
+        Assert.Null(rooms.ExpectMsg<Join>().Unacked);
+        connection.Tell(new JoinedRoom("lobby", 0, Encoding.UTF8.GetBytes("""{"type":"joined"}""")), CreateTestProbe().Ref);
+        ExpectOnlyJoinRetries(rooms, TimeSpan.FromMilliseconds(300), "lobby");
+        Assert.Equal("joined", (await NextSent(outbox)).GetProperty("type").GetString());
+        Assert.Equal("forbidden", (await NextSent(outbox)).GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task A_room_that_forgot_the_connection_is_joined_again_and_a_late_old_message_is_dropped()
     {
         var (connection, outbox, rooms) = Connect("alice");
