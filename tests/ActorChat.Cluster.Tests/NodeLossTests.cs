@@ -26,12 +26,18 @@ public sealed class NodeLossTests(ITestOutputHelper output) : IAsyncLifetime
         await using var stayer = await TrackedClient.ConnectAsync(() => ClusterClients.ConnectAsync(first, "stayer"), "stayer");
         await using var watcher = await TrackedClient.ConnectAsync(() => ClusterClients.ConnectAsync(second, "watcher"), "watcher");
         await using var mover = await TrackedClient.ConnectAsync(() => ClusterClients.ConnectAsync(doomed, "mover"), "mover");
+        // The stayer creates the rooms, so owns them, and makes the mover a moderator of each.
+        foreach (var room in Rooms)
+            await stayer.CreateAsync(room);
+        await Eventually.True(() => Rooms.All(r => stayer.JoinedCount(r) == 1), "the rooms created");
         foreach (var room in Rooms)
         {
-            foreach (var client in new[] { stayer, watcher, mover })
+            foreach (var client in new[] { watcher, mover })
                 await client.JoinAsync(room);
+            await stayer.SendFrameAsync(new { type = "role", room, id = $"role-{room}", user = "mover", role = "moderator" });
         }
-        await Eventually.True(() => Rooms.All(r => stayer.JoinedCount(r) + watcher.JoinedCount(r) + mover.JoinedCount(r) == 3), "everyone joined");
+        await Eventually.True(() => Rooms.All(r => stayer.JoinedCount(r) + watcher.JoinedCount(r) + mover.JoinedCount(r) == 3
+            && stayer.ModerationAcks.ContainsKey((r, $"role-{r}"))), "everyone joined, the mover a moderator");
 
         for (var i = 0; i < 3; i++)
         {
@@ -50,12 +56,14 @@ public sealed class NodeLossTests(ITestOutputHelper output) : IAsyncLifetime
         else
             doomed.Kill();
 
-        // The stayer's node survives: it just keeps talking and expects its sockets and rooms to carry on.
+        // The stayer's node survives: it just keeps talking and moderating, and expects its sockets and rooms to carry on.
         for (var i = 0; i < 3; i++)
         {
             foreach (var room in Rooms)
                 await stayer.SendAsync(room, $"after-s{i}", $"after the loss {i}");
         }
+        foreach (var room in Rooms)
+            await stayer.ModerateAsync(room, $"ban-{room}", "ban", "troll", "spam during the outage");
         // The mover's node is gone: it reconnects elsewhere, resumes with since and resends by id.
         await Eventually.True(() => mover.IsClosed, "the mover notices its node is gone");
         if (graceful)
@@ -65,6 +73,12 @@ public sealed class NodeLossTests(ITestOutputHelper output) : IAsyncLifetime
         {
             foreach (var room in Rooms)
                 await mover.SendAsync(room, $"after-m{i}", $"after the loss {i}");
+        }
+        // The mover kicks its troll and, unsure, sends the same kick again: a client retrying by id.
+        foreach (var room in Rooms)
+        {
+            await mover.ModerateAsync(room, $"kick-{room}", "kick", "troll2", "spam");
+            await mover.SendFrameAsync(new { type = "kick", room, id = $"kick-{room}", user = "troll2", reason = "spam" });
         }
 
         await Eventually.True(() => stayer.UnackedCount == 0 && mover.UnackedCount == 0,
@@ -92,5 +106,24 @@ public sealed class NodeLossTests(ITestOutputHelper output) : IAsyncLifetime
             }
             Assert.Equal(seqs, watcher.SeenSeqs(room).Order());
         }
+
+        // Every moderation of the outage was applied once: one entry each in the log, at the revision its ack named.
+        Assert.Equal((0, 0), (stayer.RepeatedModerationAcks, mover.RepeatedModerationAcks));
+        foreach (var room in Rooms)
+            await stayer.SendFrameAsync(new { type = "moderation_log", room });
+        await Eventually.True(() => Rooms.All(r => stayer.OtherFrames.Any(f => IsLogOf(f, r))), "the moderation log of every room");
+        foreach (var room in Rooms)
+        {
+            var entries = stayer.OtherFrames.Single(f => IsLogOf(f, room)).GetProperty("entries").EnumerateArray()
+                .Select(e => (Rev: e.GetProperty("rev").GetInt64(), Action: e.GetProperty("action").GetString(), By: e.GetProperty("by").GetString(), User: e.GetProperty("user").GetString()))
+                .ToList();
+            Assert.Equal([(stayer.ModerationAcks[(room, $"ban-{room}")], "ban", "stayer", "troll")], entries.Where(e => e.Action == "ban"));
+            Assert.Equal([(mover.ModerationAcks[(room, $"kick-{room}")], "kick", "mover", "troll2")], entries.Where(e => e.Action == "kick"));
+            Assert.True(watcher.OtherFrames.Count(f => f.GetProperty("type").GetString() == "moderation" && f.GetProperty("room").GetString() == room
+                && f.GetProperty("action").GetString() == "ban") <= 1, $"the ban in {room} announced twice");
+        }
     }
+
+    private static bool IsLogOf(System.Text.Json.JsonElement frame, string room) =>
+        frame.GetProperty("type").GetString() == "moderation_log" && frame.GetProperty("room").GetString() == room;
 }

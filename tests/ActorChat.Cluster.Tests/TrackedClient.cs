@@ -13,6 +13,7 @@ public sealed class TrackedClient : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<(string Room, string Id), long> _acked = new();
     private readonly ConcurrentDictionary<(string Room, string Id), string> _unacked = new();
+    private readonly ConcurrentDictionary<(string Room, string Id), object> _unackedModerations = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, JsonElement>> _seen = new();
     private readonly ConcurrentDictionary<string, int> _joinedCount = new();
     private ChatClient _client;
@@ -41,7 +42,16 @@ public sealed class TrackedClient : IAsyncDisposable
     /// <summary>When the first ack for a send whose id starts with <see cref="Marker"/> arrived, per room.</summary>
     public ConcurrentDictionary<string, DateTime> FirstAckOf { get; } = new();
 
-    public int UnackedCount => _unacked.Count;
+    public int UnackedCount => _unacked.Count + _unackedModerations.Count;
+
+    /// <summary>The revision each acknowledged moderation was stored at (or the room was at, when it changed nothing).</summary>
+    public ConcurrentDictionary<(string Room, string Id), long> ModerationAcks { get; } = new();
+
+    /// <summary>Acks of a moderation that came after its first ack (the server answers each once): none expected.</summary>
+    public int RepeatedModerationAcks { get; private set; }
+
+    /// <summary>Every frame that is not a message, ack or <c>joined</c> (moderation, left, error, moderation_log...), in order of arrival.</summary>
+    public ConcurrentQueue<JsonElement> OtherFrames { get; } = new();
 
     /// <summary>
     /// Milliseconds from send to arrival of every live message whose text ends in <c>@</c> and the sender's Unix time
@@ -82,6 +92,26 @@ public sealed class TrackedClient : IAsyncDisposable
     public Task JoinAsync(string room, long? since = null) =>
         _client.SendAsync(since is null ? new { type = "join", room } : new { type = "join", room, since });
 
+    /// <summary>Creates a public room, which makes this client's user its owner.</summary>
+    public Task CreateAsync(string room) => _client.SendAsync(new { type = "create", room });
+
+    /// <summary>Any other frame, sent as is (a <c>moderation_log</c>, say).</summary>
+    public Task SendFrameAsync(object frame) => _client.SendAsync(frame);
+
+    /// <summary>A moderation (<c>ban</c>, <c>kick</c>...) of <paramref name="member"/>, held until acked and sent again on a resume, as a send is.</summary>
+    public async Task ModerateAsync(string room, string id, string action, string member, string reason)
+    {
+        var frame = new { type = action, room, id, user = member, reason };
+        _unackedModerations[(room, id)] = frame;
+        try
+        {
+            await _client.SendAsync(frame);
+        }
+        catch (WebSocketException)
+        {
+        }
+    }
+
     public async Task SendAsync(string room, string id, string text)
     {
         _unacked[(room, id)] = text;
@@ -105,6 +135,8 @@ public sealed class TrackedClient : IAsyncDisposable
             await JoinAsync(room, GaplessSeq(room));
         foreach (var ((room, id), text) in _unacked)
             await _client.SendAsync(new { type = "send", room, id, text });
+        foreach (var frame in _unackedModerations.Values)
+            await _client.SendAsync(frame);
     }
 
     private async Task ReceiveAsync(ChatClient client)
@@ -139,6 +171,13 @@ public sealed class TrackedClient : IAsyncDisposable
                     DeliveryMilliseconds.Enqueue(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - sent);
                 See(frame.GetProperty("room").GetString()!, frame);
                 break;
+            // A moderation's ack: seq 0, it stored no message.
+            case "ack" when frame.GetProperty("seq").GetInt64() == 0:
+                var moderation = (frame.GetProperty("room").GetString()!, frame.GetProperty("id").GetString()!);
+                if (!ModerationAcks.TryAdd(moderation, frame.GetProperty("rev").GetInt64()))
+                    RepeatedModerationAcks++;
+                _unackedModerations.TryRemove(moderation, out _);
+                break;
             case "ack":
                 var key = (frame.GetProperty("room").GetString()!, frame.GetProperty("id").GetString()!);
                 _acked[key] = frame.GetProperty("seq").GetInt64();
@@ -146,6 +185,9 @@ public sealed class TrackedClient : IAsyncDisposable
                     FirstAckOf.TryAdd(key.Item1, DateTime.UtcNow);
                 _unacked.TryRemove(key, out _);
                 _seen.GetOrAdd(key.Item1, _ => new()).TryAdd(frame.GetProperty("seq").GetInt64(), frame);
+                break;
+            default:
+                OtherFrames.Enqueue(frame);
                 break;
         }
     }
