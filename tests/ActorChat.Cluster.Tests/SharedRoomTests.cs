@@ -1,10 +1,73 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ActorChat.Accounts;
+using ActorChat.Testing;
+using Xunit.Abstractions;
 
 namespace ActorChat.Cluster.Tests;
 
-public sealed class SharedRoomTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+public sealed class SharedRoomTests(ClusterFixture cluster, ITestOutputHelper output) : IClassFixture<ClusterFixture>
 {
+    [Fact]
+    public async Task A_ban_in_a_room_of_500_members_on_two_nodes_puts_the_user_out_at_once_and_everyone_hears_of_it()
+    {
+        // Tokens signed with the cluster's key, as a sign-in issues them: 500 sign-ins would spend a minute of this
+        // small machine's CPU on password hashing, which is not what this test is about.
+        var tokens = new TokenService(Convert.FromBase64String(cluster.SigningKey), TimeSpan.FromHours(1));
+        async Task<TrackedClient> ConnectAsync(ClusterNode node, string user)
+        {
+            var client = await ChatClient.ConnectAsync(node.SocketAddress, tokens.Issue(user).Token);
+            await client.ExpectAsync("welcome");
+            return await TrackedClient.ConnectAsync(() => Task.FromResult(client), user);
+        }
+
+        const string room = "crowd";
+        await using var owner = await ConnectAsync(cluster.First, "crowd_owner");
+        await owner.CreateAsync(room);
+        await Eventually.True(() => owner.JoinedCount(room) == 1, "the room created");
+        var nodes = new[] { cluster.First, cluster.Second };
+        var members = new TrackedClient[500];
+        await Parallel.ForEachAsync(Enumerable.Range(0, members.Length), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+        {
+            members[i] = await ConnectAsync(nodes[i % 2], $"crowd_{i:D3}");
+            await members[i].JoinAsync(room);
+        });
+        try
+        {
+            await Eventually.True(() => members.All(m => m.JoinedCount(room) == 1), "500 members joined", TimeSpan.FromMinutes(2));
+            var spammer = members[137]; // on the second node; the room is on either
+            var banned = Stopwatch.StartNew();
+            await owner.ModerateAsync(room, "ban-1", "ban", spammer.User, "spam");
+
+            await Eventually.True(() => spammer.OtherFrames.Any(f => Is(f, "left") && f.GetProperty("reason").GetString() == "banned"),
+                "the spammer put out", TimeSpan.FromSeconds(10));
+            var putOut = banned.Elapsed;
+            var others = members.Where(m => m != spammer).ToList();
+            await Eventually.True(() => others.All(m => m.OtherFrames.Any(f => Is(f, "moderation") && f.GetProperty("user").GetString() == spammer.User)),
+                () => $"the ban announced to every other member ({others.Count(m => m.OtherFrames.Any(f => Is(f, "moderation")))} of {others.Count})",
+                TimeSpan.FromSeconds(30));
+            output.WriteLine($"500 members: the spammer out {putOut.TotalMilliseconds:F0} ms after the ban, all 499 others told {banned.Elapsed.TotalMilliseconds:F0} ms after");
+            Assert.True(owner.ModerationAcks.ContainsKey((room, "ban-1")));
+            Assert.All(others, m => Assert.DoesNotContain(m.OtherFrames, f => Is(f, "left")));
+
+            // Banned: a join is refused, and a message from a member still in goes to everyone but the spammer.
+            await spammer.JoinAsync(room);
+            await Eventually.True(() => spammer.OtherFrames.Any(f => Is(f, "error") && f.GetProperty("code").GetString() == "forbidden"),
+                "the spammer's join refused");
+            await owner.SendAsync(room, "after-ban", "the room is quiet again");
+            await Eventually.True(() => others.All(m => m.LastSeq(room) == 1), "the next message reaches every member", TimeSpan.FromSeconds(30));
+            Assert.Equal(0, spammer.LastSeq(room));
+            Assert.Equal(1, spammer.JoinedCount(room));
+        }
+        finally
+        {
+            await Task.WhenAll(members.Where(m => m is not null).Select(m => m.DisposeAsync().AsTask()));
+        }
+
+        static bool Is(System.Text.Json.JsonElement frame, string type) => frame.GetProperty("type").GetString() == type;
+    }
+
     [Fact]
     public async Task Clients_on_different_nodes_share_a_room_and_see_one_gapless_stream()
     {
