@@ -1,3 +1,4 @@
+using ActorChat.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -27,6 +28,31 @@ public sealed class ModerationPageTests(BrowserFixture browser) : PageTest(brows
         await spammer.GetByTestId("join-room-button").ClickAsync();
         await Expect(Notice(spammer, "Could not join #plaza")).ToBeVisibleAsync();
         await Expect(RoomItem(spammer, "plaza")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_room_typed_by_a_new_name_is_its_makers_to_moderate_and_an_existing_one_is_simply_joined()
+    {
+        await using var other = await Server.ConnectAsync("lobby_maker");
+        await other.SendAsync(new { type = "create", room = "lobby_taken" });
+        await other.ExpectAsync("joined");
+        var maker = await OpenAsSignedUpUserAsync("room_maker");
+
+        await JoinAsync(maker, "fresh_room");
+        await Expect(Member(maker, "room_maker").GetByTestId("role-badge")).ToHaveTextAsync("owner");
+
+        // Taken already: joined as a member, without a word of the conflict.
+        await JoinAsync(maker, "lobby_taken");
+        await Expect(Member(maker, "lobby_maker").GetByTestId("role-badge")).ToHaveTextAsync("owner");
+        await Expect(Member(maker, "room_maker").GetByTestId("role-badge")).ToHaveCountAsync(0);
+        await Expect(maker.GetByTestId("notices")).Not.ToContainTextAsync("exists");
+        await other.ExpectSkippingAsync("presence", "read", "received");
+
+        // The server says so too: the maker joins as the owner from any client.
+        await using var socket = await ChatClient.ConnectAsync(Server.SocketAddress, await Server.LoginAsync("room_maker", "correct horse battery"));
+        await socket.ExpectAsync("welcome");
+        var joined = await socket.JoinAsync("fresh_room");
+        Assert.Equal("owner", joined.GetProperty("role").GetString());
     }
 
     // What else the socket clients hear meanwhile: the moderator's arrival and receipts, the room's changes.

@@ -36,7 +36,7 @@ function andClose(result) {
 // Views live for the whole page; their actions go to whichever chat is signed in.
 const ui = {
   sidebar: createSidebar({
-    join: (name, options) => andClose(chat ? chat.join(name, options) : 'Not signed in'),
+    join: (name, options) => andClose(chat ? chat.join(name, { ...options, claim: true }) : 'Not signed in'),
     openDirect: (user) => andClose(chat ? chat.account.openDirect(user) : 'Not signed in'),
     select: (name) => andClose(chat?.select(name)),
     leave: (name) => {

@@ -93,13 +93,17 @@ export class Chat {
 
   // ---- user actions -------------------------------------------------------
 
-  /** Joins (if new) and opens a room, or creates it private; returns '' or a problem to show. */
-  join(name, { createPrivate = false } = {}) {
+  /**
+   * Joins (if new) and opens a room, or creates it private; returns '' or a problem to show. With `claim`, a room
+   * typed by name that does not exist yet is created public, so that its maker owns (and moderates) it; one that
+   * exists is simply joined.
+   */
+  join(name, { createPrivate = false, claim = false } = {}) {
     if (!ROOM_RE.test(name) && !DIRECT_RE.test(name)) return 'Only a–z, 0–9, _ and - (1–64 characters)';
     if (createPrivate && this.protocol < 2) return 'This server has no private rooms';
     if (!this.rooms.has(name)) {
       const room = this.addRoom(name);
-      room.create = createPrivate;
+      room.create = createPrivate ? 'private' : claim && this.protocol >= 2 && ROOM_RE.test(name) ? 'public' : false;
       room.requested = true;
       this.sendJoin(room);
     } else if (this.rooms.get(name).invitedBy && !createPrivate) {
@@ -196,7 +200,7 @@ export class Chat {
 
   sendJoin(room) {
     if (room.create && !room.loaded) {
-      this.conn.send({ type: 'create', room: room.name, private: true });
+      this.conn.send({ type: 'create', room: room.name, private: room.create === 'private' });
       return;
     }
     const frame = { type: 'join', room: room.name };

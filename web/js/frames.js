@@ -268,6 +268,13 @@ const HANDLERS = {
     const ref = typeof f.ref === 'string' ? f.ref : null;
     const detail = typeof f.message === 'string' && f.message ? f.message : '';
     let text = ERROR_TEXT[code] || `Error: ${code}`;
+    // A room typed by name is created if new; one that exists already is joined instead, and nothing is said.
+    const claimed = ref ? chat.rooms.get(ref) : null;
+    if (code === 'conflict' && claimed && !claimed.loaded && claimed.create === 'public') {
+      claimed.create = false;
+      chat.sendJoin(claimed);
+      return;
+    }
     if (ref && chat.changes.failed(ref)) {
       text = `Could not change the message: ${text}`;
     } else if (ref && code === 'not_found' && chat.account.directFailed(ref)) {

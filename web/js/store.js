@@ -43,7 +43,7 @@ export class Room {
     this.role = 'member';
     this.staff = new Map();
     this.slowmode = 0;
-    this.create = false; // the user asked to create this room private: the first join is a `create`
+    this.create = false; // 'private' or 'public': the user asked to create this room, so the first join is a `create`
     this.peer = ''; // for a direct room: the other user
     this.arrived = false; // put in the list by someone else (a direct message, an invitation) and not loaded yet
     this.invitedBy = null; // who invited the user, while the invitation is not taken up: the room is not joined until then
