@@ -118,8 +118,17 @@ public sealed class PostgreSqlStorageTests(PostgresServer postgres) : IClassFixt
             await using var owner = await first.ConnectAsync("pg_owner");
             await owner.SendAsync(new { type = "create", room = "guarded" });
             await owner.ExpectAsync("joined");
+            // The spammer's message goes first, removed by the owner; then the ban.
+            await using (var early = await first.ConnectAsync("pg_spammer"))
+            {
+                await early.JoinAsync("guarded");
+                await early.SendAsync(new { type = "send", room = "guarded", id = "s1", text = "cheap watches" });
+                await early.ExpectAsync("ack");
+            }
+            await owner.SendAsync(new { type = "delete", room = "guarded", id = "d1", seq = 1 });
+            await owner.ExpectSkippingAsync("ack", "presence", "message", "read", "received");
             await owner.SendAsync(new { type = "ban", room = "guarded", id = "b1", user = "pg_spammer", until = "2099-01-01T00:00:00Z", reason = "spam" });
-            await owner.ExpectAsync("ack");
+            await owner.ExpectSkippingAsync("ack", "presence", "read", "received");
         }
 
         await using var second = await ChatServer.StartAsync(null, settings);
@@ -128,11 +137,14 @@ public sealed class PostgreSqlStorageTests(PostgresServer postgres) : IClassFixt
         Assert.Equal("forbidden", (await spammer.ExpectAsync("error")).GetProperty("code").GetString());
         await using var back = await ChatClient.ConnectAsync(second.SocketAddress, await second.LoginAsync("pg_owner"));
         await back.ExpectAsync("welcome");
-        await back.JoinAsync("guarded");
+        var removed = (await back.JoinAsync("guarded")).GetProperty("messages")[0];
+        Assert.True(removed.GetProperty("deleted").GetBoolean() && removed.GetProperty("moderated").GetBoolean(), $"removed by a moderator: {removed}");
         await back.SendAsync(new { type = "moderation_log", room = "guarded" });
-        var entry = (await back.ExpectAsync("moderation_log")).GetProperty("entries")[0];
+        var entries = (await back.ExpectAsync("moderation_log")).GetProperty("entries");
         Assert.Equal(("ban", "pg_owner", "pg_spammer", "2099-01-01T00:00:00.000Z"),
-            (entry.GetProperty("action").GetString(), entry.GetProperty("by").GetString(), entry.GetProperty("user").GetString(), entry.GetProperty("until").GetString()));
+            (entries[0].GetProperty("action").GetString(), entries[0].GetProperty("by").GetString(), entries[0].GetProperty("user").GetString(), entries[0].GetProperty("until").GetString()));
+        Assert.Equal(("delete", "pg_owner", "pg_spammer", 1L),
+            (entries[1].GetProperty("action").GetString(), entries[1].GetProperty("by").GetString(), entries[1].GetProperty("user").GetString(), entries[1].GetProperty("seq").GetInt64()));
     }
 
     private const string DoubleTheRoomsLastEvent =

@@ -101,6 +101,7 @@ public sealed class ModerationPageTests(BrowserFixture browser) : PageTest(brows
         await spam.GetByTestId("delete-button").ClickAsync();
         await spam.GetByTestId("delete-button").ClickAsync();
         await Expect(Message(moderator, "cheap watches here")).ToHaveCountAsync(0);
+        await Expect(moderator.GetByTestId("message-list").Locator("li.msg.deleted")).ToContainTextAsync("Removed by a moderator");
         await spammer.ExpectSkippingAsync("deleted", Ignorable);
 
         // On a phone who is here opens from the count beside the room's name.

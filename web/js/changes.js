@@ -2,6 +2,7 @@
 // shows here once the server acks it, when it is true for everyone.
 
 import { newClientId } from './ids.js';
+import { sameUser } from './validate.js';
 
 export class MessageChanges {
   constructor(chat) {
@@ -43,7 +44,11 @@ export class MessageChanges {
     this.awaiting.delete(id);
     const me = this.chat.me;
     if (change.kind === 'edit') room.edited(change.seq, change.value, new Date().toISOString());
-    else if (change.kind === 'delete') room.deleted(change.seq);
+    else if (change.kind === 'delete') {
+      // Someone else's message, removed as a moderator: shown so, as everyone else sees it.
+      const msg = room.bySeq.get(change.seq);
+      room.deleted(change.seq, Boolean(msg) && !sameUser(msg.from, me));
+    }
     else {
       const msg = room.bySeq.get(change.seq);
       const entry = msg?.reactions.find((r) => r.emoji === change.value);

@@ -137,7 +137,7 @@ const HANDLERS = {
     const room = roomOf(chat, f);
     if (!room || !Number.isInteger(f.seq)) return;
     room.noteRev(f.rev);
-    room.deleted(f.seq);
+    room.deleted(f.seq, f.moderated === true);
     chat.invalidate();
   },
 

@@ -1,9 +1,9 @@
 // Room and message state. No DOM here: the controller mutates it, the ui modules read it.
 //
-// A message object: { seq, id, from, text, ts, own, status, editedAt, deleted, reactions }
+// A message object: { seq, id, from, text, ts, own, status, editedAt, deleted, moderated, reactions }
 //   seq       room sequence number, null while an own message waits for its ack
 //   status    'pending' | 'sent' | 'failed' for own messages, null for others
-//   editedAt  when its text was last edited, or null; deleted: true for a placeholder
+//   editedAt  when its text was last edited, or null; deleted: true for a placeholder (moderated: removed by a moderator)
 //   reactions [{ emoji, count, users }] in the order each emoji was first used (users: the first few who reacted)
 
 import { sameUser } from './validate.js';
@@ -148,11 +148,12 @@ export class Room {
     msg.editedAt = typeof editedAt === 'string' ? editedAt : new Date().toISOString();
   }
 
-  /** A message was deleted: it stays as a placeholder. */
-  deleted(seq) {
+  /** A message was deleted (by a moderator, when `moderated`): it stays as a placeholder. */
+  deleted(seq, moderated = false) {
     const msg = this.bySeq.get(seq);
     if (!msg) return;
     msg.deleted = true;
+    msg.moderated = moderated;
     msg.text = '';
     msg.editedAt = null;
     msg.reactions = [];
@@ -242,6 +243,7 @@ export class Room {
 function applyState(msg, raw, me) {
   if (raw.deleted === true) {
     msg.deleted = true;
+    msg.moderated = raw.moderated === true;
     msg.text = '';
     msg.editedAt = null;
     msg.reactions = [];

@@ -33,6 +33,8 @@ public static partial class ServerFrames
             w.WriteString("editedAt", FormatTimestamp(editedAt));
         if (message.Deleted)
             w.WriteBoolean("deleted", true);
+        if (message.Moderated)
+            w.WriteBoolean("moderated", true);
         if (message.Reactions is { Count: > 0 } reactions)
         {
             w.WriteStartArray("reactions");
@@ -73,12 +75,15 @@ public static partial class ServerFrames
         w.WriteString("editedAt", FormatTimestamp(editedAt));
     });
 
-    public static byte[] Deleted(string room, long seq, long rev) => Write(w =>
+    /// <param name="moderated">Deleted by a moderator, not by its sender.</param>
+    public static byte[] Deleted(string room, long seq, long rev, bool moderated = false) => Write(w =>
     {
         w.WriteString("type", "deleted");
         w.WriteString("room", room);
         w.WriteNumber("seq", seq);
         w.WriteNumber("rev", rev);
+        if (moderated)
+            w.WriteBoolean("moderated", true);
     });
 
     /// <param name="count">How many reactions with the emoji the message has after this one.</param>

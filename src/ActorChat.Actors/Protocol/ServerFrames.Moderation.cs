@@ -58,6 +58,8 @@ public static partial class ServerFrames
                 w.WriteString("reason", entry.Reason);
             if (entry.Action == "slowmode")
                 w.WriteNumber("seconds", entry.Seconds);
+            if (entry.Seq is { } seq)
+                w.WriteNumber("seq", seq);
             w.WriteString("ts", FormatTimestamp(entry.At));
             w.WriteEndObject();
         }

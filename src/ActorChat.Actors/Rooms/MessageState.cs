@@ -36,7 +36,7 @@ internal sealed class MessageState
     {
         var state = new MessageState(room, new MessagePosted(row.Seq, row.Id, row.From, row.Text, row.Timestamp, row.ReplyTo, row.Attachment), row.PostedRev);
         if (row.Rev != row.PostedRev || row.Reactions.Count > 0)
-            state.Restore(row.Rev, row.Text, row.EditedAt, row.Deleted, row.Reactions);
+            state.Restore(row.Rev, row.Text, row.EditedAt, row.Deleted, row.Reactions, ByOther(row.DeletedBy, row.From));
         return state;
     }
 
@@ -65,6 +65,11 @@ internal sealed class MessageState
     public DateTimeOffset? EditedAt { get; private set; }
 
     public bool Deleted { get; private set; }
+
+    /// <summary>Deleted by a moderator rather than by its sender.</summary>
+    public bool Moderated { get; private set; }
+
+    private static bool ByOther(string? deletedBy, string from) => deletedBy is not null && !string.Equals(deletedBy, from, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>How many distinct emoji the message has.</summary>
     public int EmojiCount => _reactions?.Count ?? 0;
@@ -95,8 +100,9 @@ internal sealed class MessageState
                 Text = edited.Text;
                 EditedAt = edited.At;
                 break;
-            case MessageDeleted:
+            case MessageDeleted deleted:
                 Deleted = true;
+                Moderated = ByOther(deleted.User, From);
                 Text = "";
                 EditedAt = null;
                 _reactions = null;
@@ -113,12 +119,13 @@ internal sealed class MessageState
     }
 
     /// <summary>Restores the state read back from the message table.</summary>
-    public void Restore(long rev, string text, DateTimeOffset? editedAt, bool deleted, IEnumerable<(string Emoji, string User)> reactions)
+    public void Restore(long rev, string text, DateTimeOffset? editedAt, bool deleted, IEnumerable<(string Emoji, string User)> reactions, bool moderated = false)
     {
         Rev = rev;
         Text = text;
         EditedAt = editedAt;
         Deleted = deleted;
+        Moderated = moderated;
         _reactions = null;
         foreach (var (emoji, user) in reactions)
             AddReaction(user, emoji);
@@ -137,5 +144,5 @@ internal sealed class MessageState
 
     public ChatMessage ToMessage() => new(Seq, Id, From, Text, Timestamp, PostedRev, EditedAt, Deleted,
         _reactions is null or { Count: 0 } ? null : _reactions.ConvertAll(r => new ReactionSummary(r.Emoji, r.Users.Count, r.Users.Take(UsersListed).ToList())),
-        ReplyTo, Deleted ? null : Attachment);
+        ReplyTo, Deleted ? null : Attachment, Moderated);
 }

@@ -80,7 +80,7 @@ internal sealed class RoomTail(string room, RoomSettings settings)
             frame = change switch
             {
                 MessageEdited edited => ServerFrames.Edited(room, edited.Seq, rev, edited.Text, edited.At),
-                MessageDeleted deleted => ServerFrames.Deleted(room, deleted.Seq, rev),
+                MessageDeleted deleted => ServerFrames.Deleted(room, deleted.Seq, rev, message?.Moderated ?? false),
                 ReactionAdded added => ServerFrames.Reaction(room, added.Seq, rev, added.User, added.Emoji, added: true, message?.CountOf(added.Emoji) ?? 0),
                 ReactionRemoved removed => ServerFrames.Reaction(room, removed.Seq, rev, removed.User, removed.Emoji, added: false, message?.CountOf(removed.Emoji) ?? 0),
                 _ => throw new ArgumentException($"unknown room event {stored.GetType()}", nameof(stored)),

@@ -75,7 +75,7 @@ public sealed class MessageTable : IExtension, IAsyncDisposable
         var rows = new List<MessageRow>();
         var byseq = new Dictionary<long, MessageRow>();
         await using (var command = TableDatabase.Command(connection, """
-            SELECT seq, rev, posted_rev, client_id, sender, body, sent_at, edited_at, deleted_at, reply_to, attachment FROM actorchat_messages
+            SELECT seq, rev, posted_rev, client_id, sender, body, sent_at, edited_at, deleted_at, reply_to, attachment, deleted_by FROM actorchat_messages
             WHERE room = @room AND seq >= @from AND seq <= @to ORDER BY seq
             """, ("room", room), ("from", from), ("to", to)))
         await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
@@ -85,7 +85,8 @@ public sealed class MessageTable : IExtension, IAsyncDisposable
                 var row = new MessageRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4),
                     reader.GetString(5), TableDatabase.Time(reader.GetInt64(6)), reader.IsDBNull(7) ? null : TableDatabase.Time(reader.GetInt64(7)), !reader.IsDBNull(8), [],
                     reader.IsDBNull(9) ? null : reader.GetInt64(9),
-                    reader.IsDBNull(10) ? null : System.Text.Json.JsonSerializer.Deserialize(reader.GetString(10), Serialization.StoredJsonContext.Default.MessageAttachment));
+                    reader.IsDBNull(10) ? null : System.Text.Json.JsonSerializer.Deserialize(reader.GetString(10), Serialization.StoredJsonContext.Default.MessageAttachment),
+                    reader.IsDBNull(11) ? null : reader.GetString(11));
                 rows.Add(row);
                 byseq[row.Seq] = row;
             }
@@ -130,7 +131,7 @@ public sealed class MessageTable : IExtension, IAsyncDisposable
         await _schema.Ready.ConfigureAwait(false);
         await using var connection = await Database.OpenAsync().ConfigureAwait(false);
         await using var command = TableDatabase.Command(connection, """
-            SELECT rev, action, actor, member, role, until_at, reason, seconds, at FROM actorchat_moderation
+            SELECT rev, action, actor, member, role, until_at, reason, seconds, at, message_seq FROM actorchat_moderation
             WHERE room = @room AND rev < @before ORDER BY rev DESC LIMIT @limit
             """, ("room", room), ("before", before ?? long.MaxValue), ("limit", limit));
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
@@ -139,7 +140,7 @@ public sealed class MessageTable : IExtension, IAsyncDisposable
         {
             rows.Add(new ModerationRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : TableDatabase.Time(reader.GetInt64(5)),
-                reader.GetString(6), reader.GetInt32(7), TableDatabase.Time(reader.GetInt64(8))));
+                reader.GetString(6), reader.GetInt32(7), TableDatabase.Time(reader.GetInt64(8)), reader.IsDBNull(9) ? null : reader.GetInt64(9)));
         }
         return rows;
     }
@@ -172,10 +173,14 @@ public readonly record struct RevisedEvent(long Rev, IRoomEvent Event);
 /// <summary>A change to a message as the table remembers it: its revision, and who made it with which client id.</summary>
 public sealed record ChangeRow(long Rev, long Seq, string Id, string User, DateTimeOffset At);
 
-/// <summary>One entry of a room's moderation log: at revision <paramref name="Rev"/>, <paramref name="Actor"/> did <paramref name="Action"/> to <paramref name="Member"/>.</summary>
+/// <summary>
+/// One entry of a room's moderation log: at revision <paramref name="Rev"/>, <paramref name="Actor"/> did
+/// <paramref name="Action"/> to <paramref name="Member"/>; for a message a moderator deleted, <paramref name="Seq"/> is its seq.
+/// </summary>
 public sealed record ModerationRow(long Rev, string Action, string Actor, string Member, string? Role, DateTimeOffset? Until, string Reason,
-    int Seconds, DateTimeOffset At);
+    int Seconds, DateTimeOffset At, long? Seq = null);
 
 /// <summary>A message as the table holds it; <see cref="Reactions"/> in the order they were made.</summary>
 public sealed record MessageRow(long Seq, long Rev, long PostedRev, string Id, string From, string Text, DateTimeOffset Timestamp,
-    DateTimeOffset? EditedAt, bool Deleted, List<(string Emoji, string User)> Reactions, long? ReplyTo = null, Protocol.MessageAttachment? Attachment = null);
+    DateTimeOffset? EditedAt, bool Deleted, List<(string Emoji, string User)> Reactions, long? ReplyTo = null, Protocol.MessageAttachment? Attachment = null,
+    string? DeletedBy = null);

@@ -32,7 +32,8 @@ internal sealed class TableSchema
             CREATE TABLE IF NOT EXISTS actorchat_messages (
                 room VARCHAR(255) NOT NULL, seq BIGINT NOT NULL, rev BIGINT NOT NULL, posted_rev BIGINT NOT NULL,
                 client_id VARCHAR(64) NOT NULL, sender VARCHAR(64) NOT NULL, body TEXT NOT NULL, sent_at BIGINT NOT NULL,
-                edited_at BIGINT NULL, deleted_at BIGINT NULL, reply_to BIGINT NULL, attachment TEXT NULL, PRIMARY KEY (room, seq));
+                edited_at BIGINT NULL, deleted_at BIGINT NULL, reply_to BIGINT NULL, attachment TEXT NULL, deleted_by VARCHAR(64) NULL,
+                PRIMARY KEY (room, seq));
             CREATE TABLE IF NOT EXISTS actorchat_reactions (
                 room VARCHAR(255) NOT NULL, seq BIGINT NOT NULL, emoji VARCHAR(64) NOT NULL, sender VARCHAR(64) NOT NULL,
                 rev BIGINT NOT NULL, active SMALLINT NOT NULL, PRIMARY KEY (room, seq, emoji, sender));
@@ -56,7 +57,7 @@ internal sealed class TableSchema
             CREATE TABLE IF NOT EXISTS actorchat_moderation (
                 room VARCHAR(255) NOT NULL, rev BIGINT NOT NULL, action VARCHAR(16) NOT NULL, actor VARCHAR(64) NOT NULL,
                 member VARCHAR(64) NOT NULL, role VARCHAR(16) NULL, until_at BIGINT NULL, reason TEXT NOT NULL, seconds INT NOT NULL,
-                at BIGINT NOT NULL, PRIMARY KEY (room, rev));
+                at BIGINT NOT NULL, message_seq BIGINT NULL, PRIMARY KEY (room, rev));
             """;
         ProjectionCreated = !await ExistsAsync("actorchat_rooms").ConfigureAwait(false);
         await _database.ApplySchemaAsync(Schema, AddColumnsAsync).ConfigureAwait(false);
@@ -81,7 +82,7 @@ internal sealed class TableSchema
     private async Task AddColumnsAsync(DbConnection connection)
     {
         foreach (var (table, column, type) in new[] { ("actorchat_messages", "reply_to", "BIGINT"), ("actorchat_messages", "attachment", "TEXT"), ("actorchat_members", "listed_at", "BIGINT"), ("actorchat_members", "kind", "SMALLINT"),
-            ("actorchat_members", "invited_by", "VARCHAR(64)") })
+            ("actorchat_members", "invited_by", "VARCHAR(64)"), ("actorchat_messages", "deleted_by", "VARCHAR(64)"), ("actorchat_moderation", "message_seq", "BIGINT") })
         {
             if (_database.IsShared)
             {

@@ -61,9 +61,15 @@ internal sealed class TableStatements(DbConnection connection, DbTransaction tra
                     break;
                 case MessageDeleted deleted:
                     await RunAsync("""
-                        UPDATE actorchat_messages SET body = '', edited_at = NULL, deleted_at = @at, rev = @rev
+                        UPDATE actorchat_messages SET body = '', edited_at = NULL, deleted_at = @at, deleted_by = @user, rev = @rev
                         WHERE room = @room AND seq = @seq AND rev < @rev
-                        """, write.Room, deleted.Seq, rev, ("at", deleted.At.UtcTicks)).ConfigureAwait(false);
+                        """, write.Room, deleted.Seq, rev, ("at", deleted.At.UtcTicks), ("user", deleted.User)).ConfigureAwait(false);
+                    // Removed by a moderator, not by its sender: the room's moderation log says who, and whose message.
+                    await RunAsync("""
+                        INSERT INTO actorchat_moderation (room, rev, action, actor, member, role, until_at, reason, seconds, at, message_seq)
+                        SELECT @room, @rev, 'delete', @user, sender, NULL, NULL, '', 0, @at, @seq FROM actorchat_messages
+                        WHERE room = @room AND seq = @seq AND LOWER(sender) <> LOWER(@user) ON CONFLICT (room, rev) DO NOTHING
+                        """, write.Room, deleted.Seq, rev, ("at", deleted.At.UtcTicks), ("user", deleted.User)).ConfigureAwait(false);
                     await RunAsync("DELETE FROM actorchat_reactions WHERE room = @room AND seq = @seq AND rev < @rev",
                         write.Room, deleted.Seq, rev).ConfigureAwait(false);
                     // Its photo goes with it: detached, nobody but its uploader may fetch it, and it is swept like an upload never posted.

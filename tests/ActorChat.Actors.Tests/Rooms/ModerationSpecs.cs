@@ -255,8 +255,45 @@ public sealed class ModerationSpecs : ChatSpec
 
         room.Tell(new ChangeMessage("board", "alice", "x2", 1, ChangeKind.Delete, ""), alice.Ref);
         ExpectFrame(alice, "ack");
-        Assert.Equal(1, ExpectFrame(bob, "deleted").GetProperty("seq").GetInt64());
-        Assert.Equal(1, ExpectFrame(carol, "deleted").GetProperty("seq").GetInt64());
+        // Everyone, its sender too, sees it removed by a moderator.
+        foreach (var member in new[] { bob, carol })
+        {
+            var deleted = ExpectFrame(member, "deleted");
+            Assert.Equal((1L, true), (deleted.GetProperty("seq").GetInt64(), deleted.GetProperty("moderated").GetBoolean()));
+        }
+        var (dave, joined) = Join(room, "board", "dave");
+        var placeholder = joined.GetProperty("messages")[0];
+        Assert.Equal(("", true, true), (placeholder.GetProperty("text").GetString(), placeholder.GetProperty("deleted").GetBoolean(),
+            placeholder.GetProperty("moderated").GetBoolean()));
+
+        // A sender deleting their own message is no moderation: plain deleted, and nothing in the log.
+        room.Tell(new Post("board", "carol", "c2", "oops"), carol.Ref);
+        FishFrame(carol, "ack");
+        room.Tell(new ChangeMessage("board", "carol", "x3", 2, ChangeKind.Delete, ""), carol.Ref);
+        FishFrame(carol, "ack");
+        Assert.False(FishFrame(dave, "deleted").TryGetProperty("moderated", out _));
+
+        room.Tell(new GetModerationLog("board", "alice", null, 10), alice.Ref);
+        var entry = Assert.Single(FishFrame(alice, "moderation_log").GetProperty("entries").EnumerateArray());
+        Assert.Equal(("delete", "alice", "carol", 1L), (entry.GetProperty("action").GetString(), entry.GetProperty("by").GetString(),
+            entry.GetProperty("user").GetString(), entry.GetProperty("seq").GetInt64()));
+    }
+
+    // The next frame of the type, past the presence and messages that come between.
+    private static System.Text.Json.JsonElement FishFrame(TestProbe connection, string type)
+    {
+        while (true)
+        {
+            var frame = Json(connection.FishForMessage(m => m is Deliver or Acked or DeliverSequenced) switch
+            {
+                Deliver d => d.Frame,
+                Acked a => a.Frame,
+                DeliverSequenced s => s.Frame,
+                _ => [],
+            });
+            if (frame.GetProperty("type").GetString() == type)
+                return frame;
+        }
     }
 
     [Fact]

@@ -28,15 +28,23 @@ public sealed class ModerationRecoverySpecs() : SqliteChatSpec(new Database())
                 room.Tell(command, alice.Ref);
                 ExpectFrame(alice, "ack");
             }
-            // Enough posts for a snapshot to be due in the second room.
+            // A spammer's message a moderator removes, then enough posts for a snapshot to be due in the second room.
+            var (early, _) = Join(room, name, "early");
+            room.Tell(new Post(name, "early", "e1", "cheap watches"), early.Ref);
+            ExpectFrame(early, "ack");
+            room.Tell(new ChangeMessage(name, "alice", "d1", 1, ChangeKind.Delete, ""), alice.Ref);
+            alice.FishForMessage(m => m is Acked || (m is Deliver d && Json(d.Frame).GetProperty("type").GetString() == "ack"));
             room.Tell(new Post(name, "alice", "p1", "rules are up"), alice.Ref);
-            ExpectFrame(alice, "ack");
+            alice.FishForMessage(m => m is Acked);
             Watch(room);
             Sys.Stop(room);
             ExpectTerminated(room);
 
             var again = Sys.ActorOf(RoomActor.PropsFor(name, settings, AccountsThatAllowInvitations, _clock));
             Assert.Equal("forbidden", TryJoin(again, name, "spammer").Code);
+            var (_, rejoined) = Join(again, name, "reader");
+            var removed = rejoined.GetProperty("messages")[0];
+            Assert.Equal((1L, true, true), (removed.GetProperty("seq").GetInt64(), removed.GetProperty("deleted").GetBoolean(), removed.GetProperty("moderated").GetBoolean()));
             var (loud, _) = Join(again, name, "loud");
             again.Tell(new Post(name, "loud", "l1", "hello?"), loud.Ref);
             Assert.Equal("forbidden", Json(loud.ExpectMsg<SendRefused>().Frame).GetProperty("code").GetString());

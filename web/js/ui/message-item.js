@@ -135,12 +135,12 @@ export function createMessageItems(actions, view) {
   function syncChanges(li, msg, me) {
     syncQuote(li, msg);
     syncPhoto(li, msg);
-    const shown = msg.deleted ? '\u0000deleted' : msg.text || '';
+    const shown = msg.deleted ? `\u0000deleted${msg.moderated ? ' by a moderator' : ''}` : msg.text || '';
     if (rendered.get(li) !== shown) {
       rendered.set(li, shown);
       const text = li.querySelector('.text');
       if (msg.deleted) {
-        text.replaceChildren('This message was deleted');
+        text.replaceChildren(msg.moderated ? 'Removed by a moderator' : 'This message was deleted');
         li.classList.remove('long', 'mentions-me');
       } else {
         renderRichText(text, msg.text || '', me);
