@@ -1,3 +1,4 @@
+using ActorChat.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -55,6 +56,39 @@ public sealed class PrivateRoomTests(BrowserFixture browser) : PageTest(browser)
         await Expect(Notice(bob, "You were removed from #plans")).ToBeVisibleAsync();
         await Expect(RoomItem(bob, "plans")).ToHaveCountAsync(0);
         await Expect(alice.GetByTestId("roster-list").Locator("li")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task An_owner_made_by_the_creator_invites_and_removes_from_the_page_but_cannot_remove_an_owner()
+    {
+        await using var creator = await Server.ConnectAsync("den_creator");
+        await using var guest = await Server.ConnectAsync("den_guest");
+        var coOwner = await OpenAsSignedUpUserAsync("den_coowner");
+        await creator.SendAsync(new { type = "create", room = "den", @private = true });
+        await creator.ExpectAsync("joined");
+        await creator.SendAsync(new { type = "invite", room = "den", user = "den_coowner" });
+        await creator.ExpectAsync("member");
+        await RoomItem(coOwner, "den").Locator(".room-open").ClickAsync();
+        await coOwner.GetByTestId("invitation-accept").ClickAsync();
+        await Expect(coOwner.GetByTestId("roster-list").Locator("li")).ToHaveCountAsync(2);
+        await Expect(coOwner.GetByTestId("invite-form")).ToBeHiddenAsync();
+
+        await creator.SendAsync(new { type = "role", room = "den", id = "r1", user = "den_coowner", role = "owner" });
+        await creator.ExpectSkippingAsync("ack", "presence", "read", "received");
+        await Expect(coOwner.GetByTestId("invite-form")).ToBeVisibleAsync();
+        await coOwner.GetByTestId("invite-input").FillAsync("den_guest");
+        await coOwner.GetByTestId("invite-button").ClickAsync();
+        await Expect(coOwner.GetByTestId("roster-list").Locator("li")).ToHaveCountAsync(3);
+        var byCoOwner = await creator.ExpectSkippingAsync("member", "presence", "read", "received");
+        Assert.Equal(("den_guest", "den_coowner"), (byCoOwner.GetProperty("user").GetString(), byCoOwner.GetProperty("by").GetString()));
+
+        // The creator is an owner: no remove button beside them; the guest has one.
+        var roster = coOwner.GetByTestId("roster-list");
+        await Expect(roster.Locator("li[data-user=\"den_creator\"]").GetByTestId("remove-member")).ToHaveCountAsync(0);
+        await roster.Locator("li[data-user=\"den_guest\"]").GetByTestId("remove-member").ClickAsync();
+        await Expect(roster.Locator("li")).ToHaveCountAsync(2);
+        await guest.SendAsync(new { type = "join", room = "den" });
+        Assert.Equal("forbidden", (await guest.ExpectSkippingAsync("error", "room", "rooms")).GetProperty("code").GetString());
     }
 
     [Fact]

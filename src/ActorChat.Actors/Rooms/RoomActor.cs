@@ -74,7 +74,7 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
             {
                 _recovery.Snapshot(snapshot, offer.Metadata.SequenceNr);
                 _roster.Access.Restore(snapshot);
-                _moderation.Restore(snapshot.Moderation);
+                _moderation.Restore(snapshot.Moderation, snapshot.Owner);
             }
         });
         Recover<IRoomEvent>(replayed =>

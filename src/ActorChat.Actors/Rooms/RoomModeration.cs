@@ -92,10 +92,15 @@ internal sealed class RoomModeration
         }
     }
 
-    public void Restore(ModerationSnapshot? snapshot)
+    /// <param name="creator">The room's creator, from a snapshot taken before rooms had moderation: its first owner.</param>
+    public void Restore(ModerationSnapshot? snapshot, string? creator)
     {
         if (snapshot is null)
+        {
+            if (creator is not null)
+                _roles[creator] = RoomRole.Owner;
             return;
+        }
         foreach (var (user, role) in snapshot.Roles)
         {
             if (Parse(role) is { } parsed and not RoomRole.Member)

@@ -138,9 +138,10 @@ internal sealed class RosterChanges(string room, RoomTail tail, RoomTable table,
             requester.Tell(new NotMember(room, ""));
             return null;
         }
+        // Every owner of the room, not only its creator: an owner made by another owner shares the roster.
         var refusal = !Access.IsPrivate || Access.IsDirect ? "only a private room has members to invite or remove"
-            : !Access.IsOwner(change.User) ? "only the room's owner invites and removes members"
-            : !change.Invite && Access.IsOwner(change.Member) ? "the owner cannot be removed"
+            : moderation.RoleOf(change.User) != RoomRole.Owner ? "only the room's owners invite and remove members"
+            : !change.Invite && moderation.RoleOf(change.Member) == RoomRole.Owner ? "an owner cannot be removed: make them a member first"
             : null;
         if (refusal is not null)
         {
@@ -151,7 +152,7 @@ internal sealed class RosterChanges(string room, RoomTail tail, RoomTable table,
         if ((listed is not null) == change.Invite)
         {
             // Already so: nothing to store, and the owner hears how things stand.
-            delivery.SendTo(requester, new Deliver(ServerFrames.Member(room, tail.Rev, listed ?? RoomAccess.Key(change.Member), change.Invite, Access.Owner!)));
+            delivery.SendTo(requester, new Deliver(ServerFrames.Member(room, tail.Rev, listed ?? RoomAccess.Key(change.Member), change.Invite, change.User)));
             return null;
         }
         return listed ?? RoomAccess.Key(change.Member);
@@ -159,8 +160,8 @@ internal sealed class RosterChanges(string room, RoomTail tail, RoomTable table,
 
     private void Store(ChangeMembership change, string member, Action<IActorRef> remove)
     {
-        // The owner as the roster names them: as registered (their sign-in's name, or the room's record of it).
-        var owner = Access.Owner!;
+        // The owner who asked, as their sign-in names them (as registered).
+        var owner = change.User;
         IAccessChange stored = change.Invite
             ? new MemberInvited("", owner, member, clock.GetUtcNow())
             : new MemberRemoved("", owner, member, clock.GetUtcNow());
@@ -169,7 +170,7 @@ internal sealed class RosterChanges(string room, RoomTail tail, RoomTable table,
             delivery.Broadcast(new Deliver(Stored(stored)), except: []);
             // The room appears in the invited user's room list on every device at once, and leaves a removed one's.
             accounts.Tell(change.Invite
-                ? new ListRoom(member, room, RoomKind.Private, InvitedBy: Access.Owner)
+                ? new ListRoom(member, room, RoomKind.Private, InvitedBy: owner)
                 : new UnlistRoom(member, room, RoomListChange.Removed));
             // A removed member's connections leave at once, wherever they are: each is told, and forgets the room.
             if (!change.Invite)

@@ -113,9 +113,49 @@ public sealed class RoomAccessSpecs : ChatSpec
         Assert.Equal("leave", ExpectFrame(owner, "presence").GetProperty("event").GetString());
         Assert.Equal("forbidden", Refused(room, new Join("crew", "bob", 0, HubFor("crew"))).Code);
 
-        // Only the owner changes the roster, and the owner stays on it.
+        // Only an owner changes the roster, and an owner stays on it.
         room.Tell(new ChangeMembership("crew", "alice", "alice", Invite: false), owner.Ref);
         Assert.Equal("forbidden", ExpectFrame(owner, "error").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public void Every_owner_of_a_private_room_invites_and_removes_members_but_no_owner_is_removed()
+    {
+        var room = StartRoom("den");
+        var alice = Create(room, "den", "alice", asPrivate: true);
+        room.Tell(new ChangeMembership("den", "alice", "bob", Invite: true), alice.Ref);
+        ExpectFrame(alice, "member");
+        var (bob, _) = Join(room, "den", "bob");
+        ExpectFrame(alice, "presence");
+
+        // A member does not change the roster; made an owner, they do.
+        room.Tell(new ChangeMembership("den", "bob", "carol", Invite: true), bob.Ref);
+        Assert.Equal("forbidden", ExpectFrame(bob, "error").GetProperty("code").GetString());
+        room.Tell(ModerationSpecs.Do("den", "alice", "r1", ModerationAction.Role, "bob", "owner"), alice.Ref);
+        ExpectFrame(alice, "ack");
+        ExpectFrame(bob, "moderation");
+        room.Tell(new ChangeMembership("den", "bob", "carol", Invite: true), bob.Ref);
+        var invited = ExpectFrame(bob, "member");
+        Assert.Equal(("carol", "invited", "bob"), (invited.GetProperty("user").GetString(), invited.GetProperty("event").GetString(), invited.GetProperty("by").GetString()));
+        ExpectFrame(alice, "member");
+        var (carol, _) = Join(room, "den", "carol");
+        room.Tell(new ChangeMembership("den", "bob", "carol", Invite: false), bob.Ref);
+        Assert.True(((LeftRoom)carol.FishForMessage(m => m is LeftRoom)).Removed);
+
+        // No owner takes another owner off the roster.
+        room.Tell(new ChangeMembership("den", "bob", "alice", Invite: false), bob.Ref);
+        Assert.Equal("forbidden", FishFrame(bob, "error").GetProperty("code").GetString());
+    }
+
+    private static System.Text.Json.JsonElement FishFrame(TestProbe connection, string type)
+    {
+        while (true)
+        {
+            var message = connection.FishForMessage(m => m is Deliver);
+            var frame = Json(((Deliver)message).Frame);
+            if (frame.GetProperty("type").GetString() == type)
+                return frame;
+        }
     }
 
     [Fact]

@@ -26,15 +26,17 @@ export function createRoomHeader(actions) {
 
   function renderRoster(room, me) {
     roster.hidden = !room || !room.isPrivate || room.direct;
-    const mayChange = Boolean(room && room.owner && sameUser(room.owner, me));
+    // Every owner of the room changes its roster (the creator, and whoever the owners made owners); no owner is removed.
+    const mayChange = Boolean(room && (room.role === 'owner' || (room.owner && sameUser(room.owner, me))));
+    const isOwner = (name) => (room.owner && sameUser(name, room.owner)) || room.staff.get(name.toLowerCase()) === 'owner';
     inviteForm.hidden = !mayChange;
-    const key = room && !roster.hidden ? [room.name, mayChange, ...room.roster].join('\n') : '';
+    const key = room && !roster.hidden ? [room.name, mayChange, ...room.roster, ...room.staff].join('\n') : '';
     if (key === shownRoster) return;
     shownRoster = key;
     rosterList.replaceChildren(
       ...(roster.hidden ? [] : room.roster).map((name) => {
         const li = el('li', { class: 'roster-member', dataset: { user: name } }, el('span', {}, name));
-        if (mayChange && !sameUser(name, room.owner)) {
+        if (mayChange && !isOwner(name)) {
           li.append(el('button', { type: 'button', class: 'roster-remove', testid: 'remove-member', 'aria-label': `Remove ${name}`,
             title: `Remove ${name} from this room`, on: { click: () => actions.changeMember(name, false) } }, '×'));
         }
