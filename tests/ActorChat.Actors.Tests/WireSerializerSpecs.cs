@@ -56,6 +56,23 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         new RoomListChange("club", RoomKind.Private, RoomListChange.Added, InvitedBy: "bob"),
     ];
 
+    /// <summary>Messages and fields newer than the binary encoding: only nodes that speak the contracts send them.</summary>
+    public static TheoryData<object> ContractOnlyMessages() =>
+    [
+        new AccountCredentials("Alice", "hash", 4, new AccountSuspension("Alice", true, "spam", DateTimeOffset.FromUnixTimeMilliseconds(1_702_592_000_000))),
+        new SuspendAccount("Alice", "root", "spam", DateTimeOffset.FromUnixTimeMilliseconds(1_702_592_000_000)),
+        new SuspendAccount("Alice", "root", "", null),
+        new LiftSuspension("Alice", "root"),
+        new AccountSuspension(null, false),
+        new AccountSuspension("Alice", true, "", null),
+        new SessionEnded("alice", ConnectionRefused.Suspended),
+    ];
+
+    [Theory]
+    [MemberData(nameof(ContractOnlyMessages))]
+    public void Messages_newer_than_the_binary_encoding_survive_a_round_trip_of_the_contracts(object message) =>
+        Assert.Equal(message, RoundTrip(message));
+
     [Fact]
     public void A_room_list_and_the_connection_to_answer_a_forget_cross_nodes_whole()
     {

@@ -10,7 +10,8 @@ namespace ActorChat.Cluster.Tests;
 public sealed class SessionClusterTests : IAsyncLifetime
 {
     // Every sign-in here comes from one address.
-    private static readonly string[] Settings = ["ActorChat:Auth:LoginAttemptsPerMinute=1000", "ActorChat:Auth:RegistrationsPerHour=1000"];
+    private static readonly string[] Settings = ["ActorChat:Auth:LoginAttemptsPerMinute=1000", "ActorChat:Auth:RegistrationsPerHour=1000",
+        "ActorChat:Admin:Users:0=warden"];
 
     private readonly ThreeNodeCluster _cluster = new(Settings);
 
@@ -51,7 +52,7 @@ public sealed class SessionClusterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Logout_on_one_node_closes_the_sessions_sockets_on_the_others_within_seconds()
+    public async Task Logout_or_a_suspension_on_one_node_closes_the_sockets_on_the_others_within_seconds()
     {
         await ClusterClients.RegisterAsync(Nodes[0], "roamer");
         var token = await LoginAsync(Nodes[0], "roamer");
@@ -70,6 +71,35 @@ public sealed class SessionClusterTests : IAsyncLifetime
         Assert.Equal("signed out", onThird.CloseStatusDescription);
         foreach (var node in Nodes)
             Assert.Equal(HttpStatusCode.Unauthorized, await UpgradeAsync(node, token));
+
+        // An administrator on the first node suspends a user with sockets on the other two, and two sessions.
+        await ClusterClients.RegisterAsync(Nodes[0], "warden");
+        await ClusterClients.RegisterAsync(Nodes[0], "spammer");
+        await using var warden = await ChatClient.ConnectAsync(Nodes[0].SocketAddress, await LoginAsync(Nodes[0], "warden"));
+        await using var spamSecond = await ChatClient.ConnectAsync(Nodes[1].SocketAddress, await LoginAsync(Nodes[1], "spammer"));
+        var other = await LoginAsync(Nodes[2], "spammer");
+        await using var spamThird = await ChatClient.ConnectAsync(Nodes[2].SocketAddress, other);
+        foreach (var client in new[] { warden, spamSecond, spamThird })
+        {
+            await client.ExpectAsync("welcome");
+            await client.ExpectNothingPendingAsync();
+        }
+
+        started = DateTime.UtcNow;
+        await warden.SendAsync(new { type = "suspend", id = "s1", user = "spammer", reason = "spam" });
+        Assert.True((await warden.ExpectAsync("suspension")).GetProperty("suspended").GetBoolean());
+        foreach (var client in new[] { spamSecond, spamThird })
+        {
+            Assert.Equal(WebSocketCloseStatus.PolicyViolation, await client.ExpectClosedAsync());
+            Assert.Equal("account suspended", client.CloseStatusDescription);
+        }
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5), $"closed only after {DateTime.UtcNow - started}");
+        foreach (var node in Nodes)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await UpgradeAsync(node, other));
+            var login = await node.Http.PostAsJsonAsync("/api/login", new { username = "spammer", password = ClusterClients.Password });
+            Assert.Equal(HttpStatusCode.Forbidden, login.StatusCode);
+        }
     }
 
     [Fact]

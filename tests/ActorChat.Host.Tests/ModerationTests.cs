@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using ActorChat.Testing;
 
@@ -143,5 +144,45 @@ public sealed class ModerationTests() : ServerTest("ActorChat:Admin:Users:0=Root
         await root.ExpectAsync("ack");
         await alice.ExpectAsync("moderation");
         Assert.Equal("kicked", (await alice.ExpectAsync("left")).GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task An_administrator_suspends_an_account_which_is_signed_out_everywhere_at_once_and_refused_sign_in_until_lifted()
+    {
+        await using var root = await Server.ConnectAsync("Root");
+        await using var phone = await Server.ConnectAsync("troll");
+        await using var laptop = await ChatClient.ConnectAsync(Server.SocketAddress, await Server.LoginAsync("troll"));
+        await laptop.ExpectAsync("welcome");
+        await using var member = await Server.ConnectAsync("member");
+
+        // Only administrators suspend, and never themselves or a name nobody holds.
+        var notAdmin = await ErrorAsync(member, new { type = "suspend", id = "s0", user = "troll" });
+        Assert.Equal(("forbidden", "s0"), (Code(notAdmin), notAdmin.GetProperty("ref").GetString()));
+        Assert.Equal("forbidden", Code(await ErrorAsync(root, new { type = "suspend", id = "s1", user = "root" })));
+        Assert.Equal("not_found", Code(await ErrorAsync(root, new { type = "suspend", id = "s2", user = "nobody_at_all" })));
+        Assert.Equal("bad_frame", Code(await ErrorAsync(root, new { type = "suspend", id = "s3", user = "troll", until = "yesterday" })));
+
+        await root.SendAsync(new { type = "suspend", id = "s4", user = "TROLL", reason = "spam in every room" });
+        var answer = await root.ExpectAsync("suspension");
+        Assert.Equal(("s4", "troll", true, "spam in every room"), (answer.GetProperty("id").GetString(), answer.GetProperty("user").GetString(),
+            answer.GetProperty("suspended").GetBoolean(), answer.GetProperty("reason").GetString()));
+
+        foreach (var socket in new[] { phone, laptop })
+        {
+            Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, await socket.ExpectClosedAsync());
+            Assert.Equal("account suspended", socket.CloseStatusDescription);
+        }
+        var refused = await Server.Http.PostAsJsonAsync("/api/login", new { username = "troll", password = "correct horse" });
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+        var body = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("account_suspended", "spam in every room"), (body.GetProperty("error").GetString(), body.GetProperty("reason").GetString()));
+        // Only the password's holder learns of the suspension.
+        var wrong = await Server.Http.PostAsJsonAsync("/api/login", new { username = "troll", password = "not the password" });
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, wrong.StatusCode);
+
+        await root.SendAsync(new { type = "unsuspend", id = "s5", user = "troll" });
+        Assert.False((await root.ExpectAsync("suspension")).GetProperty("suspended").GetBoolean());
+        await using var back = await ChatClient.ConnectAsync(Server.SocketAddress, await Server.LoginAsync("troll"));
+        await back.ExpectAsync("welcome");
     }
 }

@@ -30,6 +30,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<IActorRef, string> _connections = [];
     private readonly Dictionary<string, DateTimeOffset> _revoked = new(StringComparer.Ordinal);
     private AccountRegistered? _account;
+    private AccountSuspended? _suspension;
     private long _generation;
     private readonly AccountRoomList _rooms;
     private readonly InvitationBudget _invitationBudget;
@@ -55,6 +56,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Recover<AccountRegistered>(registered => _account = registered);
         Recover<SessionRevoked>(revoked => _revoked[revoked.Session] = revoked.Until);
         Recover<AllSessionsRevoked>(revoked => Apply(revoked));
+        Recover<AccountSuspended>(suspended => _suspension = suspended);
+        Recover<SuspensionLifted>(_ => _suspension = null);
         // The room list of earlier versions: the message table holds it too, and is read instead (AccountRoomList).
         // A journal that still has them is compacted once it is recovered (see CompactRetiredEvents).
         Recover<RoomListed>(_ => _retiredEvents++);
@@ -78,7 +81,44 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
                 Sender.Tell(new Registered(registered.Username));
             });
         });
-        Command<GetCredentials>(_ => Sender.Tell(new AccountCredentials(_account?.Username, _account?.PasswordHash, _generation)));
+        Command<GetCredentials>(_ => Sender.Tell(new AccountCredentials(_account?.Username, _account?.PasswordHash, _generation,
+            Suspended() ? Suspension() : null)));
+        // Suspended by an administrator: every session signed out at once, wherever its connections are, and no new
+        // one until the suspension ends or is lifted. The account's messages stay.
+        Command<SuspendAccount>(suspend =>
+        {
+            if (_account is null)
+            {
+                Sender.Tell(new AccountSuspension(null, false));
+                return;
+            }
+            IStoredRecord[] events = [new AccountSuspended(suspend.By, suspend.Reason, suspend.Until, _clock.GetUtcNow()), new AllSessionsRevoked(_generation + 1)];
+            PersistAll(events, stored =>
+            {
+                if (stored is AccountSuspended suspended)
+                {
+                    _suspension = suspended;
+                    return;
+                }
+                Apply((AllSessionsRevoked)stored);
+                EndConnections(_ => true, ConnectionRefused.Suspended);
+                Publish(Security());
+                Sender.Tell(Suspension());
+            });
+        });
+        Command<LiftSuspension>(lift =>
+        {
+            if (_account is null || !Suspended())
+            {
+                Sender.Tell(_account is null ? new AccountSuspension(null, false) : Suspension());
+                return;
+            }
+            Persist(new SuspensionLifted(lift.By, _clock.GetUtcNow()), _ =>
+            {
+                _suspension = null;
+                Sender.Tell(Suspension());
+            });
+        });
         Command<GetSecurity>(_ => Sender.Tell(Security()));
         Command<OpenConnection>(Open);
         Command<RevokeSession>(revoke =>
@@ -173,6 +213,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         var state = new List<IStoredRecord>();
         if (_account is not null)
             state.Add(_account);
+        if (_suspension is not null)
+            state.Add(_suspension);
         if (_generation > 0)
             state.Add(new AllSessionsRevoked(_generation));
         state.AddRange(_revoked.Select(revoked => new SessionRevoked(revoked.Key, revoked.Value)));
@@ -184,6 +226,11 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 
     private void Open(OpenConnection open)
     {
+        if (Suspended())
+        {
+            Sender.Tell(new ConnectionRefused(_key, ConnectionRefused.Suspended));
+            return;
+        }
         if (_revoked.ContainsKey(open.Session) || open.Generation < _generation)
         {
             Sender.Tell(new ConnectionRefused(_key, ConnectionRefused.SignedOut));
@@ -201,11 +248,11 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Sender.Tell(new ConnectionOpened(Security()));
     }
 
-    private void EndConnections(Func<string, bool> ofSession)
+    private void EndConnections(Func<string, bool> ofSession, string reason = "")
     {
         foreach (var connection in _connections.Where(entry => ofSession(entry.Value)).Select(entry => entry.Key).ToList())
         {
-            connection.Tell(new SessionEnded(_key));
+            connection.Tell(new SessionEnded(_key, reason));
             Context.Unwatch(connection);
             _connections.Remove(connection);
         }
@@ -224,8 +271,17 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Prune();
         var security = Security();
         Sender.Tell(security);
-        _securityChanges.Tell(new Publish(SecurityTopic, security));
+        Publish(security);
     }
+
+    // Every node hears the account's new word on its sessions, and refuses their tokens from now on.
+    private void Publish(AccountSecurity security) => _securityChanges.Tell(new Publish(SecurityTopic, security));
+
+    private bool Suspended() => _suspension is not null && _suspension.Holds(_clock.GetUtcNow());
+
+    private AccountSuspension Suspension() => Suspended()
+        ? new AccountSuspension(Name, true, _suspension!.Reason, _suspension.Until)
+        : new AccountSuspension(Name, false);
 
     private void Prune()
     {

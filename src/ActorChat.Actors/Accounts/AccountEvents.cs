@@ -10,3 +10,16 @@ public sealed record SessionRevoked(string Session, DateTimeOffset Until) : ISto
 
 /// <summary>Journal event: every session begun before now was signed out ("sign out everywhere").</summary>
 public sealed record AllSessionsRevoked(long Generation) : IStoredRecord;
+
+/// <summary>
+/// Journal event: a server administrator (<paramref name="By"/>) suspended the account, until <paramref name="Until"/>
+/// (null: until lifted). Its sessions were signed out with it (an <see cref="AllSessionsRevoked"/> follows); its
+/// messages stay.
+/// </summary>
+public sealed record AccountSuspended(string By, string Reason, DateTimeOffset? Until, DateTimeOffset At) : IStoredRecord
+{
+    public bool Holds(DateTimeOffset now) => Until is not { } end || end > now;
+}
+
+/// <summary>Journal event: a server administrator lifted the account's suspension.</summary>
+public sealed record SuspensionLifted(string By, DateTimeOffset At) : IStoredRecord;

@@ -59,25 +59,48 @@ public sealed record RevokeAllSessions(string Username) : IAccountCommand
     public string Key => AccountActor.KeyOf(Username);
 }
 
+/// <summary>
+/// A server administrator (<paramref name="By"/>) suspends the account (every session signed out at once, sign-in
+/// refused) until <paramref name="Until"/> (null: until lifted); answered with an <see cref="AccountSuspension"/>.
+/// Suspending again replaces the reason and the end.
+/// </summary>
+public sealed record SuspendAccount(string Username, string By, string Reason, DateTimeOffset? Until) : IAccountCommand
+{
+    public string Key => AccountActor.KeyOf(Username);
+}
+
+/// <summary>A server administrator lifts the account's suspension; answered with an <see cref="AccountSuspension"/>.</summary>
+public sealed record LiftSuspension(string Username, string By) : IAccountCommand
+{
+    public string Key => AccountActor.KeyOf(Username);
+}
+
+/// <summary>Whether the account is suspended now, and why and until when; <paramref name="Username"/> null when there is no such account.</summary>
+public sealed record AccountSuspension(string? Username, bool Suspended, string Reason = "", DateTimeOffset? Until = null) : IWireMessage;
+
 public sealed record Registered(string Username) : IWireMessage;
 
 public sealed record UsernameTaken : IWireMessage;
 
-/// <summary>The account's name as registered, its password hash and its generation; null fields when there is no such account.</summary>
-public sealed record AccountCredentials(string? Username, string? PasswordHash, long Generation) : IWireMessage;
+/// <summary>
+/// The account's name as registered, its password hash and its generation; null fields when there is no such
+/// account. <paramref name="Suspension"/> is set while an administrator's suspension holds.
+/// </summary>
+public sealed record AccountCredentials(string? Username, string? PasswordHash, long Generation, AccountSuspension? Suspension = null) : IWireMessage;
 
 /// <summary>The connection is counted; with the account's word on its sessions, for the connection's node to keep.</summary>
 public sealed record ConnectionOpened(AccountSecurity Security) : IWireMessage;
 
-/// <summary>Why a connection may not open: <see cref="SignedOut"/> or <see cref="TooManyConnections"/>.</summary>
+/// <summary>Why a connection may not open: <see cref="SignedOut"/>, <see cref="TooManyConnections"/> or <see cref="Suspended"/>.</summary>
 public sealed record ConnectionRefused(string Key, string Reason) : IWireMessage
 {
     public const string SignedOut = "signed_out";
     public const string TooManyConnections = "too_many_connections";
+    public const string Suspended = "suspended";
 }
 
-/// <summary>Told to an open connection whose session was just signed out.</summary>
-public sealed record SessionEnded(string Key) : IWireMessage;
+/// <summary>Told to an open connection whose session was just signed out; <paramref name="Reason"/> is <see cref="ConnectionRefused.Suspended"/> when the account was suspended.</summary>
+public sealed record SessionEnded(string Key, string Reason = "") : IWireMessage;
 
 /// <summary>
 /// Lists <paramref name="Room"/> for the user: told by a connection whose client joined it, and by a room that

@@ -6,8 +6,8 @@ public sealed class AdminSettings
     public const string Section = "ActorChat:Admin";
 
     /// <summary>
-    /// Users (by name, in any case) who may do in every room what its owners may: give roles, kick, ban, mute, set slow
-    /// mode and delete any message. None by default.
+    /// Users (by name, in any case) who may do in every room what its owners may (give roles, kick, ban, mute, set slow
+    /// mode and delete any message), and suspend accounts. None by default.
     /// </summary>
     public List<string> Users { get; set; } = [];
 

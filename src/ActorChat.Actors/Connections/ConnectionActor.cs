@@ -38,13 +38,15 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
     private readonly FollowedRooms _followed;
     private readonly DirectRooms _direct;
     private readonly TokenLifetime _token;
+    private readonly AdminActions _adminActions;
     private readonly bool _admin;
 
     public ConnectionActor(AuthTicket ticket, string session, Outbox outbound, IActorRef rooms, IActorRef accounts,
         TokenService tokens, ConnectionSettings settings, TimeProvider clock, bool sessionConfirmed)
     {
         _user = ticket.User;
-        _admin = SettingsSetup.Find<AdminSettings>(Context.System)?.IsAdmin(_user) ?? false;
+        _adminActions = new AdminActions(_user, SettingsSetup.Find<AdminSettings>(Context.System), accounts, clock, this);
+        _admin = _adminActions.IsAdmin;
         _outbound = outbound;
         _region = rooms;
         _rooms = new ConnectionRooms(_user, settings, clock, rooms, DeliveryHubs.Get(Context.System), this, Context);
@@ -98,9 +100,15 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
                 _frames.WaitOver();
                 break;
             case ConnectionRefused refused:
-                Close(refused.Reason == ConnectionRefused.TooManyConnections ? CloseReasons.TooManyConnections : CloseReasons.SignedOut);
+                Close(refused.Reason switch
+                {
+                    ConnectionRefused.TooManyConnections => CloseReasons.TooManyConnections,
+                    ConnectionRefused.Suspended => CloseReasons.Suspended,
+                    _ => CloseReasons.SignedOut,
+                });
                 break;
-            case SessionEnded: Close(CloseReasons.SignedOut); break;
+            case SessionEnded ended: Close(ended.Reason == ConnectionRefused.Suspended ? CloseReasons.Suspended : CloseReasons.SignedOut); break;
+            case AdminActions.Answered answered: _adminActions.Answer(answered); break;
             case AccountLink.RegisterTick: _account.RegisterDue(); break;
             case TokenLifetime.Expired: _token.Due(); break;
             case SocketClosed: Context.Stop(Self); break;
@@ -136,6 +144,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
                 _region.Tell(new GetModerationLog(log.Room, _user, log.Before, log.Limit, _admin));
                 break;
             case DirectFrame direct: _direct.Open(direct, Self); break;
+            case SuspendFrame suspend: _adminActions.Suspend(suspend, Self); break;
             case RoomsFrame: _followed.Ask(Self); break;
             case ForgetFrame forget: _followed.Forget(forget, Self); break;
             case DirectoryFrame directory: _followed.Directory(directory, Self); break;

@@ -52,6 +52,15 @@ public sealed record ModerationFrame(string Room, string Id, Rooms.ModerationAct
 /// <summary>Version 2: a page of the room's moderation log, before revision <paramref name="Before"/> (the newest when null).</summary>
 public sealed record ModerationLogFrame(string Room, long? Before, int Limit) : RoomFrame(Room);
 
+/// <summary>
+/// Version 2, for server administrators: suspend <paramref name="User"/>'s account until <paramref name="Until"/>
+/// (null: until lifted), or lift its suspension (<paramref name="Suspend"/> false).
+/// </summary>
+public sealed record SuspendFrame(string Id, string User, bool Suspend, string Reason, DateTimeOffset? Until) : ClientFrame
+{
+    public override string? Reference => Id;
+}
+
 /// <summary>Version 2: join the direct room of this user and <paramref name="User"/>.</summary>
 public sealed record DirectFrame(string User) : ClientFrame
 {

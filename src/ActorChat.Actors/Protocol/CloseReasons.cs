@@ -32,6 +32,9 @@ public static class CloseReasons
     /// <summary>The connection's session was signed out (its own logout, or a sign-out everywhere).</summary>
     public static readonly CloseReason SignedOut = new(WebSocketCloseStatus.PolicyViolation, "signed out");
 
+    /// <summary>A server administrator suspended the account: no sign-in until the suspension ends or is lifted.</summary>
+    public static readonly CloseReason Suspended = new(WebSocketCloseStatus.PolicyViolation, "account suspended");
+
     /// <summary>The user has as many connections open, on all nodes together, as one user may.</summary>
     public static readonly CloseReason TooManyConnections = new(WebSocketCloseStatus.PolicyViolation, "too many connections for this user");
 

@@ -30,6 +30,8 @@ public static class FrameParser
         ["slowmode"] = root => ParseModeration(root, ModerationAction.SlowMode),
         ["moderation_log"] = root => new ModerationLogFrame(RoomOf(root), OptionalCount(root, "before", min: 1),
             (int)(OptionalCount(root, "limit", min: 1, max: Limits.MaxHistoryLimit) ?? Limits.DefaultHistoryLimit)),
+        ["suspend"] = root => ParseSuspend(root, suspend: true),
+        ["unsuspend"] = root => ParseSuspend(root, suspend: false),
         ["dm"] = root => new DirectFrame(UserOf(root)),
         ["rooms"] = _ => RoomsFrame.Instance,
         ["forget"] = root => new ForgetFrame(RoomOf(root)),
@@ -150,13 +152,8 @@ public static class FrameParser
         DateTimeOffset? until = null;
         if (action is ModerationAction.Ban or ModerationAction.Mute)
         {
-            if (OptionalString(root, "until") is { } text)
-            {
-                until = DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
-                    ? at.ToUniversalTime()
-                    : throw new FrameRejection(ErrorCodes.BadFrame, "field 'until' must be a time in ISO 8601, such as 2026-12-24T18:00:00Z", id);
-            }
-            else if (action == ModerationAction.Mute)
+            until = OptionalTime(root, "until", id);
+            if (until is null && action == ModerationAction.Mute)
                 throw new FrameRejection(ErrorCodes.BadFrame, "a mute needs field 'until': when it ends", id);
         }
         var reason = action is ModerationAction.Kick or ModerationAction.Ban or ModerationAction.Mute ? OptionalString(root, "reason") ?? "" : "";
@@ -168,6 +165,23 @@ public static class FrameParser
             : 0;
         return new ModerationFrame(room, id, action, user, role, until, reason, seconds);
     }
+
+    private static SuspendFrame ParseSuspend(JsonElement root, bool suspend)
+    {
+        var id = ClientId(root);
+        var user = UserOf(root);
+        var until = suspend ? OptionalTime(root, "until", id) : null;
+        var reason = suspend ? OptionalString(root, "reason") ?? "" : "";
+        if (CountCharacters(reason) > Limits.MaxReasonLength)
+            throw new FrameRejection(ErrorCodes.TooLarge, $"field 'reason' must be at most {Limits.MaxReasonLength} characters", id);
+        return new SuspendFrame(id, user, suspend, reason, until);
+    }
+
+    private static DateTimeOffset? OptionalTime(JsonElement root, string field, string reference) =>
+        OptionalString(root, field) is not { } text ? null
+        : DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+            ? at.ToUniversalTime()
+            : throw new FrameRejection(ErrorCodes.BadFrame, $"field '{field}' must be a time in ISO 8601, such as 2026-12-24T18:00:00Z", reference);
 
     private static ChangeFrame ParseChange(JsonElement root, ChangeKind kind)
     {

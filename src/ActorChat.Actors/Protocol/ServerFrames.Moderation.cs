@@ -66,6 +66,19 @@ public static partial class ServerFrames
         w.WriteEndArray();
     });
 
+    /// <summary>The answer to an administrator's <c>suspend</c> or <c>unsuspend</c>: how the account stands now.</summary>
+    public static byte[] Suspension(string id, Accounts.AccountSuspension suspension) => Write(w =>
+    {
+        w.WriteString("type", "suspension");
+        w.WriteString("id", id);
+        w.WriteString("user", suspension.Username);
+        w.WriteBoolean("suspended", suspension.Suspended);
+        if (suspension.Reason.Length > 0)
+            w.WriteString("reason", suspension.Reason);
+        if (suspension.Until is { } until)
+            w.WriteString("until", FormatTimestamp(until));
+    });
+
     /// <summary>The protocol's name of what <paramref name="change"/> did.</summary>
     public static string ActionName(IModerationChange change) => change switch
     {

@@ -21,9 +21,22 @@ internal static class AccountContracts
                     credentials.Username = m.Username;
                 if (m.PasswordHash is not null)
                     credentials.PasswordHash = m.PasswordHash;
+                if (m.Suspension is not null)
+                    credentials.Suspension = Suspension(m.Suspension);
                 return credentials;
             },
-            p => new(p.HasUsername ? p.Username : null, p.HasPasswordHash ? p.PasswordHash : null, p.Generation));
+            p => new(p.HasUsername ? p.Username : null, p.HasPasswordHash ? p.PasswordHash : null, p.Generation,
+                p.Suspension is null ? null : Suspension(p.Suspension)));
+        wire.Add<SuspendAccount, W.SuspendAccount>("suspend-account", m =>
+            {
+                var suspend = new W.SuspendAccount { Username = m.Username, By = m.By, Reason = m.Reason };
+                if (m.Until is { } until)
+                    suspend.Until = until.ToUnixTimeMilliseconds();
+                return suspend;
+            },
+            p => new(p.Username, p.By, p.Reason, p.HasUntil ? DateTimeOffset.FromUnixTimeMilliseconds(p.Until) : null));
+        wire.Add<LiftSuspension, W.LiftSuspension>("lift-suspension", m => new() { Username = m.Username, By = m.By }, p => new(p.Username, p.By));
+        wire.Add<AccountSuspension, W.AccountSuspension>("account-suspension", Suspension, Suspension);
         wire.Add<GetSecurity, W.GetSecurity>("get-security", m => new() { Username = m.Username }, p => new(p.Username));
         wire.Add<OpenConnection, W.OpenConnection>("open-connection",
             m => new() { Username = m.Username, Session = m.Session, Generation = m.Generation, Connection = WireContracts.PathOf(m.Connection) },
@@ -35,7 +48,7 @@ internal static class AccountContracts
         wire.Add<AccountSecurity, W.AccountSecurity>("account-security", Security, Security);
         wire.Add<ConnectionOpened, W.ConnectionOpened>("connection-opened", m => new() { Security = Security(m.Security) }, p => new(Security(p.Security)));
         wire.Add<ConnectionRefused, W.ConnectionRefused>("connection-refused", m => new() { Key = m.Key, Reason = m.Reason }, p => new(p.Key, p.Reason));
-        wire.Add<SessionEnded, W.SessionEnded>("session-ended", m => new() { Key = m.Key }, p => new(p.Key));
+        wire.Add<SessionEnded, W.SessionEnded>("session-ended", m => new() { Key = m.Key, Reason = m.Reason }, p => new(p.Key, p.Reason));
 
         wire.Add<ListRoom, W.ListRoom>("list-room", m =>
             {
@@ -92,4 +105,17 @@ internal static class AccountContracts
             listed.InvitedBy = room.InvitedBy;
         return listed;
     }
+
+    private static W.AccountSuspension Suspension(AccountSuspension m)
+    {
+        var suspension = new W.AccountSuspension { Suspended = m.Suspended, Reason = m.Reason };
+        if (m.Username is not null)
+            suspension.Username = m.Username;
+        if (m.Until is { } until)
+            suspension.Until = until.ToUnixTimeMilliseconds();
+        return suspension;
+    }
+
+    private static AccountSuspension Suspension(W.AccountSuspension p) =>
+        new(p.HasUsername ? p.Username : null, p.Suspended, p.Reason, p.HasUntil ? DateTimeOffset.FromUnixTimeMilliseconds(p.Until) : null);
 }

@@ -41,6 +41,8 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
         [typeof(AccountRegistered)] = ("account-registered.v1", StoredJsonContext.Default.AccountRegistered),
         [typeof(SessionRevoked)] = ("session-revoked.v1", StoredJsonContext.Default.SessionRevoked),
         [typeof(AllSessionsRevoked)] = ("all-sessions-revoked.v1", StoredJsonContext.Default.AllSessionsRevoked),
+        [typeof(AccountSuspended)] = ("account-suspended.v1", StoredJsonContext.Default.AccountSuspended),
+        [typeof(SuspensionLifted)] = ("suspension-lifted.v1", StoredJsonContext.Default.SuspensionLifted),
         [typeof(RoomListed)] = ("room-listed.v1", StoredJsonContext.Default.RoomListed),
         [typeof(RoomUnlisted)] = ("room-unlisted.v1", StoredJsonContext.Default.RoomUnlisted),
     };
@@ -94,6 +96,8 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
 [JsonSerializable(typeof(AccountRegistered))]
 [JsonSerializable(typeof(SessionRevoked))]
 [JsonSerializable(typeof(AllSessionsRevoked))]
+[JsonSerializable(typeof(AccountSuspended))]
+[JsonSerializable(typeof(SuspensionLifted))]
 [JsonSerializable(typeof(RoomListed))]
 [JsonSerializable(typeof(Protocol.MessageAttachment))]
 [JsonSerializable(typeof(RoomUnlisted))]

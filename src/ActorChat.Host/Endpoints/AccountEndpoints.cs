@@ -85,6 +85,16 @@ public static class AccountEndpoints
         var valid = PasswordHasher.Verify(request.Password, account.PasswordHash ?? PasswordHasher.Decoy);
         if (!valid || account.Username is null)
             return Error(401, "invalid_credentials");
+        // Said only to whoever knows the password: a suspension is no one else's business.
+        if (account.Suspension is { Suspended: true } suspension)
+        {
+            return Results.Json(new
+            {
+                error = "account_suspended",
+                reason = suspension.Reason.Length > 0 ? suspension.Reason : null,
+                until = suspension.Until is { } until ? Protocol.ServerFrames.FormatTimestamp(until) : null,
+            }, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }, statusCode: 403);
+        }
 
         var (token, ticket) = tokens.Issue(account.Username, account.Generation);
         Credentials.SetCookie(context, token, ticket.ExpiresAt);

@@ -121,4 +121,72 @@ public sealed class AccountSessionSpecs : ChatSpec
 
         Assert.Empty(ExpectMsg<AccountSecurity>(ColdStartDeadline).Revoked);
     }
+
+    private IActorRef StartRegistered(string key, TimeProvider? clock = null)
+    {
+        var account = Sys.ActorOf(AccountActor.PropsFor(key, 3, _published.Ref, clock: clock));
+        account.Tell(new Register(char.ToUpperInvariant(key[0]) + key[1..], "hash"), TestActor);
+        ExpectMsg<Registered>(ColdStartDeadline);
+        return account;
+    }
+
+    private static TestProbe Open(TestKitBase kit, IActorRef account, string user, string session, long generation)
+    {
+        var connection = kit.CreateTestProbe();
+        account.Tell(new OpenConnection(user, session, generation, connection.Ref), connection.Ref);
+        return connection;
+    }
+
+    [Fact]
+    public void A_suspension_ends_every_connection_refuses_new_ones_and_holds_after_a_restart_until_lifted()
+    {
+        var account = StartRegistered("erin");
+        var phone = Open(this, account, "erin", "phone", 0);
+        var laptop = Open(this, account, "erin", "laptop", 0);
+        phone.ExpectMsg<ConnectionOpened>();
+        laptop.ExpectMsg<ConnectionOpened>();
+
+        account.Tell(new SuspendAccount("erin", "root", "spam", null), TestActor);
+
+        Assert.Equal(ConnectionRefused.Suspended, phone.ExpectMsg<SessionEnded>().Reason);
+        Assert.Equal(ConnectionRefused.Suspended, laptop.ExpectMsg<SessionEnded>().Reason);
+        Assert.Equal(new AccountSuspension("Erin", true, "spam"), ExpectMsg<AccountSuspension>());
+        // Every node hears that every session begun so far is over: their tokens are refused there too.
+        Assert.Equal(1, ((AccountSecurity)_published.ExpectMsg<Publish>().Message).Generation);
+        Assert.Equal(ConnectionRefused.Suspended, Open(this, account, "erin", "fresh", 1).ExpectMsg<ConnectionRefused>().Reason);
+        account.Tell(new GetCredentials("erin"), TestActor);
+        Assert.Equal(new AccountSuspension("Erin", true, "spam"), ExpectMsg<AccountCredentials>().Suspension);
+
+        Watch(account);
+        Sys.Stop(account);
+        ExpectTerminated(account);
+        var recovered = Sys.ActorOf(AccountActor.PropsFor("erin", 3, _published.Ref));
+        Assert.Equal(ConnectionRefused.Suspended, Open(this, recovered, "erin", "fresh", 1).ExpectMsg<ConnectionRefused>(ColdStartDeadline).Reason);
+
+        recovered.Tell(new LiftSuspension("erin", "root"), TestActor);
+        Assert.Equal(new AccountSuspension("Erin", false), ExpectMsg<AccountSuspension>());
+        Open(this, recovered, "erin", "fresh", 1).ExpectMsg<ConnectionOpened>();
+        recovered.Tell(new GetCredentials("erin"), TestActor);
+        Assert.Null(ExpectMsg<AccountCredentials>().Suspension);
+    }
+
+    [Fact]
+    public void A_suspension_with_an_end_lapses_by_itself_and_one_for_nobody_says_so()
+    {
+        var clock = new ManualClock();
+        var account = StartRegistered("fred", clock);
+        account.Tell(new SuspendAccount("fred", "root", "", clock.GetUtcNow().AddHours(1)), TestActor);
+        Assert.True(ExpectMsg<AccountSuspension>().Suspended);
+        Assert.Equal(ConnectionRefused.Suspended, Open(this, account, "fred", "s", 1).ExpectMsg<ConnectionRefused>().Reason);
+
+        clock.Advance(TimeSpan.FromHours(1));
+
+        Open(this, account, "fred", "s", 1).ExpectMsg<ConnectionOpened>();
+        account.Tell(new GetCredentials("fred"), TestActor);
+        Assert.Null(ExpectMsg<AccountCredentials>().Suspension);
+
+        var nobody = StartAccount("nobody");
+        nobody.Tell(new SuspendAccount("nobody", "root", "", null), TestActor);
+        Assert.Null(ExpectMsg<AccountSuspension>(ColdStartDeadline).Username);
+    }
 }
