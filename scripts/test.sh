@@ -48,14 +48,22 @@ say "Building ActorChat.sln (Release, warnings as errors)"
 dotnet build ActorChat.sln -c Release -nologo -v quiet
 
 log=$(mktemp)
+browser_log=$(mktemp)
 status=0
-# The cluster tests start several server processes at once; on a small machine they would starve the
-# browser tests of CPU, so they run on their own after the rest.
-say "Running the actor, socket and browser tests"
-dotnet test ActorChat.sln -c Release --no-build -nologo --filter "FullyQualifiedName!~ActorChat.Cluster.Tests" 2>&1 \
-  | grep --line-buffered -v "No test matches the given testcase filter" | tee -a "$log" || status=$?
+run_tests() { dotnet test "tests/$1" -c Release --no-build -nologo; }
+# Two at a time on a small machine: the browser tests, the longest, beside the socket tests and then the actor
+# tests. The cluster tests start several server processes at once and would starve the others of CPU, so they
+# run on their own after the rest.
+say "Running the socket and actor tests, with the browser tests beside them (their output follows when they end)"
+run_tests ActorChat.Web.Tests >"$browser_log" 2>&1 &
+browser=$!
+run_tests ActorChat.Host.Tests 2>&1 | tee -a "$log" || status=$?
+run_tests ActorChat.Actors.Tests 2>&1 | tee -a "$log" || status=$?
+wait "$browser" || status=$?
+tee -a "$log" <"$browser_log"
 say "Running the cluster tests"
-dotnet test tests/ActorChat.Cluster.Tests -c Release --no-build -nologo 2>&1 | tee -a "$log" || status=$?
+run_tests ActorChat.Cluster.Tests 2>&1 | tee -a "$log" || status=$?
+rm -f "$browser_log"
 
 # One closing line for the whole run, summed over the test projects.
 awk '
