@@ -66,6 +66,9 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         new AccountSuspension(null, false),
         new AccountSuspension("Alice", true, "", null),
         new SessionEnded("alice", ConnectionRefused.Suspended),
+        new ReportMessage("lobby", "rita", "rep-1", 41, "spam 🥫"),
+        new GetReports("lobby", "mo", DateTimeOffset.FromUnixTimeMilliseconds(1_702_592_000_123), 50, Admin: true),
+        new GetReports("lobby", "mo", null, 10),
     ];
 
     [Theory]

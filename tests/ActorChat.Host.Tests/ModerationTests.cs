@@ -185,4 +185,36 @@ public sealed class ModerationTests() : ServerTest("ActorChat:Admin:Users:0=Root
         await using var back = await ChatClient.ConnectAsync(Server.SocketAddress, await Server.LoginAsync("troll"));
         await back.ExpectAsync("welcome");
     }
+
+    [Fact]
+    public async Task Reports_reach_the_rooms_moderators_and_an_administrator_reads_every_rooms_reports()
+    {
+        await using var owner = await Server.ConnectAsync("rep_owner");
+        await using var spammer = await Server.ConnectAsync("rep_spammer");
+        await using var reader = await Server.ConnectAsync("rep_reader");
+        await using var root = await Server.ConnectAsync("Root");
+        await owner.SendAsync(new { type = "create", room = "forum" });
+        await owner.ExpectAsync("joined");
+        await spammer.JoinAsync("forum");
+        await reader.JoinAsync("forum");
+        await spammer.SendAsync(new { type = "send", room = "forum", id = "s1", text = "buy now" });
+        await spammer.ExpectSkippingAsync("ack", "presence");
+
+        await reader.SendAsync(new { type = "report", room = "forum", id = "r1", seq = 1, reason = "spam" });
+        Assert.Equal("r1", (await reader.ExpectSkippingAsync("ack", "presence", "message", "received", "read")).GetProperty("id").GetString());
+        var live = await owner.ExpectSkippingAsync("report", "presence", "message", "received", "read");
+        Assert.Equal(("forum", 1L, "rep_spammer", "rep_reader"), (live.GetProperty("room").GetString(), live.GetProperty("seq").GetInt64(),
+            live.GetProperty("from").GetString(), live.GetProperty("by").GetString()));
+
+        // Bad input is answered precisely and stores nothing.
+        Assert.Equal("bad_frame", Code(await ErrorAsync(reader, new { type = "report", room = "forum", id = "r2", seq = 0 })));
+        Assert.Equal("not_joined", Code(await ErrorAsync(root, new { type = "report", room = "forum", id = "r3", seq = 1 })));
+        Assert.Equal("forbidden", Code(await ErrorAsync(reader, new { type = "reports" })));
+
+        await root.SendAsync(new { type = "reports" });
+        var all = await root.ExpectAsync("reports");
+        Assert.False(all.TryGetProperty("room", out _));
+        var entry = Assert.Single(all.GetProperty("entries").EnumerateArray());
+        Assert.Equal(("forum", "spam", "rep_reader"), (entry.GetProperty("room").GetString(), entry.GetProperty("reason").GetString(), entry.GetProperty("by").GetString()));
+    }
 }

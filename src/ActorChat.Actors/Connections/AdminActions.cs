@@ -13,6 +13,9 @@ internal sealed class AdminActions(string user, AdminSettings? admins, IActorRef
     /// <summary>The account's answer to <see cref="Suspend"/> (null: it could not be asked in time).</summary>
     public sealed record Answered(SuspendFrame Frame, AccountSuspension? Answer) : INoSerializationVerificationNeeded;
 
+    /// <summary>A page of every room's reports, read for an administrator.</summary>
+    public sealed record ReportsRead(IReadOnlyList<Storage.ReportRow> Rows, bool Failed) : INoSerializationVerificationNeeded;
+
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
     public bool IsAdmin { get; } = admins?.IsAdmin(user) ?? false;
@@ -38,6 +41,27 @@ internal sealed class AdminActions(string user, AdminSettings? admins, IActorRef
         accounts.Ask<AccountSuspension>(command, AskTimeout).PipeTo(self,
             success: answer => new Answered(frame, answer),
             failure: _ => new Answered(frame, null));
+    }
+
+    /// <summary>Every room's reports, newest first: for administrators, read from the table that holds them.</summary>
+    public void Reports(ReportsFrame frame, IActorRef self, Storage.MessageTable table)
+    {
+        if (!IsAdmin)
+        {
+            client.SendError(ErrorCodes.Forbidden, "only server administrators read every room's reports; name a room you moderate", null);
+            return;
+        }
+        table.ReadReportsAsync(null, frame.Before, frame.Limit).PipeTo(self,
+            success: rows => new ReportsRead(rows, Failed: false),
+            failure: _ => new ReportsRead([], Failed: true));
+    }
+
+    public void Answer(ReportsRead read)
+    {
+        if (read.Failed)
+            client.SendError(ErrorCodes.Unavailable, "the reports could not be read right now; try again", null);
+        else
+            client.Send(ServerFrames.Reports(null, read.Rows, user));
     }
 
     public void Answer(Answered answered)

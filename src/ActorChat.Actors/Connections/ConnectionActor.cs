@@ -109,6 +109,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
                 break;
             case SessionEnded ended: Close(ended.Reason == ConnectionRefused.Suspended ? CloseReasons.Suspended : CloseReasons.SignedOut); break;
             case AdminActions.Answered answered: _adminActions.Answer(answered); break;
+            case AdminActions.ReportsRead read: _adminActions.Answer(read); break;
             case AccountLink.RegisterTick: _account.RegisterDue(); break;
             case TokenLifetime.Expired: _token.Due(); break;
             case SocketClosed: Context.Stop(Self); break;
@@ -137,7 +138,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
                 _region.Tell(new ChangeMembership(membership.Room, _user, membership.User, membership.Invite));
                 break;
             case ModerationFrame moderation when _rooms.IsJoined(moderation):
-                _rooms.Moderate(new Moderate(moderation.Room, _user, moderation.Id, moderation.Action, moderation.User, moderation.Role,
+                _rooms.Send(new Moderate(moderation.Room, _user, moderation.Id, moderation.Action, moderation.User, moderation.Role,
                     moderation.Until, moderation.Reason, moderation.Seconds, _admin));
                 break;
             case ModerationLogFrame log when _rooms.IsJoined(log):
@@ -145,6 +146,13 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
                 break;
             case DirectFrame direct: _direct.Open(direct, Self); break;
             case SuspendFrame suspend: _adminActions.Suspend(suspend, Self); break;
+            case ReportFrame report when _rooms.IsJoined(report):
+                _rooms.Send(new ReportMessage(report.Room, _user, report.Id, report.Seq, report.Reason));
+                break;
+            case ReportsFrame { Room: { } room } reports when _rooms.IsJoined(room, room):
+                _region.Tell(new GetReports(room, _user, reports.Before, reports.Limit, _admin));
+                break;
+            case ReportsFrame { Room: null } reports: _adminActions.Reports(reports, Self, Storage.MessageTable.Get(Context.System)); break;
             case RoomsFrame: _followed.Ask(Self); break;
             case ForgetFrame forget: _followed.Forget(forget, Self); break;
             case DirectoryFrame directory: _followed.Directory(directory, Self); break;

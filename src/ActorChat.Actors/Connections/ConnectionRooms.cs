@@ -52,11 +52,14 @@ internal sealed class ConnectionRooms
     public bool Contains(string room) => _sessions.Contains(room);
 
     /// <summary>Whether the client is in the frame's room; if not, it is told to join first.</summary>
-    public bool IsJoined(RoomFrame frame)
+    public bool IsJoined(RoomFrame frame) => IsJoined(frame.Room, frame.Reference);
+
+    /// <summary>Whether the client is in <paramref name="room"/>; if not, it is told to join first (<paramref name="reference"/> names the frame).</summary>
+    public bool IsJoined(string room, string? reference)
     {
-        if (_sessions.Contains(frame.Room))
+        if (_sessions.Contains(room))
             return true;
-        _client.SendError(ErrorCodes.NotJoined, $"join room '{frame.Room}' first", frame.Reference);
+        _client.SendError(ErrorCodes.NotJoined, $"join room '{room}' first", reference);
         return false;
     }
 
@@ -107,16 +110,19 @@ internal sealed class ConnectionRooms
         return true;
     }
 
-    /// <summary>A moderation goes to the room as a send does: held until acked or refused, and again after a lost node.</summary>
-    public void Moderate(Moderate moderate)
+    /// <summary>
+    /// A moderation or a report goes to the room as a send does: held until acked or refused, and again after a lost
+    /// node. The client must be in the room.
+    /// </summary>
+    public void Send(IAcknowledgedCommand command)
     {
-        _sessions.TryGet(moderate.Room, out var session);
-        if (session.WouldExceed(moderate.Id, _settings.MaxUnackedSends))
+        _sessions.TryGet(command.Room, out var session);
+        if (session.WouldExceed(command.Id, _settings.MaxUnackedSends))
         {
-            _client.SendError(ErrorCodes.RateLimited, $"{_settings.MaxUnackedSends} frames in room '{moderate.Room}' are still waiting for their ack", moderate.Id);
+            _client.SendError(ErrorCodes.RateLimited, $"{_settings.MaxUnackedSends} frames in room '{command.Room}' are still waiting for their ack", command.Id);
             return;
         }
-        Hold(session, moderate);
+        Hold(session, command);
     }
 
     private void Hold(RoomSession session, IAcknowledgedCommand command)

@@ -52,6 +52,21 @@ public sealed record ModerationFrame(string Room, string Id, Rooms.ModerationAct
 /// <summary>Version 2: a page of the room's moderation log, before revision <paramref name="Before"/> (the newest when null).</summary>
 public sealed record ModerationLogFrame(string Room, long? Before, int Limit) : RoomFrame(Room);
 
+/// <summary>Version 2: report message <paramref name="Seq"/> of the room to its moderators, with a reason.</summary>
+public sealed record ReportFrame(string Room, string Id, long Seq, string Reason) : RoomFrame(Room)
+{
+    public override string? Reference => Id;
+}
+
+/// <summary>
+/// Version 2: a page of reports, made before <paramref name="Before"/>: of <paramref name="Room"/> (its moderators), or of
+/// every room when null (server administrators).
+/// </summary>
+public sealed record ReportsFrame(string? Room, DateTimeOffset? Before, int Limit) : ClientFrame
+{
+    public override string? Reference => Room;
+}
+
 /// <summary>
 /// Version 2, for server administrators: suspend <paramref name="User"/>'s account until <paramref name="Until"/>
 /// (null: until lifted), or lift its suspension (<paramref name="Suspend"/> false).

@@ -30,6 +30,9 @@ public static class FrameParser
         ["slowmode"] = root => ParseModeration(root, ModerationAction.SlowMode),
         ["moderation_log"] = root => new ModerationLogFrame(RoomOf(root), OptionalCount(root, "before", min: 1),
             (int)(OptionalCount(root, "limit", min: 1, max: Limits.MaxHistoryLimit) ?? Limits.DefaultHistoryLimit)),
+        ["report"] = ParseReport,
+        ["reports"] = root => new ReportsFrame(OptionalString(root, "room") is null ? null : RoomOf(root), OptionalTime(root, "before", "before"),
+            (int)(OptionalCount(root, "limit", min: 1, max: Limits.MaxHistoryLimit) ?? Limits.DefaultHistoryLimit)),
         ["suspend"] = root => ParseSuspend(root, suspend: true),
         ["unsuspend"] = root => ParseSuspend(root, suspend: false),
         ["dm"] = root => new DirectFrame(UserOf(root)),
@@ -164,6 +167,17 @@ public static class FrameParser
                 ?? throw new FrameRejection(ErrorCodes.BadFrame, $"field 'seconds' must be an integer from 0 (off) to {ModerationChanges.MaxSlowModeSeconds}", id))
             : 0;
         return new ModerationFrame(room, id, action, user, role, until, reason, seconds);
+    }
+
+    private static ReportFrame ParseReport(JsonElement root)
+    {
+        var room = RoomOf(root);
+        var id = ClientId(root);
+        var seq = RequiredCount(root, "seq", min: 1);
+        var reason = OptionalString(root, "reason") ?? "";
+        if (CountCharacters(reason) > Limits.MaxReasonLength)
+            throw new FrameRejection(ErrorCodes.TooLarge, $"field 'reason' must be at most {Limits.MaxReasonLength} characters", id);
+        return new ReportFrame(room, id, seq, reason);
     }
 
     private static SuspendFrame ParseSuspend(JsonElement root, bool suspend)

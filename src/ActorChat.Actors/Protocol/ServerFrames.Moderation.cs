@@ -66,6 +66,42 @@ public static partial class ServerFrames
         w.WriteEndArray();
     });
 
+    /// <summary>A report, as a moderator sees it: told at once to the room's moderators present, and listed in <c>reports</c>.</summary>
+    /// <param name="viewer">Who reads it: when it is the reported user, who reported them is left out.</param>
+    public static byte[] Report(Storage.ReportRow report, string viewer) => Write(w =>
+    {
+        w.WriteString("type", "report");
+        WriteReport(w, report, viewer);
+    });
+
+    /// <summary>A page of reports, newest first: of <paramref name="room"/>, or of every room (for an administrator) when null.</summary>
+    public static byte[] Reports(string? room, IReadOnlyList<Storage.ReportRow> reports, string viewer) => Write(w =>
+    {
+        w.WriteString("type", "reports");
+        if (room is not null)
+            w.WriteString("room", room);
+        w.WriteStartArray("entries");
+        foreach (var report in reports)
+        {
+            w.WriteStartObject();
+            WriteReport(w, report, viewer);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    });
+
+    private static void WriteReport(System.Text.Json.Utf8JsonWriter w, Storage.ReportRow report, string viewer)
+    {
+        w.WriteString("room", report.Room);
+        w.WriteNumber("seq", report.Seq);
+        w.WriteString("from", report.Author);
+        if (!string.Equals(report.Author, viewer, StringComparison.OrdinalIgnoreCase))
+            w.WriteString("by", report.Reporter);
+        if (report.Reason.Length > 0)
+            w.WriteString("reason", report.Reason);
+        w.WriteString("ts", FormatTimestamp(report.At));
+    }
+
     /// <summary>The answer to an administrator's <c>suspend</c> or <c>unsuspend</c>: how the account stands now.</summary>
     public static byte[] Suspension(string id, Accounts.AccountSuspension suspension) => Write(w =>
     {

@@ -40,6 +40,7 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
     private readonly RoomModeration _moderation = new();
     private readonly TimeProvider _clock;
     private readonly ModerationChanges _moderating;
+    private readonly MessageReports _reports;
     private readonly RoomWrites _writes;
     private readonly RoomIdleStop _idle;
     private IMaterializer? _materializer;
@@ -62,6 +63,7 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
         _presence = new RoomPresence(room, _members, _delivery, settings.TypingInterval, Context);
         _roster = new RosterChanges(room, _tail, _table, _members, _delivery, _moderation, accounts, clock, this, Self);
         _moderating = new ModerationChanges(room, _tail, _table, _members, _delivery, _roster.Access, _moderation, accounts, clock, this, Self);
+        _reports = new MessageReports(room, _tail, _table, _members, _delivery, _moderation, clock, Self);
         _writes = new RoomWrites(room, settings, _tail, _table, _members, _delivery, _roster.Access, _moderation, accounts, clock, this, Self);
         _idle = new RoomIdleStop(_members, _writes, settings.IdleTimeout, Context);
         var markerStore = Context.ActorOf(FactoryProps.Of(() => new ReadMarkersActor(room, settings.SnapshotEvery, _table.Table.Members)), "reads");
@@ -166,6 +168,10 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
         Command<Moderate>(moderate => _moderating.Moderate(moderate, Sender, PutOut));
         Command<GetModerationLog>(ask => _moderating.Log(ask, Sender));
         Command<ModerationChanges.LogRead>(_moderating.Read);
+        Command<ReportMessage>(report => _reports.Report(report, Sender));
+        Command<MessageReports.Stored>(_reports.Answer);
+        Command<GetReports>(ask => _reports.List(ask, Sender));
+        Command<MessageReports.Read>(_reports.Answer);
         Command<RosterChanges.InvitationChecked>(answer => _roster.Checked(answer, RemoveRemoved));
         Command<RosterChanges.DirectNames>(_roster.Named);
         Command<RoomTable.Written>(written => _table.OnWritten(written));

@@ -107,6 +107,15 @@ public sealed record MarkReceived(string Room, string User, long Seq) : IRoomCom
 /// </summary>
 public sealed record GetModerationLog(string Room, string User, long? Before, int Limit, bool Admin = false) : IRoomCommand;
 
+/// <summary>
+/// <paramref name="User"/> reports message <paramref name="Seq"/> to the room's moderators, with a reason; stored once
+/// per client id. The reported user never learns who reported them.
+/// </summary>
+public sealed record ReportMessage(string Room, string User, string Id, long Seq, string Reason) : IAcknowledgedCommand;
+
+/// <summary>A moderator (or administrator) reads the room's reports, newest first, made before <paramref name="Before"/> (the newest when null).</summary>
+public sealed record GetReports(string Room, string User, DateTimeOffset? Before, int Limit, bool Admin = false) : IRoomCommand;
+
 /// <summary>Ask for up to <paramref name="Limit"/> messages older than <paramref name="Before"/> (or the latest).</summary>
 public sealed record GetHistory(string Room, long? Before, int Limit) : IRoomCommand;
 

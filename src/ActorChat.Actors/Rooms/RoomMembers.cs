@@ -28,6 +28,9 @@ internal sealed class RoomMembers
     public IReadOnlyList<IActorRef> ConnectionsOf(string user) =>
         _members.Where(member => string.Equals(member.Value.User, user, StringComparison.OrdinalIgnoreCase)).Select(member => member.Key).ToList();
 
+    /// <summary>Every member connection with its user.</summary>
+    public IEnumerable<(IActorRef Connection, string User)> All => _members.Select(member => (member.Key, member.Value.User));
+
     /// <summary>Adds the connection; true when it is its user's first in the room.</summary>
     public bool Add(IActorRef connection, string user, IActorRef hub)
     {

@@ -34,6 +34,17 @@ internal static class RoomContracts
                 return log;
             },
             p => new(p.Room, p.User, p.HasBefore ? p.Before : null, p.Limit, p.Admin));
+        wire.Add<ReportMessage, W.ReportMessage>("report-message",
+            m => new() { Room = m.Room, User = m.User, Id = m.Id, Seq = m.Seq, Reason = m.Reason },
+            p => new(p.Room, p.User, p.Id, p.Seq, p.Reason));
+        wire.Add<GetReports, W.GetReports>("get-reports", m =>
+            {
+                var get = new W.GetReports { Room = m.Room, User = m.User, Limit = m.Limit, Admin = m.Admin };
+                if (m.Before is { } before)
+                    get.Before = before.ToUnixTimeMilliseconds();
+                return get;
+            },
+            p => new(p.Room, p.User, p.HasBefore ? DateTimeOffset.FromUnixTimeMilliseconds(p.Before) : null, p.Limit, p.Admin));
         wire.Add<Moderate, W.Moderate>("moderate", m =>
             {
                 var moderate = new W.Moderate

@@ -145,6 +145,55 @@ public sealed class MessageTable : IExtension, IAsyncDisposable
         return rows;
     }
 
+    /// <summary>
+    /// Stores <paramref name="reporter"/>'s report of message <paramref name="seq"/> of <paramref name="room"/>, once per
+    /// client id (a retry finds the first). The reports are kept here and nowhere else: they are what users said, not
+    /// what a room's journal did. Null when there is no such message (or it was deleted), or it is the reporter's own.
+    /// </summary>
+    public async Task<ReportRow?> WriteReportAsync(string room, string reporter, string id, long seq, string reason, DateTimeOffset at)
+    {
+        await _schema.Ready.ConfigureAwait(false);
+        await using var connection = await Database.OpenAsync().ConfigureAwait(false);
+        string? author;
+        await using (var find = TableDatabase.Command(connection,
+            "SELECT sender FROM actorchat_messages WHERE room = @room AND seq = @seq AND deleted_at IS NULL", ("room", room), ("seq", seq)))
+            author = await find.ExecuteScalarAsync().ConfigureAwait(false) as string;
+        if (author is null || string.Equals(author, reporter, StringComparison.OrdinalIgnoreCase))
+            return null;
+        await using (var insert = TableDatabase.Command(connection, """
+            INSERT INTO actorchat_reports (room, reporter, client_id, seq, author, reason, at) VALUES (@room, @reporter, @id, @seq, @author, @reason, @at)
+            ON CONFLICT (room, reporter, client_id) DO NOTHING
+            """, ("room", room), ("reporter", reporter), ("id", id), ("seq", seq), ("author", author), ("reason", reason), ("at", at.UtcTicks)))
+            await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
+        await using var stored = TableDatabase.Command(connection, """
+            SELECT room, seq, author, reporter, reason, at FROM actorchat_reports WHERE room = @room AND reporter = @reporter AND client_id = @id
+            """, ("room", room), ("reporter", reporter), ("id", id));
+        await using var reader = await stored.ExecuteReaderAsync().ConfigureAwait(false);
+        return await reader.ReadAsync().ConfigureAwait(false) ? Report(reader) : null;
+    }
+
+    /// <summary>Up to <paramref name="limit"/> reports made before <paramref name="before"/> (all when null), newest first: of <paramref name="room"/>, or of every room when null.</summary>
+    public async Task<IReadOnlyList<ReportRow>> ReadReportsAsync(string? room, DateTimeOffset? before, int limit)
+    {
+        await _schema.Ready.ConfigureAwait(false);
+        await using var connection = await Database.OpenAsync().ConfigureAwait(false);
+        await using var command = room is null
+            ? TableDatabase.Command(connection, """
+                SELECT room, seq, author, reporter, reason, at FROM actorchat_reports WHERE at < @before ORDER BY at DESC LIMIT @limit
+                """, ("before", before?.UtcTicks ?? long.MaxValue), ("limit", limit))
+            : TableDatabase.Command(connection, """
+                SELECT room, seq, author, reporter, reason, at FROM actorchat_reports WHERE room = @room AND at < @before ORDER BY at DESC LIMIT @limit
+                """, ("room", room), ("before", before?.UtcTicks ?? long.MaxValue), ("limit", limit));
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        var rows = new List<ReportRow>();
+        while (await reader.ReadAsync().ConfigureAwait(false))
+            rows.Add(Report(reader));
+        return rows;
+    }
+
+    private static ReportRow Report(System.Data.Common.DbDataReader reader) =>
+        new(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), TableDatabase.Time(reader.GetInt64(5)));
+
     /// <summary>Finishes the writes queued, then closes the database.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -179,6 +228,9 @@ public sealed record ChangeRow(long Rev, long Seq, string Id, string User, DateT
 /// </summary>
 public sealed record ModerationRow(long Rev, string Action, string Actor, string Member, string? Role, DateTimeOffset? Until, string Reason,
     int Seconds, DateTimeOffset At, long? Seq = null);
+
+/// <summary><paramref name="Reporter"/> reported message <paramref name="Seq"/> of <paramref name="Room"/>, sent by <paramref name="Author"/>, at <paramref name="At"/>.</summary>
+public sealed record ReportRow(string Room, long Seq, string Author, string Reporter, string Reason, DateTimeOffset At);
 
 /// <summary>A message as the table holds it; <see cref="Reactions"/> in the order they were made.</summary>
 public sealed record MessageRow(long Seq, long Rev, long PostedRev, string Id, string From, string Text, DateTimeOffset Timestamp,

@@ -58,6 +58,10 @@ internal sealed class TableSchema
                 room VARCHAR(255) NOT NULL, rev BIGINT NOT NULL, action VARCHAR(16) NOT NULL, actor VARCHAR(64) NOT NULL,
                 member VARCHAR(64) NOT NULL, role VARCHAR(16) NULL, until_at BIGINT NULL, reason TEXT NOT NULL, seconds INT NOT NULL,
                 at BIGINT NOT NULL, message_seq BIGINT NULL, PRIMARY KEY (room, rev));
+            CREATE TABLE IF NOT EXISTS actorchat_reports (
+                room VARCHAR(255) NOT NULL, reporter VARCHAR(64) NOT NULL, client_id VARCHAR(64) NOT NULL, seq BIGINT NOT NULL,
+                author VARCHAR(64) NOT NULL, reason TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (room, reporter, client_id));
+            CREATE INDEX IF NOT EXISTS actorchat_reports_by_time ON actorchat_reports (at);
             """;
         ProjectionCreated = !await ExistsAsync("actorchat_rooms").ConfigureAwait(false);
         await _database.ApplySchemaAsync(Schema, AddColumnsAsync).ConfigureAwait(false);
