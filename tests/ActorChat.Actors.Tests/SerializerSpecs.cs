@@ -24,6 +24,8 @@ public sealed class SerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combine(A
         new AccountSuspended("root", "spam", DateTimeOffset.FromUnixTimeMilliseconds(1_702_592_000_000), DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
         new AccountSuspended("root", "", null, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
         new SuspensionLifted("root", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
+        new UserBlocked("Mallory", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
+        new UserUnblocked("mallory", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
         new RoomListed("dm:alice:bob", RoomKind.Direct, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
         new RoomUnlisted("garden", RoomListChange.Forgotten, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
         new ReadMarkersSnapshot(new Dictionary<string, long> { ["alice"] = 4 }),

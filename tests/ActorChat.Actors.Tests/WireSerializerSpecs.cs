@@ -69,6 +69,13 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         new ReportMessage("lobby", "rita", "rep-1", 41, "spam 🥫"),
         new GetReports("lobby", "mo", DateTimeOffset.FromUnixTimeMilliseconds(1_702_592_000_123), 50, Admin: true),
         new GetReports("lobby", "mo", null, 10),
+        new ChangeBlock("Alice", "Mallory", Block: true),
+        new GetBlocks("Alice"),
+        new CheckContact("alice", "mallory"),
+        new ContactAnswer("Alice", Blocked: true),
+        new ContactAnswer(null, false),
+        new BlockList(["Mallory", "Trent"]),
+        new BlockList([], "at most 1000 users may be blocked"),
     ];
 
     [Theory]

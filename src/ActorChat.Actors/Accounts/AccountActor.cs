@@ -31,6 +31,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<string, DateTimeOffset> _revoked = new(StringComparer.Ordinal);
     private AccountRegistered? _account;
     private AccountSuspended? _suspension;
+    private readonly Dictionary<string, string> _blocked = new(StringComparer.OrdinalIgnoreCase);
     private long _generation;
     private readonly AccountRoomList _rooms;
     private readonly InvitationBudget _invitationBudget;
@@ -58,6 +59,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Recover<AllSessionsRevoked>(revoked => Apply(revoked));
         Recover<AccountSuspended>(suspended => _suspension = suspended);
         Recover<SuspensionLifted>(_ => _suspension = null);
+        Recover<UserBlocked>(blocked => _blocked[blocked.User] = blocked.User);
+        Recover<UserUnblocked>(unblocked => _blocked.Remove(unblocked.User));
         // The room list of earlier versions: the message table holds it too, and is read instead (AccountRoomList).
         // A journal that still has them is compacted once it is recovered (see CompactRetiredEvents).
         Recover<RoomListed>(_ => _retiredEvents++);
@@ -154,8 +157,39 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         {
             if (_account is null)
                 Sender.Tell(new InvitationAnswer(Protocol.ErrorCodes.NotFound, $"no user '{check.Username}'"));
+            else if (_blocked.ContainsKey(check.Inviter))
+                Sender.Tell(new InvitationAnswer(Protocol.ErrorCodes.Forbidden, $"'{Name}' does not take invitations from you"));
             else
                 _rooms.Handle(check, Sender, Name);
+        });
+        // Blocks: the user's own, told to every device of theirs; asked of by whoever would open a conversation.
+        Command<GetBlocks>(_ => Sender.Tell(Blocks()));
+        Command<CheckContact>(check => Sender.Tell(new ContactAnswer(_account?.Username, _blocked.ContainsKey(check.From))));
+        Command<ChangeBlock>(change =>
+        {
+            if (change.Block == _blocked.ContainsKey(change.Other))
+            {
+                Sender.Tell(Blocks());
+                return;
+            }
+            if (change.Block && _blocked.Count >= MaxBlocks)
+            {
+                Sender.Tell(Blocks() with { Refusal = $"at most {MaxBlocks} users may be blocked; unblock one first" });
+                return;
+            }
+            var now = _clock.GetUtcNow();
+            IStoredRecord stored = change.Block ? new UserBlocked(change.Other, now) : new UserUnblocked(change.Other, now);
+            Persist(stored, _ =>
+            {
+                if (change.Block)
+                    _blocked[change.Other] = change.Other;
+                else
+                    _blocked.Remove(change.Other);
+                var blocks = Blocks();
+                Sender.Tell(blocks);
+                foreach (var connection in _connections.Keys.Where(connection => !connection.Equals(Sender)))
+                    connection.Tell(blocks);
+            });
         });
         Command<SpendInvitation>(_ => Sender.Tell(_invitationBudget.Spend()));
         Command<AccountRoomList.RoomsRead>(read => _rooms.OnRead(read, Name));
@@ -215,6 +249,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             state.Add(_account);
         if (_suspension is not null)
             state.Add(_suspension);
+        state.AddRange(_blocked.Values.Select(user => new UserBlocked(user, _clock.GetUtcNow())));
         if (_generation > 0)
             state.Add(new AllSessionsRevoked(_generation));
         state.AddRange(_revoked.Select(revoked => new SessionRevoked(revoked.Key, revoked.Value)));
@@ -289,6 +324,11 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         foreach (var session in _revoked.Where(entry => entry.Value <= now).Select(entry => entry.Key).ToList())
             _revoked.Remove(session);
     }
+
+    /// <summary>How many users one user may block.</summary>
+    public const int MaxBlocks = 1000;
+
+    private BlockList Blocks() => new([.. _blocked.Values.Order(StringComparer.OrdinalIgnoreCase)]);
 
     private AccountSecurity Security() => new(_key, _generation, [.. _revoked.Keys]);
 

@@ -23,3 +23,9 @@ public sealed record AccountSuspended(string By, string Reason, DateTimeOffset? 
 
 /// <summary>Journal event: a server administrator lifted the account's suspension.</summary>
 public sealed record SuspensionLifted(string By, DateTimeOffset At) : IStoredRecord;
+
+/// <summary>Journal event: the user blocked <paramref name="User"/> (named as registered).</summary>
+public sealed record UserBlocked(string User, DateTimeOffset At) : IStoredRecord;
+
+/// <summary>Journal event: the user unblocked <paramref name="User"/>.</summary>
+public sealed record UserUnblocked(string User, DateTimeOffset At) : IStoredRecord;

@@ -78,6 +78,41 @@ public sealed record LiftSuspension(string Username, string By) : IAccountComman
 /// <summary>Whether the account is suspended now, and why and until when; <paramref name="Username"/> null when there is no such account.</summary>
 public sealed record AccountSuspension(string? Username, bool Suspended, string Reason = "", DateTimeOffset? Until = null) : IWireMessage;
 
+/// <summary>
+/// The user blocks <paramref name="Other"/> (or unblocks, <paramref name="Block"/> false); answered with the user's
+/// <see cref="BlockList"/>, which every other connection of the user is told too.
+/// </summary>
+public sealed record ChangeBlock(string Username, string Other, bool Block) : IAccountCommand
+{
+    public string Key => AccountActor.KeyOf(Username);
+}
+
+/// <summary>Asks for the users this user blocked: answered with a <see cref="BlockList"/>.</summary>
+public sealed record GetBlocks(string Username) : IAccountCommand
+{
+    public string Key => AccountActor.KeyOf(Username);
+}
+
+/// <summary>
+/// Asked of <paramref name="Username"/>'s account before <paramref name="From"/> opens a direct conversation with
+/// them: answered with a <see cref="ContactAnswer"/>.
+/// </summary>
+public sealed record CheckContact(string Username, string From) : IAccountCommand
+{
+    public string Key => AccountActor.KeyOf(Username);
+}
+
+/// <summary>The account's name as registered (null: no such account), and whether it blocked the asker.</summary>
+public sealed record ContactAnswer(string? Username, bool Blocked) : IWireMessage;
+
+/// <summary>The users this user blocked, as registered; <paramref name="Refusal"/> says why a block was not made.</summary>
+public sealed record BlockList(IReadOnlyList<string> Users, string? Refusal = null) : IWireMessage
+{
+    public bool Equals(BlockList? other) => other is not null && Users.SequenceEqual(other.Users) && Refusal == other.Refusal;
+
+    public override int GetHashCode() => HashCode.Combine(Users.Count, Refusal);
+}
+
 public sealed record Registered(string Username) : IWireMessage;
 
 public sealed record UsernameTaken : IWireMessage;

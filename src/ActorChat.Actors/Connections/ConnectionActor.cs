@@ -39,6 +39,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
     private readonly DirectRooms _direct;
     private readonly TokenLifetime _token;
     private readonly AdminActions _adminActions;
+    private readonly UserBlocks _blocks;
     private readonly bool _admin;
 
     public ConnectionActor(AuthTicket ticket, string session, Outbox outbound, IActorRef rooms, IActorRef accounts,
@@ -56,6 +57,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
         _frames = new FrameAdmission(settings, clock, () => _account.Holding || _photos.Claiming, Answer, this);
         _followed = new FollowedRooms(_user, accounts, settings.RetryInterval, Context.System, _rooms, this);
         _direct = new DirectRooms(_user, accounts, settings.RetryInterval, _rooms, this);
+        _blocks = new UserBlocks(_user, accounts, settings.RetryInterval, this);
         _token = new TokenLifetime(_user, ticket.ExpiresAt, tokens, clock, this);
 
         Send(ServerFrames.Welcome(_user, session, _admin));
@@ -110,6 +112,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
             case SessionEnded ended: Close(ended.Reason == ConnectionRefused.Suspended ? CloseReasons.Suspended : CloseReasons.SignedOut); break;
             case AdminActions.Answered answered: _adminActions.Answer(answered); break;
             case AdminActions.ReportsRead read: _adminActions.Answer(read); break;
+            case UserBlocks.TargetChecked target: _blocks.Checked(target, Self); break;
+            case BlockList blocks: _blocks.Listed(blocks); break;
             case AccountLink.RegisterTick: _account.RegisterDue(); break;
             case TokenLifetime.Expired: _token.Due(); break;
             case SocketClosed: Context.Stop(Self); break;
@@ -146,6 +150,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
                 break;
             case DirectFrame direct: _direct.Open(direct, Self); break;
             case SuspendFrame suspend: _adminActions.Suspend(suspend, Self); break;
+            case BlockFrame block: _blocks.Change(block, Self); break;
+            case BlocksFrame: _blocks.List(Self); break;
             case ReportFrame report when _rooms.IsJoined(report):
                 _rooms.Send(new ReportMessage(report.Room, _user, report.Id, report.Seq, report.Reason));
                 break;

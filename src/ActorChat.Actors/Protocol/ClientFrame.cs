@@ -76,6 +76,20 @@ public sealed record SuspendFrame(string Id, string User, bool Suspend, string R
     public override string? Reference => Id;
 }
 
+/// <summary>Version 2: block <paramref name="User"/> (or unblock, <paramref name="Block"/> false), on every device of this user.</summary>
+public sealed record BlockFrame(string User, bool Block) : ClientFrame
+{
+    public override string? Reference => User;
+}
+
+/// <summary>Version 2: ask for the users this user blocked.</summary>
+public sealed record BlocksFrame : ClientFrame
+{
+    public static readonly BlocksFrame Instance = new();
+
+    public override string? Reference => null;
+}
+
 /// <summary>Version 2: join the direct room of this user and <paramref name="User"/>.</summary>
 public sealed record DirectFrame(string User) : ClientFrame
 {

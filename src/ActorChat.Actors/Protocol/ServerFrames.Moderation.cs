@@ -102,6 +102,16 @@ public static partial class ServerFrames
         w.WriteString("ts", FormatTimestamp(report.At));
     }
 
+    /// <summary>The users this user blocked, as registered, in order of name: the answer to <c>blocks</c>, <c>block</c> and <c>unblock</c>, and told to every device of the user when it changes.</summary>
+    public static byte[] Blocks(IReadOnlyList<string> users) => Write(w =>
+    {
+        w.WriteString("type", "blocks");
+        w.WriteStartArray("users");
+        foreach (var user in users)
+            w.WriteStringValue(user);
+        w.WriteEndArray();
+    });
+
     /// <summary>The answer to an administrator's <c>suspend</c> or <c>unsuspend</c>: how the account stands now.</summary>
     public static byte[] Suspension(string id, Accounts.AccountSuspension suspension) => Write(w =>
     {

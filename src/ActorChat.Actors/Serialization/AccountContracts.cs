@@ -35,6 +35,26 @@ internal static class AccountContracts
                 return suspend;
             },
             p => new(p.Username, p.By, p.Reason, p.HasUntil ? DateTimeOffset.FromUnixTimeMilliseconds(p.Until) : null));
+        wire.Add<ChangeBlock, W.ChangeBlock>("change-block", m => new() { Username = m.Username, Other = m.Other, Block = m.Block },
+            p => new(p.Username, p.Other, p.Block));
+        wire.Add<GetBlocks, W.GetBlocks>("get-blocks", m => new() { Username = m.Username }, p => new(p.Username));
+        wire.Add<CheckContact, W.CheckContact>("check-contact", m => new() { Username = m.Username, From = m.From }, p => new(p.Username, p.From));
+        wire.Add<ContactAnswer, W.ContactAnswer>("contact-answer", m =>
+            {
+                var answer = new W.ContactAnswer { Blocked = m.Blocked };
+                if (m.Username is not null)
+                    answer.Username = m.Username;
+                return answer;
+            },
+            p => new(p.HasUsername ? p.Username : null, p.Blocked));
+        wire.Add<BlockList, W.BlockList>("block-list", m =>
+            {
+                var list = new W.BlockList { Users = { m.Users } };
+                if (m.Refusal is not null)
+                    list.Refusal = m.Refusal;
+                return list;
+            },
+            p => new([.. p.Users], p.HasRefusal ? p.Refusal : null));
         wire.Add<LiftSuspension, W.LiftSuspension>("lift-suspension", m => new() { Username = m.Username, By = m.By }, p => new(p.Username, p.By));
         wire.Add<AccountSuspension, W.AccountSuspension>("account-suspension", Suspension, Suspension);
         wire.Add<GetSecurity, W.GetSecurity>("get-security", m => new() { Username = m.Username }, p => new(p.Username));

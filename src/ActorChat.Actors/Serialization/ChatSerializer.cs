@@ -43,6 +43,8 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
         [typeof(AllSessionsRevoked)] = ("all-sessions-revoked.v1", StoredJsonContext.Default.AllSessionsRevoked),
         [typeof(AccountSuspended)] = ("account-suspended.v1", StoredJsonContext.Default.AccountSuspended),
         [typeof(SuspensionLifted)] = ("suspension-lifted.v1", StoredJsonContext.Default.SuspensionLifted),
+        [typeof(UserBlocked)] = ("user-blocked.v1", StoredJsonContext.Default.UserBlocked),
+        [typeof(UserUnblocked)] = ("user-unblocked.v1", StoredJsonContext.Default.UserUnblocked),
         [typeof(RoomListed)] = ("room-listed.v1", StoredJsonContext.Default.RoomListed),
         [typeof(RoomUnlisted)] = ("room-unlisted.v1", StoredJsonContext.Default.RoomUnlisted),
     };
@@ -98,6 +100,8 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
 [JsonSerializable(typeof(AllSessionsRevoked))]
 [JsonSerializable(typeof(AccountSuspended))]
 [JsonSerializable(typeof(SuspensionLifted))]
+[JsonSerializable(typeof(UserBlocked))]
+[JsonSerializable(typeof(UserUnblocked))]
 [JsonSerializable(typeof(RoomListed))]
 [JsonSerializable(typeof(Protocol.MessageAttachment))]
 [JsonSerializable(typeof(RoomUnlisted))]
