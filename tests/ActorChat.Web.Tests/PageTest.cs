@@ -6,7 +6,8 @@ using static Microsoft.Playwright.Assertions;
 namespace ActorChat.Web.Tests;
 
 /// <summary>A running server and the steps a user takes in the page: sign up, join a room, send.</summary>
-public abstract class PageTest(BrowserFixture browser) : ServerTest, IClassFixture<BrowserFixture>
+/// <param name="settings">The server's settings beyond its defaults (an administrator, say).</param>
+public abstract class PageTest(BrowserFixture browser, params string[] settings) : ServerTest(settings), IClassFixture<BrowserFixture>
 {
     protected BrowserFixture Browser { get; } = browser;
 

@@ -57,6 +57,9 @@ const ui = {
     openDirect: (user) => chat?.account.openDirect(user),
     changeMember: (user, invite) => chat?.account.changeMember(user, invite),
     moderate: (action, user, minutes) => chat?.moderate(action, user, minutes),
+    block: (user, on) => chat?.block(user, on),
+    isBlocked: (user) => (chat ? chat.isBlocked(user) : false),
+    suspend: (user) => chat?.suspend(user),
   }),
   messages: createMessageView({
     loadOlder: () => chat?.loadOlder(),
@@ -65,6 +68,9 @@ const ui = {
     moderates: () => (chat ? chat.moderates(chat.currentRoom()) : false),
     edit: (msg) => ui.composer.startEdit(msg),
     remove: (seq) => chat?.changes.remove(seq),
+    report: (seq) => chat?.report(seq),
+    isBlocked: (user) => (chat ? chat.isBlocked(user) : false),
+    refresh: () => chat?.invalidate(),
     toggleReaction: (seq, emoji) => chat?.changes.toggleReaction(seq, emoji),
     reply: (msg) => ui.composer.startReply(msg),
   }),
@@ -127,7 +133,9 @@ function enterChat(session) {
           ? 'Your session has expired — please sign in again.'
           : reason === 'too_many'
             ? 'You have too many tabs or devices connected — close one and sign in again.'
-            : 'You have been signed out — please sign in again.',
+            : reason === 'suspended'
+              ? 'Your account was suspended by the server’s administrators.'
+              : 'You have been signed out — please sign in again.',
       ),
     onRefreshed: (expiresAt) => scheduleRefresh(expiresAt),
   });

@@ -38,6 +38,8 @@ export class Chat {
     this.changes = new MessageChanges(this);
     this.signals = new Signals(this);
     this.account = new AccountRooms(this);
+    this.blocked = new Set(); // users this user blocked, in lower case: their messages fold away (protocol 2)
+    this.reported = new Set(); // ids of reports awaiting their ack
     this.conn = new Connection({
       getToken: hooks.getToken,
       onWelcome: (frame) => this.#onWelcome(frame),
@@ -162,6 +164,28 @@ export class Chat {
     this.conn.send(frame);
   }
 
+  /** Blocks (or unblocks) a user for this user, on every device: the server answers with the new list (`blocks`). */
+  block(user, on) {
+    if (this.protocol >= 2) this.conn.send({ type: on ? 'block' : 'unblock', user });
+  }
+
+  isBlocked(user) {
+    return typeof user === 'string' && this.blocked.has(user.toLowerCase());
+  }
+
+  /** Reports message `seq` of the current room to its moderators. */
+  report(seq) {
+    const room = this.currentRoom();
+    if (!room || !room.joinedOnConn || this.protocol < 2) return;
+    const id = newClientId();
+    if (this.conn.send({ type: 'report', room: room.name, id, seq })) this.reported.add(id);
+  }
+
+  /** An administrator suspends `user`'s account until lifted. */
+  suspend(user) {
+    if (this.admin) this.conn.send({ type: 'suspend', id: newClientId(), user });
+  }
+
   /** Leaves a room; with protocol 2 it also goes from the user's room list on every device (`forget`). */
   leave(name) {
     const room = this.rooms.get(name);
@@ -269,8 +293,9 @@ export class Chat {
       this.joinAll();
       return;
     }
-    // The server keeps the user's rooms: they come first.
+    // The server keeps the user's rooms: they come first; then whom the user blocked.
     this.account.request();
+    this.conn.send({ type: 'blocks' });
   }
 
   /** Joins every room not joined on this connection yet. */

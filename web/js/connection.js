@@ -124,7 +124,9 @@ export class Connection {
       this.#status('offline');
       // The server says why: its session was signed out, too many sockets are open, or the token ran out.
       this.hooks.onAuthLost(
-        reason === 'signed out' ? 'signed_out' : reason.startsWith('too many connections') ? 'too_many' : 'expired',
+        reason === 'signed out' ? 'signed_out'
+          : reason === 'account suspended' ? 'suspended'
+            : reason.startsWith('too many connections') ? 'too_many' : 'expired',
       );
       return;
     }

@@ -116,6 +116,10 @@ const HANDLERS = {
   },
 
   ack(chat, f) {
+    if (chat.reported.delete(f.id)) {
+      chat.ui.notices.show('Reported to the room’s moderators');
+      return;
+    }
     const room = roomOf(chat, f);
     if (!room) return;
     room.noteRev(f.rev);
@@ -168,6 +172,24 @@ const HANDLERS = {
   },
 
   // A moderation stored in the room: roles and slow mode change what the page shows; kicks and bans arrive as `left`.
+  blocks(chat, f) {
+    chat.blocked = new Set(list(f.users).filter((u) => typeof u === 'string').map((u) => u.toLowerCase()));
+    chat.invalidate();
+  },
+
+  // A member reported a message of a room this user moderates.
+  report(chat, f) {
+    if (typeof f.room !== 'string' || typeof f.from !== 'string') return;
+    const who = typeof f.by === 'string' ? f.by : 'Someone';
+    const why = typeof f.reason === 'string' && f.reason ? `: ${f.reason}` : '';
+    chat.ui.notices.show(`${who} reported a message from ${f.from} in #${f.room}${why}`);
+  },
+
+  suspension(chat, f) {
+    if (typeof f.user !== 'string') return;
+    chat.ui.notices.show(f.suspended === true ? `${f.user} is suspended` : `${f.user} is no longer suspended`);
+  },
+
   moderation(chat, f) {
     const room = roomOf(chat, f);
     if (!room) return;
@@ -269,6 +291,7 @@ const HANDLERS = {
     const detail = typeof f.message === 'string' && f.message ? f.message : '';
     let text = ERROR_TEXT[code] || `Error: ${code}`;
     // A room typed by name is created if new; one that exists already is joined instead, and nothing is said.
+    if (ref && chat.reported.delete(ref)) text = `Could not report the message: ${text}`;
     const claimed = ref ? chat.rooms.get(ref) : null;
     if (code === 'conflict' && claimed && !claimed.loaded && claimed.create === 'public') {
       claimed.create = false;

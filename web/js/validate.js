@@ -10,6 +10,7 @@ const AUTH_TEXT = {
   weak_password: 'Password too weak: use at least 8 characters',
   username_taken: 'That username is already taken — try another one',
   invalid_credentials: 'Wrong username or password',
+  account_suspended: 'This account is suspended by the server’s administrators',
   rate_limited: 'Slow down: too many attempts',
   too_many_registrations: 'Too many accounts were registered from this address',
   network: 'Can’t reach the server — check your connection and try again',

@@ -69,6 +69,9 @@ export function createMessageItems(actions, view) {
     bar.append(react);
     bar.append(el('button', { type: 'button', class: 'act', testid: 'reply-button', on: { click: () => acts.reply(msg) } }, 'Reply'));
     if (msg.own) bar.append(el('button', { type: 'button', class: 'act', testid: 'edit-button', on: { click: () => acts.edit(msg) } }, 'Edit'));
+    // Someone else's message goes to the room's moderators with a second click within a few seconds.
+    if (!msg.own) bar.append(confirmed(el('button', { type: 'button', class: 'act', testid: 'report-button', title: 'Report to the room’s moderators' }, 'Report'),
+      'Report?', () => acts.report(msg.seq)));
     // Deleting (one's own message, or anyone's for a moderator) asks for a second click within a few seconds.
     const del = el('button', { type: 'button', class: 'act danger', testid: 'delete-button', hidden: !msg.own }, 'Delete');
     let timer = null;
@@ -132,20 +135,49 @@ export function createMessageItems(actions, view) {
     }
   }
 
+  // A button that acts on its second click within a few seconds; the first asks with `asking`.
+  function confirmed(button, asking, act) {
+    const label = button.textContent;
+    let timer = null;
+    button.addEventListener('click', () => {
+      if (button.dataset.confirm) {
+        clearTimeout(timer);
+        delete button.dataset.confirm;
+        button.textContent = label;
+        act();
+        return;
+      }
+      button.dataset.confirm = '1';
+      button.textContent = asking;
+      timer = setTimeout(() => {
+        delete button.dataset.confirm;
+        button.textContent = label;
+      }, CONFIRM_MS);
+    });
+    return button;
+  }
+
   function syncChanges(li, msg, me) {
     syncQuote(li, msg);
     syncPhoto(li, msg);
-    const shown = msg.deleted ? `\u0000deleted${msg.moderated ? ' by a moderator' : ''}` : msg.text || '';
+    // A blocked user's message is folded away until the reader asks to see it.
+    const folded = !msg.deleted && !msg.revealed && actions.isBlocked(msg.from);
+    const shown = msg.deleted ? `\u0000deleted${msg.moderated ? ' by a moderator' : ''}` : folded ? '\u0000blocked' : msg.text || '';
     if (rendered.get(li) !== shown) {
       rendered.set(li, shown);
       const text = li.querySelector('.text');
       if (msg.deleted) {
         text.replaceChildren(msg.moderated ? 'Removed by a moderator' : 'This message was deleted');
         li.classList.remove('long', 'mentions-me');
+      } else if (folded) {
+        text.replaceChildren('Message from a user you blocked ',
+          el('button', { type: 'button', class: 'reveal', testid: 'reveal-blocked', on: { click: () => { msg.revealed = true; actions.refresh(); } } }, 'Show'));
+        li.classList.remove('long', 'mentions-me');
       } else {
         renderRichText(text, msg.text || '', me);
       }
     }
+    li.classList.toggle('blocked', folded);
     li.classList.toggle('deleted', Boolean(msg.deleted));
     const edited = li.querySelector('.edited');
     edited.hidden = !msg.editedAt || msg.deleted;

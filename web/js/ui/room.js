@@ -63,20 +63,32 @@ export function createRoomHeader(actions) {
     return admin || target < (RANK[room.role] ?? 0);
   }
 
-  function moderationButtons(name) {
-    const button = (action, label, text, minutes = null) =>
+  function moderationButtons(name, admin) {
+    const button = (action, label, text, act) =>
       el('button', { type: 'button', class: `member-mod ${action}`, testid: `${action}-button`, 'aria-label': `${label} ${name}`,
-        title: `${label} ${name}`, on: { click: () => actions.moderate(action, name, minutes) } }, text);
-    return el('span', { class: 'member-mods', testid: 'member-moderation' },
-      button('mute', `Mute for ${MUTE_MINUTES} minutes:`, 'Mute', MUTE_MINUTES),
-      button('kick', 'Kick', 'Kick'),
-      button('ban', 'Ban', 'Ban'));
+        title: `${label} ${name}`, on: { click: act } }, text);
+    const buttons = el('span', { class: 'member-mods', testid: 'member-moderation' },
+      button('mute', `Mute for ${MUTE_MINUTES} minutes:`, 'Mute', () => actions.moderate('mute', name, MUTE_MINUTES)),
+      button('kick', 'Kick', 'Kick', () => actions.moderate('kick', name)),
+      button('ban', 'Ban', 'Ban', () => actions.moderate('ban', name)));
+    // An administrator also suspends the account, for the whole server.
+    if (admin) buttons.append(button('suspend', 'Suspend the account of', 'Suspend', () => actions.suspend(name)));
+    return buttons;
+  }
+
+  // Anyone blocks another user for themselves: their messages fold away, and they cannot start a conversation.
+  function blockButton(name) {
+    const blocked = actions.isBlocked(name);
+    return el('button', { type: 'button', class: `member-block${blocked ? ' on' : ''}`, testid: blocked ? 'unblock-button' : 'block-button',
+      'aria-label': `${blocked ? 'Unblock' : 'Block'} ${name}`, title: `${blocked ? 'Unblock' : 'Block'} ${name}`,
+      on: { click: () => actions.block(name, !blocked) } }, blocked ? 'Unblock' : 'Block');
   }
 
   function renderMembers(room, names, me, admin) {
     const moderates = Boolean(room) && (admin || (RANK[room.role] ?? 0) >= RANK.moderator) && !room.direct;
     const staff = room ? [...room.staff].join(',') : '';
-    const key = [moderates, staff, ...names].join('\n');
+    const blocks = names.filter((name) => actions.isBlocked(name)).join(',');
+    const key = [moderates, admin, staff, blocks, ...names].join('\n');
     if (key === shownMembers) return;
     shownMembers = key;
     members.replaceChildren(
@@ -94,7 +106,8 @@ export function createRoomHeader(actions) {
         if (!mine) {
           li.append(el('button', { type: 'button', class: 'member-dm', testid: 'dm-button', 'aria-label': `Message ${name}`,
             title: `Message ${name}`, on: { click: () => actions.openDirect(name) } }, '✉'));
-          if (moderates && mayModerate(room, name, admin)) li.append(moderationButtons(name));
+          if (moderates && mayModerate(room, name, admin)) li.append(moderationButtons(name, admin));
+          li.append(blockButton(name));
         }
         return li;
       }),
