@@ -147,6 +147,42 @@ public sealed class PostgreSqlStorageTests(PostgresServer postgres) : IClassFixt
             (entries[1].GetProperty("action").GetString(), entries[1].GetProperty("by").GetString(), entries[1].GetProperty("user").GetString(), entries[1].GetProperty("seq").GetInt64()));
     }
 
+    [Fact]
+    public async Task On_postgresql_search_finds_words_and_phrases_in_what_the_user_may_read_and_follows_edits()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var server = await ChatServer.StartAsync(null, "ActorChat:Storage:Provider=PostgreSql", $"ActorChat:Storage:ConnectionString={database}");
+        await using var alice = await server.ConnectAsync("pg_alice");
+        await using var carol = await server.ConnectAsync("pg_carol");
+        string[] ignorable = ["presence", "message", "read", "received", "rooms", "room", "edited"];
+        await alice.JoinAsync("meadow");
+        await carol.SendAsync(new { type = "create", room = "burrow", @private = true });
+        await carol.ExpectSkippingAsync("joined", ignorable);
+        foreach (var (client, room, id, text) in new[] { (alice, "meadow", "a1", "the quick brown fox"), (alice, "meadow", "a2", "brown bread, quick lunch"),
+                     (carol, "burrow", "c1", "a quick brown secret") })
+        {
+            await client.SendAsync(new { type = "send", room, id, text });
+            await client.ExpectSkippingAsync("ack", ignorable);
+        }
+
+        async Task<string[]> SearchAsync(ChatClient client, string query)
+        {
+            await client.SendAsync(new { type = "search", id = "s", query });
+            var results = await client.ExpectSkippingAsync("results", ignorable);
+            return [.. results.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("text").GetString()!)];
+        }
+
+        var found = await Eventually.Value(() => SearchAsync(alice, "quick brown"), texts => texts.Length == 2, TimeSpan.FromSeconds(10));
+        Assert.Equal(["brown bread, quick lunch", "the quick brown fox"], found);
+        Assert.Equal(["the quick brown fox"], await SearchAsync(alice, "\"quick brown\""));
+        Assert.Equal(["a quick brown secret", "brown bread, quick lunch", "the quick brown fox"], await SearchAsync(carol, "quick BROWN"));
+
+        await alice.SendAsync(new { type = "edit", room = "meadow", id = "e1", seq = 1, text = "the slow brown fox" });
+        await alice.ExpectSkippingAsync("ack", ignorable);
+        await Eventually.Value(() => SearchAsync(alice, "quick brown"), texts => texts.Length == 1, TimeSpan.FromSeconds(10));
+        Assert.Equal(["the slow brown fox"], await SearchAsync(alice, "slow"));
+    }
+
     private const string DoubleTheRoomsLastEvent =
         "INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid) " +
         "SELECT created, deleted, persistence_id, sequence_number, message, manifest, identifier, 'second-writer' FROM journal " +

@@ -68,6 +68,8 @@ public sealed partial class ProtocolDocsTests
         _ when type == typeof(DateTimeOffset) => DateTimeOffset.UnixEpoch,
         _ when type == typeof(ChatMessage) => new ChatMessage(1, "id", "alice", "hi", DateTimeOffset.UnixEpoch),
         _ when type == typeof(ProtocolError) => new ProtocolError(ErrorCodes.Internal, "x"),
+        _ when type == typeof(ActorChat.Storage.SearchPage) => new ActorChat.Storage.SearchPage([], null),
+        _ when type == typeof(ActorChat.Search.SearchQuery) => ActorChat.Search.SearchQuery.Parse("fox").Query,
         _ when type == typeof(ActorChat.Storage.ReportRow) => new ActorChat.Storage.ReportRow("lobby", 1, "bob", "alice", "spam", DateTimeOffset.UnixEpoch),
         _ when type == typeof(ActorChat.Accounts.AccountSuspension) => new ActorChat.Accounts.AccountSuspension("bob", true),
         _ when type == typeof(ActorChat.Rooms.IModerationChange) => new ActorChat.Rooms.SlowModeSet("id", "alice", 5, DateTimeOffset.UnixEpoch),

@@ -40,6 +40,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
     private readonly TokenLifetime _token;
     private readonly AdminActions _adminActions;
     private readonly UserBlocks _blocks;
+    private readonly MessageSearches _searches;
     private readonly bool _admin;
 
     public ConnectionActor(AuthTicket ticket, string session, Outbox outbound, IActorRef rooms, IActorRef accounts,
@@ -58,6 +59,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
         _followed = new FollowedRooms(_user, accounts, settings.RetryInterval, Context.System, _rooms, this);
         _direct = new DirectRooms(_user, accounts, settings.RetryInterval, _rooms, this);
         _blocks = new UserBlocks(_user, accounts, settings.RetryInterval, this);
+        _searches = new MessageSearches(_user, accounts, Storage.MessageTable.Get(Context.System), settings.RetryInterval, clock, this);
         _token = new TokenLifetime(_user, ticket.ExpiresAt, tokens, clock, this);
 
         Send(ServerFrames.Welcome(_user, session, _admin));
@@ -114,6 +116,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
             case AdminActions.ReportsRead read: _adminActions.Answer(read); break;
             case UserBlocks.TargetChecked target: _blocks.Checked(target, Self); break;
             case BlockList blocks: _blocks.Listed(blocks); break;
+            case MessageSearches.Done done: _searches.Finished(done); break;
             case AccountLink.RegisterTick: _account.RegisterDue(); break;
             case TokenLifetime.Expired: _token.Due(); break;
             case SocketClosed: Context.Stop(Self); break;
@@ -152,6 +155,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
             case SuspendFrame suspend: _adminActions.Suspend(suspend, Self); break;
             case BlockFrame block: _blocks.Change(block, Self); break;
             case BlocksFrame: _blocks.List(Self); break;
+            case SearchFrame search: _searches.Search(search, Self); break;
             case ReportFrame report when _rooms.IsJoined(report):
                 _rooms.Send(new ReportMessage(report.Room, _user, report.Id, report.Seq, report.Reason));
                 break;

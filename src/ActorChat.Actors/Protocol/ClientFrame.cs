@@ -90,6 +90,15 @@ public sealed record BlocksFrame : ClientFrame
     public override string? Reference => null;
 }
 
+/// <summary>
+/// Version 2: search every message this user may read for <paramref name="Query"/>, a page of
+/// <paramref name="Limit"/> hits after position <paramref name="After"/> (the <c>next</c> of the page before).
+/// </summary>
+public sealed record SearchFrame(string Id, Search.SearchQuery Query, string? After, int Limit) : ClientFrame
+{
+    public override string? Reference => Id;
+}
+
 /// <summary>Version 2: join the direct room of this user and <paramref name="User"/>.</summary>
 public sealed record DirectFrame(string User) : ClientFrame
 {

@@ -33,6 +33,7 @@ public static class FrameParser
         ["report"] = ParseReport,
         ["reports"] = root => new ReportsFrame(OptionalString(root, "room") is null ? null : RoomOf(root), OptionalTime(root, "before", "before"),
             (int)(OptionalCount(root, "limit", min: 1, max: Limits.MaxHistoryLimit) ?? Limits.DefaultHistoryLimit)),
+        ["search"] = ParseSearch,
         ["block"] = root => new BlockFrame(UserOf(root), Block: true),
         ["unblock"] = root => new BlockFrame(UserOf(root), Block: false),
         ["blocks"] = _ => BlocksFrame.Instance,
@@ -170,6 +171,23 @@ public static class FrameParser
                 ?? throw new FrameRejection(ErrorCodes.BadFrame, $"field 'seconds' must be an integer from 0 (off) to {ModerationChanges.MaxSlowModeSeconds}", id))
             : 0;
         return new ModerationFrame(room, id, action, user, role, until, reason, seconds);
+    }
+
+    /// <summary>The most hits one page of a search holds, and how many when the client does not say.</summary>
+    public const int MaxSearchLimit = 50, DefaultSearchLimit = 20;
+
+    private static SearchFrame ParseSearch(JsonElement root)
+    {
+        var id = ClientId(root);
+        var text = RequiredString(root, "query");
+        if (text.Length > Search.SearchQuery.MaxLength)
+            throw new FrameRejection(ErrorCodes.TooLarge, $"field 'query' must be at most {Search.SearchQuery.MaxLength} characters", id);
+        var (query, problem) = Search.SearchQuery.Parse(text);
+        if (query is null)
+            throw new FrameRejection(ErrorCodes.BadFrame, problem!, id);
+        var after = OptionalString(root, "after");
+        var limit = (int)(OptionalCount(root, "limit", min: 1, max: MaxSearchLimit, reference: id) ?? DefaultSearchLimit);
+        return new SearchFrame(id, query, after, limit);
     }
 
     private static ReportFrame ParseReport(JsonElement root)

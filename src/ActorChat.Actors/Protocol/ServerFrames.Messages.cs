@@ -75,6 +75,36 @@ public static partial class ServerFrames
         w.WriteString("editedAt", FormatTimestamp(editedAt));
     });
 
+    /// <summary>A page of a search: each hit with where the query's words are in its text, and where the next page starts.</summary>
+    public static byte[] Results(string id, Storage.SearchPage page, Search.SearchQuery query) => Write(w =>
+    {
+        w.WriteString("type", "results");
+        w.WriteString("id", id);
+        w.WriteStartArray("results");
+        foreach (var hit in page.Hits)
+        {
+            w.WriteStartObject();
+            w.WriteString("room", hit.Room);
+            w.WriteNumber("seq", hit.Seq);
+            w.WriteString("from", hit.From);
+            w.WriteString("text", hit.Text);
+            w.WriteString("ts", FormatTimestamp(hit.Timestamp));
+            w.WriteStartArray("marks");
+            foreach (var (start, end) in query.Marks(hit.Text))
+            {
+                w.WriteStartArray();
+                w.WriteNumberValue(start);
+                w.WriteNumberValue(end);
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (page.Next is { } next)
+            w.WriteString("next", next);
+    });
+
     /// <param name="moderated">Deleted by a moderator, not by its sender.</param>
     public static byte[] Deleted(string room, long seq, long rev, bool moderated = false) => Write(w =>
     {

@@ -31,7 +31,18 @@ public sealed class MessageTable : IExtension, IAsyncDisposable
         _schema = new TableSchema(Database);
         _writer = new TableWriter(Database, _schema);
         Members = new MemberRows(Database, _schema, _writer);
+        _search = new MessageSearch(Database, _schema);
     }
+
+    private readonly MessageSearch _search;
+
+    /// <summary>
+    /// A page of the messages <paramref name="user"/> may read now that match <paramref name="query"/>, newest first,
+    /// leaving out those of the users in <paramref name="blocked"/>; <paramref name="after"/> is the <c>Next</c> of the
+    /// page before. A malformed <paramref name="after"/> throws <see cref="FormatException"/>.
+    /// </summary>
+    public Task<SearchPage> SearchAsync(Search.SearchQuery query, string user, IReadOnlyCollection<string> blocked, string? after, int limit, DateTimeOffset now) =>
+        _search.SearchAsync(query, user, blocked, after, limit, now);
 
     /// <summary>The database the table is in, which the photos' descriptions share.</summary>
     internal TableDatabase Database { get; }

@@ -64,7 +64,58 @@ internal sealed class TableSchema
             CREATE INDEX IF NOT EXISTS actorchat_reports_by_time ON actorchat_reports (at);
             """;
         ProjectionCreated = !await ExistsAsync("actorchat_rooms").ConfigureAwait(false);
-        await _database.ApplySchemaAsync(Schema, AddColumnsAsync).ConfigureAwait(false);
+        await _database.ApplySchemaAsync(Schema, async connection =>
+        {
+            await AddColumnsAsync(connection).ConfigureAwait(false);
+            await CreateSearchIndexAsync(connection).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The full-text index of the messages' text, derived from the table and kept in step by the database itself, in
+    /// the same transaction as each write (so off the delivery path: the table is written after the journal).
+    /// PostgreSQL: a generated <c>tsvector</c> column with a GIN index. SQLite: an FTS5 table over the table's rows
+    /// (by rowid), with triggers; made and filled from the messages already there the first time.
+    /// </summary>
+    /// <remarks>
+    /// Both split words the same way, on Unicode letters and digits, without stemming ('simple' and unicode61), so
+    /// that a query finds the same messages on either. The FTS5 index follows the table's rowids, which a VACUUM of
+    /// the file may renumber: ActorChat never runs one, and <c>INSERT INTO actorchat_search(actorchat_search)
+    /// VALUES ('rebuild')</c> makes the index again after one.
+    /// </remarks>
+    private async Task CreateSearchIndexAsync(DbConnection connection)
+    {
+        if (_database.IsShared)
+        {
+            await using var column = TableDatabase.Command(connection, """
+                ALTER TABLE actorchat_messages ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED;
+                CREATE INDEX IF NOT EXISTS actorchat_messages_search ON actorchat_messages USING GIN (search);
+                """);
+            await column.ExecuteNonQueryAsync().ConfigureAwait(false);
+            return;
+        }
+        await using (var check = TableDatabase.Command(connection, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'actorchat_search'"))
+        {
+            if (Convert.ToInt64(await check.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0)
+                return;
+        }
+        await using var create = TableDatabase.Command(connection, """
+            BEGIN;
+            CREATE VIRTUAL TABLE actorchat_search USING fts5(body, content = 'actorchat_messages', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2');
+            CREATE TRIGGER actorchat_search_added AFTER INSERT ON actorchat_messages BEGIN
+                INSERT INTO actorchat_search (rowid, body) VALUES (new.rowid, new.body);
+            END;
+            CREATE TRIGGER actorchat_search_changed AFTER UPDATE OF body ON actorchat_messages BEGIN
+                INSERT INTO actorchat_search (actorchat_search, rowid, body) VALUES ('delete', old.rowid, old.body);
+                INSERT INTO actorchat_search (rowid, body) VALUES (new.rowid, new.body);
+            END;
+            CREATE TRIGGER actorchat_search_removed AFTER DELETE ON actorchat_messages BEGIN
+                INSERT INTO actorchat_search (actorchat_search, rowid, body) VALUES ('delete', old.rowid, old.body);
+            END;
+            INSERT INTO actorchat_search (actorchat_search) VALUES ('rebuild');
+            COMMIT;
+            """);
+        await create.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
     private async Task<bool> ExistsAsync(string table)
