@@ -139,4 +139,36 @@ public sealed class SearchTests() : ServerTest("ActorChat:Admin:Users:0=search_r
         await root.ExpectSkippingAsync("blocks", Ignorable);
         Assert.Equal(["private otter chat"], await FoundAsync(root, "otter", 1));
     }
+
+    [Fact]
+    public async Task A_room_of_100000_messages_is_searched_whole_a_page_at_a_time_newest_first()
+    {
+        // The room's history as the room writes it to the message table (the index follows the table), without
+        // posting 100,000 messages through a socket one by one.
+        var table = ActorChat.Storage.MessageTable.Get(Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Akka.Actor.ActorSystem>(Server.Services));
+        var start = DateTimeOffset.UtcNow.AddDays(-1);
+        for (var from = 1; from <= 100_000; from += 5_000)
+        {
+            var events = Enumerable.Range(from, 5_000).Select(seq => new ActorChat.Storage.RevisedEvent(seq, new ActorChat.Rooms.MessagePosted(seq, $"k{seq}", "keeper",
+                seq % 1_000 == 0 ? $"wave {seq}: the lighthouse blinks" : $"wave {seq} rolls in", start.AddMilliseconds(seq * 10)))).ToList();
+            await table.WriteAsync("archive", events, from + 4_999);
+        }
+        await using var reader = await Server.ConnectAsync("reader_big");
+
+        var seqs = new List<long>();
+        string? after = null;
+        do
+        {
+            var page = await SearchAsync(reader, "lighthouse in:archive", limit: 50, after: after);
+            seqs.AddRange(page.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("seq").GetInt64()));
+            after = page.TryGetProperty("next", out var next) ? next.GetString() : null;
+        }
+        while (after is not null);
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => 100_000L - (i - 1) * 1_000), seqs);
+
+        // A word in every message: the newest page comes as fast, newest first.
+        var newest = (await SearchAsync(reader, "wave", limit: 20)).GetProperty("results").EnumerateArray().Select(r => r.GetProperty("seq").GetInt64());
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => 100_000L - i), newest);
+    }
 }

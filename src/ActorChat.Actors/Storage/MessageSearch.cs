@@ -16,7 +16,7 @@ public sealed record SearchPage(IReadOnlyList<SearchHit> Hits, string? Next);
 /// read now, decided in the same query. That is a public room's (not a direct room's) unless the user is banned
 /// from it, or a private or direct room's the user has in their room list as their own (not an invitation they
 /// have not taken up; a room they left or were removed from is not in it); never a deleted message, nor one of a
-/// user they blocked. Newest first (then by room and seq), a page at a time.
+/// user they blocked. Newest first, a page at a time.
 /// </summary>
 internal sealed class MessageSearch(TableDatabase database, TableSchema schema)
 {
@@ -75,7 +75,7 @@ internal sealed class MessageSearch(TableDatabase database, TableSchema schema)
             filters.Append(" AND NOT (LOWER(m.sender) = ANY(@blocked))");
             parameters.Add(("blocked", blocked.Select(name => name.ToLowerInvariant()).ToArray()));
             sql = $"""
-                SELECT m.room, m.seq, m.sender, m.body, m.sent_at FROM actorchat_messages m
+                SELECT m.room, m.seq, m.sender, m.body, m.sent_at, 0 FROM actorchat_messages m
                 WHERE m.search @@ ({string.Join(" && ", tsquery)}) {filters}{After(after, parameters)}
                 ORDER BY m.sent_at DESC, m.room DESC, m.seq DESC LIMIT @limit
                 """;
@@ -87,11 +87,13 @@ internal sealed class MessageSearch(TableDatabase database, TableSchema schema)
             parameters.Add(("match", match));
             filters.Append(" AND LOWER(m.sender) NOT IN (SELECT value FROM json_each(@blocked))");
             parameters.Add(("blocked", JsonSerializer.Serialize(blocked.Select(name => name.ToLowerInvariant()).ToArray())));
+            // The index is walked newest first (its keys are in time order) and stops at the page's end: a common word
+            // costs no more than a rare one.
             sql = $"""
-                SELECT m.room, m.seq, m.sender, m.body, m.sent_at FROM actorchat_search s
-                JOIN actorchat_messages m ON m.rowid = s.rowid
-                WHERE actorchat_search MATCH @match {filters}{After(after, parameters)}
-                ORDER BY m.sent_at DESC, m.room DESC, m.seq DESC LIMIT @limit
+                SELECT m.room, m.seq, m.sender, m.body, m.sent_at, s.rowid FROM actorchat_search s
+                JOIN actorchat_messages m ON m.search_key = s.rowid
+                WHERE actorchat_search MATCH @match {filters}{AfterKey(after, parameters)}
+                ORDER BY s.rowid DESC LIMIT @limit
                 """;
         }
         await using var connection = await database.OpenAsync().ConfigureAwait(false);
@@ -99,15 +101,17 @@ internal sealed class MessageSearch(TableDatabase database, TableSchema schema)
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         var hits = new List<SearchHit>();
         string? next = null;
+        var lastKey = 0L;
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
             if (hits.Count == limit)
             {
                 var last = hits[^1];
-                next = Position(last);
+                next = database.IsShared ? Position(last) : lastKey.ToString(CultureInfo.InvariantCulture);
                 break;
             }
             hits.Add(new SearchHit(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), TableDatabase.Time(reader.GetInt64(4))));
+            lastKey = reader.GetInt64(5);
         }
         return new SearchPage(hits, next);
     }
@@ -121,6 +125,17 @@ internal sealed class MessageSearch(TableDatabase database, TableSchema schema)
             throw new FormatException("not a position of this search");
         parameters.AddRange([("at_ticks", ticks), ("at_room", room), ("at_seq", seq)]);
         return " AND (m.sent_at, m.room, m.seq) < (@at_ticks, @at_room, @at_seq)";
+    }
+
+    // Past the index key the page before ended at (SQLite).
+    private static string AfterKey(string? after, List<(string, object?)> parameters)
+    {
+        if (after is null)
+            return "";
+        if (!long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var key))
+            throw new FormatException("not a position of this search");
+        parameters.Add(("key", key));
+        return " AND s.rowid < @key";
     }
 
     private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

@@ -75,13 +75,12 @@ internal sealed class TableSchema
     /// The full-text index of the messages' text, derived from the table and kept in step by the database itself, in
     /// the same transaction as each write (so off the delivery path: the table is written after the journal).
     /// PostgreSQL: a generated <c>tsvector</c> column with a GIN index. SQLite: an FTS5 table over the table's rows
-    /// (by rowid), with triggers; made and filled from the messages already there the first time.
+    /// (contentless: the text stays in the table only, keyed by each row's <c>search_key</c>), with triggers; made and
+    /// filled from the messages already there the first time.
     /// </summary>
     /// <remarks>
     /// Both split words the same way, on Unicode letters and digits, without stemming ('simple' and unicode61), so
-    /// that a query finds the same messages on either. The FTS5 index follows the table's rowids, which a VACUUM of
-    /// the file may renumber: ActorChat never runs one, and <c>INSERT INTO actorchat_search(actorchat_search)
-    /// VALUES ('rebuild')</c> makes the index again after one.
+    /// that a query finds the same messages on either.
     /// </remarks>
     private async Task CreateSearchIndexAsync(DbConnection connection)
     {
@@ -99,20 +98,28 @@ internal sealed class TableSchema
             if (Convert.ToInt64(await check.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0)
                 return;
         }
-        await using var create = TableDatabase.Command(connection, """
+        // Each message's key in the index orders it by time: its Unix millisecond, then (within one) its row. The index
+        // is then walked newest first and stops at the page's end, however common the word. The row's low 20 bits keep
+        // two keys of one millisecond apart unless a million rows were written between them; 64 bits hold the
+        // milliseconds until the year 2248.
+        const string Key = "((new.sent_at - 621355968000000000) / 10000) * 1048576 + (new.rowid % 1048576)";
+        await using var create = TableDatabase.Command(connection, $"""
             BEGIN;
-            CREATE VIRTUAL TABLE actorchat_search USING fts5(body, content = 'actorchat_messages', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2');
+            CREATE UNIQUE INDEX IF NOT EXISTS actorchat_messages_by_search_key ON actorchat_messages (search_key);
+            CREATE VIRTUAL TABLE actorchat_search USING fts5(body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
             CREATE TRIGGER actorchat_search_added AFTER INSERT ON actorchat_messages BEGIN
-                INSERT INTO actorchat_search (rowid, body) VALUES (new.rowid, new.body);
+                UPDATE actorchat_messages SET search_key = {Key} WHERE rowid = new.rowid;
+                INSERT INTO actorchat_search (rowid, body) VALUES ({Key}, new.body);
             END;
             CREATE TRIGGER actorchat_search_changed AFTER UPDATE OF body ON actorchat_messages BEGIN
-                INSERT INTO actorchat_search (actorchat_search, rowid, body) VALUES ('delete', old.rowid, old.body);
-                INSERT INTO actorchat_search (rowid, body) VALUES (new.rowid, new.body);
+                DELETE FROM actorchat_search WHERE rowid = old.search_key;
+                INSERT INTO actorchat_search (rowid, body) VALUES (old.search_key, new.body);
             END;
             CREATE TRIGGER actorchat_search_removed AFTER DELETE ON actorchat_messages BEGIN
-                INSERT INTO actorchat_search (actorchat_search, rowid, body) VALUES ('delete', old.rowid, old.body);
+                DELETE FROM actorchat_search WHERE rowid = old.search_key;
             END;
-            INSERT INTO actorchat_search (actorchat_search) VALUES ('rebuild');
+            UPDATE actorchat_messages SET search_key = ((sent_at - 621355968000000000) / 10000) * 1048576 + (rowid % 1048576);
+            INSERT INTO actorchat_search (rowid, body) SELECT search_key, body FROM actorchat_messages;
             COMMIT;
             """);
         await create.ExecuteNonQueryAsync().ConfigureAwait(false);
@@ -137,8 +144,12 @@ internal sealed class TableSchema
     private async Task AddColumnsAsync(DbConnection connection)
     {
         foreach (var (table, column, type) in new[] { ("actorchat_messages", "reply_to", "BIGINT"), ("actorchat_messages", "attachment", "TEXT"), ("actorchat_members", "listed_at", "BIGINT"), ("actorchat_members", "kind", "SMALLINT"),
-            ("actorchat_members", "invited_by", "VARCHAR(64)"), ("actorchat_messages", "deleted_by", "VARCHAR(64)"), ("actorchat_moderation", "message_seq", "BIGINT") })
+            ("actorchat_members", "invited_by", "VARCHAR(64)"), ("actorchat_messages", "deleted_by", "VARCHAR(64)"), ("actorchat_moderation", "message_seq", "BIGINT"),
+            ("actorchat_messages", "search_key", "BIGINT") })
         {
+            // The search index's key: only the embedded store's index needs one.
+            if (column == "search_key" && _database.IsShared)
+                continue;
             if (_database.IsShared)
             {
                 await using var alter = TableDatabase.Command(connection, $"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {type} NULL");
