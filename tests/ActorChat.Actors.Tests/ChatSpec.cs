@@ -135,6 +135,17 @@ public abstract class ChatSpec : TestKit
         return frame;
     }
 
+    /// <summary>The next frame of the given type, past the frames of other types that come between (presence, messages...).</summary>
+    protected static JsonElement FishFrame(TestProbe connection, string type)
+    {
+        while (true)
+        {
+            var frame = NextFrame(connection);
+            if (frame.GetProperty("type").GetString() == type)
+                return frame;
+        }
+    }
+
     protected static JsonElement Json(byte[] frame) => JsonDocument.Parse(frame).RootElement.Clone();
 
     protected static IEnumerable<long> Seqs(JsonElement messages) =>

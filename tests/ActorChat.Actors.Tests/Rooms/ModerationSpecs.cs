@@ -279,23 +279,6 @@ public sealed class ModerationSpecs : ChatSpec
             entry.GetProperty("user").GetString(), entry.GetProperty("seq").GetInt64()));
     }
 
-    // The next frame of the type, past the presence and messages that come between.
-    private static System.Text.Json.JsonElement FishFrame(TestProbe connection, string type)
-    {
-        while (true)
-        {
-            var frame = Json(connection.FishForMessage(m => m is Deliver or Acked or DeliverSequenced) switch
-            {
-                Deliver d => d.Frame,
-                Acked a => a.Frame,
-                DeliverSequenced s => s.Frame,
-                _ => [],
-            });
-            if (frame.GetProperty("type").GetString() == type)
-                return frame;
-        }
-    }
-
     [Fact]
     public void Moderators_read_who_did_what_to_whom_and_why_newest_first_and_members_may_not()
     {

@@ -9,24 +9,6 @@ namespace ActorChat.Tests.Rooms;
 /// <summary>Members report messages to a room's moderators: stored once, told to the moderators present, never naming the reporter to the reported.</summary>
 public sealed class ReportSpecs : ChatSpec
 {
-    // The next frame of the type, past presence, messages and the like that come between.
-    private static JsonElement Next(TestProbe connection, string type)
-    {
-        while (true)
-        {
-            var frame = Json(connection.FishForMessage(m => m is Deliver or Acked or DeliverSequenced or SendRefused) switch
-            {
-                Deliver d => d.Frame,
-                Acked a => a.Frame,
-                DeliverSequenced s => s.Frame,
-                SendRefused r => r.Frame,
-                _ => [],
-            });
-            if (frame.GetProperty("type").GetString() == type)
-                return frame;
-        }
-    }
-
     [Fact]
     public void A_report_reaches_the_moderators_present_once_and_the_reported_never_learns_who_made_it()
     {
@@ -36,31 +18,31 @@ public sealed class ReportSpecs : ChatSpec
         var (spammer, _) = Join(room, "square", "spam");
         var (reader, _) = Join(room, "square", "rita");
         room.Tell(ModerationSpecs.Do("square", "olga", "r1", ModerationAction.Role, "mo", "moderator"), owner.Ref);
-        Next(owner, "ack");
+        FishFrame(owner, "ack");
         room.Tell(new Post("square", "spam", "s1", "cheap watches"), spammer.Ref);
-        Next(spammer, "ack");
+        FishFrame(spammer, "ack");
         room.Tell(new Post("square", "mo", "m1", "welcome all"), mod.Ref);
-        Next(mod, "ack");
+        FishFrame(mod, "ack");
 
         room.Tell(new ReportMessage("square", "rita", "rep1", 1, "spam links"), reader.Ref);
 
-        Assert.Equal("rep1", Next(reader, "ack").GetProperty("id").GetString());
+        Assert.Equal("rep1", FishFrame(reader, "ack").GetProperty("id").GetString());
         foreach (var staff in new[] { owner, mod })
         {
-            var report = Next(staff, "report");
+            var report = FishFrame(staff, "report");
             Assert.Equal((1L, "spam", "rita", "spam links"), (report.GetProperty("seq").GetInt64(), report.GetProperty("from").GetString(),
                 report.GetProperty("by").GetString(), report.GetProperty("reason").GetString()));
         }
         // A retry by the same id is acked again, and is no news to anyone.
         room.Tell(new ReportMessage("square", "rita", "rep1", 1, "spam links"), reader.Ref);
-        Next(reader, "ack");
+        FishFrame(reader, "ack");
         // A moderator reported sees the report without who made it.
         room.Tell(new ReportMessage("square", "rita", "rep2", 2, "rude"), reader.Ref);
-        Next(reader, "ack");
-        var aboutMod = Next(mod, "report");
+        FishFrame(reader, "ack");
+        var aboutMod = FishFrame(mod, "report");
         Assert.Equal(2, aboutMod.GetProperty("seq").GetInt64());
         Assert.False(aboutMod.TryGetProperty("by", out _));
-        Assert.Equal("rita", Next(owner, "report").GetProperty("by").GetString());
+        Assert.Equal("rita", FishFrame(owner, "report").GetProperty("by").GetString());
         // The spammer heard of none of it: up to a marker posted after, no report came their way.
         room.Tell(new Post("square", "olga", "o1", "marker"), owner.Ref);
         var heard = new List<string>();
@@ -72,7 +54,7 @@ public sealed class ReportSpecs : ChatSpec
         Assert.DoesNotContain("report", heard);
 
         room.Tell(new GetReports("square", "mo", null, 10), mod.Ref);
-        var entries = Next(mod, "reports").GetProperty("entries").EnumerateArray().ToList();
+        var entries = FishFrame(mod, "reports").GetProperty("entries").EnumerateArray().ToList();
         Assert.Equal([2L, 1L], entries.Select(e => e.GetProperty("seq").GetInt64()));
         Assert.False(entries[0].TryGetProperty("by", out _));
         Assert.Equal("rita", entries[1].GetProperty("by").GetString());
@@ -85,17 +67,17 @@ public sealed class ReportSpecs : ChatSpec
         CreatePublic(room, "yard", "olga");
         var (member, _) = Join(room, "yard", "rita");
         room.Tell(new Post("yard", "rita", "p1", "hello"), member.Ref);
-        Next(member, "ack");
+        FishFrame(member, "ack");
 
         room.Tell(new ReportMessage("yard", "rita", "rep1", 1, ""), member.Ref);
-        Assert.Equal(("not_found", "rep1"), Code(Next(member, "error")));
+        Assert.Equal(("not_found", "rep1"), Code(FishFrame(member, "error")));
         room.Tell(new ReportMessage("yard", "rita", "rep2", 9, ""), member.Ref);
-        Assert.Equal(("not_found", "rep2"), Code(Next(member, "error")));
+        Assert.Equal(("not_found", "rep2"), Code(FishFrame(member, "error")));
         room.Tell(new GetReports("yard", "rita", null, 10), member.Ref);
-        Assert.Equal(("forbidden", "yard"), Code(Next(member, "error")));
+        Assert.Equal(("forbidden", "yard"), Code(FishFrame(member, "error")));
         // A server administrator reads them in any room.
         room.Tell(new GetReports("yard", "root", null, 10, Admin: true), member.Ref);
-        Assert.Empty(Next(member, "reports").GetProperty("entries").EnumerateArray());
+        Assert.Empty(FishFrame(member, "reports").GetProperty("entries").EnumerateArray());
 
         static (string?, string?) Code(JsonElement error) => (error.GetProperty("code").GetString(), error.GetProperty("ref").GetString());
     }

@@ -147,17 +147,6 @@ public sealed class RoomAccessSpecs : ChatSpec
         Assert.Equal("forbidden", FishFrame(bob, "error").GetProperty("code").GetString());
     }
 
-    private static System.Text.Json.JsonElement FishFrame(TestProbe connection, string type)
-    {
-        while (true)
-        {
-            var message = connection.FishForMessage(m => m is Deliver);
-            var frame = Json(((Deliver)message).Frame);
-            if (frame.GetProperty("type").GetString() == type)
-                return frame;
-        }
-    }
-
     [Fact]
     public void Creating_a_room_that_exists_is_refused_unless_its_creator_asks_again()
     {
