@@ -183,6 +183,22 @@ public sealed class PostgreSqlStorageTests(PostgresServer postgres) : IClassFixt
         Assert.Equal(["the slow brown fox"], await SearchAsync(alice, "slow"));
     }
 
+    [Fact]
+    public async Task A_node_still_waiting_to_join_its_cluster_is_alive_but_not_ready()
+    {
+        // Its only seed never answers: the node keeps trying to join, as one does whose cluster is late to start.
+        var database = await postgres.CreateDatabaseAsync();
+        await using var waiting = await ChatServer.StartAsync(null, "ActorChat:Storage:Provider=PostgreSql", $"ActorChat:Storage:ConnectionString={database}",
+            "ActorChat:Cluster:SeedNodes:0=akka.tcp://actorchat@127.0.0.1:9", $"ActorChat:Auth:SigningKey={Convert.ToBase64String(new byte[32])}");
+
+        var alive = await waiting.Http.GetAsync("/healthz");
+        var ready = await waiting.Http.GetAsync("/readyz");
+
+        Assert.Equal((HttpStatusCode.OK, "ok"), (alive.StatusCode, await alive.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("removed", (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("cluster").GetString());
+    }
+
     private const string DoubleTheRoomsLastEvent =
         "INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid) " +
         "SELECT created, deleted, persistence_id, sequence_number, message, manifest, identifier, 'second-writer' FROM journal " +

@@ -46,14 +46,18 @@ public static class HealthEndpoints
     }
 
     // A node that is shutting down, or that the cluster downed, is on its way out: its supervisor should replace it.
+    // Until a node has joined, the cluster names its own status Removed: that is a node starting, alive, and only a
+    // cluster extension that has stopped means a node removed for good.
     private sealed class MembershipCheck(ActorSystem system) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             var shuttingDown = CoordinatedShutdown.Get(system).ShutdownReason is not null;
-            var status = Cluster.Get(system).SelfMember.Status;
+            var cluster = Cluster.Get(system);
+            var status = cluster.SelfMember.Status;
+            var gone = status is MemberStatus.Down or MemberStatus.Exiting || (status == MemberStatus.Removed && cluster.IsTerminated);
             return Task.FromResult(shuttingDown ? HealthCheckResult.Unhealthy("shutting down")
-                : status is MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed ? HealthCheckResult.Unhealthy(status.ToString().ToLowerInvariant())
+                : gone ? HealthCheckResult.Unhealthy(status.ToString().ToLowerInvariant())
                 : HealthCheckResult.Healthy("ok"));
         }
     }
