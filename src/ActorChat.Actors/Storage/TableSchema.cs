@@ -101,15 +101,13 @@ internal sealed class TableSchema
         // Each message's key in the index orders it by time: its Unix millisecond, then (within one) its row. The index
         // is then walked newest first and stops at the page's end, however common the word. The row's low 20 bits keep
         // two keys of one millisecond apart unless a million rows were written between them; 64 bits hold the
-        // milliseconds until the year 2248.
-        const string Key = "((new.sent_at - 621355968000000000) / 10000) * 1048576 + (new.rowid % 1048576)";
-        await using var create = TableDatabase.Command(connection, $"""
+        // milliseconds until the year 2248. The table's writes set the key as they insert the row (TableStatements).
+        await using var create = TableDatabase.Command(connection, """
             BEGIN;
             CREATE UNIQUE INDEX IF NOT EXISTS actorchat_messages_by_search_key ON actorchat_messages (search_key);
             CREATE VIRTUAL TABLE actorchat_search USING fts5(body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
-            CREATE TRIGGER actorchat_search_added AFTER INSERT ON actorchat_messages BEGIN
-                UPDATE actorchat_messages SET search_key = {Key} WHERE rowid = new.rowid;
-                INSERT INTO actorchat_search (rowid, body) VALUES ({Key}, new.body);
+            CREATE TRIGGER actorchat_search_added AFTER INSERT ON actorchat_messages WHEN new.search_key IS NOT NULL BEGIN
+                INSERT INTO actorchat_search (rowid, body) VALUES (new.search_key, new.body);
             END;
             CREATE TRIGGER actorchat_search_changed AFTER UPDATE OF body ON actorchat_messages BEGIN
                 DELETE FROM actorchat_search WHERE rowid = old.search_key;

@@ -46,10 +46,7 @@ internal sealed class TableStatements(DbConnection connection, DbTransaction tra
                         """, ("room", write.Room), ("private", (short)(created.Private ? 1 : 0))).ConfigureAwait(false);
                     break;
                 case MessagePosted posted:
-                    await RunAsync("""
-                        INSERT INTO actorchat_messages (room, seq, rev, posted_rev, client_id, sender, body, sent_at, reply_to, attachment)
-                        VALUES (@room, @seq, @rev, @rev, @id, @user, @body, @at, @reply, @attachment) ON CONFLICT (room, seq) DO NOTHING
-                        """, write.Room, posted.Seq, rev, ("id", posted.Id), ("user", posted.From), ("body", posted.Text), ("at", posted.Timestamp.UtcTicks),
+                    await RunAsync(connection is Microsoft.Data.Sqlite.SqliteConnection ? InsertMessageWithSearchKey : InsertMessage, write.Room, posted.Seq, rev, ("id", posted.Id), ("user", posted.From), ("body", posted.Text), ("at", posted.Timestamp.UtcTicks),
                         ("reply", posted.ReplyTo is { } reply ? reply : DBNull.Value),
                         ("attachment", posted.Attachment is { } attachment ? System.Text.Json.JsonSerializer.Serialize(attachment, Serialization.StoredJsonContext.Default.MessageAttachment) : DBNull.Value)).ConfigureAwait(false);
                     break;
@@ -108,6 +105,20 @@ internal sealed class TableStatements(DbConnection connection, DbTransaction tra
             WHERE actorchat_rooms.rev < excluded.rev
             """, write.Room, write.Seq, write.Events[^1].Rev, ("at", write.Events[^1].Event.At.UtcTicks)).ConfigureAwait(false);
     }
+
+    private const string InsertMessage = """
+        INSERT INTO actorchat_messages (room, seq, rev, posted_rev, client_id, sender, body, sent_at, reply_to, attachment)
+        VALUES (@room, @seq, @rev, @rev, @id, @user, @body, @at, @reply, @attachment) ON CONFLICT (room, seq) DO NOTHING
+        """;
+
+    // The embedded store's search index is keyed by time (see TableSchema): the message's Unix millisecond, then the
+    // low bits of the row it takes, which is the one after the table's last.
+    private const string InsertMessageWithSearchKey = """
+        INSERT INTO actorchat_messages (room, seq, rev, posted_rev, client_id, sender, body, sent_at, reply_to, attachment, search_key)
+        VALUES (@room, @seq, @rev, @rev, @id, @user, @body, @at, @reply, @attachment,
+            ((@at - 621355968000000000) / 10000) * 1048576 + ((SELECT COALESCE(MAX(rowid), 0) + 1 FROM actorchat_messages) % 1048576))
+        ON CONFLICT (room, seq) DO NOTHING
+        """;
 
     private static DateTimeOffset? ModerationUntil(IModerationChange moderation) => moderation switch
     {
