@@ -73,8 +73,8 @@ public sealed class RoomListTests : ServerTest
         await laptop.ExpectAsync("rooms");
         await laptop.JoinAsync("garden");
         await laptop.SendAsync(new { type = "forget", room = "garden" });
-        Assert.Equal("garden", (await laptop.ExpectAsync("left")).GetProperty("room").GetString());
         Assert.Equal(("garden", "public", "forgotten"), Change(await laptop.ExpectAsync("room")));
+        Assert.Equal("garden", (await laptop.ExpectAsync("left")).GetProperty("room").GetString());
         Assert.Equal(("garden", "public", "forgotten"), Change(await phone.ExpectAsync("room")));
         Assert.Equal("garden", (await phone.ExpectAsync("left")).GetProperty("room").GetString());
         var notIn = await SendAndExpectErrorAsync(phone, new { type = "send", room = "garden", id = "p1", text = "still here?" });

@@ -66,12 +66,13 @@ internal sealed class FollowedRooms(string user, IActorRef accounts, TimeSpan as
         accounts.Tell(new ListRoom(user, joined.Room, kind));
     }
 
-    /// <summary>Leaves the room here; the account answers <paramref name="connection"/>, with a room frame, once it is off the list.</summary>
-    public void Forget(ForgetFrame forget, IActorRef connection)
-    {
-        rooms.LeaveIfJoined(forget.Room);
+    /// <summary>
+    /// Takes the room off the list: the account answers <paramref name="connection"/>, with a room frame, once it is
+    /// off the list, and only then does this connection leave the room (<see cref="Changed"/>), so that the client
+    /// hears <c>room</c> before <c>left</c>, as every other device does, and stays in a room that stays listed.
+    /// </summary>
+    public void Forget(ForgetFrame forget, IActorRef connection) =>
         accounts.Tell(new UnlistRoom(user, forget.Room, RoomListChange.Forgotten, connection));
-    }
 
     /// <summary>
     /// A change of the list: the answer to this client's forget, or one made elsewhere (another device, a room's
