@@ -14,6 +14,7 @@ import { initTheme } from './ui/theme.js';
 import { initNotifications } from './ui/notify.js';
 import { createDrawer } from './ui/drawer.js';
 import { createDirectory } from './ui/directory.js';
+import { createSearch } from './ui/search.js';
 
 const REFRESH_BEFORE_MS = 60_000;
 const REFRESH_MIN_WAIT_MS = 30_000;
@@ -53,6 +54,10 @@ const ui = {
     browse: (prefix, after) => chat?.account.browse(prefix, after) ?? false,
     join: (name) => andClose(chat ? chat.join(name) : 'Not signed in'),
   }),
+  search: createSearch({
+    search: (query, after) => chat?.search(query, after) ?? false,
+    open: (room, seq) => andClose(chat ? chat.openMessage(room, seq) : 'Not signed in'),
+  }),
   header: createRoomHeader({
     openDirect: (user) => chat?.account.openDirect(user),
     changeMember: (user, invite) => chat?.account.changeMember(user, invite),
@@ -63,6 +68,8 @@ const ui = {
   }),
   messages: createMessageView({
     loadOlder: () => chat?.loadOlder(),
+    loadNewer: () => chat?.loadNewer(),
+    jumpToPresent: () => chat?.jumpToPresent(),
     retry: (id) => chat?.outgoing.retry(id),
     canChange: () => (chat ? chat.protocol >= 2 : false),
     moderates: () => (chat ? chat.moderates(chat.currentRoom()) : false),

@@ -22,7 +22,7 @@ export class MessageChanges {
 
   /** Adds the user's reaction, or takes it back when the user already reacted with it. */
   toggleReaction(seq, emoji) {
-    const msg = this.chat.currentRoom()?.bySeq.get(seq);
+    const msg = this.chat.currentRoom()?.find(seq);
     if (!msg) return false;
     return this.#send(seq, msg.mine.has(emoji) ? 'unreact' : 'react', { emoji });
   }
@@ -46,11 +46,11 @@ export class MessageChanges {
     if (change.kind === 'edit') room.edited(change.seq, change.value, new Date().toISOString());
     else if (change.kind === 'delete') {
       // Someone else's message, removed as a moderator: shown so, as everyone else sees it.
-      const msg = room.bySeq.get(change.seq);
+      const msg = room.find(change.seq);
       room.deleted(change.seq, Boolean(msg) && !sameUser(msg.from, me));
     }
     else {
-      const msg = room.bySeq.get(change.seq);
+      const msg = room.find(change.seq);
       const entry = msg?.reactions.find((r) => r.emoji === change.value);
       const mine = msg?.mine.has(change.value);
       // An ack of a change that changed nothing (already so) leaves the count as it is.

@@ -40,6 +40,7 @@ export class Chat {
     this.account = new AccountRooms(this);
     this.blocked = new Set(); // users this user blocked, in lower case: their messages fold away (protocol 2)
     this.reported = new Set(); // ids of reports awaiting their ack
+    this.searching = null; // the id of the search awaiting its results
     this.conn = new Connection({
       getToken: hooks.getToken,
       onWelcome: (frame) => this.#onWelcome(frame),
@@ -137,6 +138,8 @@ export class Chat {
   select(name) {
     const room = this.rooms.get(name);
     if (!room) return;
+    // Leaving a room's window of older messages: it opens on its newest messages when it is back.
+    if (this.current !== name) this.currentRoom()?.closeWindow();
     this.current = name;
     room.lineKnown = true;
     room.lineAfter = room.unread > 0 ? room.readSent : null;
@@ -206,13 +209,88 @@ export class Chat {
     this.invalidate();
   }
 
+  /**
+   * Searches every message the user may read, across rooms; the answer (`results`) goes to the search dialog. `after`
+   * is the `next` of the page before. False when it cannot be asked now.
+   */
+  search(query, after = null) {
+    if (this.protocol < 2) return false;
+    const id = newClientId();
+    const frame = { type: 'search', id, query };
+    if (after) frame.after = after;
+    if (!this.conn.send(frame)) return false;
+    this.searching = id;
+    return true;
+  }
+
+  /**
+   * Opens message `seq` of room `name`, found by a search, with the messages around it loaded. A room the user is not
+   * in (a public one) is joined. Returns '' or a problem to show.
+   */
+  openMessage(name, seq) {
+    if (!this.rooms.has(name)) {
+      const problem = this.join(name);
+      if (problem) return problem;
+    }
+    const room = this.rooms.get(name);
+    room.reveal = seq;
+    this.select(name);
+    this.revealMessage(room);
+    return '';
+  }
+
+  /**
+   * Shows the message a search opened, once its room is loaded: where it is loaded already, else in a window of
+   * older messages around it (the live list stays as it is), which pages newer until it meets the live list.
+   */
+  revealMessage(room) {
+    const seq = room.reveal;
+    if (seq == null || !room.loaded || !room.joinedOnConn || this.rooms.get(room.name) !== room) return;
+    if (room.find(seq)) {
+      room.reveal = null;
+      this.invalidate({ reveal: seq });
+    } else if (room.list.length && seq >= room.minSeq) {
+      // Newer than the oldest loaded, yet not here: a gap that the rejoin fills. The room shows as it is.
+      room.reveal = null;
+    } else if (room.window?.anchor !== seq) {
+      this.#windowPage(room, room.openWindow(seq));
+    } else if (!room.window.asked) {
+      // The window came without it (deleted since): it shows where the message was.
+      room.reveal = null;
+    }
+  }
+
   loadOlder() {
     const room = this.currentRoom();
+    if (room?.window) {
+      this.#windowPage(room, room.windowOlder());
+      return;
+    }
     if (!room || room.historyBusy || !room.canLoadOlder()) return;
     if (this.conn.send({ type: 'history', room: room.name, before: room.minSeq, limit: HISTORY_PAGE })) {
       room.historyBusy = true;
       this.invalidate();
     }
+  }
+
+  /** In a window of older messages: the next newer page, or the live list once the window reaches it. */
+  loadNewer() {
+    const room = this.currentRoom();
+    if (!room?.window) return;
+    this.#windowPage(room, room.windowNewer());
+    this.invalidate();
+  }
+
+  /** From a window of older messages back to the newest ones. */
+  jumpToPresent() {
+    this.currentRoom()?.closeWindow();
+    this.invalidate({ forceBottom: true });
+  }
+
+  #windowPage(room, page) {
+    if (!page) return;
+    if (!this.conn.send({ type: 'history', room: room.name, ...page })) room.window.asked = null;
+    this.invalidate();
   }
 
   refreshToken(token) {
@@ -312,6 +390,7 @@ export class Chat {
       room.joinedOnConn = false;
       room.joining = false;
       room.historyBusy = false;
+      if (room.window) room.window.asked = null;
       this.forgetTimers(room);
     }
     this.invalidate();

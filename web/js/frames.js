@@ -93,6 +93,7 @@ const HANDLERS = {
     // Past the replay limit: keep asking from where we got to until the replay is complete.
     if (f.truncated && room.contiguousTop() > (room.lastSince ?? -1)) chat.sendJoin(room);
     chat.invalidate();
+    chat.revealMessage(room);
   },
 
   message(chat, f) {
@@ -253,7 +254,17 @@ const HANDLERS = {
     const room = roomOf(chat, f);
     if (!room) return;
     const messages = list(f.messages);
+    // A page of the window opened from a search: known by the seqs it asked for.
+    if (room.window?.expects(messages)) {
+      const kind = room.window.asked.kind;
+      room.takeWindowPage(messages, f.more !== false, chat.me);
+      chat.invalidate(kind === 'older' ? { prepended: true } : {});
+      chat.revealMessage(room);
+      return;
+    }
     room.historyBusy = false;
+    // A page that does not reach what the live list holds (asked for by a window since closed) is not kept.
+    if (messages.length && room.list.length && messages[messages.length - 1].seq < room.minSeq - 1) return;
     for (const m of messages) room.addServerMessage(m, chat.me);
     if (f.more === false || messages.length === 0) room.more = false;
     chat.invalidate({ prepended: true });
@@ -277,6 +288,12 @@ const HANDLERS = {
     if (typeof f.room === 'string' && typeof f.change === 'string') chat.account.changed(f.room, f.kind, f.change, f.invitedBy);
   },
 
+  results(chat, f) {
+    if (typeof f.id !== 'string' || f.id !== chat.searching) return;
+    chat.searching = null;
+    chat.ui.search.show(list(f.results), typeof f.next === 'string' ? f.next : null);
+  },
+
   directory(chat, f) {
     chat.ui.directory.show(typeof f.prefix === 'string' ? f.prefix : '', list(f.rooms), typeof f.next === 'string' ? f.next : null);
   },
@@ -290,6 +307,11 @@ const HANDLERS = {
     const ref = typeof f.ref === 'string' ? f.ref : null;
     const detail = typeof f.message === 'string' && f.message ? f.message : '';
     let text = ERROR_TEXT[code] || `Error: ${code}`;
+    if (ref && ref === chat.searching) {
+      chat.searching = null;
+      chat.ui.search.failed(code === 'bad_frame' && detail ? detail : text);
+      return;
+    }
     // A room typed by name is created if new; one that exists already is joined instead, and nothing is said.
     if (ref && chat.reported.delete(ref)) text = `Could not report the message: ${text}`;
     const claimed = ref ? chat.rooms.get(ref) : null;
@@ -321,6 +343,7 @@ const HANDLERS = {
       if (room) {
         room.joining = false;
         room.historyBusy = false; // a failed history request must not stay "Loading…"
+        if (room.window) room.window.asked = null;
         if (code === 'unavailable' || code === 'internal') chat.rejoinSoon(room);
       }
     }

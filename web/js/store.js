@@ -47,6 +47,8 @@ export class Room {
     this.peer = ''; // for a direct room: the other user
     this.arrived = false; // put in the list by someone else (a direct message, an invitation) and not loaded yet
     this.invitedBy = null; // who invited the user, while the invitation is not taken up: the room is not joined until then
+    this.window = null; // a HistoryWindow on older messages, opened from a search result
+    this.reveal = null; // the seq of a message to show once the room is loaded (opened from a search result)
   }
 
   /** How many loaded messages of other users come after `seq`: what is unread once the user has read up to it. */
@@ -120,29 +122,83 @@ export class Room {
       applyState(msg, raw, me);
       return null; // not new: it was already on screen
     }
-    msg = {
-      seq,
-      id,
-      from: String(raw.from ?? ''),
-      text: String(raw.text ?? ''),
-      ts: typeof raw.ts === 'string' ? raw.ts : null,
-      own,
-      status: own ? 'sent' : null,
-      editedAt: null,
-      deleted: false,
-      reactions: [],
-      mine: new Set(), // emoji this user reacted with
-      replyTo: Number.isInteger(raw.replyTo) && raw.replyTo > 0 ? raw.replyTo : null, // the seq of the message it answers
-    };
-    applyState(msg, raw, me);
+    msg = messageFrom(raw, me);
     if (own && id) this.byId.set(id, msg);
     this.#index(msg);
     return msg;
   }
 
+  /** A message loaded here: in the live list, or in the window of older messages opened from a search. */
+  find(seq) {
+    return this.bySeq.get(seq) ?? this.window?.bySeq.get(seq);
+  }
+
+  /** What the message list shows: the window of older messages while one is open, else the live list. */
+  shown() {
+    return this.window ? this.window.list : this.ordered();
+  }
+
+  /**
+   * Opens a window on the messages around `seq`, which is older than anything loaded: they are kept apart from the
+   * live list (which stays whole from its oldest message to the newest, as a rejoin resumes from it) until paging
+   * newer reaches it. Returns the first page to ask for (`history` fields).
+   */
+  openWindow(seq) {
+    const before = Math.min(seq + WINDOW_AFTER + 1, this.list.length ? this.minSeq : Infinity);
+    this.window = new HistoryWindow(seq);
+    return this.window.ask('around', before, Math.min(WINDOW_PAGE, before - 1));
+  }
+
+  /** The window's next page of older messages to ask for, or null when there is none or one is on its way. */
+  windowOlder() {
+    const w = this.window;
+    if (!w || w.asked || !w.older || !w.list.length) return null;
+    return w.ask('older', w.minSeq, WINDOW_PAGE);
+  }
+
+  /**
+   * The window's next page of newer messages to ask for, up to the live list; null when one is on its way, or when
+   * the window reached the live list (it is merged into it then).
+   */
+  windowNewer() {
+    const w = this.window;
+    if (!w || w.asked || !w.newer || !w.list.length) return null;
+    const before = Math.min(w.maxSeq + 1 + WINDOW_PAGE, this.list.length ? this.minSeq : Infinity);
+    if (before <= w.maxSeq + 1) {
+      this.#mergeWindow();
+      return null;
+    }
+    return w.ask('newer', before, before - w.maxSeq - 1);
+  }
+
+  /** A page the window asked for arrived (`more`: the server has older ones). */
+  takeWindowPage(raws, more, me) {
+    const w = this.window;
+    const kind = w.take(raws, me);
+    if (kind !== 'newer') w.older = more && w.list.length > 0 && w.minSeq > 1;
+    if (kind !== 'older' && w.list.length && this.list.length && w.maxSeq + 1 >= this.minSeq) this.#mergeWindow();
+  }
+
+  /** Back to the live list: the window goes. */
+  closeWindow() {
+    this.window = null;
+  }
+
+  // The window reached the live list: its messages join it, which is whole again from the window's oldest.
+  #mergeWindow() {
+    const w = this.window;
+    this.window = null;
+    for (const msg of w.list) {
+      if (this.bySeq.has(msg.seq)) continue;
+      if (msg.own && msg.id) this.byId.set(msg.id, msg);
+      this.#index(msg);
+    }
+    this.more = w.older;
+  }
+
   /** A message's text was edited (by its sender, here or elsewhere). */
   edited(seq, text, editedAt) {
-    const msg = this.bySeq.get(seq);
+    const msg = this.find(seq);
     if (!msg || msg.deleted || typeof text !== 'string') return;
     msg.text = text;
     msg.editedAt = typeof editedAt === 'string' ? editedAt : new Date().toISOString();
@@ -150,7 +206,7 @@ export class Room {
 
   /** A message was deleted (by a moderator, when `moderated`): it stays as a placeholder. */
   deleted(seq, moderated = false) {
-    const msg = this.bySeq.get(seq);
+    const msg = this.find(seq);
     if (!msg) return;
     msg.deleted = true;
     msg.moderated = moderated;
@@ -163,7 +219,7 @@ export class Room {
 
   /** A reaction was added or taken back; count is the emoji's total after it, when the server said. */
   reacted(seq, user, emoji, added, count, me) {
-    const msg = this.bySeq.get(seq);
+    const msg = this.find(seq);
     if (!msg || msg.deleted || typeof emoji !== 'string') return;
     let entry = msg.reactions.find((r) => r.emoji === emoji);
     if (!entry && added) {
@@ -237,6 +293,79 @@ export class Room {
     }
     list.splice(lo, 0, msg);
   }
+}
+
+// A window opened on a message from a search: this many messages after it, and pages of this many.
+const WINDOW_AFTER = 25;
+const WINDOW_PAGE = 50;
+
+/**
+ * Older messages around one opened from a search, in seq order, with no gap: paged older and newer with `history`
+ * (`before`, `limit`), one request at a time, whose answer is known by the seqs it holds.
+ */
+class HistoryWindow {
+  constructor(anchor) {
+    this.anchor = anchor;
+    this.list = [];
+    this.bySeq = new Map();
+    this.older = true; // the server may have older messages than the window's first
+    this.newer = true; // and newer ones before the live list (false once a page of newer ones came back empty)
+    this.asked = null; // { kind, before, limit } of the page on its way
+  }
+
+  get minSeq() {
+    return this.list.length ? this.list[0].seq : 0;
+  }
+
+  get maxSeq() {
+    return this.list.length ? this.list[this.list.length - 1].seq : 0;
+  }
+
+  ask(kind, before, limit) {
+    this.asked = { kind, before, limit };
+    return { before, limit };
+  }
+
+  /** Whether a `history` answer is the page this window asked for: every seq in the range asked. */
+  expects(raws) {
+    const asked = this.asked;
+    return Boolean(asked) && raws.every((m) => Number.isInteger(m?.seq) && m.seq < asked.before && m.seq >= asked.before - asked.limit);
+  }
+
+  /** Takes the page asked for; returns which it was. */
+  take(raws, me) {
+    const kind = this.asked.kind;
+    this.asked = null;
+    if (kind === 'newer' && !raws.length) this.newer = false;
+    for (const raw of raws) {
+      const known = this.bySeq.get(raw.seq);
+      if (known) applyState(known, raw, me);
+      else if (raw.seq >= 1) this.bySeq.set(raw.seq, messageFrom(raw, me));
+    }
+    this.list = [...this.bySeq.values()].sort((a, b) => a.seq - b.seq);
+    return kind;
+  }
+}
+
+/** A message object (see the top of this file) from the server's message object. */
+function messageFrom(raw, me) {
+  const own = sameUser(raw.from, me);
+  const msg = {
+    seq: raw.seq,
+    id: typeof raw.id === 'string' ? raw.id : '',
+    from: String(raw.from ?? ''),
+    text: String(raw.text ?? ''),
+    ts: typeof raw.ts === 'string' ? raw.ts : null,
+    own,
+    status: own ? 'sent' : null,
+    editedAt: null,
+    deleted: false,
+    reactions: [],
+    mine: new Set(), // emoji this user reacted with
+    replyTo: Number.isInteger(raw.replyTo) && raw.replyTo > 0 ? raw.replyTo : null, // the seq of the message it answers
+  };
+  applyState(msg, raw, me);
+  return msg;
 }
 
 /** Takes a message object's current state (protocol 2 fields) onto a stored message. */

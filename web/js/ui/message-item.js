@@ -113,7 +113,7 @@ export function createMessageItems(actions, view) {
   function syncQuote(li, msg) {
     const quote = li.querySelector('.quote');
     if (!quote) return;
-    const target = view.roomShown()?.bySeq.get(msg.replyTo);
+    const target = view.roomShown()?.find(msg.replyTo);
     const text = !target ? 'an earlier message' : target.deleted ? `${target.from}: (deleted message)` : `${target.from}: ${snippet(target.text)}`;
     setText(quote, `↩ ${text}`);
     quote.disabled = !target;

@@ -1,5 +1,6 @@
 // The message list: keyed rendering (one <li> per message, reused), scroll handling,
-// "Load older", the jump-to-latest button and "seen by" markers.
+// "Load older", the jump-to-latest button and "seen by" markers; and the window of older messages that a search
+// result opens, paged both ways, with the way back to the newest.
 
 import { byTestId, setText, setData, timeOf, fullDateOf } from './dom.js';
 import { sameUser } from '../validate.js';
@@ -12,11 +13,12 @@ const LOAD_OLDER_PX = 300;
 const STATUS_LABEL = { pending: 'Sending…', sent: 'Sent', received: 'Received', failed: 'Not sent' };
 const STATUS_MARK = { sent: '✓', received: '✓✓', failed: '!' };
 
-/** @param {object} actions loadOlder(), retry(id), canChange(), edit(msg), remove(seq), toggleReaction(seq, emoji), reply(msg) */
+/** @param {object} actions loadOlder(), loadNewer(), jumpToPresent(), retry(id), canChange(), edit(msg), remove(seq), toggleReaction(seq, emoji), reply(msg) */
 export function createMessageView(actions) {
   const scroller = document.querySelector('.scroller');
   const list = byTestId('message-list');
   const older = byTestId('load-older');
+  const newer = byTestId('load-newer');
   const empty = scroller.querySelector('.empty-state');
   const jump = document.querySelector('.jump');
   const nodes = new WeakMap(); // message object -> li
@@ -30,6 +32,7 @@ export function createMessageView(actions) {
   const searchCount = byTestId('search-count');
   let shownRoom = null;
   let lastShown = null;
+  let wasWindow = false; // the last render showed a window of older messages
   let query = '';
   const { build, syncChanges } = createMessageItems(actions, { roomShown: () => shownRoom, goTo, openLightbox });
 
@@ -59,12 +62,22 @@ export function createMessageView(actions) {
   }
 
   older.addEventListener('click', () => actions.loadOlder());
-  jump.addEventListener('click', () => scrollToBottom(true));
-  scroller.addEventListener('scroll', () => {
-    if (isAtBottom()) jump.hidden = true;
-    // Near the top, older messages load by themselves; the render keeps what is on screen where it was.
-    if (scroller.scrollTop < LOAD_OLDER_PX && !older.hidden && !older.disabled) actions.loadOlder();
+  newer.addEventListener('click', () => actions.loadNewer());
+  jump.addEventListener('click', () => {
+    if (shownRoom?.window) actions.jumpToPresent();
+    else scrollToBottom(true);
   });
+  scroller.addEventListener('scroll', () => {
+    if (isAtBottom() && !shownRoom?.window) jump.hidden = true;
+    // Near the top, older messages load by themselves; the render keeps what is on screen where it was. In a window
+    // of older messages, newer ones load so near the bottom.
+    if (scroller.scrollTop < LOAD_OLDER_PX && !older.hidden && !older.disabled) actions.loadOlder();
+    if (isNearBottom() && !newer.hidden && !newer.disabled) actions.loadNewer();
+  });
+
+  function isNearBottom() {
+    return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < LOAD_OLDER_PX;
+  }
 
   function isAtBottom() {
     return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= BOTTOM_SLACK_PX;
@@ -82,11 +95,11 @@ export function createMessageView(actions) {
     lightbox.showModal();
   }
 
-  function goTo(seq) {
-    const target = shownRoom?.bySeq.get(seq);
+  function goTo(seq, smooth = true) {
+    const target = shownRoom?.find(seq);
     const li = target && nodes.get(target);
     if (!li) return;
-    li.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    li.scrollIntoView({ block: 'center', behavior: smooth ? 'smooth' : 'auto' });
     li.classList.remove('flash');
     void li.offsetWidth; // restart the animation
     li.classList.add('flash');
@@ -153,11 +166,13 @@ export function createMessageView(actions) {
       search.disabled = !room;
       if (!room) {
         older.hidden = true;
+        newer.hidden = true;
         empty.hidden = true;
         return;
       }
 
-      const msgs = room.ordered();
+      const msgs = room.shown();
+      const win = room.window;
       const seen = seenMap(room, me);
       const firstNew = room.lineAfter == null ? null : msgs.find((m) => m.seq > room.lineAfter && !m.own) ?? null;
       let cursor = list.firstChild;
@@ -179,9 +194,14 @@ export function createMessageView(actions) {
         cursor = next;
       }
 
-      older.hidden = !room.canLoadOlder();
-      older.disabled = room.historyBusy;
-      setText(older, room.historyBusy ? 'Loading…' : 'Load older messages');
+      const olderBusy = win ? win.asked?.kind === 'older' : room.historyBusy;
+      older.hidden = win ? !win.older || !msgs.length : !room.canLoadOlder();
+      older.disabled = olderBusy;
+      setText(older, olderBusy ? 'Loading…' : 'Load older messages');
+      const newerBusy = Boolean(win?.asked);
+      newer.hidden = !win || !msgs.length;
+      newer.disabled = newerBusy;
+      setText(newer, newerBusy ? 'Loading…' : 'Load newer messages');
       empty.hidden = msgs.length > 0 || !room.loaded;
       filter();
       list.setAttribute('aria-busy', String(!room.loaded));
@@ -189,10 +209,23 @@ export function createMessageView(actions) {
       const last = msgs[msgs.length - 1] || null;
       const grew = last !== lastShown;
       lastShown = last;
-      if (switched || hint.forceBottom) scrollToBottom();
-      else if (hint.prepended) scroller.scrollTop = scroller.scrollHeight - fromBottom;
-      else if (atBottom) scrollToBottom();
-      else if (grew && last && !last.own) jump.hidden = false;
+      const windowShown = Boolean(win);
+      const windowClosed = !windowShown && wasWindow;
+      wasWindow = windowShown;
+      if (windowShown) {
+        // Reading older messages: the way back to the newest stays in view.
+        setText(jump, 'Newest messages ↓');
+        jump.hidden = false;
+        if (hint.prepended) scroller.scrollTop = scroller.scrollHeight - fromBottom;
+      } else {
+        setText(jump, 'New messages ↓');
+        if (switched || hint.forceBottom) scrollToBottom();
+        else if (hint.prepended) scroller.scrollTop = scroller.scrollHeight - fromBottom;
+        else if (atBottom && !windowClosed) scrollToBottom();
+        else if (windowClosed) jump.hidden = isAtBottom();
+        else if (grew && last && !last.own) jump.hidden = false;
+      }
+      if (hint.reveal != null) goTo(hint.reveal, false);
     },
   };
 }
