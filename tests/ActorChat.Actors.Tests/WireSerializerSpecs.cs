@@ -3,6 +3,7 @@ using System.Text;
 using ActorChat.Accounts;
 using ActorChat.Connections;
 using ActorChat.Delivery;
+using ActorChat.Protocol;
 using ActorChat.Rooms;
 using ActorChat.Serialization;
 using W = ActorChat.Serialization.Contracts;
@@ -76,6 +77,9 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         new ContactAnswer(null, false),
         new BlockList(["Mallory", "Trent"]),
         new BlockList([], "at most 1000 users may be blocked"),
+        new RoomNotifyChange("garden", RoomNotify.Mentions, Answer: true),
+        new RoomNotifyChange("dm:alice:bob", RoomNotify.Muted),
+        new RoomNotifyChange("garden", RoomNotify.All),
     ];
 
     [Theory]
@@ -93,6 +97,8 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         Assert.Equal(rooms, list.Rooms);
         var forget = new UnlistRoom("alice", "garden", RoomListChange.Forgotten, connection);
         Assert.Equal(forget, RoundTrip(forget));
+        var notify = new SetRoomNotify("alice", "garden", RoomNotify.Muted, connection);
+        Assert.Equal(notify, RoundTrip(notify));
         Assert.True(((JoinedRoom)RoundTrip(new JoinedRoom("club", 3, Frame, Private: true))).Private);
     }
 

@@ -184,6 +184,34 @@ public sealed class PostgreSqlStorageTests(PostgresServer postgres) : IClassFixt
     }
 
     [Fact]
+    public async Task On_postgresql_a_rooms_notification_setting_and_its_unread_mentions_are_kept_with_the_room_list()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var server = await ChatServer.StartAsync(null, "ActorChat:Storage:Provider=PostgreSql", $"ActorChat:Storage:ConnectionString={database}");
+        await using var alice = await server.ConnectAsync("pg_alice");
+        await using var bob = await server.ConnectAsync("pg_bob");
+        string[] ignorable = ["presence", "message", "read", "received", "room"];
+        await alice.JoinAsync("meadow");
+        await bob.JoinAsync("meadow");
+        foreach (var (id, text) in new[] { ("b1", "morning"), ("b2", "@PG_Alice are you in?"), ("b3", "@pg_alice_x is not you") })
+        {
+            await bob.SendAsync(new { type = "send", room = "meadow", id, text });
+            await bob.ExpectSkippingAsync("ack", ignorable);
+        }
+        await alice.SendAsync(new { type = "notify", room = "meadow", level = "mentions" });
+        await alice.ExpectSkippingAsync("notify", ignorable);
+
+        async Task<(long Unread, long Mentions, string Notify)> MeadowAsync()
+        {
+            await alice.SendAsync(new { type = "rooms" });
+            var room = (await alice.ExpectSkippingAsync("rooms", ignorable)).GetProperty("rooms")[0];
+            return (room.GetProperty("unread").GetInt64(), room.GetProperty("mentions").GetInt64(), room.GetProperty("notify").GetString()!);
+        }
+
+        Assert.Equal((3L, 1L, "mentions"), await Eventually.Value(MeadowAsync, state => state.Unread == 3, TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task A_node_still_waiting_to_join_its_cluster_is_alive_but_not_ready()
     {
         // Its only seed never answers: the node keeps trying to join, as one does whose cluster is late to start.

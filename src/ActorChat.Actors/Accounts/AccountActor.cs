@@ -152,6 +152,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
                 _rooms.Handle(list, Sender, Name);
         });
         Command<UnlistRoom>(unlist => _rooms.Handle(unlist, Sender, Name));
+        Command<SetRoomNotify>(set => _rooms.Handle(set, Sender, Name));
         Command<GetRooms>(get => _rooms.Handle(get, Sender, Name));
         Command<CheckInvitation>(check =>
         {

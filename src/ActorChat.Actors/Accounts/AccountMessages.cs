@@ -1,3 +1,4 @@
+using ActorChat.Protocol;
 using ActorChat.Rooms;
 using ActorChat.Serialization;
 using Akka.Actor;
@@ -185,6 +186,19 @@ public sealed record UnlistRoom(string Username, string Room, string Reason, IAc
 {
     public string Key => AccountActor.KeyOf(Username);
 }
+
+/// <summary>
+/// Sets how much of <paramref name="Room"/>, listed by the user, reaches their attention. Once stored, every connection
+/// of the user is told (<see cref="RoomNotifyChange"/>), <paramref name="ReplyTo"/> as the answer; a room not listed is
+/// refused with <c>not_joined</c>.
+/// </summary>
+public sealed record SetRoomNotify(string Username, string Room, RoomNotify Level, IActorRef ReplyTo) : IAccountCommand
+{
+    public string Key => AccountActor.KeyOf(Username);
+}
+
+/// <summary>The user's setting for a room changed (<paramref name="Answer"/>: told to the connection that asked for it).</summary>
+public sealed record RoomNotifyChange(string Room, RoomNotify Level, bool Answer = false) : IWireMessage;
 
 /// <summary>Asks for the user's room list: answered with <see cref="RoomList"/>.</summary>
 public sealed record GetRooms(string Username) : IAccountCommand

@@ -122,6 +122,9 @@ internal sealed class AccountRoomList
             case UnlistRoom unlist:
                 Unlist(rooms, unlist);
                 break;
+            case SetRoomNotify set:
+                SetNotify(rooms, set);
+                break;
             case GetRooms:
                 // The list as it will be once the changes asked for before are stored, sent when they are.
                 var all = new RoomList(rooms.All);
@@ -203,6 +206,31 @@ internal sealed class AccountRoomList
         rooms.Unlist(unlist.Room);
         Change(new RoomListChange(unlist.Room, kind, unlist.Reason), unlist.ReplyTo,
             _table.RememberListingAsync(unlist.Room, _key, kind: null, _clock.GetUtcNow()));
+    }
+
+    // The setting lives in the listing's row: a room forgotten and listed again starts from "all".
+    private void SetNotify(AccountRooms rooms, SetRoomNotify set)
+    {
+        if (!rooms.TryGet(set.Room, out _))
+        {
+            var refusal = new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.NotJoined, $"'{set.Room}' is not in your room list", set.Room)));
+            _steps.Take(() => set.ReplyTo.Tell(refusal), () => set.ReplyTo.Tell(refusal), written: null);
+            return;
+        }
+        var change = new RoomNotifyChange(set.Room, set.Level);
+        _steps.Take(
+            stored: () =>
+            {
+                foreach (var connection in _connections)
+                {
+                    if (!connection.Equals(set.ReplyTo))
+                        connection.Tell(change);
+                }
+                set.ReplyTo.Tell(change with { Answer = true });
+            },
+            failed: () => set.ReplyTo.Tell(new Deliver(ServerFrames.Error(new ProtocolError(
+                ErrorCodes.Unavailable, "the setting could not be stored right now; try again", set.Room)))),
+            _table.RememberNotifyAsync(set.Room, _key, set.Level));
     }
 
     private Task Remember(ListedRoom listing) =>

@@ -89,6 +89,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
                 break;
             case DirectRooms.PeerChecked peer: _direct.Checked(peer); break;
             case RoomListChange change: _followed.Changed(change); break;
+            case RoomNotifyChange change: _followed.NotifyChanged(change); break;
             case FollowedRooms.Read read: _followed.Follow(read); break;
             case Terminated terminated when _account.IsAccount(terminated.ActorRef): _account.AccountLost(); break;
             case Terminated terminated: _rooms.Stopped(terminated.ActorRef); break;
@@ -165,6 +166,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
             case ReportsFrame { Room: null } reports: _adminActions.Reports(reports, Self, Storage.MessageTable.Get(Context.System)); break;
             case RoomsFrame: _followed.Ask(Self); break;
             case ForgetFrame forget: _followed.Forget(forget, Self); break;
+            case NotifyFrame notify: _followed.SetNotify(notify, Self); break;
             case DirectoryFrame directory: _followed.Directory(directory, Self); break;
             case TypingFrame typing when _rooms.IsJoined(typing): _region.Tell(new Typing(typing.Room, _user)); break;
             case ReadFrame read when _rooms.IsJoined(read): _region.Tell(new MarkRead(read.Room, _user, read.Seq)); break;

@@ -74,6 +74,17 @@ internal sealed class FollowedRooms(string user, IActorRef accounts, TimeSpan as
     public void Forget(ForgetFrame forget, IActorRef connection) =>
         accounts.Tell(new UnlistRoom(user, forget.Room, RoomListChange.Forgotten, connection));
 
+    /// <summary>Asks the account to store the user's setting for a room; it answers <paramref name="connection"/> once stored.</summary>
+    public void SetNotify(NotifyFrame notify, IActorRef connection) =>
+        accounts.Tell(new SetRoomNotify(user, notify.Room, notify.Level, connection));
+
+    /// <summary>The user's setting for a room changed: the answer to this client, or news to a client following the list.</summary>
+    public void NotifyChanged(RoomNotifyChange change)
+    {
+        if (change.Answer || Following)
+            client.Send(ServerFrames.Notify(change.Room, change.Level));
+    }
+
     /// <summary>
     /// A change of the list: the answer to this client's forget, or one made elsewhere (another device, a room's
     /// owner, a direct message). A client following the list hears it, and a room forgotten elsewhere is left here

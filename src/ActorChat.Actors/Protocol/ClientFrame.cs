@@ -114,6 +114,9 @@ public sealed record RoomsFrame : ClientFrame
 /// <summary>Version 2: take the room off the user's room list, on every device; the connection leaves it too.</summary>
 public sealed record ForgetFrame(string Room) : RoomFrame(Room);
 
+/// <summary>Version 2: how much of a room in the user's list reaches their attention, on every device.</summary>
+public sealed record NotifyFrame(string Room, RoomNotify Level) : RoomFrame(Room);
+
 /// <summary>Version 2: a page of the public rooms whose names start with <paramref name="Prefix"/>, after the room <paramref name="After"/>.</summary>
 public sealed record DirectoryFrame(string Prefix, string? After, int Limit) : ClientFrame
 {

@@ -42,6 +42,7 @@ public static class FrameParser
         ["dm"] = root => new DirectFrame(UserOf(root)),
         ["rooms"] = _ => RoomsFrame.Instance,
         ["forget"] = root => new ForgetFrame(RoomOf(root)),
+        ["notify"] = ParseNotify,
         ["directory"] = ParseDirectory,
         ["typing"] = root => new TypingFrame(RoomOf(root)),
         ["read"] = root => new ReadFrame(RoomOf(root), RequiredCount(root, "seq", min: 0)),
@@ -260,6 +261,13 @@ public static class FrameParser
         if (!Limits.IsValidReaction(emoji))
             throw new FrameRejection(ErrorCodes.BadFrame, $"field 'emoji' must be one emoji of at most {Limits.MaxReactionBytes} bytes", id);
         return emoji;
+    }
+
+    private static NotifyFrame ParseNotify(JsonElement root)
+    {
+        var room = RoomOf(root);
+        return new NotifyFrame(room, RoomNotifyNames.Parse(OptionalString(root, "level"))
+            ?? throw new FrameRejection(ErrorCodes.BadFrame, "field 'level' must be all, mentions or muted", room));
     }
 
     private static string RoomOf(JsonElement root)

@@ -19,6 +19,8 @@ public static partial class ServerFrames
             w.WriteNumber("seq", room.State.Seq);
             w.WriteNumber("read", room.State.Read);
             w.WriteNumber("unread", room.State.Unread);
+            w.WriteNumber("mentions", room.State.Mentions);
+            w.WriteString("notify", room.State.Notify.Name());
             if (room.State.LastActivity is { } at)
                 w.WriteString("lastActivity", FormatTimestamp(at));
             if (room.InvitedBy is { } inviter)
@@ -38,6 +40,14 @@ public static partial class ServerFrames
         w.WriteString("change", change);
         if (invitedBy is not null)
             w.WriteString("invitedBy", invitedBy);
+    });
+
+    /// <summary>The user's setting for a room, as stored: the answer to <c>notify</c>, and the news of it to every other device.</summary>
+    public static byte[] Notify(string room, RoomNotify level) => Write(w =>
+    {
+        w.WriteString("type", "notify");
+        w.WriteString("room", room);
+        w.WriteString("level", level.Name());
     });
 
     /// <param name="next">The <c>after</c> of the next page; null on the last page.</param>

@@ -1,4 +1,5 @@
 using ActorChat.Accounts;
+using ActorChat.Protocol;
 using ActorChat.Rooms;
 using Google.Protobuf.WellKnownTypes;
 using W = ActorChat.Serialization.Contracts;
@@ -112,6 +113,12 @@ internal static class AccountContracts
                 return change;
             },
             p => new(p.Room, (RoomKind)p.Kind, p.Change, p.Answer, p.HasInvitedBy ? p.InvitedBy : null));
+        wire.Add<SetRoomNotify, W.SetRoomNotify>("set-room-notify",
+            m => new() { Username = m.Username, Room = m.Room, Level = (W.RoomNotify)m.Level, ReplyTo = WireContracts.PathOf(m.ReplyTo) },
+            p => new(p.Username, p.Room, (RoomNotify)p.Level, wire.RefOf(p.ReplyTo)));
+        wire.Add<RoomNotifyChange, W.RoomNotifyChange>("room-notify-change",
+            m => new() { Room = m.Room, Level = (W.RoomNotify)m.Level, Answer = m.Answer },
+            p => new(p.Room, (RoomNotify)p.Level, p.Answer));
     }
 
     private static W.AccountSecurity Security(AccountSecurity m) => new() { Key = m.Key, Generation = m.Generation, Revoked = { m.Revoked } };

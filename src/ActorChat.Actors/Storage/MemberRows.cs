@@ -65,6 +65,13 @@ public sealed class MemberRows
     /// </summary>
     public void RememberRead(string room, string member, long seq) => Enqueue(room, new MemberWrite(member, null, seq, 0, null, null));
 
+    /// <summary>
+    /// Records how much of <paramref name="room"/>, which <paramref name="member"/>'s account lists, reaches their
+    /// attention. Only the account calls it; completes once the row is committed.
+    /// </summary>
+    public Task RememberNotifyAsync(string room, string member, Protocol.RoomNotify level) =>
+        _writer.WriteAsync(new TableWrite(room, [], 0, new MemberWrite(member, null, 0, 0, null, null, level)));
+
     /// <summary>How far each member read <paramref name="room"/>, as the table holds it, by member key.</summary>
     public async Task<IReadOnlyDictionary<string, long>> ReadReadMarkersAsync(string room)
     {
@@ -83,7 +90,8 @@ public sealed class MemberRows
 
     /// <summary>
     /// For each of <paramref name="rooms"/>: its latest seq and last activity (zero and null when nothing was stored
-    /// in it yet) and how far <paramref name="member"/> read it.
+    /// in it yet), how far <paramref name="member"/> read it, their setting for it, and how many of the messages after
+    /// their marker mention them (in a direct room: every one of the other's).
     /// </summary>
     public async Task<IReadOnlyDictionary<string, RoomState>> ReadRoomStatesAsync(string member, IReadOnlyCollection<string> rooms)
     {
@@ -92,13 +100,16 @@ public sealed class MemberRows
             return states;
         await _schema.Ready.ConfigureAwait(false);
         await using var connection = await _database.OpenAsync().ConfigureAwait(false);
-        await using (var command = TableDatabase.Command(connection, "SELECT room, read_seq FROM actorchat_members WHERE member = @member", ("member", member)))
+        await using (var command = TableDatabase.Command(connection, "SELECT room, read_seq, notify FROM actorchat_members WHERE member = @member", ("member", member)))
         await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
         {
             while (await reader.ReadAsync().ConfigureAwait(false))
             {
                 if (states.TryGetValue(reader.GetString(0), out var state))
-                    states[reader.GetString(0)] = state with { Read = reader.GetInt64(1) };
+                {
+                    var notify = reader.IsDBNull(2) ? Protocol.RoomNotify.All : (Protocol.RoomNotify)Convert.ToInt32(reader.GetValue(2), CultureInfo.InvariantCulture);
+                    states[reader.GetString(0)] = state with { Read = reader.GetInt64(1), Notify = notify };
+                }
             }
         }
         foreach (var chunk in rooms.Chunk(200))
@@ -113,7 +124,33 @@ public sealed class MemberRows
                 states[room] = states[room] with { Seq = reader.GetInt64(1), LastActivity = TableDatabase.Time(reader.GetInt64(2)) };
             }
         }
+        foreach (var (room, state) in states.Where(pair => pair.Value.Unread > 0).ToList())
+            states[room] = state with { Mentions = await CountMentionsAsync(connection, room, member, state.Read).ConfigureAwait(false) };
         return states;
+    }
+
+    /// <summary>The most unread messages read to count mentions in one room: a count past it is shown as it.</summary>
+    public const int MentionScanLimit = 1000;
+
+    // Others' messages after the marker that mention the member; in a direct room, every one of the other's. The
+    // database narrows the candidates (LIKE, in lower case on both sides), the page's own rule decides (Mentions).
+    private static async Task<long> CountMentionsAsync(System.Data.Common.DbConnection connection, string room, string member, long read)
+    {
+        var direct = Protocol.Limits.DirectRoomUsers(room) is not null;
+        await using var command = TableDatabase.Command(connection, $"""
+            SELECT body FROM actorchat_messages
+            WHERE room = @room AND seq > @read AND deleted_at IS NULL AND LOWER(sender) <> @member
+                {(direct ? "" : "AND LOWER(body) LIKE @pattern")}
+            ORDER BY seq LIMIT @limit
+            """, ("room", room), ("read", read), ("member", member), ("pattern", "%@" + member + "%"), ("limit", MentionScanLimit));
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        long count = 0;
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            if (direct || Protocol.Mentions.Of(reader.GetString(0), member))
+                count++;
+        }
+        return count;
     }
 
     /// <summary>Whether <paramref name="room"/> was created private (a direct room is private by its name alone).</summary>
@@ -151,15 +188,22 @@ public sealed class MemberRows
         return entries;
     }
 
-    /// <summary>Writes a member's row in the writer's transaction: a listing or its end, or a read marker that never moves back.</summary>
-    internal static Task ApplyAsync(TableStatements statements, string room, MemberWrite member) => member.Listed is { } listed
+    /// <summary>
+    /// Writes a member's row in the writer's transaction: a listing or its end (which puts the setting back to "all"),
+    /// the member's setting for the room, or a read marker that never moves back.
+    /// </summary>
+    internal static Task ApplyAsync(TableStatements statements, string room, MemberWrite member) => member.Notify is { } notify
+        ? statements.RunAsync("UPDATE actorchat_members SET notify = @notify WHERE room = @room AND member = @member",
+            ("room", room), ("member", member.Member), ("notify", notify == Protocol.RoomNotify.All ? DBNull.Value : (short)notify))
+        : member.Listed is { } listed
         ? statements.RunAsync("""
             INSERT INTO actorchat_members (room, member, listed, read_seq, listed_at, kind, invited_by)
             VALUES (@room, @member, @listed, 0, @at, @kind, @invited_by)
             ON CONFLICT (room, member) DO UPDATE SET listed = excluded.listed,
                 listed_at = CASE WHEN actorchat_members.listed = 1 AND excluded.listed = 1 THEN actorchat_members.listed_at ELSE excluded.listed_at END,
                 kind = CASE WHEN excluded.listed = 1 THEN excluded.kind ELSE actorchat_members.kind END,
-                invited_by = excluded.invited_by
+                invited_by = excluded.invited_by,
+                notify = CASE WHEN excluded.listed = 1 THEN actorchat_members.notify ELSE NULL END
             """, ("room", room), ("member", member.Member), ("listed", (short)(listed ? 1 : 0)), ("at", member.ListedAt),
             ("kind", member.Kind is { } kind ? (short)kind : DBNull.Value), ("invited_by", (object?)member.InvitedBy ?? DBNull.Value))
         : statements.RunAsync("""
@@ -171,12 +215,15 @@ public sealed class MemberRows
 /// <summary>
 /// A row of a member's: <see cref="Listed"/> set records a listing (as <see cref="Kind"/>, made at <see cref="ListedAt"/>,
 /// in ticks, an invitation by <see cref="InvitedBy"/> not taken up when set) or its end, null records a read marker at
-/// <see cref="ReadSeq"/>.
+/// <see cref="ReadSeq"/>; <see cref="Notify"/> set records the member's setting for the room instead.
 /// </summary>
-internal sealed record MemberWrite(string Member, bool? Listed, long ReadSeq, long ListedAt, RoomKind? Kind, string? InvitedBy);
+internal sealed record MemberWrite(string Member, bool? Listed, long ReadSeq, long ListedAt, RoomKind? Kind, string? InvitedBy, Protocol.RoomNotify? Notify = null);
 
-/// <summary>Where a room stands for one member: its latest seq, when something last happened in it, and how far they read.</summary>
-public sealed record RoomState(long Seq, DateTimeOffset? LastActivity, long Read)
+/// <summary>
+/// Where a room stands for one member: its latest seq, when something last happened in it, how far they read, their
+/// setting for it, and how many unread messages mention them.
+/// </summary>
+public sealed record RoomState(long Seq, DateTimeOffset? LastActivity, long Read, Protocol.RoomNotify Notify = Protocol.RoomNotify.All, long Mentions = 0)
 {
     /// <summary>Messages after the member's read marker.</summary>
     public long Unread => Math.Max(0, Seq - Read);

@@ -46,7 +46,7 @@ internal sealed class TableSchema
                 room VARCHAR(255) NOT NULL PRIMARY KEY, private SMALLINT NOT NULL);
             CREATE TABLE IF NOT EXISTS actorchat_members (
                 room VARCHAR(255) NOT NULL, member VARCHAR(64) NOT NULL, listed SMALLINT NOT NULL, read_seq BIGINT NOT NULL,
-                listed_at BIGINT NULL, kind SMALLINT NULL, invited_by VARCHAR(64) NULL, PRIMARY KEY (room, member));
+                listed_at BIGINT NULL, kind SMALLINT NULL, invited_by VARCHAR(64) NULL, notify SMALLINT NULL, PRIMARY KEY (room, member));
             CREATE INDEX IF NOT EXISTS actorchat_members_by_member ON actorchat_members (member);
             CREATE TABLE IF NOT EXISTS actorchat_attachments (
                 id VARCHAR(32) NOT NULL PRIMARY KEY, owner VARCHAR(64) NOT NULL, content_type VARCHAR(32) NOT NULL,
@@ -143,7 +143,7 @@ internal sealed class TableSchema
     {
         foreach (var (table, column, type) in new[] { ("actorchat_messages", "reply_to", "BIGINT"), ("actorchat_messages", "attachment", "TEXT"), ("actorchat_members", "listed_at", "BIGINT"), ("actorchat_members", "kind", "SMALLINT"),
             ("actorchat_members", "invited_by", "VARCHAR(64)"), ("actorchat_messages", "deleted_by", "VARCHAR(64)"), ("actorchat_moderation", "message_seq", "BIGINT"),
-            ("actorchat_messages", "search_key", "BIGINT") })
+            ("actorchat_messages", "search_key", "BIGINT"), ("actorchat_members", "notify", "SMALLINT") })
         {
             // The search index's key: only the embedded store's index needs one.
             if (column == "search_key" && _database.IsShared)

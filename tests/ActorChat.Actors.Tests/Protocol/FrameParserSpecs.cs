@@ -29,8 +29,18 @@ public sealed class FrameParserSpecs
     [InlineData("""{"type":"refresh"}""", "bad_frame")]
     [InlineData("""{"type":"send","room":"a","id":"x","text":"\ud800"}""", "bad_frame")]
     [InlineData("""{"type":"\udc00"}""", "bad_frame")]
+    [InlineData("""{"type":"notify","room":"a"}""", "bad_frame")]
+    [InlineData("""{"type":"notify","room":"a","level":"loud"}""", "bad_frame")]
+    [InlineData("""{"type":"notify","room":"A","level":"muted"}""", "invalid_room")]
     public void Bad_frames_get_the_precise_error_code(string json, string code) =>
         Assert.Equal(code, Rejected(json).Code);
+
+    [Theory]
+    [InlineData("all", RoomNotify.All)]
+    [InlineData("mentions", RoomNotify.Mentions)]
+    [InlineData("muted", RoomNotify.Muted)]
+    public void A_notify_frame_names_its_room_and_one_of_the_three_levels(string level, RoomNotify expected) =>
+        Assert.Equal(new NotifyFrame("garden", expected), Parse($$"""{"type":"notify","room":"garden","level":"{{level}}"}"""));
 
     [Fact]
     public void Text_over_4000_characters_is_too_large_and_names_the_message()
