@@ -65,6 +65,8 @@ const ui = {
     block: (user, on) => chat?.block(user, on),
     isBlocked: (user) => (chat ? chat.isBlocked(user) : false),
     suspend: (user) => chat?.suspend(user),
+    setNotify: (level) => chat?.setNotify(level),
+    canNotify: () => (chat ? chat.protocol >= 2 : false),
   }),
   messages: createMessageView({
     loadOlder: () => chat?.loadOlder(),

@@ -56,6 +56,7 @@ export class Chat {
       const room = this.currentRoom();
       if (!pageInView() || !room) return;
       room.unread = 0;
+      room.mentions = 0;
       room.attention = false;
       this.invalidate();
     };
@@ -144,6 +145,7 @@ export class Chat {
     room.lineKnown = true;
     room.lineAfter = room.unread > 0 ? room.readSent : null;
     room.unread = 0;
+    room.mentions = 0;
     room.attention = false;
     this.persist();
     this.invalidate({ forceBottom: true });
@@ -184,6 +186,17 @@ export class Chat {
     if (this.conn.send({ type: 'report', room: room.name, id, seq })) this.reported.add(id);
   }
 
+  /**
+   * This user's notification setting for the current room, on every device: shown at once, and as the server stored
+   * it when its `notify` answers.
+   */
+  setNotify(level) {
+    const room = this.currentRoom();
+    if (!room || this.protocol < 2 || !['all', 'mentions', 'muted'].includes(level)) return;
+    if (this.conn.send({ type: 'notify', room: room.name, level })) room.notify = level;
+    this.invalidate();
+  }
+
   /** An administrator suspends `user`'s account until lifted. */
   suspend(user) {
     if (this.admin) this.conn.send({ type: 'suspend', id: newClientId(), user });
@@ -203,6 +216,7 @@ export class Chat {
 
   /** A message for this user that they have not seen: the title says so, and a notification when allowed. */
   callAttention(room, msg) {
+    if (room.notify === 'muted') return;
     room.attention = true;
     const where = room.direct ? msg.from : `${msg.from} in #${room.name}`;
     notify(`New message from ${where}`, msg.text.slice(0, 140), room.name, () => this.select(room.name));
@@ -354,8 +368,9 @@ export class Chat {
     this.ui.invitation.render(room);
     // An invitation not taken up is not joined: nothing can be sent there yet.
     this.ui.composer.setRoom(room && !room.invitedBy ? room.name : null, room?.direct ? room.peer : undefined);
-    const unread = rooms.reduce((sum, r) => sum + r.unread, 0);
-    const attention = rooms.some((r) => r.attention);
+    // What asks for the user's attention, by each room's setting: every unread message, only mentions, or nothing.
+    const unread = rooms.reduce((sum, r) => sum + (r.notify === 'muted' ? 0 : r.notify === 'mentions' ? r.mentions : r.unread), 0);
+    const attention = rooms.some((r) => r.attention && r.notify !== 'muted');
     document.title = `${unread ? `(${unread}) ` : ''}${attention ? '@ ' : ''}ActorChat`;
     if (room && room.maxSeq > room.readSent) this.signals.markReadSoon();
   }

@@ -41,16 +41,29 @@ function firstLoad(chat, room) {
   room.arrived = false;
   if (chat.isShown(room)) {
     room.unread = 0;
+    room.mentions = 0;
     return;
   }
   const reachesMarker = room.list.length > 0 && room.minSeq <= room.readSent + 1;
   room.unread = reachesMarker || arrived
     ? room.unreadAfter(room.readSent)
     : Math.max(0, room.unread - room.ownAfter(room.readSent));
+  // Past what is loaded, the server's count (from the room list) stands.
+  if (reachesMarker || arrived) room.mentions = mentionsAfter(chat, room, room.readSent);
   // Only what was just sent: a conversation the user opened on another device replays what they saw there.
   const newest = room.list.findLast((m) => !m.own && m.seq > room.readSent);
   const recent = newest && (!newest.ts || Date.now() - Date.parse(newest.ts) < ATTENTION_WINDOW_MS);
   if (arrived && recent && (room.direct || mentions(newest.text, chat.me))) chat.callAttention(room, newest);
+}
+
+/** Whether a message of another user asks this user's attention: it mentions them, or it is in a direct room. */
+const callsFor = (chat, room, msg) => !msg.own && !msg.deleted && (room.direct || mentions(msg.text, chat.me));
+
+/** The loaded messages after `seq` that mention the user (every one of the other's in a direct room): the server's rule. */
+function mentionsAfter(chat, room, seq) {
+  let count = 0;
+  for (let i = room.list.length - 1; i >= 0 && room.list[i].seq > seq; i--) if (callsFor(chat, room, room.list[i])) count++;
+  return count;
 }
 
 const HANDLERS = {
@@ -67,7 +80,10 @@ const HANDLERS = {
     }
     for (const m of messages) {
       const added = room.addServerMessage(m, chat.me);
-      if (added && wasLoaded && !added.own && !chat.isShown(room)) room.unread++;
+      if (added && wasLoaded && !added.own && !chat.isShown(room)) {
+        room.unread++;
+        if (callsFor(chat, room, added)) room.mentions++;
+      }
     }
     if (!wasLoaded) firstLoad(chat, room);
     // A resume by revision: every event since, in order, as it was announced live.
@@ -110,7 +126,10 @@ const HANDLERS = {
     if (!added.own && !chat.isShown(room)) {
       room.unread++;
       // A mention of the user, or anything in a direct conversation, asks for attention.
-      if (room.direct || mentions(added.text, chat.me)) chat.callAttention(room, added);
+      if (callsFor(chat, room, added)) {
+        room.mentions++;
+        chat.callAttention(room, added);
+      }
     }
     if (room.loaded && before && added.seq > before + 1) chat.checkGapSoon(room);
     chat.invalidate();
@@ -234,6 +253,10 @@ const HANDLERS = {
         if (chat.isShown(room)) room.unread = 0;
         else if (room.loaded && room.list.length && room.minSeq <= f.seq + 1) room.unread = room.unreadAfter(f.seq);
         else room.unread = Math.max(0, room.unread - (f.seq - before));
+        // Mentions: counted again from the loaded messages past the marker; past what is loaded, none can be more than unread.
+        if (room.unread === 0) room.mentions = 0;
+        else if (room.loaded && room.list.length && room.minSeq <= f.seq + 1) room.mentions = mentionsAfter(chat, room, f.seq);
+        else room.mentions = Math.min(room.mentions, room.unread);
         if (room.unread === 0) room.attention = false;
         chat.invalidate();
       }
@@ -286,6 +309,14 @@ const HANDLERS = {
 
   room(chat, f) {
     if (typeof f.room === 'string' && typeof f.change === 'string') chat.account.changed(f.room, f.kind, f.change, f.invitedBy);
+  },
+
+  notify(chat, f) {
+    const room = roomOf(chat, f);
+    if (!room || !['all', 'mentions', 'muted'].includes(f.level)) return;
+    room.notify = f.level;
+    if (f.level === 'muted') room.attention = false;
+    chat.invalidate();
   },
 
   results(chat, f) {

@@ -6,6 +6,7 @@ import { directRoom, sameUser } from './validate.js';
 // How long the rooms wait for the server's room list before they are joined from what this browser remembers.
 const ROOMS_WAIT_MS = 5000;
 const KINDS = new Set(['public', 'private', 'direct']);
+const NOTIFY_LEVELS = new Set(['all', 'mentions', 'muted']);
 
 export class AccountRooms {
   constructor(chat) {
@@ -52,6 +53,8 @@ export class AccountRooms {
       room.invitedBy = typeof entry.invitedBy === 'string' ? entry.invitedBy : null;
       // Until the room is loaded here, the server's counts are the ones to show.
       if (!room.loaded && Number.isInteger(entry.unread)) room.unread = name === chat.current ? 0 : entry.unread;
+      if (!room.loaded && Number.isInteger(entry.mentions)) room.mentions = name === chat.current ? 0 : entry.mentions;
+      if (NOTIFY_LEVELS.has(entry.notify)) room.notify = entry.notify;
       if (Number.isInteger(entry.read) && entry.read > room.readSent) room.readSent = entry.read;
     }
     if (!chat.current) chat.current = chat.rooms.keys().next().value ?? null;

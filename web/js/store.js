@@ -19,6 +19,8 @@ export class Room {
     this.typing = new Map(); // user -> timer id
     this.reads = new Map(); // other user -> highest seq they read
     this.unread = 0;
+    this.mentions = 0; // unread messages that mention this user (every one of the other's in a direct room)
+    this.notify = 'all'; // this user's setting for the room (protocol 2): 'all', 'mentions' or 'muted'
     this.loaded = false; // got a `joined` at least once, so `since` is meaningful
     this.joinedOnConn = false; // joined on the current connection
     this.more = true; // older history may exist

@@ -6,9 +6,14 @@ import { sameUser } from '../validate.js';
 const RANK = { member: 0, moderator: 1, owner: 2 };
 const MUTE_MINUTES = 10;
 
-/** @param {object} actions openDirect(user), changeMember(user, invite), moderate(action, user, minutes) */
+/** @param {object} actions openDirect(user), changeMember(user, invite), moderate(action, user, minutes), setNotify(level), canNotify() */
 export function createRoomHeader(actions) {
   const main = document.querySelector('.main');
+  const notify = byTestId('room-notify', main);
+  const notifyLabel = notify.closest('.room-notify');
+  const notifyIcon = notifyLabel.querySelector('.notify-icon');
+  const ICONS = { all: '🔔', mentions: '@', muted: '🔕' };
+  notify.addEventListener('change', () => actions.setNotify(notify.value));
   const hash = main.querySelector('.room-title .hash');
   const roster = byTestId('roster', main);
   const rosterList = byTestId('roster-list', main);
@@ -121,6 +126,11 @@ export function createRoomHeader(actions) {
       main.classList.toggle('no-room', !room);
       setText(title, room ? (room.direct ? room.peer : room.name) : '');
       setRoomMark(hash, room);
+      // The setting of a room in the user's list (an invitation is not in it yet).
+      notifyLabel.hidden = !room || room.invitedBy || !actions.canNotify();
+      if (room && notify.value !== room.notify) notify.value = room.notify;
+      setText(notifyIcon, ICONS[notify.value] ?? ICONS.all);
+      main.classList.toggle('room-muted', room?.notify === 'muted');
       renderRoster(room, me);
       const names = room ? [...room.members].sort((a, b) => a.localeCompare(b)) : [];
       renderMembers(room, names, me, admin);

@@ -80,12 +80,14 @@ export function createSidebar(actions) {
 
   function roomItem(name, label) {
     const badge = el('span', { class: 'badge', testid: 'unread', hidden: true });
+    const mentionBadge = el('span', { class: 'badge mention-badge', testid: 'mentions', hidden: true });
     const open = el(
       'button',
       { type: 'button', class: 'room-open', on: { click: () => actions.select(name) } },
       el('span', { class: 'hash', 'aria-hidden': 'true' }, '#'),
       el('span', { class: 'room-name' }, label),
       el('span', { class: 'invited-tag', testid: 'invited', hidden: true }, 'invited'),
+      mentionBadge,
       badge,
     );
     const leave = el(
@@ -142,14 +144,23 @@ export function createSidebar(actions) {
         const open = li.querySelector('.room-open');
         if (active) open.setAttribute('aria-current', 'true');
         else open.removeAttribute('aria-current');
-        const badge = li.querySelector('.badge');
-        const count = active ? 0 : room.unread;
+        // Unread messages (quiet unless the room notifies of all; none shown when muted), and unread mentions apart.
+        const badge = li.querySelector('[data-testid="unread"]');
+        const count = active || room.notify === 'muted' ? 0 : room.unread;
         badge.hidden = count === 0;
+        badge.classList.toggle('quiet', room.notify === 'mentions');
         setText(badge, count > 99 ? '99+' : String(count));
+        const mentionBadge = li.querySelector('[data-testid="mentions"]');
+        const mentioned = active || room.direct ? 0 : room.mentions;
+        mentionBadge.hidden = mentioned === 0;
+        setText(mentionBadge, `@${mentioned > 99 ? '99+' : mentioned}`);
+        li.classList.toggle('muted', room.notify === 'muted');
         li.querySelector('.invited-tag').hidden = !room.invitedBy;
         const kind = room.direct ? `conversation with ${label}` : room.isPrivate ? `private room ${label}` : label;
         const what = room.invitedBy ? `${kind}, invitation from ${room.invitedBy}` : kind;
-        open.setAttribute('aria-label', count ? `${what}, ${count} unread` : what);
+        const counts = [count ? `${count} unread` : '', mentioned ? `${mentioned} ${mentioned === 1 ? 'mention' : 'mentions'}` : '', room.notify === 'muted' ? 'muted' : '']
+          .filter(Boolean);
+        open.setAttribute('aria-label', counts.length ? `${what}, ${counts.join(', ')}` : what);
       }
       list.classList.toggle('empty', rooms.length === 0);
     },
