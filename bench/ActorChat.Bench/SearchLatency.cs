@@ -60,6 +60,15 @@ internal static class SearchLatency
             }
         }
 
+        // The index takes in what the table's writer stored a step at a time: wait until it holds every message.
+        var waited = Stopwatch.GetTimestamp();
+        while (await table.SearchBacklogAsync() is var backlog and > 0)
+        {
+            Console.WriteLine($"index: {backlog:N0} messages to take in");
+            await Task.Delay(TimeSpan.FromSeconds(5));
+        }
+        Console.WriteLine($"index caught up {Stopwatch.GetElapsedTime(waited).TotalSeconds:F0} s after the last write");
+
         // One query first, so that the file's pages the index needs are read once before timing.
         await table.SearchAsync(SearchQuery.Parse(words[0]).Query!, "reader", [], null, 20, DateTimeOffset.UtcNow);
         foreach (var (name, from, to) in new[] { ("common (ranks 1-100)", 0, 100), ("middling (101-2,000)", 100, 2_000), ("rare (2,001-20,000)", 2_000, Vocabulary) })

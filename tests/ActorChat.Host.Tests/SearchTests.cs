@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using System.Text.Json;
 using ActorChat.Testing;
 
@@ -102,6 +103,74 @@ public sealed class SearchTests() : ServerTest("ActorChat:Admin:Users:0=search_r
     }
 
     [Fact]
+    public async Task A_message_edited_or_deleted_before_the_index_takes_it_in_is_found_as_it_reads_now()
+    {
+        await using var bob = await Server.ConnectAsync("bob_w");
+        await bob.JoinAsync("shore");
+        await SendAsync(bob, "shore", "w1", "first draft about a walrus");
+        await SendAsync(bob, "shore", "w2", "a doomed walrus remark");
+        // At once, well within the second the index takes to take them in.
+        await bob.SendAsync(new { type = "edit", room = "shore", id = "e1", seq = 1, text = "final copy about a narwhal" });
+        await bob.ExpectSkippingAsync("ack", Ignorable);
+        await bob.SendAsync(new { type = "delete", room = "shore", id = "d1", seq = 2 });
+        await bob.ExpectSkippingAsync("ack", Ignorable);
+        await SendAsync(bob, "shore", "w3", "the walrus that stays");
+
+        Assert.Equal(["the walrus that stays"], await FoundAsync(bob, "walrus", 1));
+        Assert.Equal(["final copy about a narwhal"], Texts(await SearchAsync(bob, "narwhal")));
+        Assert.Empty(Texts(await SearchAsync(bob, "draft")));
+    }
+
+    [Fact]
+    public async Task Messages_stored_just_before_a_restart_are_found_after_it_without_their_room_being_opened()
+    {
+        await using (var bob = await Server.ConnectAsync("bob_r"))
+        {
+            await bob.JoinAsync("marsh");
+            foreach (var n in new[] { 1, 2, 3 })
+                await SendAsync(bob, "marsh", $"h{n}", $"heron number {n}");
+        }
+
+        await RestartAsync();
+
+        await using var back = await Server.ConnectAsync("bob_r");
+        Assert.Equal(["heron number 3", "heron number 2", "heron number 1"], await FoundAsync(back, "heron", 3));
+    }
+
+    [Fact]
+    public async Task An_index_the_database_kept_row_by_row_is_taken_over_whole_and_new_messages_join_it()
+    {
+        await using (var bob = await Server.ConnectAsync("bob_u"))
+        {
+            await bob.JoinAsync("pond");
+            await SendAsync(bob, "pond", "u1", "an old newt");
+            await FoundAsync(bob, "newt", 1);
+        }
+
+        // As the version before kept it: every message indexed by a trigger as it was inserted, and no record of where
+        // a writer's steps got to.
+        await RestartAsync(data =>
+        {
+            using var table = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(data, "actorchat.messages.db"), Pooling = false }.ToString());
+            table.Open();
+            using var command = table.CreateCommand();
+            command.CommandText = """
+                DROP TABLE actorchat_search_state;
+                CREATE TRIGGER actorchat_search_added AFTER INSERT ON actorchat_messages WHEN new.search_key IS NOT NULL BEGIN
+                    INSERT INTO actorchat_search (rowid, body) VALUES (new.search_key, new.body);
+                END;
+                """;
+            command.ExecuteNonQuery();
+        });
+
+        await using var back = await Server.ConnectAsync("bob_u");
+        await back.JoinAsync("pond");
+        await SendAsync(back, "pond", "u2", "a new newt");
+        Assert.Equal(["a new newt", "an old newt"], await FoundAsync(back, "newt", 2));
+        Assert.Equal(["a new newt", "an old newt"], Texts(await SearchAsync(back, "newt")));
+    }
+
+    [Fact]
     public async Task Nothing_is_found_that_the_user_may_not_read_now()
     {
         await using var alice = await Server.ConnectAsync("alice_a");
@@ -154,6 +223,8 @@ public sealed class SearchTests() : ServerTest("ActorChat:Admin:Users:0=search_r
                 seq % 1_000 == 0 ? $"wave {seq}: the lighthouse blinks" : $"wave {seq} rolls in", start.AddMilliseconds(seq * 10)))).ToList();
             await table.WriteAsync("archive", events, from + 4_999);
         }
+        // The index takes them in a step at a time after they are stored.
+        await Eventually.Value(table.SearchBacklogAsync, backlog => backlog == 0, TimeSpan.FromSeconds(60));
         await using var reader = await Server.ConnectAsync("reader_big");
 
         var seqs = new List<long>();

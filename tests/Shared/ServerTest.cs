@@ -8,10 +8,12 @@ public abstract class ServerTest(params string[] settings) : IAsyncLifetime
     public async Task InitializeAsync() => Server = await ChatServer.StartAsync(null, settings);
 
     /// <summary>Stops the server and starts it again on the same data, as after an operator's restart.</summary>
-    protected async Task RestartAsync()
+    /// <param name="whileStopped">Runs on the data directory while no server has it open.</param>
+    protected async Task RestartAsync(Action<string>? whileStopped = null)
     {
         var dataDirectory = Server.DataDirectory;
         await Server.DisposeAsync();
+        whileStopped?.Invoke(dataDirectory);
         Server = await ChatServer.StartAsync(dataDirectory, settings);
     }
 

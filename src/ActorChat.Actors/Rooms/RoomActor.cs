@@ -232,6 +232,7 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
 
     protected override void PostStop()
     {
+        _table.Stopping();
         if (_countedActive)
             ChatMetrics.ActiveRooms.Add(-1);
         base.PostStop();

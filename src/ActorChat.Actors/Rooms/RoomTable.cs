@@ -12,6 +12,7 @@ internal sealed class RoomTable(string room, MessageTable table, IActorRef self)
 {
     private List<RevisedEvent> _backlog = [];
     private readonly List<(long Rev, Action Then)> _waiting = [];
+    private Task _inFlight = Task.CompletedTask;
     private bool _writing;
     private long _seq;
     private long _added;
@@ -53,7 +54,24 @@ internal sealed class RoomTable(string room, MessageTable table, IActorRef self)
         _backlog = [];
         _writing = true;
         var rev = batch[^1].Rev;
-        table.WriteAsync(room, batch, seq).PipeTo(self, success: () => new Written(rev), failure: cause => new Failed(cause));
+        _inFlight = table.WriteAsync(room, batch, seq);
+        _inFlight.PipeTo(self, success: () => new Written(rev), failure: cause => new Failed(cause));
+    }
+
+    /// <summary>
+    /// The room stops (a node shutting down hands its rooms over): what the journal stored and the table has not yet
+    /// follows the write in flight, once that one is committed, so that search, unread counts and the directory hold
+    /// it without waiting for the room to start again. Never after a failed write: the room's next incarnation catches
+    /// the table up from the journal, as it does when this write is refused because the table already closed.
+    /// </summary>
+    public void Stopping()
+    {
+        if (_backlog.Count == 0)
+            return;
+        var (batch, seq) = (_backlog, _seq);
+        _backlog = [];
+        _ = _inFlight.ContinueWith(written => written.IsCompletedSuccessfully ? table.WriteAsync(room, batch, seq) : Task.CompletedTask,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Unwrap();
     }
 
     public void OnWritten(Written written)

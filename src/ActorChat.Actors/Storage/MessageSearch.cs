@@ -29,6 +29,18 @@ internal sealed class MessageSearch(TableDatabase database, TableSchema schema)
              AND NOT EXISTS (SELECT 1 FROM actorchat_moderation u WHERE u.room = b.room AND LOWER(u.member) = @user AND u.action = 'unban' AND u.rev > b.rev))
         """;
 
+    /// <summary>How many stored messages the embedded store's index has not taken in yet (always 0 on PostgreSQL).</summary>
+    public async Task<long> BacklogAsync()
+    {
+        await schema.Ready.ConfigureAwait(false);
+        if (database.IsShared)
+            return 0;
+        await using var connection = await database.OpenAsync().ConfigureAwait(false);
+        await using var command = TableDatabase.Command(connection,
+            "SELECT COUNT(*) FROM actorchat_messages WHERE rowid > (SELECT indexed_rowid FROM actorchat_search_state)");
+        return Convert.ToInt64(await command.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async Task<SearchPage> SearchAsync(SearchQuery query, string user, IReadOnlyCollection<string> blocked, string? after, int limit,
         DateTimeOffset now)
     {

@@ -44,6 +44,9 @@ public sealed class MessageTable : IExtension, IAsyncDisposable
     public Task<SearchPage> SearchAsync(Search.SearchQuery query, string user, IReadOnlyCollection<string> blocked, string? after, int limit, DateTimeOffset now) =>
         _search.SearchAsync(query, user, blocked, after, limit, now);
 
+    /// <summary>How many stored messages search does not find yet: the index takes them in within about a second.</summary>
+    public Task<long> SearchBacklogAsync() => _search.BacklogAsync();
+
     /// <summary>The database the table is in, which the photos' descriptions share.</summary>
     internal TableDatabase Database { get; }
 

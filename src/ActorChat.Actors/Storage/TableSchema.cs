@@ -72,11 +72,13 @@ internal sealed class TableSchema
     }
 
     /// <summary>
-    /// The full-text index of the messages' text, derived from the table and kept in step by the database itself, in
-    /// the same transaction as each write (so off the delivery path: the table is written after the journal).
-    /// PostgreSQL: a generated <c>tsvector</c> column with a GIN index. SQLite: an FTS5 table over the table's rows
-    /// (contentless: the text stays in the table only, keyed by each row's <c>search_key</c>), with triggers; made and
-    /// filled from the messages already there the first time.
+    /// The full-text index of the messages' text, derived from the table and kept in step with it (off the delivery
+    /// path: the table is written after the journal).
+    /// PostgreSQL: a generated <c>tsvector</c> column with a GIN index, kept by the database in each write. SQLite: an
+    /// FTS5 table over the table's rows (contentless: the text stays in the table only, keyed by each row's
+    /// <c>search_key</c>), which the table's writer fills in steps past the last row it indexed
+    /// (<c>actorchat_search_state</c>): one index segment a second rather than one per transaction, which is most of
+    /// what indexing costs. Triggers apply edits and deletes of rows already indexed.
     /// </summary>
     /// <remarks>
     /// Both split words the same way, on Unicode letters and digits, without stemming ('simple' and unicode61), so
@@ -93,31 +95,56 @@ internal sealed class TableSchema
             await column.ExecuteNonQueryAsync().ConfigureAwait(false);
             return;
         }
-        await using (var check = TableDatabase.Command(connection, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'actorchat_search'"))
+        async Task<bool> HasAsync(string name)
         {
-            if (Convert.ToInt64(await check.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0)
+            await using var check = TableDatabase.Command(connection, "SELECT COUNT(*) FROM sqlite_master WHERE name = @name", ("name", name));
+            return Convert.ToInt64(await check.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        }
+
+        // The triggers keep messages already indexed in step as they are edited or deleted; new messages are indexed by
+        // the table's writer, a second's worth at a time (TableWriter), past the row it last indexed.
+        const string Triggers = """
+            DROP TRIGGER IF EXISTS actorchat_search_added;
+            DROP TRIGGER IF EXISTS actorchat_search_changed;
+            DROP TRIGGER IF EXISTS actorchat_search_removed;
+            CREATE TRIGGER actorchat_search_changed AFTER UPDATE OF body ON actorchat_messages
+            WHEN old.rowid <= (SELECT indexed_rowid FROM actorchat_search_state) BEGIN
+                DELETE FROM actorchat_search WHERE rowid = old.search_key;
+                INSERT INTO actorchat_search (rowid, body) VALUES (old.search_key, new.body);
+            END;
+            CREATE TRIGGER actorchat_search_removed AFTER DELETE ON actorchat_messages
+            WHEN old.rowid <= (SELECT indexed_rowid FROM actorchat_search_state) BEGIN
+                DELETE FROM actorchat_search WHERE rowid = old.search_key;
+            END;
+            """;
+        if (await HasAsync("actorchat_search").ConfigureAwait(false))
+        {
+            if (await HasAsync("actorchat_search_state").ConfigureAwait(false))
                 return;
+            // An index the database kept in step row by row: it holds every message there is.
+            await using var upgrade = TableDatabase.Command(connection, $"""
+                BEGIN;
+                CREATE TABLE actorchat_search_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_rowid INTEGER NOT NULL);
+                INSERT INTO actorchat_search_state (id, indexed_rowid) SELECT 1, COALESCE(MAX(rowid), 0) FROM actorchat_messages;
+                {Triggers}
+                COMMIT;
+                """);
+            await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
+            return;
         }
         // Each message's key in the index orders it by time: its Unix millisecond, then (within one) its row. The index
         // is then walked newest first and stops at the page's end, however common the word. The row's low 20 bits keep
         // two keys of one millisecond apart unless a million rows were written between them; 64 bits hold the
         // milliseconds until the year 2248. The table's writes set the key as they insert the row (TableStatements).
-        await using var create = TableDatabase.Command(connection, """
+        // The messages already there are indexed by the writer's steps, from the first row.
+        await using var create = TableDatabase.Command(connection, $"""
             BEGIN;
             CREATE UNIQUE INDEX IF NOT EXISTS actorchat_messages_by_search_key ON actorchat_messages (search_key);
             CREATE VIRTUAL TABLE actorchat_search USING fts5(body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
-            CREATE TRIGGER actorchat_search_added AFTER INSERT ON actorchat_messages WHEN new.search_key IS NOT NULL BEGIN
-                INSERT INTO actorchat_search (rowid, body) VALUES (new.search_key, new.body);
-            END;
-            CREATE TRIGGER actorchat_search_changed AFTER UPDATE OF body ON actorchat_messages BEGIN
-                DELETE FROM actorchat_search WHERE rowid = old.search_key;
-                INSERT INTO actorchat_search (rowid, body) VALUES (old.search_key, new.body);
-            END;
-            CREATE TRIGGER actorchat_search_removed AFTER DELETE ON actorchat_messages BEGIN
-                DELETE FROM actorchat_search WHERE rowid = old.search_key;
-            END;
+            CREATE TABLE actorchat_search_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_rowid INTEGER NOT NULL);
+            INSERT INTO actorchat_search_state (id, indexed_rowid) VALUES (1, 0);
+            {Triggers}
             UPDATE actorchat_messages SET search_key = ((sent_at - 621355968000000000) / 10000) * 1048576 + (rowid % 1048576);
-            INSERT INTO actorchat_search (rowid, body) SELECT search_key, body FROM actorchat_messages;
             COMMIT;
             """);
         await create.ExecuteNonQueryAsync().ConfigureAwait(false);

@@ -127,6 +127,35 @@ internal sealed class TableStatements(DbConnection connection, DbTransaction tra
         _ => null,
     };
 
+    /// <summary>
+    /// The embedded store's search index catches up with the messages inserted since its last step, at most
+    /// <paramref name="limit"/> of them (in insertion order), in this transaction; true when more are waiting. Edits
+    /// and deletes of messages already indexed are applied by the database's triggers as they are made; a message
+    /// not indexed yet is indexed as it reads by then.
+    /// </summary>
+    public async Task<bool> IndexSearchAsync(int limit)
+    {
+        await using var top = TableDatabase.Command(connection, """
+            SELECT s.indexed_rowid, (SELECT MAX(rowid) FROM (SELECT rowid FROM actorchat_messages WHERE rowid > s.indexed_rowid ORDER BY rowid LIMIT @limit)),
+                (SELECT COUNT(*) FROM (SELECT rowid FROM actorchat_messages WHERE rowid > s.indexed_rowid ORDER BY rowid LIMIT @limit))
+            FROM actorchat_search_state s
+            """, ("limit", limit));
+        top.Transaction = transaction;
+        long from, to, count;
+        await using (var reader = await top.ExecuteReaderAsync().ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync().ConfigureAwait(false) || reader.IsDBNull(1))
+                return false;
+            (from, to, count) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        }
+        await RunAsync("""
+            INSERT INTO actorchat_search (rowid, body)
+            SELECT search_key, body FROM actorchat_messages WHERE rowid > @from AND rowid <= @to AND search_key IS NOT NULL
+            """, ("from", from), ("to", to)).ConfigureAwait(false);
+        await RunAsync("UPDATE actorchat_search_state SET indexed_rowid = @to", ("to", to)).ConfigureAwait(false);
+        return count >= limit;
+    }
+
     private Task RunAsync(string sql, string room, long seq, long rev, params (string Name, object Value)[] values) =>
         RunAsync(sql, [("room", room), ("seq", seq), ("rev", rev), .. values]);
 
