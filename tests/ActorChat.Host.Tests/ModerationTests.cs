@@ -217,4 +217,55 @@ public sealed class ModerationTests() : ServerTest("ActorChat:Admin:Users:0=Root
         var entry = Assert.Single(all.GetProperty("entries").EnumerateArray());
         Assert.Equal(("forum", "spam", "rep_reader"), (entry.GetProperty("room").GetString(), entry.GetProperty("reason").GetString(), entry.GetProperty("by").GetString()));
     }
+
+    [Fact]
+    public async Task A_moderator_marks_a_messages_reports_handled_and_the_other_moderators_see_who_did()
+    {
+        string[] ignorable = ["presence", "message", "received", "read", "report", "moderation", "member"];
+        await using var owner = await Server.ConnectAsync("res_owner");
+        await using var mod = await Server.ConnectAsync("res_mod");
+        await using var spammer = await Server.ConnectAsync("res_spammer");
+        await using var reader = await Server.ConnectAsync("res_reader");
+        await owner.SendAsync(new { type = "create", room = "hall" });
+        await owner.ExpectAsync("joined");
+        foreach (var client in new[] { mod, spammer, reader })
+            await client.JoinAsync("hall");
+        await owner.SendAsync(new { type = "role", room = "hall", id = "m1", user = "res_mod", role = "moderator" });
+        await owner.ExpectSkippingAsync("ack", ignorable);
+        foreach (var (id, text) in new[] { ("s1", "buy now"), ("s2", "really, buy now") })
+        {
+            await spammer.SendAsync(new { type = "send", room = "hall", id, text });
+            await spammer.ExpectSkippingAsync("ack", ignorable);
+        }
+        foreach (var (id, seq) in new[] { ("r1", 1), ("r2", 2) })
+        {
+            await reader.SendAsync(new { type = "report", room = "hall", id, seq, reason = "spam" });
+            await reader.ExpectSkippingAsync("ack", ignorable);
+        }
+
+        // A member may not; a moderator marks message 1's reports handled, and the owner is told who did.
+        await reader.SendAsync(new { type = "resolve", room = "hall", id = "x1", seq = 1 });
+        var refused = await reader.ExpectSkippingAsync("error", ignorable);
+        Assert.Equal(("forbidden", "x1"), (Code(refused), refused.GetProperty("ref").GetString()));
+        await mod.SendAsync(new { type = "resolve", room = "hall", id = "x2", seq = 1 });
+        Assert.Equal("x2", (await mod.ExpectSkippingAsync("ack", ignorable)).GetProperty("id").GetString());
+        var told = await owner.ExpectSkippingAsync("resolved", ignorable);
+        Assert.Equal(("hall", 1L, "res_mod"), (told.GetProperty("room").GetString(), told.GetProperty("seq").GetInt64(), told.GetProperty("by").GetString()));
+
+        // The open ones only, or all of them with who handled each.
+        await owner.SendAsync(new { type = "reports", room = "hall", open = true });
+        var open = await owner.ExpectSkippingAsync("reports", ignorable);
+        Assert.Equal([2L], open.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("seq").GetInt64()));
+        await owner.SendAsync(new { type = "reports", room = "hall" });
+        var all = (await owner.ExpectSkippingAsync("reports", ignorable)).GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal([(2L, null), (1L, "res_mod")], all.Select(e => (e.GetProperty("seq").GetInt64(),
+            e.TryGetProperty("handledBy", out var by) ? by.GetString() : null)));
+        Assert.True(all[1].TryGetProperty("handled", out _));
+
+        // Again: acked, nothing more to mark, nobody told again.
+        await mod.SendAsync(new { type = "resolve", room = "hall", id = "x3", seq = 1 });
+        Assert.Equal("x3", (await mod.ExpectSkippingAsync("ack", ignorable)).GetProperty("id").GetString());
+        await owner.SendAsync(new { type = "ping" });
+        await owner.ExpectSkippingAsync("pong", ignorable);
+    }
 }

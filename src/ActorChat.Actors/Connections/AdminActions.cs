@@ -51,7 +51,7 @@ internal sealed class AdminActions(string user, AdminSettings? admins, IActorRef
             client.SendError(ErrorCodes.Forbidden, "only server administrators read every room's reports; name a room you moderate", null);
             return;
         }
-        table.ReadReportsAsync(null, frame.Before, frame.Limit).PipeTo(self,
+        table.ReadReportsAsync(null, frame.Before, frame.Limit, frame.Open).PipeTo(self,
             success: rows => new ReportsRead(rows, Failed: false),
             failure: _ => new ReportsRead([], Failed: true));
     }

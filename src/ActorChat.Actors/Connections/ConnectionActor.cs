@@ -161,7 +161,10 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
                 _rooms.Send(new ReportMessage(report.Room, _user, report.Id, report.Seq, report.Reason));
                 break;
             case ReportsFrame { Room: { } room } reports when _rooms.IsJoined(room, room):
-                _region.Tell(new GetReports(room, _user, reports.Before, reports.Limit, _admin));
+                _region.Tell(new GetReports(room, _user, reports.Before, reports.Limit, _admin, reports.Open));
+                break;
+            case ResolveFrame resolve when _rooms.IsJoined(resolve):
+                _region.Tell(new ResolveReports(resolve.Room, _user, resolve.Id, resolve.Seq, _admin));
                 break;
             case ReportsFrame { Room: null } reports: _adminActions.Reports(reports, Self, Storage.MessageTable.Get(Context.System)); break;
             case RoomsFrame: _followed.Ask(Self); break;

@@ -62,9 +62,15 @@ public sealed record ReportFrame(string Room, string Id, long Seq, string Reason
 /// Version 2: a page of reports, made before <paramref name="Before"/>: of <paramref name="Room"/> (its moderators), or of
 /// every room when null (server administrators).
 /// </summary>
-public sealed record ReportsFrame(string? Room, DateTimeOffset? Before, int Limit) : ClientFrame
+public sealed record ReportsFrame(string? Room, DateTimeOffset? Before, int Limit, bool Open = false) : ClientFrame
 {
     public override string? Reference => Room;
+}
+
+/// <summary>Version 2: a moderator marks every open report of message <paramref name="Seq"/> handled.</summary>
+public sealed record ResolveFrame(string Room, string Id, long Seq) : RoomFrame(Room)
+{
+    public override string? Reference => Id;
 }
 
 /// <summary>

@@ -32,7 +32,8 @@ public static class FrameParser
             (int)(OptionalCount(root, "limit", min: 1, max: Limits.MaxHistoryLimit) ?? Limits.DefaultHistoryLimit)),
         ["report"] = ParseReport,
         ["reports"] = root => new ReportsFrame(OptionalString(root, "room") is null ? null : RoomOf(root), OptionalTime(root, "before", "before"),
-            (int)(OptionalCount(root, "limit", min: 1, max: Limits.MaxHistoryLimit) ?? Limits.DefaultHistoryLimit)),
+            (int)(OptionalCount(root, "limit", min: 1, max: Limits.MaxHistoryLimit) ?? Limits.DefaultHistoryLimit), OptionalFlag(root, "open")),
+        ["resolve"] = root => new ResolveFrame(RoomOf(root), ClientId(root), RequiredCount(root, "seq", min: 1)),
         ["search"] = ParseSearch,
         ["block"] = root => new BlockFrame(UserOf(root), Block: true),
         ["unblock"] = root => new BlockFrame(UserOf(root), Block: false),
@@ -268,6 +269,18 @@ public static class FrameParser
         var room = RoomOf(root);
         return new NotifyFrame(room, RoomNotifyNames.Parse(OptionalString(root, "level"))
             ?? throw new FrameRejection(ErrorCodes.BadFrame, "field 'level' must be all, mentions or muted", room));
+    }
+
+    private static bool OptionalFlag(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            return false;
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new FrameRejection(ErrorCodes.BadFrame, $"field '{name}' must be true or false"),
+        };
     }
 
     private static string RoomOf(JsonElement root)

@@ -100,7 +100,21 @@ public static partial class ServerFrames
         if (report.Reason.Length > 0)
             w.WriteString("reason", report.Reason);
         w.WriteString("ts", FormatTimestamp(report.At));
+        if (report.HandledBy is { } moderator && report.HandledAt is { } handled)
+        {
+            w.WriteString("handledBy", moderator);
+            w.WriteString("handled", FormatTimestamp(handled));
+        }
     }
+
+    /// <summary>The open reports of message <paramref name="seq"/> were marked handled by <paramref name="by"/>: to the room's other moderators present.</summary>
+    public static byte[] Resolved(string room, long seq, string by) => Write(w =>
+    {
+        w.WriteString("type", "resolved");
+        w.WriteString("room", room);
+        w.WriteNumber("seq", seq);
+        w.WriteString("by", by);
+    });
 
     /// <summary>The users this user blocked, as registered, in order of name: the answer to <c>blocks</c>, <c>block</c> and <c>unblock</c>, and told to every device of the user when it changes.</summary>
     public static byte[] Blocks(IReadOnlyList<string> users) => Write(w =>

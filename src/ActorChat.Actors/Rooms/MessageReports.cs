@@ -72,9 +72,45 @@ internal sealed class MessageReports(string room, RoomTail tail, RoomTable table
                 "only the room's moderators and owners read its reports", room))));
             return;
         }
-        table.Table.ReadReportsAsync(room, ask.Before, ask.Limit).PipeTo(self,
+        table.Table.ReadReportsAsync(room, ask.Before, ask.Limit, ask.Open).PipeTo(self,
             success: rows => new Read(ask, requester, rows, Failed: false),
             failure: _ => new Read(ask, requester, [], Failed: true));
+    }
+
+    /// <summary>The reports of a message marked handled (<paramref name="Count"/> of them), or not (<paramref name="Failed"/>).</summary>
+    public sealed record Resolved(ResolveReports Ask, IActorRef Requester, int Count, bool Failed) : INoSerializationVerificationNeeded;
+
+    public void Resolve(ResolveReports ask, IActorRef requester)
+    {
+        if (!moderation.Moderates(ask.User, ask.Admin))
+        {
+            delivery.SendTo(requester, new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Forbidden,
+                "only the room's moderators and owners handle its reports", ask.Id))));
+            return;
+        }
+        table.Table.ResolveReportsAsync(room, ask.Seq, ask.User, clock.GetUtcNow()).PipeTo(self,
+            success: count => new Resolved(ask, requester, count, Failed: false),
+            failure: _ => new Resolved(ask, requester, 0, Failed: true));
+    }
+
+    public void Answer(Resolved resolved)
+    {
+        var (ask, requester, count, failed) = resolved;
+        if (failed)
+        {
+            delivery.SendTo(requester, new Deliver(ServerFrames.Error(new ProtocolError(ErrorCodes.Unavailable,
+                "the reports could not be marked handled right now; send it again", ask.Id))));
+            return;
+        }
+        delivery.SendTo(requester, new Deliver(ServerFrames.Ack(room, ask.Id, 0, clock.GetUtcNow(), tail.Rev)));
+        if (count == 0)
+            return;
+        var frame = ServerFrames.Resolved(room, ask.Seq, ask.User);
+        foreach (var (connection, user) in members.All)
+        {
+            if (!connection.Equals(requester) && moderation.Moderates(user, admin: false))
+                delivery.SendTo(connection, new Deliver(frame));
+        }
     }
 
     public void Answer(Read read) => delivery.SendTo(read.Requester, new Deliver(read.Failed

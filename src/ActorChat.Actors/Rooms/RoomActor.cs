@@ -171,7 +171,9 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
         Command<ReportMessage>(report => _reports.Report(report, Sender));
         Command<MessageReports.Stored>(_reports.Answer);
         Command<GetReports>(ask => _reports.List(ask, Sender));
+        Command<ResolveReports>(ask => _reports.Resolve(ask, Sender));
         Command<MessageReports.Read>(_reports.Answer);
+        Command<MessageReports.Resolved>(_reports.Answer);
         Command<RosterChanges.InvitationChecked>(answer => _roster.Checked(answer, RemoveRemoved));
         Command<RosterChanges.DirectNames>(_roster.Named);
         Command<RoomTable.Written>(written => _table.OnWritten(written));

@@ -113,8 +113,17 @@ public sealed record GetModerationLog(string Room, string User, long? Before, in
 /// </summary>
 public sealed record ReportMessage(string Room, string User, string Id, long Seq, string Reason) : IAcknowledgedCommand;
 
-/// <summary>A moderator (or administrator) reads the room's reports, newest first, made before <paramref name="Before"/> (the newest when null).</summary>
-public sealed record GetReports(string Room, string User, DateTimeOffset? Before, int Limit, bool Admin = false) : IRoomCommand;
+/// <summary>
+/// A moderator (or administrator) reads the room's reports, newest first, made before <paramref name="Before"/> (the
+/// newest when null); only those not handled yet when <paramref name="Open"/>.
+/// </summary>
+public sealed record GetReports(string Room, string User, DateTimeOffset? Before, int Limit, bool Admin = false, bool Open = false) : IRoomCommand;
+
+/// <summary>
+/// A moderator (or administrator) marks every open report of message <paramref name="Seq"/> handled; answered with an
+/// ack of <paramref name="Id"/>, and the room's other moderators present are told.
+/// </summary>
+public sealed record ResolveReports(string Room, string User, string Id, long Seq, bool Admin = false) : IRoomCommand;
 
 /// <summary>Ask for up to <paramref name="Limit"/> messages older than <paramref name="Before"/> (or the latest).</summary>
 public sealed record GetHistory(string Room, long? Before, int Limit) : IRoomCommand;

@@ -39,12 +39,15 @@ internal static class RoomContracts
             p => new(p.Room, p.User, p.Id, p.Seq, p.Reason));
         wire.Add<GetReports, W.GetReports>("get-reports", m =>
             {
-                var get = new W.GetReports { Room = m.Room, User = m.User, Limit = m.Limit, Admin = m.Admin };
+                var get = new W.GetReports { Room = m.Room, User = m.User, Limit = m.Limit, Admin = m.Admin, Open = m.Open };
                 if (m.Before is { } before)
                     get.Before = before.ToUnixTimeMilliseconds();
                 return get;
             },
-            p => new(p.Room, p.User, p.HasBefore ? DateTimeOffset.FromUnixTimeMilliseconds(p.Before) : null, p.Limit, p.Admin));
+            p => new(p.Room, p.User, p.HasBefore ? DateTimeOffset.FromUnixTimeMilliseconds(p.Before) : null, p.Limit, p.Admin, p.Open));
+        wire.Add<ResolveReports, W.ResolveReports>("resolve-reports",
+            m => new() { Room = m.Room, User = m.User, Id = m.Id, Seq = m.Seq, Admin = m.Admin },
+            p => new(p.Room, p.User, p.Id, p.Seq, p.Admin));
         wire.Add<Moderate, W.Moderate>("moderate", m =>
             {
                 var moderate = new W.Moderate

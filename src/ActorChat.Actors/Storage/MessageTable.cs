@@ -180,24 +180,24 @@ public sealed class MessageTable : IExtension, IAsyncDisposable
             """, ("room", room), ("reporter", reporter), ("id", id), ("seq", seq), ("author", author), ("reason", reason), ("at", at.UtcTicks)))
             await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
         await using var stored = TableDatabase.Command(connection, """
-            SELECT room, seq, author, reporter, reason, at FROM actorchat_reports WHERE room = @room AND reporter = @reporter AND client_id = @id
+            SELECT room, seq, author, reporter, reason, at, handled_by, handled_at FROM actorchat_reports WHERE room = @room AND reporter = @reporter AND client_id = @id
             """, ("room", room), ("reporter", reporter), ("id", id));
         await using var reader = await stored.ExecuteReaderAsync().ConfigureAwait(false);
         return await reader.ReadAsync().ConfigureAwait(false) ? Report(reader) : null;
     }
 
-    /// <summary>Up to <paramref name="limit"/> reports made before <paramref name="before"/> (all when null), newest first: of <paramref name="room"/>, or of every room when null.</summary>
-    public async Task<IReadOnlyList<ReportRow>> ReadReportsAsync(string? room, DateTimeOffset? before, int limit)
+    /// <summary>
+    /// Up to <paramref name="limit"/> reports made before <paramref name="before"/> (all when null), newest first: of
+    /// <paramref name="room"/>, or of every room when null; only those not handled yet when <paramref name="open"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<ReportRow>> ReadReportsAsync(string? room, DateTimeOffset? before, int limit, bool open = false)
     {
         await _schema.Ready.ConfigureAwait(false);
         await using var connection = await Database.OpenAsync().ConfigureAwait(false);
-        await using var command = room is null
-            ? TableDatabase.Command(connection, """
-                SELECT room, seq, author, reporter, reason, at FROM actorchat_reports WHERE at < @before ORDER BY at DESC LIMIT @limit
-                """, ("before", before?.UtcTicks ?? long.MaxValue), ("limit", limit))
-            : TableDatabase.Command(connection, """
-                SELECT room, seq, author, reporter, reason, at FROM actorchat_reports WHERE room = @room AND at < @before ORDER BY at DESC LIMIT @limit
-                """, ("room", room), ("before", before?.UtcTicks ?? long.MaxValue), ("limit", limit));
+        var where = (room is null ? "at < @before" : "room = @room AND at < @before") + (open ? " AND handled_at IS NULL" : "");
+        await using var command = TableDatabase.Command(connection, $"""
+            SELECT room, seq, author, reporter, reason, at, handled_by, handled_at FROM actorchat_reports WHERE {where} ORDER BY at DESC LIMIT @limit
+            """, ("room", room ?? ""), ("before", before?.UtcTicks ?? long.MaxValue), ("limit", limit));
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         var rows = new List<ReportRow>();
         while (await reader.ReadAsync().ConfigureAwait(false))
@@ -205,8 +205,23 @@ public sealed class MessageTable : IExtension, IAsyncDisposable
         return rows;
     }
 
+    /// <summary>
+    /// Marks every report of message <paramref name="seq"/> of <paramref name="room"/> not handled yet as handled by
+    /// <paramref name="moderator"/> at <paramref name="at"/>; returns how many it marked.
+    /// </summary>
+    public async Task<int> ResolveReportsAsync(string room, long seq, string moderator, DateTimeOffset at)
+    {
+        await _schema.Ready.ConfigureAwait(false);
+        await using var connection = await Database.OpenAsync().ConfigureAwait(false);
+        await using var command = TableDatabase.Command(connection, """
+            UPDATE actorchat_reports SET handled_by = @moderator, handled_at = @at WHERE room = @room AND seq = @seq AND handled_at IS NULL
+            """, ("room", room), ("seq", seq), ("moderator", moderator), ("at", at.UtcTicks));
+        return await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
     private static ReportRow Report(System.Data.Common.DbDataReader reader) =>
-        new(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), TableDatabase.Time(reader.GetInt64(5)));
+        new(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), TableDatabase.Time(reader.GetInt64(5)),
+            reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : TableDatabase.Time(reader.GetInt64(7)));
 
     /// <summary>Finishes the writes queued, then closes the database.</summary>
     public async ValueTask DisposeAsync()
@@ -244,7 +259,8 @@ public sealed record ModerationRow(long Rev, string Action, string Actor, string
     int Seconds, DateTimeOffset At, long? Seq = null);
 
 /// <summary><paramref name="Reporter"/> reported message <paramref name="Seq"/> of <paramref name="Room"/>, sent by <paramref name="Author"/>, at <paramref name="At"/>.</summary>
-public sealed record ReportRow(string Room, long Seq, string Author, string Reporter, string Reason, DateTimeOffset At);
+public sealed record ReportRow(string Room, long Seq, string Author, string Reporter, string Reason, DateTimeOffset At,
+    string? HandledBy = null, DateTimeOffset? HandledAt = null);
 
 /// <summary>A message as the table holds it; <see cref="Reactions"/> in the order they were made.</summary>
 public sealed record MessageRow(long Seq, long Rev, long PostedRev, string Id, string From, string Text, DateTimeOffset Timestamp,

@@ -60,7 +60,8 @@ internal sealed class TableSchema
                 at BIGINT NOT NULL, message_seq BIGINT NULL, PRIMARY KEY (room, rev));
             CREATE TABLE IF NOT EXISTS actorchat_reports (
                 room VARCHAR(255) NOT NULL, reporter VARCHAR(64) NOT NULL, client_id VARCHAR(64) NOT NULL, seq BIGINT NOT NULL,
-                author VARCHAR(64) NOT NULL, reason TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (room, reporter, client_id));
+                author VARCHAR(64) NOT NULL, reason TEXT NOT NULL, at BIGINT NOT NULL, handled_by VARCHAR(64) NULL, handled_at BIGINT NULL,
+                PRIMARY KEY (room, reporter, client_id));
             CREATE INDEX IF NOT EXISTS actorchat_reports_by_time ON actorchat_reports (at);
             """;
         ProjectionCreated = !await ExistsAsync("actorchat_rooms").ConfigureAwait(false);
@@ -170,7 +171,8 @@ internal sealed class TableSchema
     {
         foreach (var (table, column, type) in new[] { ("actorchat_messages", "reply_to", "BIGINT"), ("actorchat_messages", "attachment", "TEXT"), ("actorchat_members", "listed_at", "BIGINT"), ("actorchat_members", "kind", "SMALLINT"),
             ("actorchat_members", "invited_by", "VARCHAR(64)"), ("actorchat_messages", "deleted_by", "VARCHAR(64)"), ("actorchat_moderation", "message_seq", "BIGINT"),
-            ("actorchat_messages", "search_key", "BIGINT"), ("actorchat_members", "notify", "SMALLINT") })
+            ("actorchat_messages", "search_key", "BIGINT"), ("actorchat_members", "notify", "SMALLINT"),
+            ("actorchat_reports", "handled_by", "VARCHAR(64)"), ("actorchat_reports", "handled_at", "BIGINT") })
         {
             // The search index's key: only the embedded store's index needs one.
             if (column == "search_key" && _database.IsShared)
