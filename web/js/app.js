@@ -15,6 +15,7 @@ import { initNotifications } from './ui/notify.js';
 import { createDrawer } from './ui/drawer.js';
 import { createDirectory } from './ui/directory.js';
 import { createSearch } from './ui/search.js';
+import { createReports } from './ui/reports.js';
 
 const REFRESH_BEFORE_MS = 60_000;
 const REFRESH_MIN_WAIT_MS = 30_000;
@@ -57,6 +58,13 @@ const ui = {
   search: createSearch({
     search: (query, after) => chat?.search(query, after) ?? false,
     open: (room, seq) => andClose(chat ? chat.openMessage(room, seq) : 'Not signed in'),
+  }),
+  reports: createReports({
+    list: (room, open, before) => chat?.listReports(room, open, before) ?? false,
+    resolve: (room, seq) => chat?.resolveReports(room, seq) ?? false,
+    open: (room, seq) => chat?.openMessage(room, seq),
+    currentRoom: () => chat?.current ?? null,
+    isAdmin: () => Boolean(chat?.admin),
   }),
   header: createRoomHeader({
     openDirect: (user) => chat?.account.openDirect(user),

@@ -41,6 +41,7 @@ export class Chat {
     this.blocked = new Set(); // users this user blocked, in lower case: their messages fold away (protocol 2)
     this.reported = new Set(); // ids of reports awaiting their ack
     this.searching = null; // the id of the search awaiting its results
+    this.resolving = new Set(); // ids of `resolve` frames awaiting their ack
     this.conn = new Connection({
       getToken: hooks.getToken,
       onWelcome: (frame) => this.#onWelcome(frame),
@@ -195,6 +196,27 @@ export class Chat {
     if (!room || this.protocol < 2 || !['all', 'mentions', 'muted'].includes(level)) return;
     if (this.conn.send({ type: 'notify', room: room.name, level })) room.notify = level;
     this.invalidate();
+  }
+
+  /**
+   * Asks for a page of reports: of `room` (this user moderates it), or of every room (an administrator) when null;
+   * only those not handled when `open`; older than `before` (a report's `ts`) when given.
+   */
+  listReports(room, open, before = null) {
+    if (this.protocol < 2) return false;
+    const frame = { type: 'reports', open };
+    if (room) frame.room = room;
+    if (before) frame.before = before;
+    return this.conn.send(frame);
+  }
+
+  /** Marks every open report of message `seq` of `room` handled. */
+  resolveReports(room, seq) {
+    if (this.protocol < 2) return false;
+    const id = newClientId();
+    if (!this.conn.send({ type: 'resolve', room, id, seq })) return false;
+    this.resolving.add(id);
+    return true;
   }
 
   /** An administrator suspends `user`'s account until lifted. */

@@ -140,6 +140,11 @@ const HANDLERS = {
       chat.ui.notices.show('Reported to the room’s moderators');
       return;
     }
+    if (chat.resolving.delete(f.id)) {
+      chat.ui.notices.show('Marked handled');
+      chat.ui.reports.changed(f.room);
+      return;
+    }
     const room = roomOf(chat, f);
     if (!room) return;
     room.noteRev(f.rev);
@@ -203,6 +208,18 @@ const HANDLERS = {
     const who = typeof f.by === 'string' ? f.by : 'Someone';
     const why = typeof f.reason === 'string' && f.reason ? `: ${f.reason}` : '';
     chat.ui.notices.show(`${who} reported a message from ${f.from} in #${f.room}${why}`);
+    chat.ui.reports.changed(f.room);
+  },
+
+  // Another moderator handled the reports of a message.
+  resolved(chat, f) {
+    if (typeof f.room !== 'string' || typeof f.by !== 'string') return;
+    chat.ui.notices.show(`${f.by} marked reports in #${f.room} handled`);
+    chat.ui.reports.changed(f.room);
+  },
+
+  reports(chat, f) {
+    chat.ui.reports.show(typeof f.room === 'string' ? f.room : null, list(f.entries));
   },
 
   suspension(chat, f) {
@@ -345,6 +362,7 @@ const HANDLERS = {
     }
     // A room typed by name is created if new; one that exists already is joined instead, and nothing is said.
     if (ref && chat.reported.delete(ref)) text = `Could not report the message: ${text}`;
+    if (ref && chat.resolving.delete(ref)) text = `Could not mark the reports handled: ${text}`;
     const claimed = ref ? chat.rooms.get(ref) : null;
     if (code === 'conflict' && claimed && !claimed.loaded && claimed.create === 'public') {
       claimed.create = false;

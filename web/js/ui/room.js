@@ -11,6 +11,7 @@ export function createRoomHeader(actions) {
   const main = document.querySelector('.main');
   const notify = byTestId('room-notify', main);
   const notifyLabel = notify.closest('.room-notify');
+  const reportsButton = byTestId('reports-open', main);
   const notifyIcon = notifyLabel.querySelector('.notify-icon');
   const ICONS = { all: '🔔', mentions: '@', muted: '🔕' };
   notify.addEventListener('change', () => actions.setNotify(notify.value));
@@ -131,6 +132,9 @@ export function createRoomHeader(actions) {
       if (room && notify.value !== room.notify) notify.value = room.notify;
       setText(notifyIcon, ICONS[notify.value] ?? ICONS.all);
       main.classList.toggle('room-muted', room?.notify === 'muted');
+      // A room's moderators and owners, and the server's administrators, read its reports.
+      reportsButton.hidden = !room || room.direct || room.invitedBy || !actions.canNotify()
+        || !(admin || room.role === 'owner' || room.role === 'moderator');
       renderRoster(room, me);
       const names = room ? [...room.members].sort((a, b) => a.localeCompare(b)) : [];
       renderMembers(room, names, me, admin);
