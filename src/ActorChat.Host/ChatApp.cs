@@ -58,6 +58,7 @@ public static class ChatApp
         });
         services.AddSingleton(s => SessionGuard.Get(s.GetRequiredService<Akka.Actor.ActorSystem>()));
         services.AddSingleton(s => new RegistrationLimiter(s.GetRequiredService<AuthSettings>().RegistrationsPerHour));
+        services.AddSingleton(s => new PasswordHasher(s.GetRequiredService<AuthSettings>().PasswordHashIterations));
         services.AddSingleton<ImageProcessor>();
         services.AddSingleton<DecodeGate>();
         services.AddSingleton<UploadAdmission>();

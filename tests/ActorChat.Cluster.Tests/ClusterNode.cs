@@ -153,6 +153,8 @@ public sealed class ClusterNode : IAsyncDisposable
         start.ArgumentList.Add($"--ActorChat:Storage:ConnectionString={database}");
         start.ArgumentList.Add($"--ActorChat:Auth:SigningKey={signingKey}");
         start.ArgumentList.Add("--ActorChat:Connections:FrameBurst=1000");
+        // Every test signs users in on its nodes: hashes at the least cost (a build that predates the setting ignores it).
+        start.ArgumentList.Add("--ActorChat:Auth:PasswordHashIterations=1000");
         foreach (var setting in settings)
             start.ArgumentList.Add("--" + setting);
         start.ArgumentList.Add("--Logging:LogLevel:Default=Information");

@@ -53,6 +53,8 @@ public sealed class ChatServer : IAsyncDisposable
             "--ActorChat:Auth:LoginAttemptsPerMinute=1000",
             "--ActorChat:Auth:RegistrationsPerHour=1000",
             "--ActorChat:Connections:FrameBurst=1000",
+            // Hundreds of users are registered and signed in: at the default cost their hashes alone would take minutes.
+            $"--ActorChat:Auth:PasswordHashIterations={ActorChat.Accounts.PasswordHasher.MinIterations}",
             "--Logging:LogLevel:Default=Warning",
             // Off unless a test asks for it: servers running side by side would all want the same default port.
             "--ActorChat:Management:Urls=",

@@ -31,6 +31,13 @@ public sealed class AuthSettings
     /// </summary>
     public int RegistrationsPerHour { get; set; } = 20;
 
+    /// <summary>
+    /// The cost of each new password hash: PBKDF2-SHA512 iterations, at least 1,000. A hash keeps the cost it was made
+    /// with, so changing it never locks anyone out. Lower than the default only where hashing time matters more than
+    /// resisting a stolen database: a test suite registering hundreds of users, say.
+    /// </summary>
+    public int PasswordHashIterations { get; set; } = Accounts.PasswordHasher.DefaultIterations;
+
     /// <summary>Longest password accepted, in characters: register refuses a longer one, login does not hash it.</summary>
     public int MaxPasswordLength { get; set; } = 256;
 
@@ -49,6 +56,8 @@ public sealed class AuthSettings
             throw new InvalidOperationException($"{Section}:{nameof(MaxPasswordLength)} must be at least {Accounts.Usernames.MinPasswordLength}.");
         if (LoginAttemptsPerMinute < 1)
             throw new InvalidOperationException($"{Section}:{nameof(LoginAttemptsPerMinute)} must be positive.");
+        if (PasswordHashIterations < Accounts.PasswordHasher.MinIterations)
+            throw new InvalidOperationException($"{Section}:{nameof(PasswordHashIterations)} must be at least {Accounts.PasswordHasher.MinIterations}.");
         if (RegistrationsPerHour < 1)
             throw new InvalidOperationException($"{Section}:{nameof(RegistrationsPerHour)} must be positive.");
     }

@@ -42,7 +42,7 @@ public static class AccountEndpoints
     }
 
     private static async Task<IResult> RegisterAsync(HttpContext context, IRequiredActor<AccountActor> accounts, IOptions<AuthSettings> auth,
-        RegistrationLimiter registrations)
+        RegistrationLimiter registrations, PasswordHasher hasher)
     {
         var request = await ReadAsync(context);
         if (request is null)
@@ -56,7 +56,7 @@ public static class AccountEndpoints
         if (!registrations.TryRegister(context))
             return Error(429, "too_many_registrations");
 
-        var hash = PasswordHasher.Hash(request.Password!);
+        var hash = hasher.Hash(request.Password!);
         var answer = await accounts.ActorRef.Ask<object>(new Register(request.Username!, hash), AskTimeout, context.RequestAborted);
         return answer switch
         {
@@ -65,7 +65,8 @@ public static class AccountEndpoints
         };
     }
 
-    private static async Task<IResult> LoginAsync(HttpContext context, IRequiredActor<AccountActor> accounts, TokenService tokens, IOptions<AuthSettings> auth)
+    private static async Task<IResult> LoginAsync(HttpContext context, IRequiredActor<AccountActor> accounts, TokenService tokens, IOptions<AuthSettings> auth,
+        PasswordHasher hasher)
     {
         var request = await ReadAsync(context);
         if (request is null)
@@ -75,14 +76,14 @@ public static class AccountEndpoints
             return Error(401, "invalid_credentials");
         if (!Usernames.IsValid(request.Username) || request.Password is null)
         {
-            PasswordHasher.Verify(request.Password ?? "", PasswordHasher.Decoy);
+            PasswordHasher.Verify(request.Password ?? "", hasher.Decoy);
             return Error(401, "invalid_credentials");
         }
 
         var account = await accounts.ActorRef.Ask<AccountCredentials>(
             new GetCredentials(request.Username!), AskTimeout, context.RequestAborted);
         // Verify against a decoy when there is no such account, so the answer takes as long either way.
-        var valid = PasswordHasher.Verify(request.Password, account.PasswordHash ?? PasswordHasher.Decoy);
+        var valid = PasswordHasher.Verify(request.Password, account.PasswordHash ?? hasher.Decoy);
         if (!valid || account.Username is null)
             return Error(401, "invalid_credentials");
         // Said only to whoever knows the password: a suspension is no one else's business.
