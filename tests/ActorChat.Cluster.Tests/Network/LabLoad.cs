@@ -134,7 +134,9 @@ public sealed class LabLoad : IAsyncDisposable
         var stored = 0;
         foreach (var room in _rooms)
         {
-            var history = (await reader.JoinAsync(room, since: 0)).GetProperty("messages").EnumerateArray().ToList();
+            var joined = await reader.JoinAsync(room, since: 0);
+            var history = joined.GetProperty("messages").EnumerateArray().ToList();
+            var latest = joined.GetProperty("seq").GetInt64();
             var seqs = history.Select(m => m.GetProperty("seq").GetInt64()).ToList();
             Assert.Equal(Enumerable.Range(1, seqs.Count).Select(i => (long)i), seqs);
             var ids = history.Select(m => (m.GetProperty("from").GetString(), m.GetProperty("id").GetString())).ToList();
@@ -142,7 +144,12 @@ public sealed class LabLoad : IAsyncDisposable
             foreach (var client in _clients)
             {
                 foreach (var ((_, id), seq) in client.Acked.Where(a => a.Key.Room == room))
+                {
+                    // Said plainly when an acknowledged message is not in the room: which, where, and what the room holds.
+                    Assert.True(seq >= 1 && seq <= ids.Count,
+                        $"{room}: {client.User}'s {id} was acknowledged at seq {seq}; the room's latest is {latest}, its replay holds {ids.Count} messages{(joined.TryGetProperty("truncated", out _) ? " (truncated)" : "")}");
                     Assert.Equal((client.User, id), ids[(int)seq - 1]);
+                }
                 Assert.Equal(seqs, client.SeenSeqs(room).Order());
                 // And what each member saw at each seq is the message stored there.
                 foreach (var seq in seqs)
