@@ -202,13 +202,26 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             _connections.Remove(terminated.ActorRef);
             IdleWhenUnused();
         });
-        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(Stop.Instance)));
+        Command<Stop>(_ => Context.Stop(Self));
         Command<DeleteMessagesSuccess>(_ => { });
         Command<DeleteMessagesFailure>(failure =>
             Context.GetLogger().Warning(failure.Cause, "The retired events of {0} could not be deleted; they are read past until they are", _key));
     }
 
     public override string PersistenceId { get; }
+
+    /// <summary>
+    /// How the shard stops an account, passivated or handed over to another node (the region's hand-off stop
+    /// message). A command, unlike a <see cref="PoisonPill"/>: it waits, stashed, while a write is in flight, so the
+    /// write's sender is answered and the account's next incarnation recovers after it.
+    /// </summary>
+    public static object StopMessage => Stop.Instance;
+
+    private sealed record Stop : INoSerializationVerificationNeeded
+    {
+        public static readonly Stop Instance = new();
+    }
 
     // A write the journal refused (this node may not write now) would leave a hole in the numbering: stop, and let
     // the next message recover the account from the journal.

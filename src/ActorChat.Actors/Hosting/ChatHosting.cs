@@ -112,7 +112,7 @@ public static class ChatHosting
                 // The accounts' region starts after this one: each room looks it up when it starts.
                 (_, registry) => room => RoomActor.PropsFor(room, rooms, registry.Get<AccountActor>(), clock),
                 new RoomMessageExtractor(),
-                new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
+                new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, HandOffStopMessage = RoomActor.StopMessage })
             .WithDistributedPubSub(string.Empty)
             // An account with open connections stays in memory (it holds their registry); one without any stops
             // itself when idle.
@@ -123,7 +123,7 @@ public static class ChatHosting
                     return key => AccountActor.PropsFor(key, connections.MaxConnectionsPerUser, mediator, rooms.Invitations);
                 },
                 new AccountMessageExtractor(),
-                new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
+                new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, HandOffStopMessage = AccountActor.StopMessage })
             .WithActors((system, _) => Delivery.DeliveryHubs.Get(system))
             .WithActors((system, _) => SessionGuard.Get(system))
             .WithActors((system, _) => system.ActorOf(Props.Create<QuarantineWatch>(), "quarantine-watch"))

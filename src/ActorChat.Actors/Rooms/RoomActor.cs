@@ -98,6 +98,12 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <summary>
+    /// What the shard region stops rooms with when it hands them over (its hand-off stop message): the room finishes
+    /// the write in flight and acks it first, where a <see cref="PoisonPill"/> would stop it with the write still going.
+    /// </summary>
+    public static object StopMessage => RoomIdleStop.Stop.Instance;
+
     public static Props PropsFor(string room, RoomSettings settings, IActorRef? accounts = null, TimeProvider? clock = null) =>
         FactoryProps.Of(() => new RoomActor(room, settings, accounts, clock));
 
@@ -191,7 +197,7 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
         Command<MayRead>(ask => Sender.Tell(new ReadAccess(_room, _roster.Access.Allows(ask.User))));
         Command<WhereAreYou>(_ => Sender.Tell(new RoomLocation(_room, ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString())));
         Command<ReceiveTimeout>(_ => _idle.TimedOut());
-        Command<RoomIdleStop.StopWhenIdle>(_ => _idle.StopRequested());
+        Command<RoomIdleStop.Stop>(_ => _idle.StopRequested());
         Command<SaveSnapshotSuccess>(success => DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(_ => { });
         Command<DeleteSnapshotsSuccess>(_ => { });

@@ -11,10 +11,15 @@ namespace ActorChat.Rooms;
 /// </summary>
 internal sealed class RoomIdleStop(RoomMembers members, RoomWrites writes, TimeSpan idleTimeout, IActorContext context)
 {
-    /// <summary>What the shard hands back to the room once the room asked to be passivated: stop.</summary>
-    public sealed record StopWhenIdle : INoSerializationVerificationNeeded
+    /// <summary>
+    /// How the shard stops a room: handed back once the room asked to be passivated, and sent when the shard hands
+    /// the room over to another node (a rebalance, a node leaving). Unlike a <see cref="PoisonPill"/>, it lets a write
+    /// in flight finish and its senders hear their acks, so the room's next incarnation, wherever it starts, recovers
+    /// after that write and never beside it.
+    /// </summary>
+    public sealed record Stop : INoSerializationVerificationNeeded
     {
-        public static readonly StopWhenIdle Instance = new();
+        public static readonly Stop Instance = new();
     }
 
     private bool _stopRequested;
@@ -37,7 +42,7 @@ internal sealed class RoomIdleStop(RoomMembers members, RoomWrites writes, TimeS
         context.SetReceiveTimeout(null);
         // The shard knows which entity asks by the sender.
         if (Idle)
-            context.Parent.Tell(new Passivate(StopWhenIdle.Instance), context.Self);
+            context.Parent.Tell(new Passivate(Stop.Instance), context.Self);
     }
 
     /// <summary>
