@@ -25,6 +25,8 @@ public sealed class SerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combine(A
         new AccountSuspended("root", "", null, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
         new SuspensionLifted("root", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
         new UserBlocked("Mallory", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
+        new ProfileChanged("Alice Liddell", "down the rabbit hole", new string('a', 32), 2, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
+        new ProfileChanged(null, null, null, 3, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
         new UserUnblocked("mallory", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
         new RoomListed("dm:alice:bob", RoomKind.Direct, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),
         new RoomUnlisted("garden", RoomListChange.Forgotten, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)),

@@ -83,6 +83,12 @@ public sealed class WireSerializerSpecs() : ChatSpec(File.ReadAllText(Path.Combi
         new RoomNotifyChange("garden", RoomNotify.Mentions, Answer: true),
         new RoomNotifyChange("dm:alice:bob", RoomNotify.Muted),
         new RoomNotifyChange("garden", RoomNotify.All),
+        new UserProfile("Alice", "Alice Liddell 🐇", "away", new string('a', 32), 3),
+        new UserProfile("Bob", null, null, null, 0),
+        new SetProfile("Alice", new ProfileEdit(SetName: true, "Alice", SetStatus: true, null, SetAvatar: false, null)),
+        new SetProfile("Alice", new ProfileEdit(false, null, false, null, SetAvatar: true, new string('b', 32))),
+        new ProfileRefused("not_found", "no user 'ghost'"),
+        new ShareProfile("garden", new UserProfile("Alice", "Alice", "here", null, 1)),
     ];
 
     [Theory]

@@ -212,6 +212,31 @@ public sealed class PostgreSqlStorageTests(PostgresServer postgres) : IClassFixt
     }
 
     [Fact]
+    public async Task On_postgresql_a_profile_is_looked_up_by_name_and_a_later_change_replaces_it()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var server = await ChatServer.StartAsync(null, "ActorChat:Storage:Provider=PostgreSql", $"ActorChat:Storage:ConnectionString={database}");
+        await using var alice = await server.ConnectAsync("pg_alice");
+        await using var bob = await server.ConnectAsync("pg_bob");
+        string[] ignorable = ["rooms", "room"];
+        string[] asked = ["PG_ALICE"];
+        await alice.SendAsync(new { type = "profile", name = "Alice Liddell", status = "late" });
+        Assert.Equal(1, (await alice.ExpectSkippingAsync("profile", ignorable)).GetProperty("rev").GetInt64());
+        await alice.SendAsync(new { type = "profile", status = (string?)null });
+        Assert.Equal(2, (await alice.ExpectSkippingAsync("profile", ignorable)).GetProperty("rev").GetInt64());
+
+        async Task<(string? Name, string? Status, long Rev)> LookUpAsync()
+        {
+            await bob.SendAsync(new { type = "profiles", users = asked });
+            var found = (await bob.ExpectSkippingAsync("profiles", ignorable)).GetProperty("profiles");
+            return found.GetArrayLength() == 0 ? (null, null, 0)
+                : (found[0].GetProperty("name").GetString(), found[0].GetProperty("status").GetString(), found[0].GetProperty("rev").GetInt64());
+        }
+
+        Assert.Equal(("Alice Liddell", (string?)null, 2L), await Eventually.Value(LookUpAsync, found => found.Rev == 2, TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task A_node_still_waiting_to_join_its_cluster_is_alive_but_not_ready()
     {
         // Its only seed never answers: the node keeps trying to join, as one does whose cluster is late to start.

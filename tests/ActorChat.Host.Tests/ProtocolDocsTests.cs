@@ -72,6 +72,8 @@ public sealed partial class ProtocolDocsTests
         _ when type == typeof(ActorChat.Search.SearchQuery) => ActorChat.Search.SearchQuery.Parse("fox").Query,
         _ when type == typeof(ActorChat.Storage.ReportRow) => new ActorChat.Storage.ReportRow("lobby", 1, "bob", "alice", "spam", DateTimeOffset.UnixEpoch),
         _ when type == typeof(ActorChat.Accounts.AccountSuspension) => new ActorChat.Accounts.AccountSuspension("bob", true),
+        _ when type == typeof(ActorChat.Accounts.UserProfile) => new ActorChat.Accounts.UserProfile("bob", "Bob", null, null, 1),
+        _ when type.IsAssignableFrom(typeof(ActorChat.Accounts.UserProfile[])) => Array.Empty<ActorChat.Accounts.UserProfile>(),
         _ when type == typeof(ActorChat.Rooms.IModerationChange) => new ActorChat.Rooms.SlowModeSet("id", "alice", 5, DateTimeOffset.UnixEpoch),
         _ when type.IsAssignableFrom(typeof(string[])) => Array.Empty<string>(),
         _ when type.IsAssignableFrom(typeof(byte[][])) => Array.Empty<byte[]>(),

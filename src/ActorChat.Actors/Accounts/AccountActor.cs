@@ -25,6 +25,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private readonly string _key;
     private readonly int _maxConnections;
     private readonly IActorRef _securityChanges;
+    private readonly IActorRef? _roomRegion;
     private readonly TimeProvider _clock;
     private readonly InvitationLimits _invitations;
     private readonly Dictionary<IActorRef, string> _connections = [];
@@ -32,6 +33,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private AccountRegistered? _account;
     private AccountSuspended? _suspension;
     private readonly Dictionary<string, string> _blocked = new(StringComparer.OrdinalIgnoreCase);
+    private ProfileChanged? _profile;
     private long _generation;
     private readonly AccountRoomList _rooms;
     private readonly InvitationBudget _invitationBudget;
@@ -41,11 +43,14 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     /// <param name="maxConnections">Connections the user may have open at once, on all nodes together.</param>
     /// <param name="securityChanges">Where changes are published: the cluster's pub-sub mediator.</param>
     /// <param name="invitations">How far the user may invite and be invited; <see cref="InvitationLimits.Default"/> when null.</param>
-    public AccountActor(string key, int maxConnections, IActorRef securityChanges, TimeProvider? clock = null, InvitationLimits? invitations = null)
+    /// <param name="rooms">The rooms' shard region, told of each profile change for the rooms the user lists; none: not told.</param>
+    public AccountActor(string key, int maxConnections, IActorRef securityChanges, TimeProvider? clock = null, InvitationLimits? invitations = null,
+        IActorRef? rooms = null)
     {
         _key = key;
         _maxConnections = maxConnections;
         _securityChanges = securityChanges;
+        _roomRegion = rooms;
         _clock = clock ?? TimeProvider.System;
         _invitations = invitations ?? InvitationLimits.Default;
         PersistenceId = "account-" + key;
@@ -61,6 +66,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Recover<SuspensionLifted>(_ => _suspension = null);
         Recover<UserBlocked>(blocked => _blocked[blocked.User] = blocked.User);
         Recover<UserUnblocked>(unblocked => _blocked.Remove(unblocked.User));
+        Recover<ProfileChanged>(changed => _profile = changed);
         // The room list of earlier versions: the message table holds it too, and is read instead (AccountRoomList).
         // A journal that still has them is compacted once it is recovered (see CompactRetiredEvents).
         Recover<RoomListed>(_ => _retiredEvents++);
@@ -69,6 +75,9 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         {
             if (_retiredEvents > 0)
                 CompactRetiredEvents();
+            // The profiles' table is derived: written again at every start, in case the last write after a change failed.
+            if (_account is not null && _profile is not null)
+                WriteProfileRow(Profile());
         });
 
         Command<Register>(register =>
@@ -192,6 +201,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
                     connection.Tell(blocks);
             });
         });
+        Command<SetProfile>(ChangeProfile);
         Command<SpendInvitation>(_ => Sender.Tell(_invitationBudget.Spend()));
         Command<AccountRoomList.RoomsRead>(read => _rooms.OnRead(read, Name));
         Command<AccountRoomList.RoomsUnreadable>(unreadable => _rooms.OnUnreadable(unreadable, Timers));
@@ -240,8 +250,53 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
 
     public static string KeyOf(string username) => username.ToLowerInvariant();
 
-    public static Props PropsFor(string key, int maxConnections, IActorRef securityChanges, InvitationLimits? invitations = null, TimeProvider? clock = null) =>
-        Hosting.FactoryProps.Of(() => new AccountActor(key, maxConnections, securityChanges, clock, invitations));
+    public static Props PropsFor(string key, int maxConnections, IActorRef securityChanges, InvitationLimits? invitations = null, TimeProvider? clock = null,
+        IActorRef? rooms = null) =>
+        Hosting.FactoryProps.Of(() => new AccountActor(key, maxConnections, securityChanges, clock, invitations, rooms));
+
+    /// <summary>The user's profile as it stands: revision 0, all unset, before the first change.</summary>
+    private UserProfile Profile() => new(Name, _profile?.Name, _profile?.Status, _profile?.Avatar, _profile?.Rev ?? 0);
+
+    /// <summary>
+    /// Stores the profile the edit makes, then tells it to the asker, to the user's other connections and to every room
+    /// the user lists (whose members present see it at once), and writes the profiles' row. An edit that changes
+    /// nothing is answered with the profile as it is, and stores nothing.
+    /// </summary>
+    private void ChangeProfile(SetProfile set)
+    {
+        if (_account is null)
+        {
+            Sender.Tell(new ProfileRefused(Protocol.ErrorCodes.NotFound, $"no user '{set.Username}'"));
+            return;
+        }
+        var current = Profile();
+        var (name, status, avatar) = set.Edit.Apply(current);
+        if (name == current.Name && status == current.Status && avatar == current.Avatar)
+        {
+            Sender.Tell(current);
+            return;
+        }
+        Persist(new ProfileChanged(name, status, avatar, current.Rev + 1, _clock.GetUtcNow()), changed =>
+        {
+            _profile = changed;
+            var profile = Profile();
+            Sender.Tell(profile);
+            foreach (var connection in _connections.Keys.Where(connection => !connection.Equals(Sender)))
+                connection.Tell(profile);
+            WriteProfileRow(profile);
+            if (_roomRegion is { } region)
+                _rooms.WhenKnown(rooms => { foreach (var room in rooms) region.Tell(new Rooms.ShareProfile(room.Room, profile)); });
+        });
+    }
+
+    private void WriteProfileRow(UserProfile profile)
+    {
+        var log = Context.GetLogger();
+        var key = _key;
+        MessageTable.Get(Context.System).Profiles.WriteAsync(profile).ContinueWith(
+            failed => log.Warning(failed.Exception?.GetBaseException(), "The profile of {0} could not be written to the table; it is written again when the account next starts", key),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
 
     protected override void OnReplaySuccess()
     {
@@ -264,6 +319,8 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         if (_suspension is not null)
             state.Add(_suspension);
         state.AddRange(_blocked.Values.Select(user => new UserBlocked(user, _clock.GetUtcNow())));
+        if (_profile is not null)
+            state.Add(_profile);
         if (_generation > 0)
             state.Add(new AllSessionsRevoked(_generation));
         state.AddRange(_revoked.Select(revoked => new SessionRevoked(revoked.Key, revoked.Value)));

@@ -29,3 +29,9 @@ public sealed record UserBlocked(string User, DateTimeOffset At) : IStoredRecord
 
 /// <summary>Journal event: the user unblocked <paramref name="User"/>.</summary>
 public sealed record UserUnblocked(string User, DateTimeOffset At) : IStoredRecord;
+
+/// <summary>
+/// Journal event: the user's profile became this (display name, status, avatar photo id; null where not set), at
+/// revision <paramref name="Rev"/>. Each event holds the whole profile, so the last one is the profile.
+/// </summary>
+public sealed record ProfileChanged(string? Name, string? Status, string? Avatar, long Rev, DateTimeOffset At) : IStoredRecord;

@@ -88,6 +88,18 @@ public sealed record ChangeBlock(string Username, string Other, bool Block) : IA
     public string Key => AccountActor.KeyOf(Username);
 }
 
+/// <summary>
+/// The user changes their profile: answered with the <see cref="UserProfile"/> as stored, which every other connection
+/// of the user and every room the user lists are told too; or with a <see cref="ProfileRefused"/>.
+/// </summary>
+public sealed record SetProfile(string Username, ProfileEdit Edit) : IAccountCommand
+{
+    public string Key => AccountActor.KeyOf(Username);
+}
+
+/// <summary>Why a profile change was not made (the account does not exist, say).</summary>
+public sealed record ProfileRefused(string Code, string Message) : IWireMessage;
+
 /// <summary>Asks for the users this user blocked: answered with a <see cref="BlockList"/>.</summary>
 public sealed record GetBlocks(string Username) : IAccountCommand
 {

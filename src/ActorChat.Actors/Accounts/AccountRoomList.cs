@@ -46,6 +46,7 @@ internal sealed class AccountRoomList
     // Null until read from the table; the commands that come meanwhile wait for it, in order.
     private AccountRooms? _rooms;
     private List<(IAccountCommand Command, IActorRef Sender)>? _waiting;
+    private List<Action<IReadOnlyList<ListedRoom>>>? _whenKnown;
 
     /// <param name="connections">The user's open connections, as the account keeps them (a live view).</param>
     public AccountRoomList(string key, MemberRows table, TimeProvider clock, InvitationLimits limits, IActorRef self,
@@ -79,6 +80,22 @@ internal sealed class AccountRoomList
         _waiting.Add((command, sender));
     }
 
+    /// <summary>Runs <paramref name="act"/> on the rooms listed, at once when the list is known, else once it has been read.</summary>
+    public void WhenKnown(Action<IReadOnlyList<ListedRoom>> act)
+    {
+        if (_rooms is { } rooms && _waiting is null)
+        {
+            act(rooms.All);
+            return;
+        }
+        (_whenKnown ??= []).Add(act);
+        if (_waiting is null)
+        {
+            _waiting = [];
+            Read();
+        }
+    }
+
     public void OnRead(RoomsRead read, string name)
     {
         var rooms = _rooms = new AccountRooms(read.Rooms);
@@ -86,6 +103,10 @@ internal sealed class AccountRoomList
         _waiting = null;
         foreach (var (command, sender) in waiting)
             Apply(rooms, command, sender, name);
+        var whenKnown = _whenKnown ?? [];
+        _whenKnown = null;
+        foreach (var act in whenKnown)
+            act(rooms.All);
     }
 
     /// <summary>The asker of the list hears at once (its client may ask again); changes wait for the next read, which <paramref name="timers"/> schedule.</summary>

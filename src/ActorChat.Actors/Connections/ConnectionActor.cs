@@ -40,6 +40,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
     private readonly TokenLifetime _token;
     private readonly AdminActions _adminActions;
     private readonly UserBlocks _blocks;
+    private readonly ProfileEdits _profiles;
     private readonly MessageSearches _searches;
     private readonly bool _admin;
 
@@ -54,8 +55,9 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
         _rooms = new ConnectionRooms(_user, settings, clock, rooms, DeliveryHubs.Get(Context.System), this, Context);
         _account = new AccountLink(ticket, sessionConfirmed, accounts, Self, _rooms.Backoff);
         _photos = new PhotoClaims(_user, Context.System, _rooms, this);
+        _profiles = new ProfileEdits(_user, accounts, Context.System, this);
         // While the session awaits its account's confirmation or a photo is being claimed, frames wait their turn.
-        _frames = new FrameAdmission(settings, clock, () => _account.Holding || _photos.Claiming, Answer, this);
+        _frames = new FrameAdmission(settings, clock, () => _account.Holding || _photos.Claiming || _profiles.Claiming, Answer, this);
         _followed = new FollowedRooms(_user, accounts, settings.RetryInterval, Context.System, _rooms, this);
         _direct = new DirectRooms(_user, accounts, settings.RetryInterval, _rooms, this);
         _blocks = new UserBlocks(_user, accounts, settings.RetryInterval, this);
@@ -117,6 +119,13 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
             case AdminActions.ReportsRead read: _adminActions.Answer(read); break;
             case UserBlocks.TargetChecked target: _blocks.Checked(target, Self); break;
             case BlockList blocks: _blocks.Listed(blocks); break;
+            case ProfileEdits.AvatarClaimed claimed:
+                _profiles.Claimed(claimed, Self);
+                _frames.WaitOver();
+                break;
+            case ProfileEdits.Read read: _profiles.Answer(read); break;
+            case UserProfile profile: _profiles.Changed(profile); break;
+            case ProfileRefused refused: _profiles.Refused(refused); break;
             case MessageSearches.Done done: _searches.Finished(done); break;
             case AccountLink.RegisterTick: _account.RegisterDue(); break;
             case TokenLifetime.Expired: _token.Due(); break;
@@ -156,6 +165,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers, IClientOutput
             case SuspendFrame suspend: _adminActions.Suspend(suspend, Self); break;
             case BlockFrame block: _blocks.Change(block, Self); break;
             case BlocksFrame: _blocks.List(Self); break;
+            case ProfileFrame profile: _profiles.Change(profile, Self); break;
+            case ProfilesFrame profiles: _profiles.Lookup(profiles, Self); break;
             case SearchFrame search: _searches.Search(search, Self); break;
             case ReportFrame report when _rooms.IsJoined(report):
                 _rooms.Send(new ReportMessage(report.Room, _user, report.Id, report.Seq, report.Reason));

@@ -117,10 +117,11 @@ public static class ChatHosting
             // An account with open connections stays in memory (it holds their registry); one without any stops
             // itself when idle.
             .WithShardRegion<AccountActor>(AccountActor.RegionName,
-                (system, _) =>
+                (system, registry) =>
                 {
                     var mediator = Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.Get(system).Mediator;
-                    return key => AccountActor.PropsFor(key, connections.MaxConnectionsPerUser, mediator, rooms.Invitations);
+                    var roomRegion = registry.Get<RoomActor>();
+                    return key => AccountActor.PropsFor(key, connections.MaxConnectionsPerUser, mediator, rooms.Invitations, rooms: roomRegion);
                 },
                 new AccountMessageExtractor(),
                 new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, HandOffStopMessage = AccountActor.StopMessage })

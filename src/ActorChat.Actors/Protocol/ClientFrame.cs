@@ -96,6 +96,12 @@ public sealed record BlocksFrame : ClientFrame
     public override string? Reference => null;
 }
 
+/// <summary>Version 2: change this user's profile (display name, status, avatar), on every device and in every room listed.</summary>
+public sealed record ProfileFrame(Accounts.ProfileEdit Edit) : ClientFrame;
+
+/// <summary>Version 2: the profiles of <paramref name="Users"/>.</summary>
+public sealed record ProfilesFrame(IReadOnlyList<string> Users) : ClientFrame;
+
 /// <summary>
 /// Version 2: search every message this user may read for <paramref name="Query"/>, a page of
 /// <paramref name="Limit"/> hits after position <paramref name="After"/> (the <c>next</c> of the page before).

@@ -38,6 +38,8 @@ public static class FrameParser
         ["block"] = root => new BlockFrame(UserOf(root), Block: true),
         ["unblock"] = root => new BlockFrame(UserOf(root), Block: false),
         ["blocks"] = _ => BlocksFrame.Instance,
+        ["profile"] = ParseProfile,
+        ["profiles"] = ParseProfiles,
         ["suspend"] = root => ParseSuspend(root, suspend: true),
         ["unsuspend"] = root => ParseSuspend(root, suspend: false),
         ["dm"] = root => new DirectFrame(UserOf(root)),
@@ -262,6 +264,59 @@ public static class FrameParser
         if (!Limits.IsValidReaction(emoji))
             throw new FrameRejection(ErrorCodes.BadFrame, $"field 'emoji' must be one emoji of at most {Limits.MaxReactionBytes} bytes", id);
         return emoji;
+    }
+
+    // Each field given is set (null or empty clears it); each left out stays as it is.
+    private static ProfileFrame ParseProfile(JsonElement root)
+    {
+        var (setName, name) = ProfileField(root, "name", Accounts.ProfileText.MaxNameLength);
+        var (setStatus, status) = ProfileField(root, "status", Accounts.ProfileText.MaxStatusLength);
+        var setAvatar = root.TryGetProperty("avatar", out var given);
+        string? avatar = null;
+        if (setAvatar && given.ValueKind != JsonValueKind.Null)
+        {
+            avatar = given.ValueKind == JsonValueKind.String ? given.GetString()! : "";
+            if (!MessageAttachment.IsValidId(avatar))
+                throw new FrameRejection(ErrorCodes.BadFrame, "field 'avatar' must be the id an upload answered with, or null");
+        }
+        if (!setName && !setStatus && !setAvatar)
+            throw new FrameRejection(ErrorCodes.BadFrame, "a profile change names at least one of 'name', 'status' and 'avatar'");
+        return new ProfileFrame(new Accounts.ProfileEdit(setName, name, setStatus, status, setAvatar, avatar));
+    }
+
+    private static (bool Set, string? Text) ProfileField(JsonElement root, string field, int max)
+    {
+        if (!root.TryGetProperty(field, out var value))
+            return (false, null);
+        if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+            throw new FrameRejection(ErrorCodes.BadFrame, $"field '{field}' must be a string or null");
+        // Trimmed; empty clears the field.
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : "";
+        if (text.Length == 0)
+            return (true, null);
+        if (text.Any(char.IsControl))
+            throw new FrameRejection(ErrorCodes.BadFrame, $"field '{field}' must be one line of text");
+        if (new System.Globalization.StringInfo(text).LengthInTextElements > max)
+            throw new FrameRejection(ErrorCodes.TooLarge, $"field '{field}' is longer than {max} characters");
+        return (true, text);
+    }
+
+    private static ProfilesFrame ParseProfiles(JsonElement root)
+    {
+        if (!root.TryGetProperty("users", out var users) || users.ValueKind != JsonValueKind.Array)
+            throw new FrameRejection(ErrorCodes.BadFrame, "field 'users' must be an array of usernames");
+        var count = users.GetArrayLength();
+        if (count is 0 or > Storage.ProfileRows.MaxLookup)
+            throw new FrameRejection(ErrorCodes.BadFrame, $"field 'users' must name 1 to {Storage.ProfileRows.MaxLookup} users");
+        var names = new List<string>(count);
+        foreach (var user in users.EnumerateArray())
+        {
+            var name = user.ValueKind == JsonValueKind.String ? user.GetString()! : "";
+            if (!Accounts.Usernames.IsValid(name))
+                throw new FrameRejection(ErrorCodes.BadFrame, "field 'users' must hold usernames: 3 to 32 characters of A-Z a-z 0-9 _ . -", Truncate(name));
+            names.Add(name);
+        }
+        return new ProfilesFrame(names);
     }
 
     private static NotifyFrame ParseNotify(JsonElement root)

@@ -178,6 +178,9 @@ public sealed class RoomActor : ReceivePersistentActor, IWithTimers, IRoomJourna
         Command<MessageReports.Stored>(_reports.Answer);
         Command<GetReports>(ask => _reports.List(ask, Sender));
         Command<ResolveReports>(ask => _reports.Resolve(ask, Sender));
+        // A member's new profile, from their account: every other member present sees the new name and avatar at once
+        // (the user's own devices hear it from the account).
+        Command<ShareProfile>(share => _delivery.Broadcast(new Deliver(ServerFrames.Profile(share.Profile)), _members.ConnectionsOf(share.Profile.User)));
         Command<MessageReports.Read>(_reports.Answer);
         Command<MessageReports.Resolved>(_reports.Answer);
         Command<RosterChanges.InvitationChecked>(answer => _roster.Checked(answer, RemoveRemoved));

@@ -120,6 +120,12 @@ public sealed record ReportMessage(string Room, string User, string Id, long Seq
 public sealed record GetReports(string Room, string User, DateTimeOffset? Before, int Limit, bool Admin = false, bool Open = false) : IRoomCommand;
 
 /// <summary>
+/// A member's profile changed (told by their account, to every room it lists): the room tells the members present,
+/// so that names and avatars change in every open page at once.
+/// </summary>
+public sealed record ShareProfile(string Room, Accounts.UserProfile Profile) : IRoomCommand;
+
+/// <summary>
 /// A moderator (or administrator) marks every open report of message <paramref name="Seq"/> handled; answered with an
 /// ack of <paramref name="Id"/>, and the room's other moderators present are told.
 /// </summary>

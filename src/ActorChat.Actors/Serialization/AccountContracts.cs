@@ -119,7 +119,38 @@ internal static class AccountContracts
         wire.Add<RoomNotifyChange, W.RoomNotifyChange>("room-notify-change",
             m => new() { Room = m.Room, Level = (W.RoomNotify)m.Level, Answer = m.Answer },
             p => new(p.Room, (RoomNotify)p.Level, p.Answer));
+        wire.Add<UserProfile, W.UserProfile>("user-profile", Profile, Profile);
+        wire.Add<SetProfile, W.SetProfile>("set-profile", m =>
+            {
+                var edit = new W.ProfileEdit { SetName = m.Edit.SetName, SetStatus = m.Edit.SetStatus, SetAvatar = m.Edit.SetAvatar };
+                if (m.Edit.Name is not null)
+                    edit.Name = m.Edit.Name;
+                if (m.Edit.Status is not null)
+                    edit.Status = m.Edit.Status;
+                if (m.Edit.Avatar is not null)
+                    edit.Avatar = m.Edit.Avatar;
+                return new() { Username = m.Username, Edit = edit };
+            },
+            p => new(p.Username, new ProfileEdit(p.Edit.SetName, p.Edit.HasName ? p.Edit.Name : null, p.Edit.SetStatus,
+                p.Edit.HasStatus ? p.Edit.Status : null, p.Edit.SetAvatar, p.Edit.HasAvatar ? p.Edit.Avatar : null)));
+        wire.Add<ProfileRefused, W.ProfileRefused>("profile-refused", m => new() { Code = m.Code, Message = m.Message }, p => new(p.Code, p.Message));
     }
+
+    /// <summary>A profile on the wire: shared with <see cref="RoomContracts"/>, which carries it to rooms.</summary>
+    public static W.UserProfile Profile(UserProfile m)
+    {
+        var profile = new W.UserProfile { User = m.User, Rev = m.Rev };
+        if (m.Name is not null)
+            profile.Name = m.Name;
+        if (m.Status is not null)
+            profile.Status = m.Status;
+        if (m.Avatar is not null)
+            profile.Avatar = m.Avatar;
+        return profile;
+    }
+
+    public static UserProfile Profile(W.UserProfile p) =>
+        new(p.User, p.HasName ? p.Name : null, p.HasStatus ? p.Status : null, p.HasAvatar ? p.Avatar : null, p.Rev);
 
     private static W.AccountSecurity Security(AccountSecurity m) => new() { Key = m.Key, Generation = m.Generation, Revoked = { m.Revoked } };
 

@@ -45,6 +45,7 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
         [typeof(SuspensionLifted)] = ("suspension-lifted.v1", StoredJsonContext.Default.SuspensionLifted),
         [typeof(UserBlocked)] = ("user-blocked.v1", StoredJsonContext.Default.UserBlocked),
         [typeof(UserUnblocked)] = ("user-unblocked.v1", StoredJsonContext.Default.UserUnblocked),
+        [typeof(ProfileChanged)] = ("profile-changed.v1", StoredJsonContext.Default.ProfileChanged),
         [typeof(RoomListed)] = ("room-listed.v1", StoredJsonContext.Default.RoomListed),
         [typeof(RoomUnlisted)] = ("room-unlisted.v1", StoredJsonContext.Default.RoomUnlisted),
     };
@@ -102,6 +103,7 @@ public sealed class ChatSerializer(ExtendedActorSystem system) : SerializerWithS
 [JsonSerializable(typeof(SuspensionLifted))]
 [JsonSerializable(typeof(UserBlocked))]
 [JsonSerializable(typeof(UserUnblocked))]
+[JsonSerializable(typeof(ProfileChanged))]
 [JsonSerializable(typeof(RoomListed))]
 [JsonSerializable(typeof(Protocol.MessageAttachment))]
 [JsonSerializable(typeof(RoomUnlisted))]

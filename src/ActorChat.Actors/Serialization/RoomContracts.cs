@@ -45,6 +45,9 @@ internal static class RoomContracts
                 return get;
             },
             p => new(p.Room, p.User, p.HasBefore ? DateTimeOffset.FromUnixTimeMilliseconds(p.Before) : null, p.Limit, p.Admin, p.Open));
+        wire.Add<ShareProfile, W.ShareProfile>("share-profile",
+            m => new() { Room = m.Room, Profile = AccountContracts.Profile(m.Profile) },
+            p => new(p.Room, AccountContracts.Profile(p.Profile)));
         wire.Add<ResolveReports, W.ResolveReports>("resolve-reports",
             m => new() { Room = m.Room, User = m.User, Id = m.Id, Seq = m.Seq, Admin = m.Admin },
             p => new(p.Room, p.User, p.Id, p.Seq, p.Admin));

@@ -101,6 +101,12 @@ public sealed class AttachmentStore : IExtension
     }
 
     /// <summary>
+    /// What a photo is attached to when a profile names it as its avatar, in place of a room: no room is named so, and
+    /// every signed-in user may fetch it.
+    /// </summary>
+    public const string ProfileRoom = "@profile";
+
+    /// <summary>
     /// Attaches photo <paramref name="id"/> to the message <paramref name="messageId"/> of <paramref name="owner"/> in
     /// <paramref name="room"/>: only its uploader may, and only to one message (a retry of that same message may again).
     /// Returns the photo, or null when it may not be attached.

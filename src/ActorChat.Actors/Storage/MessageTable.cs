@@ -31,6 +31,7 @@ public sealed class MessageTable : IExtension, IAsyncDisposable
         _schema = new TableSchema(Database);
         _writer = new TableWriter(Database, _schema);
         Members = new MemberRows(Database, _schema, _writer);
+        Profiles = new ProfileRows(Database, _schema);
         _search = new MessageSearch(Database, _schema);
     }
 
@@ -52,6 +53,9 @@ public sealed class MessageTable : IExtension, IAsyncDisposable
 
     /// <summary>Members' rows: room lists, read markers, unread counts and the directory.</summary>
     public MemberRows Members { get; }
+
+    /// <summary>Users' profiles, as their accounts stored them.</summary>
+    public ProfileRows Profiles { get; }
 
     /// <summary>The table of <paramref name="system"/>, in the database its <see cref="StorageSettings"/> name.</summary>
     public static MessageTable Get(ActorSystem system) => system.WithExtension<MessageTable, Provider>();

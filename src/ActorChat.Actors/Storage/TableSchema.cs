@@ -63,6 +63,9 @@ internal sealed class TableSchema
                 author VARCHAR(64) NOT NULL, reason TEXT NOT NULL, at BIGINT NOT NULL, handled_by VARCHAR(64) NULL, handled_at BIGINT NULL,
                 PRIMARY KEY (room, reporter, client_id));
             CREATE INDEX IF NOT EXISTS actorchat_reports_by_time ON actorchat_reports (at);
+            CREATE TABLE IF NOT EXISTS actorchat_profiles (
+                member VARCHAR(64) NOT NULL PRIMARY KEY, username VARCHAR(64) NOT NULL, name VARCHAR(256) NULL, status TEXT NULL,
+                avatar VARCHAR(32) NULL, rev BIGINT NOT NULL);
             """;
         ProjectionCreated = !await ExistsAsync("actorchat_rooms").ConfigureAwait(false);
         await _database.ApplySchemaAsync(Schema, async connection =>

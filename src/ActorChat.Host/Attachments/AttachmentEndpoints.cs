@@ -53,6 +53,11 @@ public static class AttachmentEndpoints
             return Error(413, "too_large");
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = settings.MaxBytes + FormOverhead;
+        // An avatar goes through the same pipeline, cut square (ImageProcessor.Process).
+        var purpose = context.Request.Query["purpose"].ToString();
+        if (purpose is not ("" or "avatar"))
+            return Error(400, "bad_request");
+        var avatar = purpose == "avatar";
         var owner = AccountActor.KeyOf(user);
         using var admitted = admission.TryBegin(owner);
         if (admitted is null)
@@ -101,7 +106,7 @@ public static class AttachmentEndpoints
             try
             {
                 decoding = true;
-                image = await Task.Run(() => processor.Process(upload), context.RequestAborted);
+                image = await Task.Run(() => processor.Process(upload, avatar), context.RequestAborted);
             }
             catch (UnsupportedImageException e)
             {
@@ -139,7 +144,8 @@ public static class AttachmentEndpoints
         if (await store.FindAsync(id, context.RequestAborted) is not { } info)
             return Error(404, "not_found");
         var key = AccountActor.KeyOf(user);
-        if (info.Owner != key)
+        // An avatar a profile names is shown to every signed-in user, like the name beside it.
+        if (info.Owner != key && info.Room != AttachmentStore.ProfileRoom)
         {
             // Before it is posted, a photo is its uploader's alone; after, it is as readable as its room.
             if (info.Room is null)

@@ -45,8 +45,17 @@ public sealed class ImageProcessor(AttachmentSettings settings)
         return (long)header.Codec.Info.Width * header.Codec.Info.Height;
     }
 
+    /// <summary>An avatar's side in pixels, at most (a smaller picture keeps its own), and its thumbnail's.</summary>
+    public const int AvatarSize = 512;
+
+    public const int AvatarThumbnailSize = 128;
+
+    /// <param name="avatar">
+    /// An avatar: cut to the largest centred square, at most <see cref="AvatarSize"/> pixels a side, with a thumbnail
+    /// of <see cref="AvatarThumbnailSize"/>.
+    /// </param>
     /// <exception cref="UnsupportedImageException">The bytes are not an image of an accepted type, or it is too large in pixels or frames.</exception>
-    public ProcessedImage Process(byte[] upload)
+    public ProcessedImage Process(byte[] upload, bool avatar = false)
     {
         using var header = Header.Read(upload, settings);
         var (codec, format) = (header.Codec, header.Format);
@@ -60,10 +69,26 @@ public sealed class ImageProcessor(AttachmentSettings settings)
             throw new UnsupportedImageException("the image could not be decoded");
 
         using var upright = Orient(decoded, codec.EncodedOrigin);
+        using var square = avatar ? Square(upright, AvatarSize) : null;
+        var picture = square ?? upright;
         var (contentType, encoding, quality) = OutputOf(format);
-        var image = Encode(upright, encoding, quality);
-        using var thumbnail = Thumbnail(upright, settings.ThumbnailSize);
-        return new ProcessedImage(contentType, image, upright.Width, upright.Height, contentType, Encode(thumbnail, encoding, quality));
+        var image = Encode(picture, encoding, quality);
+        using var thumbnail = Thumbnail(picture, avatar ? AvatarThumbnailSize : settings.ThumbnailSize);
+        return new ProcessedImage(contentType, image, picture.Width, picture.Height, contentType, Encode(thumbnail, encoding, quality));
+    }
+
+    /// <summary>The largest square centred in <paramref name="source"/>, scaled down to at most <paramref name="max"/> pixels a side.</summary>
+    private static SKBitmap Square(SKBitmap source, int max)
+    {
+        var side = Math.Min(source.Width, source.Height);
+        var size = Math.Min(side, max);
+        var result = new SKBitmap(new SKImageInfo(size, size, source.ColorType, source.AlphaType));
+        using var canvas = new SKCanvas(result);
+        canvas.Clear(SKColors.Transparent);
+        using var image = SKImage.FromBitmap(source);
+        var from = SKRect.Create((source.Width - side) / 2f, (source.Height - side) / 2f, side, side);
+        canvas.DrawImage(image, from, SKRect.Create(size, size), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear), null);
+        return result;
     }
 
     // The image's type, size and frame count, checked before a single pixel is decoded.

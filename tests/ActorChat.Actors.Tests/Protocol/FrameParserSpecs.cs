@@ -32,6 +32,13 @@ public sealed class FrameParserSpecs
     [InlineData("""{"type":"notify","room":"a"}""", "bad_frame")]
     [InlineData("""{"type":"notify","room":"a","level":"loud"}""", "bad_frame")]
     [InlineData("""{"type":"notify","room":"A","level":"muted"}""", "invalid_room")]
+    [InlineData("""{"type":"profile"}""", "bad_frame")]
+    [InlineData("""{"type":"profile","name":7}""", "bad_frame")]
+    [InlineData("""{"type":"profile","name":"two\nlines"}""", "bad_frame")]
+    [InlineData("""{"type":"profile","avatar":"photo.png"}""", "bad_frame")]
+    [InlineData("""{"type":"profiles"}""", "bad_frame")]
+    [InlineData("""{"type":"profiles","users":[]}""", "bad_frame")]
+    [InlineData("""{"type":"profiles","users":["no spaces"]}""", "bad_frame")]
     public void Bad_frames_get_the_precise_error_code(string json, string code) =>
         Assert.Equal(code, Rejected(json).Code);
 
@@ -68,5 +75,32 @@ public sealed class FrameParserSpecs
         Assert.Equal(new HistoryFrame("a", 40, 50), Parse("""{"type":"history","room":"a","before":40}"""));
         Assert.Equal(new ReadFrame("a", 3), Parse("""{"type":"read","room":"a","seq":3}"""));
         Assert.Same(PingFrame.Instance, Parse("""{"type":"ping"}"""));
+    }
+
+    [Fact]
+    public void A_profile_frame_sets_the_fields_it_names_trimmed_and_clears_those_given_empty_or_null()
+    {
+        var edit = Assert.IsType<ProfileFrame>(Parse("""{"type":"profile","name":"  Alice Liddell ","status":""}""")).Edit;
+        Assert.Equal(new ActorChat.Accounts.ProfileEdit(SetName: true, "Alice Liddell", SetStatus: true, null, SetAvatar: false, null), edit);
+
+        var avatar = new string('c', 32);
+        edit = Assert.IsType<ProfileFrame>(Parse($$"""{"type":"profile","avatar":"{{avatar}}","status":null}""")).Edit;
+        Assert.Equal(new ActorChat.Accounts.ProfileEdit(false, null, SetStatus: true, null, SetAvatar: true, avatar), edit);
+    }
+
+    [Fact]
+    public void Profile_texts_over_their_bounds_are_too_large_counted_in_characters()
+    {
+        Assert.Equal("too_large", Rejected($$"""{"type":"profile","name":"{{new string('x', 65)}}"}""").Code);
+        Assert.Equal("too_large", Rejected($$"""{"type":"profile","status":"{{new string('x', 141)}}"}""").Code);
+        Assert.IsType<ProfileFrame>(Parse($$"""{"type":"profile","name":"{{string.Concat(Enumerable.Repeat("🐇", 64))}}"}"""));
+    }
+
+    [Fact]
+    public void A_profiles_frame_names_up_to_a_hundred_users()
+    {
+        Assert.Equal(["alice", "Bob"], Assert.IsType<ProfilesFrame>(Parse("""{"type":"profiles","users":["alice","Bob"]}""")).Users);
+        var many = string.Join(",", Enumerable.Range(0, 101).Select(i => $"\"user{i}\""));
+        Assert.Equal("bad_frame", Rejected($$"""{"type":"profiles","users":[{{many}}]}""").Code);
     }
 }

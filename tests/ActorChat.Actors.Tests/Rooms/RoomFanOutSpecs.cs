@@ -185,4 +185,31 @@ public sealed class RoomFanOutSpecs : ChatSpec
         Assert.Equal("bob", ExpectFrame(carol, "typing").GetProperty("user").GetString());
         carol.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
+
+    [Fact]
+    public void A_members_new_profile_reaches_everyone_else_present_at_once()
+    {
+        var room = StartRoom("salon");
+        var (alice, _) = Join(room, "salon", "alice");
+        var (bob, _) = Join(room, "salon", "bob");
+        alice.ExpectMsg<Deliver>(); // presence of bob
+
+        var (carol, _) = Join(room, "salon", "carol");
+        alice.ExpectMsg<Deliver>(); // presence of carol
+        bob.ExpectMsg<Deliver>();
+
+        room.Tell(new ShareProfile("salon", new ActorChat.Accounts.UserProfile("Alice", "Alice Liddell", "curious", null, 4)), TestActor);
+
+        // Alice's own devices hear it from her account, not once more from each of her rooms.
+        alice.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        foreach (var member in new[] { bob, carol })
+        {
+            var profile = ExpectFrame(member, "profile");
+            Assert.Equal("Alice", profile.GetProperty("user").GetString());
+            Assert.Equal("Alice Liddell", profile.GetProperty("name").GetString());
+            Assert.Equal("curious", profile.GetProperty("status").GetString());
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, profile.GetProperty("avatar").ValueKind);
+            Assert.Equal(4, profile.GetProperty("rev").GetInt64());
+        }
+    }
 }
