@@ -34,6 +34,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private AccountSuspended? _suspension;
     private readonly Dictionary<string, string> _blocked = new(StringComparer.OrdinalIgnoreCase);
     private ProfileChanged? _profile;
+    private readonly TokenBucket _profileChanges;
     private long _generation;
     private readonly AccountRoomList _rooms;
     private readonly InvitationBudget _invitationBudget;
@@ -55,6 +56,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         _invitations = invitations ?? InvitationLimits.Default;
         PersistenceId = "account-" + key;
         _invitationBudget = new InvitationBudget(_invitations, _clock);
+        _profileChanges = new TokenBucket(ProfileChangesPerHour / 3600.0, ProfileChangeBurst, _clock);
         _rooms = new AccountRoomList(key, MessageTable.Get(Context.System).Members, _clock, _invitations, Self, _connections.Keys, Context.GetLogger());
         // Accounts never save snapshots: recovery reads the journal alone, one query fewer on every activation.
         Recovery = new Recovery(SnapshotSelectionCriteria.None);
@@ -254,6 +256,14 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         IActorRef? rooms = null) =>
         Hosting.FactoryProps.Of(() => new AccountActor(key, maxConnections, securityChanges, clock, invitations, rooms));
 
+    /// <summary>
+    /// Profile changes a user may make in a row, and how many come back an hour: each one is told to every room the
+    /// user lists (up to <see cref="AccountRooms.MaxRooms"/>), so changes cannot be a way to keep a thousand rooms busy.
+    /// </summary>
+    public const int ProfileChangeBurst = 10;
+
+    public const int ProfileChangesPerHour = 30;
+
     /// <summary>The user's profile as it stands: revision 0, all unset, before the first change.</summary>
     private UserProfile Profile() => new(Name, _profile?.Name, _profile?.Status, _profile?.Avatar, _profile?.Rev ?? 0);
 
@@ -274,6 +284,12 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         if (name == current.Name && status == current.Status && avatar == current.Avatar)
         {
             Sender.Tell(current);
+            return;
+        }
+        if (!_profileChanges.TryTake())
+        {
+            Sender.Tell(new ProfileRefused(Protocol.ErrorCodes.RateLimited,
+                $"at most {ProfileChangeBurst} profile changes in a row; the next in {Math.Ceiling(_profileChanges.UntilNext().TotalSeconds)} s"));
             return;
         }
         Persist(new ProfileChanged(name, status, avatar, current.Rev + 1, _clock.GetUtcNow()), changed =>

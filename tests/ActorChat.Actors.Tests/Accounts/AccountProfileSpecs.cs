@@ -91,6 +91,31 @@ public sealed class AccountProfileSpecs : ChatSpec
     }
 
     [Fact]
+    public void Profile_changes_come_in_a_limited_burst_that_refills_over_the_hour_and_a_change_of_nothing_costs_nothing()
+    {
+        var clock = new ManualClock();
+        var account = Sys.ActorOf(AccountActor.PropsFor("alice", 3, CreateTestProbe().Ref, clock: clock));
+        account.Tell(new Register("Alice", "hash"), TestActor);
+        ExpectMsg<Registered>(ColdStartDeadline);
+        ProfileEdit Status(int n) => new(false, null, SetStatus: true, $"status {n}", false, null);
+
+        for (var n = 1; n <= AccountActor.ProfileChangeBurst; n++)
+        {
+            account.Tell(new SetProfile("alice", Status(n)), TestActor);
+            Assert.Equal(n, ExpectMsg<UserProfile>().Rev);
+        }
+        // Asking for the profile as it is costs nothing, even with the burst spent.
+        account.Tell(new SetProfile("alice", Status(AccountActor.ProfileChangeBurst)), TestActor);
+        Assert.Equal(AccountActor.ProfileChangeBurst, ExpectMsg<UserProfile>().Rev);
+        account.Tell(new SetProfile("alice", Status(99)), TestActor);
+        Assert.Equal("rate_limited", ExpectMsg<ProfileRefused>().Code);
+
+        clock.Advance(TimeSpan.FromHours(1.0 / AccountActor.ProfileChangesPerHour));
+        account.Tell(new SetProfile("alice", Status(99)), TestActor);
+        Assert.Equal("status 99", ExpectMsg<UserProfile>().Status);
+    }
+
+    [Fact]
     public void A_profile_change_of_nobody_is_refused()
     {
         var nobody = Sys.ActorOf(AccountActor.PropsFor("ghost", 3, CreateTestProbe().Ref));
