@@ -129,6 +129,28 @@ public sealed partial class LabCluster : IAsyncDisposable
     /// incarnation stored, then another, then the first again; or a gap in its sequence numbers. Empty when a single
     /// writer held throughout.
     /// </summary>
+    /// <summary>What the journal holds for <paramref name="persistenceId"/>: how many events, up to which number, and each writer's run.</summary>
+    public async Task<string> DescribeJournalAsync(string persistenceId)
+    {
+        await using var connection = new NpgsqlConnection(Database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT sequence_number, writer_uuid FROM journal WHERE persistence_id = @id ORDER BY sequence_number", connection);
+        command.Parameters.AddWithValue("id", persistenceId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var runs = new List<(string Writer, long From, long To)>();
+        while (await reader.ReadAsync())
+        {
+            var (seq, writer) = (reader.GetInt64(0), reader.GetString(1));
+            if (runs.Count > 0 && runs[^1].Writer == writer)
+                runs[^1] = runs[^1] with { To = seq };
+            else
+                runs.Add((writer, seq, seq));
+        }
+        return runs.Count == 0 ? "no events"
+            : $"events {runs[0].From}..{runs[^1].To}, written by {string.Join(", ", runs.Select(run => $"{run.Writer[..Math.Min(8, run.Writer.Length)]} ({run.From}-{run.To})"))}";
+    }
+
     public async Task<IReadOnlyList<string>> JournalProblemsAsync()
     {
         await using var connection = new NpgsqlConnection(Database);
