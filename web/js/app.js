@@ -16,6 +16,8 @@ import { createDrawer } from './ui/drawer.js';
 import { createDirectory } from './ui/directory.js';
 import { createSearch } from './ui/search.js';
 import { createReports } from './ui/reports.js';
+import { createProfileEditor } from './ui/profile.js';
+import { setPeople, refreshPerson } from './ui/dom.js';
 
 const REFRESH_BEFORE_MS = 60_000;
 const REFRESH_MIN_WAIT_MS = 30_000;
@@ -25,6 +27,13 @@ initTheme(document.querySelector('[data-testid="theme"]'));
 initNotifications(document.querySelector('[data-testid="notifications"]'));
 let chat = null;
 let refreshTimer = null;
+let stopListening = null;
+
+// Names and avatars, wherever they are drawn, come from the signed-in chat's profiles.
+setPeople({
+  nameOf: (user) => (chat ? chat.profiles.nameOf(user) : user),
+  avatarOf: (user) => (chat ? chat.profiles.get(user)?.avatar?.thumbnailUrl ?? null : null),
+});
 let tokenExpiry = 0;
 
 const drawer = createDrawer();
@@ -75,6 +84,13 @@ const ui = {
     suspend: (user) => chat?.suspend(user),
     setNotify: (level) => chat?.setNotify(level),
     canNotify: () => (chat ? chat.protocol >= 2 : false),
+    statusOf: (user) => chat?.profiles.get(user)?.status ?? '',
+  }),
+  profile: createProfileEditor({
+    me: () => chat?.me ?? '',
+    profile: () => (chat ? chat.profiles.get(chat.me) : null),
+    save: (fields) => chat?.saveProfile(fields) ?? false,
+    canEdit: () => (chat ? chat.protocol >= 2 : false),
   }),
   messages: createMessageView({
     loadOlder: () => chat?.loadOlder(),
@@ -96,6 +112,7 @@ const ui = {
     failed: (text) => ui.notices.show(text),
     saveEdit: (seq, text) => (chat ? chat.changes.edit(seq, text) : false),
     typed: () => chat?.signals.typed(),
+    mentionCandidates: (prefix) => chat?.mentionCandidates(prefix) ?? [],
   }),
   notices: createNotices(),
   banner: createConnectionBanner(),
@@ -156,6 +173,11 @@ function enterChat(session) {
       ),
     onRefreshed: (expiresAt) => scheduleRefresh(expiresAt),
   });
+  // A changed profile redraws every name and avatar of that user on the page.
+  stopListening = chat.profiles.listen((profile) => {
+    refreshPerson(profile);
+    chat?.invalidate();
+  });
   tokenExpiry = 0;
   scheduleRefresh(session.expiresAt);
   chat.start(session.token);
@@ -165,6 +187,8 @@ function enterChat(session) {
 function leaveChat() {
   clearTimeout(refreshTimer);
   if (!chat) return;
+  stopListening?.();
+  stopListening = null;
   chat.stop();
   chat = null;
   ui.sidebar.reset();

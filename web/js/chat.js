@@ -14,6 +14,7 @@ import { Signals, pageInView } from './signals.js';
 import { AccountRooms } from './roomlist.js';
 import { Outgoing } from './outgoing.js';
 import { newClientId } from './ids.js';
+import { Profiles } from './profiles.js';
 
 const GAP_WAIT_MS = 1500;
 const REJOIN_WAIT_MS = 3000;
@@ -38,10 +39,12 @@ export class Chat {
     this.changes = new MessageChanges(this);
     this.signals = new Signals(this);
     this.account = new AccountRooms(this);
+    this.profiles = new Profiles(this);
     this.blocked = new Set(); // users this user blocked, in lower case: their messages fold away (protocol 2)
     this.reported = new Set(); // ids of reports awaiting their ack
     this.searching = null; // the id of the search awaiting its results
     this.resolving = new Set(); // ids of `resolve` frames awaiting their ack
+    this.profileSave = null; // { avatar }: a profile change awaiting the server's answer
     this.conn = new Connection({
       getToken: hooks.getToken,
       onWelcome: (frame) => this.#onWelcome(frame),
@@ -83,6 +86,7 @@ export class Chat {
     document.removeEventListener('visibilitychange', this.onVisibility);
     window.removeEventListener('focus', this.onVisibility);
     this.signals.stop();
+    this.profiles.stop();
     this.account.stop();
     for (const room of this.rooms.values()) this.forgetTimers(room);
   }
@@ -168,6 +172,31 @@ export class Chat {
     const frame = { type: action, room: room.name, id: newClientId(), user };
     if (minutes) frame.until = new Date(Date.now() + minutes * 60_000).toISOString();
     this.conn.send(frame);
+  }
+
+  /**
+   * Changes the user's profile (`name`, `status`, `avatar`: the fields given); the server answers with `profile`, or
+   * an error the editor shows. False when it could not be sent.
+   */
+  saveProfile(fields) {
+    if (this.protocol < 2 || !this.conn.send({ type: 'profile', ...fields })) return false;
+    this.profileSave = { avatar: typeof fields.avatar === 'string' ? fields.avatar : null };
+    return true;
+  }
+
+  /**
+   * Who an `@` typed in the current room may mean: its members and the authors of what is loaded (the newest first),
+   * not the user, whose name or display name starts with `prefix`; at most `limit`, as { user, name }.
+   */
+  mentionCandidates(prefix, limit = 6) {
+    const room = this.currentRoom();
+    if (!room) return [];
+    const users = new Map();
+    for (const msg of [...room.list].reverse()) users.set(msg.from.toLowerCase(), msg.from);
+    for (const user of room.members) users.set(user.toLowerCase(), user);
+    users.delete(this.me.toLowerCase());
+    for (const user of users.values()) this.profiles.want(user);
+    return this.profiles.matching(users.values(), prefix, limit).map((user) => ({ user, name: this.profiles.get(user)?.name ?? null }));
   }
 
   /** Blocks (or unblocks) a user for this user, on every device: the server answers with the new list (`blocks`). */
@@ -411,6 +440,8 @@ export class Chat {
     // The server keeps the user's rooms: they come first; then whom the user blocked.
     this.account.request();
     this.conn.send({ type: 'blocks' });
+    this.profiles.resync();
+    this.profiles.want(this.me);
   }
 
   /** Joins every room not joined on this connection yet. */

@@ -197,6 +197,18 @@ const HANDLERS = {
   },
 
   // A moderation stored in the room: roles and slow mode change what the page shows; kicks and bans arrive as `left`.
+  profile(chat, f) {
+    chat.profiles.apply(f);
+    if (typeof f.user === 'string' && sameUser(f.user, chat.me) && chat.profileSave) {
+      chat.profileSave = null;
+      chat.ui.profile.saved();
+    }
+  },
+
+  profiles(chat, f) {
+    for (const profile of list(f.profiles)) chat.profiles.apply(profile);
+  },
+
   blocks(chat, f) {
     chat.blocked = new Set(list(f.users).filter((u) => typeof u === 'string').map((u) => u.toLowerCase()));
     chat.invalidate();
@@ -355,6 +367,11 @@ const HANDLERS = {
     const ref = typeof f.ref === 'string' ? f.ref : null;
     const detail = typeof f.message === 'string' && f.message ? f.message : '';
     let text = ERROR_TEXT[code] || `Error: ${code}`;
+    // A profile change the server refused: its editor says why (a photo named by its id, or a field).
+    if (chat.profileSave && (ref === null || ref === chat.profileSave.avatar)) {
+      chat.profileSave = null;
+      if (chat.ui.profile.refused(detail || text)) return;
+    }
     if (ref && ref === chat.searching) {
       chat.searching = null;
       chat.ui.search.failed(code === 'bad_frame' && detail ? detail : text);

@@ -4,12 +4,13 @@ import { byTestId, setText } from './dom.js';
 import { MAX_TEXT } from '../validate.js';
 import { createEmojiPicker } from './emoji.js';
 import { createAttacher } from './attach.js';
+import { createMentionSuggestions } from './mentions.js';
 
 const COUNTER_FROM = MAX_TEXT - 500;
 
 /**
  * @param {object} actions send(text, replyTo, attachment, localUrl) -> true when accepted, saveEdit(seq, text) -> true
- *   when sent, typed(), failed(text) for a photo the server refused
+ *   when sent, typed(), failed(text) for a photo the server refused, mentionCandidates(prefix) -> [{ user, name }]
  */
 export function createComposer(actions) {
   const form = document.querySelector('form.composer');
@@ -24,6 +25,8 @@ export function createComposer(actions) {
   let room = null;
   let edit = null; // { seq, draft }: the message being edited, and what the box held before
   const drafts = new Map(); // room -> unsent text, so switching rooms keeps what was typed
+  const suggestions = createMentionSuggestions(box, byTestId('mention-suggestions', form),
+    (prefix) => (enabled ? actions.mentionCandidates(prefix) : []), () => refresh());
   const photo = createAttacher({
     changed: () => refresh(),
     failed: (text) => actions.failed(text),
@@ -87,6 +90,7 @@ export function createComposer(actions) {
     box.focus();
   });
   box.addEventListener('keydown', (ev) => {
+    if (suggestions.key(ev)) return;
     if (ev.key === 'Escape' && edit) {
       ev.preventDefault();
       stopEditing(true);
@@ -111,6 +115,7 @@ export function createComposer(actions) {
     /** room name or null: enables the composer and sets its placeholder; label names the room to the user. */
     setRoom(name, label = `#${name}`) {
       if (name !== room) {
+        suggestions.close();
         stopEditing(true);
         stopReplying();
         photo.clear();

@@ -65,15 +65,62 @@ export function initialOf(name) {
   return first.toUpperCase();
 }
 
-/** The initial is drawn by CSS from data-initial, so it never pollutes a name's textContent. */
+// Who the page shows people as (people.js sets it once signed in): a user's display name and avatar thumbnail.
+let people = { nameOf: (user) => user, avatarOf: () => null };
+
+/** Sets where names and avatars come from: { nameOf(user) -> text, avatarOf(user) -> thumbnail URL or null }. */
+export function setPeople(source) {
+  people = source;
+}
+
+/** The name to show for a user: their display name once known, else the username. */
+export const displayName = (user) => people.nameOf(user);
+
+/**
+ * A user's name as shown, kept in step with their profile (refreshPerson) wherever it stands; the username stays in
+ * the title, since display names need not be unique.
+ */
+export function personName(user, props = {}) {
+  const node = el('span', { ...props, dataset: { ...props.dataset, person: user } }, people.nameOf(user));
+  if (people.nameOf(user) !== user) node.title = `@${user}`;
+  return node;
+}
+
+/** The initial is drawn by CSS from data-initial, so it never pollutes a name's textContent; a photo covers it. */
 export function avatar(name, extraClass = '') {
   const node = el('span', {
     class: `avatar ${extraClass}`.trim(),
     'aria-hidden': 'true',
-    dataset: { initial: initialOf(name) },
+    dataset: { initial: initialOf(name), avatarOf: name },
   });
   node.style.setProperty('--hue', String(hueOf(name)));
+  showAvatar(node, people.avatarOf(name));
   return node;
+}
+
+function showAvatar(node, url) {
+  node.classList.toggle('has-photo', Boolean(url));
+  node.style.backgroundImage = url ? `url("${encodeURI(url)}")` : '';
+}
+
+/** Brings every name and avatar of `profile.user` on the page up to date with the profile. */
+export function refreshPerson(profile) {
+  const user = profile.user.toLowerCase();
+  const name = profile.name || profile.user;
+  for (const node of document.querySelectorAll('[data-person]')) {
+    if (node.dataset.person.toLowerCase() !== user) continue;
+    setText(node, name);
+    if (name !== node.dataset.person) node.title = `@${node.dataset.person}`;
+    else node.removeAttribute('title');
+  }
+  for (const node of document.querySelectorAll('[data-avatar-of]')) {
+    if (node.dataset.avatarOf.toLowerCase() === user) showAvatar(node, profile.avatar?.thumbnailUrl ?? null);
+  }
+  for (const node of document.querySelectorAll('[data-status-of]')) {
+    if (node.dataset.statusOf.toLowerCase() !== user) continue;
+    setText(node, profile.status || '');
+    node.hidden = !profile.status;
+  }
 }
 
 // The page's own icons, drawn inline so that they look the same whatever fonts the machine has.

@@ -1,7 +1,7 @@
 // One message's element: built once, then kept in step with the message as it is edited, deleted, reacted
 // to or answered. The list (messages.js) decides which messages show and where.
 
-import { el, setText, fullDateOf, avatar } from './dom.js';
+import { el, setText, fullDateOf, avatar, displayName } from './dom.js';
 import { renderRichText, mentions } from './richtext.js';
 import { snippet } from './composer.js';
 
@@ -23,7 +23,7 @@ export function createMessageItems(actions, view) {
   const { goTo, openLightbox } = view;
 
   function build(msg, actionsForMsg, me) {
-    const from = el('span', { class: 'from', testid: 'message-from' });
+    const from = el('span', { class: 'from', testid: 'message-from', dataset: { person: msg.from } });
     const text = renderRichText(el('div', { class: 'text', testid: 'message-text' }), msg.text || '', me);
     const time = el('time', { class: 'time' });
     const foot = el('div', { class: 'foot' }, time);
@@ -114,7 +114,8 @@ export function createMessageItems(actions, view) {
     const quote = li.querySelector('.quote');
     if (!quote) return;
     const target = view.roomShown()?.find(msg.replyTo);
-    const text = !target ? 'an earlier message' : target.deleted ? `${target.from}: (deleted message)` : `${target.from}: ${snippet(target.text)}`;
+    const text = !target ? 'an earlier message'
+      : target.deleted ? `${displayName(target.from)}: (deleted message)` : `${displayName(target.from)}: ${snippet(target.text)}`;
     setText(quote, `↩ ${text}`);
     quote.disabled = !target;
     quote.setAttribute('aria-label', `In reply to ${text}`);

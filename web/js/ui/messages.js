@@ -2,7 +2,7 @@
 // "Load older", the jump-to-latest button and "seen by" markers; and the window of older messages that a search
 // result opens, paged both ways, with the way back to the newest.
 
-import { byTestId, setText, setData, timeOf, fullDateOf } from './dom.js';
+import { byTestId, setText, setData, timeOf, fullDateOf, displayName } from './dom.js';
 import { sameUser } from '../validate.js';
 import { createMessageItems } from './message-item.js';
 
@@ -120,7 +120,10 @@ export function createMessageView(actions) {
       status.title = label;
       li.querySelector('.retry').hidden = msg.status !== 'failed';
     }
-    setText(li.querySelector('.from'), msg.from);
+    const from = li.querySelector('.from');
+    const name = displayName(msg.from);
+    setText(from, name);
+    if (name !== msg.from) from.title = `@${msg.from}`;
     const time = li.querySelector('.time');
     setText(time, timeOf(msg.ts));
     if (msg.ts) {

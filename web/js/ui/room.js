@@ -1,6 +1,6 @@
 // Room header (name, who is present, and a private room's roster) and the "X is typing…" line.
 
-import { el, byTestId, setText, avatar, setRoomMark } from './dom.js';
+import { el, byTestId, setText, avatar, setRoomMark, personName, displayName } from './dom.js';
 import { sameUser } from '../validate.js';
 
 const RANK = { member: 0, moderator: 1, owner: 2 };
@@ -101,11 +101,14 @@ export function createRoomHeader(actions) {
       ...names.map((name) => {
         const mine = sameUser(name, me);
         const role = room.staff.get(name.toLowerCase());
+        const status = actions.statusOf(name);
         const li = el(
           'li',
           { class: mine ? 'member me' : 'member', dataset: { user: name }, title: name },
           avatar(name, 'small'),
-          el('span', { class: 'member-name' }, name),
+          el('span', { class: 'member-text' },
+            personName(name, { class: 'member-name', testid: 'member-name' }),
+            el('span', { class: 'member-status', testid: 'member-status', dataset: { statusOf: name }, hidden: !status }, status)),
         );
         if (role) li.append(el('span', { class: `role-badge ${role}`, testid: 'role-badge' }, role));
         // Another user's name starts a direct conversation; a moderator also has the ways to stop them.
@@ -125,7 +128,7 @@ export function createRoomHeader(actions) {
     /** room: a Room or null */
     render(room, me, admin = false) {
       main.classList.toggle('no-room', !room);
-      setText(title, room ? (room.direct ? room.peer : room.name) : '');
+      setText(title, room ? (room.direct ? displayName(room.peer) : room.name) : '');
       setRoomMark(hash, room);
       // The setting of a room in the user's list (an invitation is not in it yet).
       notifyLabel.hidden = !room || room.invitedBy || !actions.canNotify();
@@ -144,8 +147,8 @@ export function createRoomHeader(actions) {
     renderTyping(room) {
       const names = room ? [...room.typing.keys()] : [];
       let text = '';
-      if (names.length === 1) text = `${names[0]} is typing…`;
-      else if (names.length === 2) text = `${names[0]} and ${names[1]} are typing…`;
+      if (names.length === 1) text = `${displayName(names[0])} is typing…`;
+      else if (names.length === 2) text = `${displayName(names[0])} and ${displayName(names[1])} are typing…`;
       else if (names.length > 2) text = `${names.length} people are typing…`;
       setText(typing, text);
       typing.classList.toggle('active', Boolean(text));

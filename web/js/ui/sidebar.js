@@ -1,6 +1,6 @@
 // Left column: who is signed in, connection state, sign-out, joining a room and the room list.
 
-import { el, byTestId, setText, setData, avatar, setRoomMark } from './dom.js';
+import { el, byTestId, setText, setData, avatar, setRoomMark, personName, displayName } from './dom.js';
 import { normalizeRoom, roomProblem } from '../validate.js';
 
 const STATUS_TEXT = {
@@ -78,14 +78,15 @@ export function createSidebar(actions) {
   byTestId('sign-out', root).addEventListener('click', () => actions.signOut());
   byTestId('sign-out-everywhere', root).addEventListener('click', () => actions.signOutEverywhere());
 
-  function roomItem(name, label) {
+  function roomItem(name, label, direct) {
     const badge = el('span', { class: 'badge', testid: 'unread', hidden: true });
     const mentionBadge = el('span', { class: 'badge mention-badge', testid: 'mentions', hidden: true });
     const open = el(
       'button',
       { type: 'button', class: 'room-open', on: { click: () => actions.select(name) } },
       el('span', { class: 'hash', 'aria-hidden': 'true' }, '#'),
-      el('span', { class: 'room-name' }, label),
+      // A direct room is named by the other user, as their profile names them.
+      direct ? personName(label, { class: 'room-name' }) : el('span', { class: 'room-name' }, label),
       el('span', { class: 'invited-tag', testid: 'invited', hidden: true }, 'invited'),
       mentionBadge,
       badge,
@@ -130,7 +131,7 @@ export function createSidebar(actions) {
         let li = items.get(room.name);
         const label = room.direct ? room.peer : room.name;
         if (!li) {
-          li = roomItem(room.name, label);
+          li = roomItem(room.name, label, room.direct);
           items.set(room.name, li);
         }
         // A direct room is shown by the other user's name, a private one with a lock.
@@ -156,7 +157,7 @@ export function createSidebar(actions) {
         setText(mentionBadge, `@${mentioned > 99 ? '99+' : mentioned}`);
         li.classList.toggle('muted', room.notify === 'muted');
         li.querySelector('.invited-tag').hidden = !room.invitedBy;
-        const kind = room.direct ? `conversation with ${label}` : room.isPrivate ? `private room ${label}` : label;
+        const kind = room.direct ? `conversation with ${displayName(label)}` : room.isPrivate ? `private room ${label}` : label;
         const what = room.invitedBy ? `${kind}, invitation from ${room.invitedBy}` : kind;
         const counts = [count ? `${count} unread` : '', mentioned ? `${mentioned} ${mentioned === 1 ? 'mention' : 'mentions'}` : '', room.notify === 'muted' ? 'muted' : '']
           .filter(Boolean);
