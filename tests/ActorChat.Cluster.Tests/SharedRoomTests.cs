@@ -119,6 +119,33 @@ public sealed class SharedRoomTests(ClusterFixture cluster, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task A_profile_changed_on_one_node_reaches_the_users_devices_and_roommates_on_the_other_and_is_looked_up_there()
+    {
+        string[] chatter = ["rooms", "room", "presence", "read", "received"];
+        string[] asked = ["alice_pr"];
+        await using var alice = await cluster.ConnectAsync(cluster.First, "alice_pr");
+        await using var alicePhone = await cluster.ConnectAsync(cluster.Second, "alice_pr");
+        await using var bob = await cluster.ConnectAsync(cluster.Second, "bob_pr");
+        await using var carol = await cluster.ConnectAsync(cluster.Second, "carol_pr");
+        await alice.JoinAsync("salon_pr");
+        await bob.JoinAsync("salon_pr");
+
+        await alice.SendAsync(new { type = "profile", name = "Alice Liddell", status = "across the cluster" });
+
+        static (string?, string?, long) Fields(JsonElement p) =>
+            (p.GetProperty("name").GetString(), p.GetProperty("status").GetString(), p.GetProperty("rev").GetInt64());
+        Assert.Equal(("Alice Liddell", "across the cluster", 1L), Fields(await alice.ExpectSkippingAsync("profile", chatter)));
+        Assert.Equal(("Alice Liddell", "across the cluster", 1L), Fields(await alicePhone.ExpectSkippingAsync("profile", chatter)));
+        Assert.Equal(("Alice Liddell", "across the cluster", 1L), Fields(await bob.ExpectSkippingAsync("profile", chatter)));
+        var found = await Eventually.Value(async () =>
+        {
+            await carol.SendAsync(new { type = "profiles", users = asked });
+            return (await carol.ExpectSkippingAsync("profiles", chatter)).GetProperty("profiles");
+        }, profiles => profiles.GetArrayLength() == 1, TimeSpan.FromSeconds(10));
+        Assert.Equal(("Alice Liddell", "across the cluster", 1L), Fields(found[0]));
+    }
+
+    [Fact]
     public async Task A_node_that_joins_later_serves_the_history_of_older_rooms()
     {
         await using (var alice = await cluster.ConnectAsync(cluster.First, "alice_h1"))
