@@ -106,9 +106,9 @@ public sealed class ProfileTests : ServerTest
         var avatar = profile.GetProperty("avatar");
         Assert.Equal((id, $"/api/attachments/{id}", $"/api/attachments/{id}/thumbnail"),
             (avatar.GetProperty("id").GetString(), avatar.GetProperty("url").GetString(), avatar.GetProperty("thumbnailUrl").GetString()));
-        // Bob shares no room with Alice and still sees her avatar, and its square thumbnail.
-        var thumbnail = await FetchAsync(bobToken, avatar.GetProperty("thumbnailUrl").GetString()!);
-        Assert.Equal(HttpStatusCode.OK, thumbnail.StatusCode);
+        // Bob shares no room with Alice and still sees her avatar (within moments of the answer), and its square thumbnail.
+        var thumbnail = await Eventually.Value(() => FetchAsync(bobToken, avatar.GetProperty("thumbnailUrl").GetString()!),
+            response => response.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(10));
         Assert.Equal((128, 128), TestImages.SizeOf(await thumbnail.Content.ReadAsByteArrayAsync()));
         Assert.Equal(HttpStatusCode.OK, (await FetchAsync(bobToken, avatar.GetProperty("url").GetString()!)).StatusCode);
 
@@ -118,5 +118,9 @@ public sealed class ProfileTests : ServerTest
         Assert.Equal("forbidden", send.GetProperty("code").GetString());
         Assert.Equal(1, (await AnswerAsync(alice, new { type = "profile", avatar = id }, "profile")).GetProperty("rev").GetInt64());
         Assert.Equal(2, (await AnswerAsync(alice, new { type = "profile", avatar = (string?)null }, "profile")).GetProperty("rev").GetInt64());
+        // Removed from the profile, the photo is Alice's alone again.
+        await Eventually.True(async () => (await FetchAsync(bobToken, $"/api/attachments/{id}")).StatusCode == HttpStatusCode.NotFound,
+            "the removed avatar no longer served to others", TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.OK, (await FetchAsync(aliceToken, $"/api/attachments/{id}")).StatusCode);
     }
 }

@@ -63,6 +63,7 @@ public sealed class ProfilePageTests(BrowserFixture browser) : PageTest(browser)
         // Bob sees it at once, beside the message already shown and in the member list, the username kept in the title.
         await Expect(row.GetByTestId("message-from")).ToHaveTextAsync("Alice Liddell");
         await Expect(row.GetByTestId("message-from")).ToHaveAttributeAsync("title", $"@{alice}");
+        await Expect(row.GetByTestId("message-username")).ToHaveTextAsync($"@{alice}");
         await Expect(row.Locator(".avatar")).ToHaveClassAsync(new Regex(@"\bhas-photo\b"));
         if (phone)
             await bobPage.GetByTestId("member-count").ClickAsync();
@@ -107,5 +108,6 @@ public sealed class ProfilePageTests(BrowserFixture browser) : PageTest(browser)
         await editor.GetByTestId("profile-close").ClickAsync();
         await SendAsync(page, "fresh bread");
         await Expect(Row(page, "fresh bread").GetByTestId("message-from")).ToHaveTextAsync("carol_pf");
+        await Expect(Row(page, "fresh bread").GetByTestId("message-username")).ToBeHiddenAsync();
     }
 }

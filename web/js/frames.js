@@ -367,8 +367,10 @@ const HANDLERS = {
     const ref = typeof f.ref === 'string' ? f.ref : null;
     const detail = typeof f.message === 'string' && f.message ? f.message : '';
     let text = ERROR_TEXT[code] || `Error: ${code}`;
-    // A profile change the server refused: its editor says why (a photo named by its id, or a field).
-    if (chat.profileSave && (ref === null || ref === chat.profileSave.avatar)) {
+    // A profile change the server refused: its editor says why (a photo named by its id, or a field). The page's own
+    // lookups can fail too (unavailable, without a ref): those are not the change's answer.
+    const profileCodes = ['bad_frame', 'too_large', 'rate_limited', 'not_found'];
+    if (chat.profileSave && (ref === null ? profileCodes.includes(code) : ref === chat.profileSave.avatar)) {
       chat.profileSave = null;
       if (chat.ui.profile.refused(detail || text)) return;
     }

@@ -204,6 +204,7 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
             });
         });
         Command<SetProfile>(ChangeProfile);
+        Command<ProfileRowWritten>(TellProfile);
         Command<SpendInvitation>(_ => Sender.Tell(_invitationBudget.Spend()));
         Command<AccountRoomList.RoomsRead>(read => _rooms.OnRead(read, Name));
         Command<AccountRoomList.RoomsUnreadable>(unreadable => _rooms.OnUnreadable(unreadable, Timers));
@@ -295,14 +296,27 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
         Persist(new ProfileChanged(name, status, avatar, current.Rev + 1, _clock.GetUtcNow()), changed =>
         {
             _profile = changed;
-            var profile = Profile();
-            Sender.Tell(profile);
-            foreach (var connection in _connections.Keys.Where(connection => !connection.Equals(Sender)))
-                connection.Tell(profile);
-            WriteProfileRow(profile);
-            if (_roomRegion is { } region)
-                _rooms.WhenKnown(rooms => { foreach (var room in rooms) region.Tell(new Rooms.ShareProfile(room.Room, profile)); });
+            // The row first, so that whoever hears of the change can look it up and fetch the avatar at once.
+            var (profile, asker) = (Profile(), Sender);
+            MessageTable.Get(Context.System).Profiles.WriteAsync(profile).PipeTo(Self,
+                success: () => new ProfileRowWritten(profile, asker, null),
+                failure: e => new ProfileRowWritten(profile, asker, e));
         });
+    }
+
+    /// <summary>The profiles' row of a change was written (or could not be): the change is told.</summary>
+    private sealed record ProfileRowWritten(UserProfile Profile, IActorRef Asker, Exception? Failure) : INoSerializationVerificationNeeded;
+
+    private void TellProfile(ProfileRowWritten written)
+    {
+        if (written.Failure is { } failure)
+            Context.GetLogger().Warning(failure, "The profile of {0} could not be written to the table; it is written again when the account next starts", _key);
+        var (profile, asker) = (written.Profile, written.Asker);
+        asker.Tell(profile);
+        foreach (var connection in _connections.Keys.Where(connection => !connection.Equals(asker)))
+            connection.Tell(profile);
+        if (_roomRegion is { } region)
+            _rooms.WhenKnown(rooms => { foreach (var room in rooms) region.Tell(new Rooms.ShareProfile(room.Room, profile)); });
     }
 
     private void WriteProfileRow(UserProfile profile)
@@ -420,12 +434,12 @@ public sealed class AccountActor : ReceivePersistentActor, IWithTimers
     private AccountSecurity Security() => new(_key, _generation, [.. _revoked.Keys]);
 
     // Nothing to keep in memory for: an account with no open connection stops after a quiet spell, and recovers
-    // from the journal when next asked; one whose invitation budget is not full again stays until it is, so that
-    // signing out and in again does not refill it.
+    // from the journal when next asked; one whose invitation or profile budget is not full again stays until it is,
+    // so that signing out and in again does not refill them.
     private void IdleWhenUnused()
     {
         if (_connections.Count == 0)
-            SetReceiveTimeout(_invitationBudget.UntilFull() is { } refill && refill > IdleTimeout ? refill : IdleTimeout);
+            SetReceiveTimeout(new[] { IdleTimeout, _invitationBudget.UntilFull() ?? TimeSpan.Zero, _profileChanges.UntilFull() }.Max());
     }
 
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(2);

@@ -39,7 +39,7 @@ internal sealed class ProfileEdits(string user, IActorRef accounts, ActorSystem 
     {
         Claiming = false;
         if (claimed.Failed)
-            client.SendError(ErrorCodes.Unavailable, "the avatar could not be checked right now; try again", null);
+            client.SendError(ErrorCodes.Unavailable, "the avatar could not be checked right now; try again", claimed.Frame.Edit.Avatar);
         else if (claimed.Info is null)
             client.SendError(ErrorCodes.Forbidden, "an avatar must be a photo you uploaded and did not attach to a message", claimed.Frame.Edit.Avatar);
         else

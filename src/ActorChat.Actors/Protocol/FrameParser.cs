@@ -290,13 +290,15 @@ public static class FrameParser
             return (false, null);
         if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
             throw new FrameRejection(ErrorCodes.BadFrame, $"field '{field}' must be a string or null");
-        // Trimmed; empty clears the field.
-        var text = value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : "";
+        var given = value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+        // One line, and no character that turns the text around it (a name stands beside other people's words).
+        if (given.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029' or (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069')))
+            throw new FrameRejection(ErrorCodes.BadFrame, $"field '{field}' must be one line of text, without direction controls");
+        // Trimmed; empty clears the field. Characters as the user sees them, and at most four code units each.
+        var text = given.Trim();
         if (text.Length == 0)
             return (true, null);
-        if (text.Any(char.IsControl))
-            throw new FrameRejection(ErrorCodes.BadFrame, $"field '{field}' must be one line of text");
-        if (new System.Globalization.StringInfo(text).LengthInTextElements > max)
+        if (new System.Globalization.StringInfo(text).LengthInTextElements > max || text.Length > max * 4)
             throw new FrameRejection(ErrorCodes.TooLarge, $"field '{field}' is longer than {max} characters");
         return (true, text);
     }

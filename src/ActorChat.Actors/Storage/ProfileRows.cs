@@ -32,6 +32,15 @@ public sealed class ProfileRows
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
+    /// <summary>The photo id the profile of the user keyed <paramref name="key"/> names as its avatar; null when none.</summary>
+    public async Task<string?> AvatarOfAsync(string key, CancellationToken cancel = default)
+    {
+        await _schema.Ready.ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync().ConfigureAwait(false);
+        await using var command = TableDatabase.Command(connection, "SELECT avatar FROM actorchat_profiles WHERE member = @member", ("member", key));
+        return await command.ExecuteScalarAsync(cancel).ConfigureAwait(false) as string;
+    }
+
     /// <summary>The profiles of those of <paramref name="users"/> (any case, at most <see cref="MaxLookup"/>) who ever set one, by name as registered.</summary>
     public async Task<IReadOnlyList<UserProfile>> ReadAsync(IReadOnlyCollection<string> users)
     {

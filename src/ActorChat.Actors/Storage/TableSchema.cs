@@ -64,7 +64,7 @@ internal sealed class TableSchema
                 PRIMARY KEY (room, reporter, client_id));
             CREATE INDEX IF NOT EXISTS actorchat_reports_by_time ON actorchat_reports (at);
             CREATE TABLE IF NOT EXISTS actorchat_profiles (
-                member VARCHAR(64) NOT NULL PRIMARY KEY, username VARCHAR(64) NOT NULL, name VARCHAR(256) NULL, status TEXT NULL,
+                member VARCHAR(64) NOT NULL PRIMARY KEY, username VARCHAR(64) NOT NULL, name TEXT NULL, status TEXT NULL,
                 avatar VARCHAR(32) NULL, rev BIGINT NOT NULL);
             """;
         ProjectionCreated = !await ExistsAsync("actorchat_rooms").ConfigureAwait(false);

@@ -144,8 +144,13 @@ public static class AttachmentEndpoints
         if (await store.FindAsync(id, context.RequestAborted) is not { } info)
             return Error(404, "not_found");
         var key = AccountActor.KeyOf(user);
-        // An avatar a profile names is shown to every signed-in user, like the name beside it.
-        if (info.Owner != key && info.Room != AttachmentStore.ProfileRoom)
+        // An avatar is shown to every signed-in user, like the name beside it, while its owner's profile names it.
+        if (info.Owner != key && info.Room == AttachmentStore.ProfileRoom)
+        {
+            if (await MessageTable.Get(system).Profiles.AvatarOfAsync(info.Owner, context.RequestAborted) != id)
+                return Error(404, "not_found");
+        }
+        else if (info.Owner != key)
         {
             // Before it is posted, a photo is its uploader's alone; after, it is as readable as its room.
             if (info.Room is null)

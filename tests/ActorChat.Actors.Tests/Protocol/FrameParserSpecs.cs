@@ -36,6 +36,9 @@ public sealed class FrameParserSpecs
     [InlineData("""{"type":"profile","name":7}""", "bad_frame")]
     [InlineData("""{"type":"profile","name":"two\nlines"}""", "bad_frame")]
     [InlineData("""{"type":"profile","avatar":"photo.png"}""", "bad_frame")]
+    [InlineData("""{"type":"profile","name":"Bob\n"}""", "bad_frame")]
+    [InlineData("""{"type":"profile","name":"Bob\u2028Smith"}""", "bad_frame")]
+    [InlineData("""{"type":"profile","status":"\u202Eevil"}""", "bad_frame")]
     [InlineData("""{"type":"profiles"}""", "bad_frame")]
     [InlineData("""{"type":"profiles","users":[]}""", "bad_frame")]
     [InlineData("""{"type":"profiles","users":["no spaces"]}""", "bad_frame")]
@@ -94,6 +97,9 @@ public sealed class FrameParserSpecs
         Assert.Equal("too_large", Rejected($$"""{"type":"profile","name":"{{new string('x', 65)}}"}""").Code);
         Assert.Equal("too_large", Rejected($$"""{"type":"profile","status":"{{new string('x', 141)}}"}""").Code);
         Assert.IsType<ProfileFrame>(Parse($$"""{"type":"profile","name":"{{string.Concat(Enumerable.Repeat("🐇", 64))}}"}"""));
+        // One character as the user sees it, but a stack of combining marks: the raw length is bounded too.
+        var stacked = string.Concat(Enumerable.Repeat("a" + new string('\u0301', 10), 64));
+        Assert.Equal("too_large", Rejected($$"""{"type":"profile","name":"{{stacked}}"}""").Code);
     }
 
     [Fact]

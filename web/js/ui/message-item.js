@@ -33,7 +33,9 @@ export function createMessageItems(actions, view) {
       retry.addEventListener('click', () => actionsForMsg.retry(msg.id));
       foot.append(retry);
     }
-    const bubble = el('div', { class: 'bubble' }, el('div', { class: 'meta' }, from));
+    // A display name is anyone's to choose: the username stands beside it, so nobody passes for someone else.
+    const handle = el('span', { class: 'from-user', testid: 'message-username', hidden: true });
+    const bubble = el('div', { class: 'bubble' }, el('div', { class: 'meta' }, from, handle));
     // A reply shows the message it answers, as that message is now; a click goes to it.
     if (msg.replyTo) {
       bubble.append(el('button', { type: 'button', class: 'quote', testid: 'reply-quote', on: { click: () => goTo(msg.replyTo) } }));

@@ -124,6 +124,9 @@ export function createMessageView(actions) {
     const name = displayName(msg.from);
     setText(from, name);
     if (name !== msg.from) from.title = `@${msg.from}`;
+    const handle = li.querySelector('.from-user');
+    setText(handle, `@${msg.from}`);
+    handle.hidden = name === msg.from;
     const time = li.querySelector('.time');
     setText(time, timeOf(msg.ts));
     if (msg.ts) {

@@ -27,6 +27,7 @@ export function createProfileEditor(actions) {
   let chosen = null; // { file, url } of a new photo, not uploaded yet
   let removing = false;
   let waiting = false; // saved: the server's answer closes the dialog
+  let opened = 0; // counts the dialog's openings, so an upload finishing after a close saves nothing
 
   function showPreview() {
     const me = actions.me();
@@ -57,10 +58,14 @@ export function createProfileEditor(actions) {
   async function uploadAvatar(photo) {
     const data = new FormData();
     data.append('file', photo, photo.name || 'avatar');
-    const res = await fetch('/api/attachments?purpose=avatar', { method: 'POST', body: data, credentials: 'same-origin' });
-    const body = await res.json().catch(() => null);
-    if (res.status === 201 && typeof body?.id === 'string') return { id: body.id };
-    return { error: UPLOAD_ERRORS[body?.error] || `The photo could not be uploaded (${body?.error || res.status})` };
+    try {
+      const res = await fetch('/api/attachments?purpose=avatar', { method: 'POST', body: data, credentials: 'same-origin' });
+      const body = await res.json().catch(() => null);
+      if (res.status === 201 && typeof body?.id === 'string') return { id: body.id };
+      return { error: UPLOAD_ERRORS[body?.error] || `The photo could not be uploaded (${body?.error || res.status})` };
+    } catch {
+      return { error: 'The photo could not be uploaded — check the connection and try again' };
+    }
   }
 
   form.addEventListener('submit', async (ev) => {
@@ -70,7 +75,10 @@ export function createProfileEditor(actions) {
     if (removing) fields.avatar = null;
     if (chosen) {
       busy(true, 'Uploading the photo…');
+      const session = opened;
       const uploaded = await uploadAvatar(chosen.file);
+      // Closed (or opened again) meanwhile: the change was given up.
+      if (session !== opened || !dialog.open) return;
       if (!uploaded.id) {
         busy(false, uploaded.error);
         return;
@@ -103,6 +111,7 @@ export function createProfileEditor(actions) {
   dialog.addEventListener('close', forget);
   document.querySelector('[data-testid="profile-open"]').addEventListener('click', () => {
     if (!actions.canEdit()) return;
+    opened += 1;
     forget();
     const profile = actions.profile();
     name.value = profile?.name ?? '';
