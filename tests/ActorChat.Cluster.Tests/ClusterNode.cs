@@ -246,10 +246,22 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>The clone these tests were built in.</summary>
     internal static string RepositoryRoot => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
 
+    // Every port handed out in this test run: the system may give a port back again once its listener closed, and
+    // two ports chosen apart (one node's bootstrap endpoint, another's node-to-node port) must never be the same.
+    private static readonly HashSet<int> HandedOut = [];
+
     internal static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port))
+                    return port;
+            }
+        }
     }
 }
